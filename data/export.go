@@ -1,0 +1,214 @@
+package data
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"sort"
+	"time"
+)
+
+// ReadExport loads the canonical export in fsys (see the package
+// documentation for the files and columns). leads.csv or
+// opportunities.csv must be present; the other files are optional. When
+// leads.csv is absent, lead ids on opportunities are not checked.
+//
+// ReadExport returns an error for a file that cannot be read, is empty or
+// lacks required columns. When more rows than o.MaxRejectShare were
+// rejected it returns the loaded Export together with a
+// *RejectShareError.
+func ReadExport(fsys fs.FS, o *Options) (*Export, error) {
+	e := new(Export)
+	rep := &e.Report
+	haveLeads, err := exists(fsys, LeadsFile)
+	if err != nil {
+		return nil, err
+	}
+	haveOpps, err := exists(fsys, OpportunitiesFile)
+	if err != nil {
+		return nil, err
+	}
+	if !haveLeads && !haveOpps {
+		return nil, fmt.Errorf("data: export has neither %s nor %s", LeadsFile, OpportunitiesFile)
+	}
+	var leads map[string]time.Time
+	if haveLeads {
+		err := readFile(fsys, LeadsFile, func(r io.Reader) error {
+			lr := NewLeadReader(r, LeadsFile, o)
+			lr.Report = rep
+			return drain(lr.Read, &e.Leads)
+		})
+		if err != nil {
+			return nil, err
+		}
+		leads = make(map[string]time.Time, len(e.Leads))
+		for _, l := range e.Leads {
+			leads[l.ID] = l.CreatedAt
+		}
+	}
+	optional := []struct {
+		file string
+		read func(io.Reader) error
+	}{
+		{StageEventsFile, func(r io.Reader) error {
+			sr := NewStageEventReader(r, StageEventsFile, o)
+			sr.Report, sr.Leads = rep, nonNil(leads)
+			return drain(sr.Read, &e.StageEvents)
+		}},
+		{ActivitiesFile, func(r io.Reader) error {
+			ar := NewActivityReader(r, ActivitiesFile, o)
+			ar.Report, ar.Leads = rep, nonNil(leads)
+			return drain(ar.Read, &e.Activities)
+		}},
+		{OpportunitiesFile, func(r io.Reader) error {
+			or := NewOpportunityReader(r, OpportunitiesFile, o)
+			or.Report, or.Leads = rep, leads
+			return drain(or.Read, &e.Opportunities)
+		}},
+	}
+	for _, f := range optional {
+		ok, err := exists(fsys, f.file)
+		if err != nil {
+			return nil, err
+		}
+		if ok {
+			if err := readFile(fsys, f.file, f.read); err != nil {
+				return nil, err
+			}
+		}
+	}
+	if ok, err := exists(fsys, OppStageEventsFile); err != nil {
+		return nil, err
+	} else if ok {
+		opps := make(map[string]time.Time, len(e.Opportunities))
+		for _, op := range e.Opportunities {
+			opps[op.ID] = op.CreatedAt
+		}
+		err := readFile(fsys, OppStageEventsFile, func(r io.Reader) error {
+			sr := NewOppStageEventReader(r, OppStageEventsFile, o)
+			sr.Report, sr.Opportunities = rep, opps
+			return drain(sr.Read, &e.OppStageEvents)
+		})
+		if err != nil {
+			return nil, err
+		}
+	}
+	return e, e.finish(o)
+}
+
+// nonNil returns m, or an empty map if m is nil, so that events are
+// checked against leads.csv even when it is absent.
+func nonNil(m map[string]time.Time) map[string]time.Time {
+	if m == nil {
+		return map[string]time.Time{}
+	}
+	return m
+}
+
+func exists(fsys fs.FS, name string) (bool, error) {
+	_, err := fs.Stat(fsys, name)
+	if errors.Is(err, fs.ErrNotExist) {
+		return false, nil
+	}
+	if err != nil {
+		return false, fmt.Errorf("data: %w", err)
+	}
+	return true, nil
+}
+
+func readFile(fsys fs.FS, name string, read func(io.Reader) error) error {
+	f, err := fsys.Open(name)
+	if err != nil {
+		return fmt.Errorf("data: %w", err)
+	}
+	defer f.Close()
+	return read(f)
+}
+
+// drain appends every record of read to dst until io.EOF.
+func drain[T any](read func() (T, error), dst *[]T) error {
+	for {
+		v, err := read()
+		if err == io.EOF {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		*dst = append(*dst, v)
+	}
+}
+
+// finish sorts the records, sets AsOf and checks the reject share.
+func (e *Export) finish(o *Options) error {
+	sort.SliceStable(e.Leads, func(i, j int) bool {
+		a, b := e.Leads[i], e.Leads[j]
+		if !a.CreatedAt.Equal(b.CreatedAt) {
+			return a.CreatedAt.Before(b.CreatedAt)
+		}
+		return a.ID < b.ID
+	})
+	sort.SliceStable(e.StageEvents, func(i, j int) bool {
+		a, b := e.StageEvents[i], e.StageEvents[j]
+		if a.LeadID != b.LeadID {
+			return a.LeadID < b.LeadID
+		}
+		return a.At.Before(b.At)
+	})
+	sort.SliceStable(e.Activities, func(i, j int) bool {
+		a, b := e.Activities[i], e.Activities[j]
+		if a.LeadID != b.LeadID {
+			return a.LeadID < b.LeadID
+		}
+		return a.At.Before(b.At)
+	})
+	sort.SliceStable(e.Opportunities, func(i, j int) bool {
+		a, b := e.Opportunities[i], e.Opportunities[j]
+		if !a.CreatedAt.Equal(b.CreatedAt) {
+			return a.CreatedAt.Before(b.CreatedAt)
+		}
+		return a.ID < b.ID
+	})
+	sort.SliceStable(e.OppStageEvents, func(i, j int) bool {
+		a, b := e.OppStageEvents[i], e.OppStageEvents[j]
+		if a.OpportunityID != b.OpportunityID {
+			return a.OpportunityID < b.OpportunityID
+		}
+		return a.At.Before(b.At)
+	})
+	e.AsOf = o.asOf()
+	if e.AsOf.IsZero() {
+		e.AsOf = e.latest()
+	} else {
+		e.AsOf = e.AsOf.UTC()
+	}
+	return e.Report.checkShare(o.maxShare())
+}
+
+// latest returns the latest timestamp in e, zero if none.
+func (e *Export) latest() time.Time {
+	var t time.Time
+	max := func(u time.Time) {
+		if u.After(t) {
+			t = u
+		}
+	}
+	for _, l := range e.Leads {
+		max(l.CreatedAt)
+	}
+	for _, s := range e.StageEvents {
+		max(s.At)
+	}
+	for _, a := range e.Activities {
+		max(a.At)
+	}
+	for _, op := range e.Opportunities {
+		max(op.CreatedAt)
+		max(op.ClosedAt)
+	}
+	for _, s := range e.OppStageEvents {
+		max(s.At)
+	}
+	return t
+}

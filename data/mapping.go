@@ -1,0 +1,129 @@
+package data
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+
+	"go.yaml.in/yaml/v3"
+)
+
+// Mapping adapts a company's CRM export to the canonical names. It is
+// usually read from YAML with ParseMapping:
+//
+//	columns:
+//	  leads.csv:
+//	    lead_id: Lead Number
+//	    created_at: Created On
+//	stages:
+//	  Handraiser: mql
+//	  Sales Rejected: rejected
+//	sources:
+//	  Web Form: web
+type Mapping struct {
+	// Columns maps a file name, then a canonical column name, to the
+	// column header the CRM uses. Header names match ignoring case,
+	// spaces, underscores and hyphens.
+	Columns map[string]map[string]string `yaml:"columns"`
+
+	// Stages maps a CRM status or stage value to a taxonomy stage
+	// ("Handraiser": "mql"). Keys match exactly first, then ignoring
+	// case and spacing. Values not listed keep an adapter default or,
+	// failing that, their own name in lower case.
+	Stages map[string]string `yaml:"stages"`
+
+	// Sources maps CRM lead source values to canonical sources. Values
+	// not listed are kept as they are.
+	Sources map[string]string `yaml:"sources"`
+}
+
+// ParseMapping reads a Mapping from YAML. Unknown keys are errors, so a
+// misspelt "stage:" does not silently map nothing. An empty document is an
+// empty Mapping.
+func ParseMapping(r io.Reader) (*Mapping, error) {
+	dec := yaml.NewDecoder(r)
+	dec.KnownFields(true)
+	var m Mapping
+	if err := dec.Decode(&m); err != nil && !errors.Is(err, io.EOF) {
+		return nil, fmt.Errorf("data: mapping: %w", err)
+	}
+	for k, v := range m.Stages {
+		if strings.TrimSpace(v) == "" {
+			return nil, fmt.Errorf("data: mapping: stages: %q maps to an empty stage", k)
+		}
+	}
+	for file, cols := range m.Columns {
+		for canon, crm := range cols {
+			if strings.TrimSpace(crm) == "" {
+				return nil, fmt.Errorf("data: mapping: columns: %s: %s maps to an empty column name", file, canon)
+			}
+		}
+	}
+	return &m, nil
+}
+
+// lookup finds key in m exactly, then by normalized key.
+func lookup(m map[string]string, key string) (string, bool) {
+	if v, ok := m[key]; ok {
+		return v, true
+	}
+	nk := normKey(key)
+	for k, v := range m {
+		if normKey(k) == nk {
+			return v, true
+		}
+	}
+	return "", false
+}
+
+// stage translates a CRM stage value: the mapping, then defaults (keyed by
+// normalized name), then the value itself in lower case.
+func (m *Mapping) stage(v string, defaults map[string]string) string {
+	v = strings.TrimSpace(v)
+	if m != nil {
+		if s, ok := lookup(m.Stages, v); ok {
+			return strings.TrimSpace(s)
+		}
+	}
+	if s, ok := defaults[normKey(v)]; ok {
+		return s
+	}
+	return strings.ToLower(v)
+}
+
+// source translates a CRM source value.
+func (m *Mapping) source(v string) string {
+	v = strings.TrimSpace(v)
+	if m != nil {
+		if s, ok := lookup(m.Sources, v); ok {
+			return strings.TrimSpace(s)
+		}
+	}
+	return v
+}
+
+// column returns the CRM header for a canonical column of file, if mapped.
+func (m *Mapping) column(file, canon string) (string, bool) {
+	if m == nil {
+		return "", false
+	}
+	cols, ok := m.Columns[file]
+	if !ok {
+		return "", false
+	}
+	c, ok := cols[canon]
+	return c, ok
+}
+
+// normKey lower-cases s and drops spaces, underscores, hyphens and other
+// punctuation: "Lead ID", "lead_id" and "LeadId" all become "leadid".
+func normKey(s string) string {
+	var b strings.Builder
+	for _, r := range strings.ToLower(s) {
+		if r >= 'a' && r <= 'z' || r >= '0' && r <= '9' || r > 127 && !isSpaceOrPunct(r) {
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}

@@ -1,0 +1,440 @@
+package data
+
+import (
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Canonical file names.
+const (
+	LeadsFile          = "leads.csv"
+	StageEventsFile    = "stage_events.csv"
+	ActivitiesFile     = "activities.csv"
+	OpportunitiesFile  = "opportunities.csv"
+	OppStageEventsFile = "opportunity_stage_events.csv"
+)
+
+var (
+	leadSpecs = []colSpec{
+		{name: "lead_id", required: true},
+		{name: "created_at", required: true},
+		{name: "source", required: true},
+		{name: "segment"},
+		{name: "score"},
+		{name: "owner"},
+	}
+	stageSpecs = []colSpec{
+		{name: "lead_id", required: true},
+		{name: "stage", required: true},
+		{name: "at", required: true},
+	}
+	activitySpecs = []colSpec{
+		{name: "lead_id", required: true},
+		{name: "at", required: true},
+		{name: "channel", required: true},
+		{name: "outcome", required: true},
+		{name: "owner"},
+	}
+	oppSpecs = []colSpec{
+		{name: "opportunity_id", required: true},
+		{name: "lead_id"},
+		{name: "created_at", required: true},
+		{name: "amount", required: true},
+		{name: "stage", required: true},
+		{name: "closed_at"},
+		{name: "outcome", required: true},
+		{name: "currency"},
+	}
+	oppStageSpecs = []colSpec{
+		{name: "opportunity_id", required: true},
+		{name: "stage", required: true},
+		{name: "at", required: true},
+	}
+)
+
+// rowSource is the state shared by the streaming readers: the table is
+// opened on the first Read so that fields can be set after New*.
+type rowSource struct {
+	r     io.Reader
+	name  string
+	o     *Options
+	specs []colSpec
+	t     *table
+	err   error
+}
+
+func (s *rowSource) open(rep *Report) error {
+	if s.err != nil {
+		return s.err
+	}
+	if s.t == nil {
+		s.t, s.err = openTable(s.r, s.name, rep, s.specs, s.o.mapping())
+		if s.err != nil {
+			return s.err
+		}
+	}
+	return nil
+}
+
+// LeadReader reads leads one at a time from a canonical leads file.
+type LeadReader struct {
+	// Report receives rejected rows. NewLeadReader sets a fresh one;
+	// replace it before the first Read to share a report.
+	Report *Report
+
+	src  rowSource
+	seen map[string]bool
+}
+
+// NewLeadReader returns a reader of the leads CSV in r; name is the file
+// name used in errors ("leads.csv") and the key for Mapping.Columns.
+func NewLeadReader(r io.Reader, name string, o *Options) *LeadReader {
+	return &LeadReader{Report: new(Report), src: rowSource{r: r, name: name, o: o, specs: leadSpecs}, seen: make(map[string]bool)}
+}
+
+// Read returns the next good lead, rejecting bad rows into lr.Report.
+// It returns io.EOF at the end, and an error for an empty file, missing
+// required columns or a read failure. Leads created after Options.AsOf and
+// second occurrences of an id are rejected.
+func (lr *LeadReader) Read() (Lead, error) {
+	if err := lr.src.open(lr.Report); err != nil {
+		return Lead{}, err
+	}
+	t, o := lr.src.t, lr.src.o
+	for {
+		if err := t.next(); err != nil {
+			return Lead{}, err
+		}
+		id, ok := t.required("lead_id")
+		if !ok {
+			continue
+		}
+		if lr.seen[id] {
+			t.reject("lead_id", ReasonDuplicateID, fmt.Errorf("duplicate lead_id %q", id))
+			continue
+		}
+		created, ok := t.timeField("created_at", o)
+		if !ok || t.afterAsOf("created_at", created, o) {
+			continue
+		}
+		l := Lead{ID: id, CreatedAt: created, Source: o.mapping().source(t.get("source")),
+			Segment: t.get("segment"), Owner: t.get("owner"), Attrs: t.attrs()}
+		if s := t.get("score"); s != "" {
+			v, err := strconv.ParseFloat(s, 64)
+			if err != nil {
+				t.reject("score", ReasonBadNumber, fmt.Errorf("cannot parse %q as a number", s))
+				continue
+			}
+			l.Score, l.HasScore = v, true
+		}
+		lr.seen[id] = true
+		return l, nil
+	}
+}
+
+// StageEventReader reads stage events one at a time from a canonical
+// stage events file.
+type StageEventReader struct {
+	// Report receives rejected rows; see LeadReader.Report.
+	Report *Report
+
+	// Leads maps each known lead id to its creation time. When non-nil,
+	// events of other leads are rejected as unknown and events before
+	// the lead's creation as out of order. nil skips both checks.
+	Leads map[string]time.Time
+
+	src rowSource
+}
+
+// NewStageEventReader returns a reader of the stage events CSV in r.
+func NewStageEventReader(r io.Reader, name string, o *Options) *StageEventReader {
+	return &StageEventReader{Report: new(Report), src: rowSource{r: r, name: name, o: o, specs: stageSpecs}}
+}
+
+// Read returns the next good event, rejecting bad rows into sr.Report,
+// and io.EOF at the end.
+func (sr *StageEventReader) Read() (StageEvent, error) {
+	if err := sr.src.open(sr.Report); err != nil {
+		return StageEvent{}, err
+	}
+	t, o := sr.src.t, sr.src.o
+	for {
+		if err := t.next(); err != nil {
+			return StageEvent{}, err
+		}
+		id, ok := t.required("lead_id")
+		if !ok {
+			continue
+		}
+		stage, ok := t.required("stage")
+		if !ok {
+			continue
+		}
+		at, ok := t.timeField("at", o)
+		if !ok || t.afterAsOf("at", at, o) || !t.checkParent("lead_id", "lead", LeadsFile, id, "at", at, sr.Leads) {
+			continue
+		}
+		return StageEvent{LeadID: id, Stage: o.mapping().stage(stage, nil), At: at}, nil
+	}
+}
+
+// checkParent rejects the row when parents is non-nil and id is not in
+// it, or when at is before the parent's creation time. It reports
+// whether the row is good.
+func (t *table) checkParent(idCol, kind, parentFile, id, atCol string, at time.Time, parents map[string]time.Time) bool {
+	if parents == nil {
+		return true
+	}
+	created, ok := parents[id]
+	if !ok {
+		reason := ReasonUnknownLead
+		if kind != "lead" {
+			reason = ReasonUnknownOpp
+		}
+		t.reject(idCol, reason, fmt.Errorf("%s %q is not in %s (or was rejected there)", kind, id, parentFile))
+		return false
+	}
+	if !created.IsZero() && at.Before(created) {
+		t.reject(atCol, ReasonBeforeCreated, fmt.Errorf("%s %s is before %s %q was created (%s)",
+			t.header[t.col[atCol]], at.Format(time.RFC3339), kind, id, created.Format(time.RFC3339)))
+		return false
+	}
+	return true
+}
+
+// ActivityReader reads activities one at a time from a canonical
+// activities file.
+type ActivityReader struct {
+	// Report receives rejected rows; see LeadReader.Report.
+	Report *Report
+	// Leads enables the unknown-lead and before-created checks; see
+	// StageEventReader.Leads.
+	Leads map[string]time.Time
+
+	src rowSource
+}
+
+// NewActivityReader returns a reader of the activities CSV in r.
+func NewActivityReader(r io.Reader, name string, o *Options) *ActivityReader {
+	return &ActivityReader{Report: new(Report), src: rowSource{r: r, name: name, o: o, specs: activitySpecs}}
+}
+
+// Read returns the next good activity, rejecting bad rows into ar.Report,
+// and io.EOF at the end. Outcome must be "connected" or "attempted".
+func (ar *ActivityReader) Read() (Activity, error) {
+	if err := ar.src.open(ar.Report); err != nil {
+		return Activity{}, err
+	}
+	t, o := ar.src.t, ar.src.o
+	for {
+		if err := t.next(); err != nil {
+			return Activity{}, err
+		}
+		id, ok := t.required("lead_id")
+		if !ok {
+			continue
+		}
+		at, ok := t.timeField("at", o)
+		if !ok || t.afterAsOf("at", at, o) {
+			continue
+		}
+		var connected bool
+		switch out := t.get("outcome"); strings.ToLower(out) {
+		case "connected":
+			connected = true
+		case "attempted":
+		default:
+			t.reject("outcome", ReasonBadOutcome, fmt.Errorf("unknown outcome %q (want connected or attempted)", out))
+			continue
+		}
+		if !t.checkParent("lead_id", "lead", LeadsFile, id, "at", at, ar.Leads) {
+			continue
+		}
+		return Activity{LeadID: id, At: at, Channel: t.get("channel"), Connected: connected, Owner: t.get("owner")}, nil
+	}
+}
+
+// OpportunityReader reads opportunities one at a time from a canonical
+// opportunities file.
+type OpportunityReader struct {
+	// Report receives rejected rows and warnings; see LeadReader.Report.
+	Report *Report
+	// Leads enables the unknown-lead and before-created checks for
+	// opportunities with a lead_id; see StageEventReader.Leads.
+	Leads map[string]time.Time
+
+	src       rowSource
+	seen      map[string]bool
+	noCreated int
+}
+
+// NewOpportunityReader returns a reader of the opportunities CSV in r.
+func NewOpportunityReader(r io.Reader, name string, o *Options) *OpportunityReader {
+	return &OpportunityReader{Report: new(Report), src: rowSource{r: r, name: name, o: o, specs: oppSpecs}, seen: make(map[string]bool)}
+}
+
+// Read returns the next good opportunity, rejecting bad rows into
+// or.Report, and io.EOF at the end.
+//
+// Outcome must be won, lost or open. A won or lost deal needs closed_at,
+// not before created_at; an open deal's closed_at (an expected close
+// date in most CRMs) is moved to Attrs["expected_close"]. Amount may be
+// empty on an open deal (read as 0) and must not be negative. created_at
+// may be empty on an open deal (CreatedAt zero); such rows are counted in
+// a warning at the end.
+func (or *OpportunityReader) Read() (Opportunity, error) {
+	if err := or.src.open(or.Report); err != nil {
+		return Opportunity{}, err
+	}
+	t, o := or.src.t, or.src.o
+	for {
+		if err := t.next(); err != nil {
+			if err == io.EOF && or.noCreated > 0 {
+				t.rep.warn(t.file, t.header[t.col["created_at"]], or.noCreated, "%d open opportunities have no creation date; kept with CreatedAt zero", or.noCreated)
+				or.noCreated = 0
+			}
+			return Opportunity{}, err
+		}
+		op, ok := readOpp(t, o, or.seen, or.Leads)
+		if !ok {
+			continue
+		}
+		if op.CreatedAt.IsZero() {
+			or.noCreated++
+		}
+		return op, nil
+	}
+}
+
+// readOpp parses the current row of t as an opportunity. The outcome comes
+// from the outcome column, or, when the table has none, from the stage.
+func readOpp(t *table, o *Options, seen map[string]bool, leads map[string]time.Time) (Opportunity, bool) {
+	id, ok := t.required("opportunity_id")
+	if !ok {
+		return Opportunity{}, false
+	}
+	if seen[id] {
+		t.reject("opportunity_id", ReasonDuplicateID, fmt.Errorf("duplicate opportunity_id %q", id))
+		return Opportunity{}, false
+	}
+	rawStage := t.get("stage")
+	stage := o.mapping().stage(rawStage, nil)
+	var out Outcome
+	if t.has("outcome") {
+		var err error
+		if out, err = ParseOutcome(t.get("outcome")); err != nil {
+			t.reject("outcome", ReasonBadOutcome, err)
+			return Opportunity{}, false
+		}
+	} else {
+		switch stage {
+		case "won":
+			out = OutcomeWon
+		case "lost":
+			out = OutcomeLost
+		}
+	}
+	op := Opportunity{ID: id, LeadID: t.get("lead_id"), Stage: stage, Outcome: out, Currency: t.get("currency"), Attrs: t.attrs()}
+	if t.get("created_at") != "" || out != OutcomeOpen {
+		if op.CreatedAt, ok = t.timeField("created_at", o); !ok || t.afterAsOf("created_at", op.CreatedAt, o) {
+			return Opportunity{}, false
+		}
+	}
+	if a := t.get("amount"); a != "" || out != OutcomeOpen {
+		v, cur, err := parseMoney(a)
+		switch {
+		case a == "":
+			t.reject("amount", ReasonMissingValue, fmt.Errorf("empty amount on a %s opportunity", out))
+			return Opportunity{}, false
+		case err != nil:
+			t.reject("amount", ReasonBadAmount, err)
+			return Opportunity{}, false
+		case v < 0:
+			t.reject("amount", ReasonNegativeAmount, fmt.Errorf("negative amount %q", a))
+			return Opportunity{}, false
+		}
+		op.Amount = v
+		if op.Currency == "" {
+			op.Currency = cur
+		}
+	}
+	if c := t.get("closed_at"); c != "" || out != OutcomeOpen {
+		if !t.has("closed_at") {
+			t.reject("outcome", ReasonMissingValue, fmt.Errorf("%s opportunity without a closed_at column", out))
+			return Opportunity{}, false
+		}
+		closed, ok := t.timeField("closed_at", o)
+		if !ok {
+			return Opportunity{}, false
+		}
+		if out == OutcomeOpen {
+			if op.Attrs == nil {
+				op.Attrs = make(map[string]string)
+			}
+			op.Attrs["expected_close"] = closed.Format(time.RFC3339)
+		} else {
+			if t.afterAsOf("closed_at", closed, o) {
+				return Opportunity{}, false
+			}
+			if !op.CreatedAt.IsZero() && closed.Before(op.CreatedAt) {
+				t.reject("closed_at", ReasonClosedBeforeCreated, fmt.Errorf("closed_at %s is before created_at %s",
+					closed.Format(time.RFC3339), op.CreatedAt.Format(time.RFC3339)))
+				return Opportunity{}, false
+			}
+			op.ClosedAt = closed
+		}
+	}
+	if op.LeadID != "" && !t.checkParent("lead_id", "lead", LeadsFile, op.LeadID, "created_at", op.CreatedAt, leads) {
+		return Opportunity{}, false
+	}
+	seen[id] = true
+	return op, true
+}
+
+// OppStageEventReader reads opportunity stage events one at a time.
+type OppStageEventReader struct {
+	// Report receives rejected rows; see LeadReader.Report.
+	Report *Report
+	// Opportunities maps each known opportunity id to its creation time
+	// (zero if unknown). When non-nil, events of other opportunities and
+	// events before creation are rejected.
+	Opportunities map[string]time.Time
+
+	src rowSource
+}
+
+// NewOppStageEventReader returns a reader of the opportunity stage events
+// CSV in r.
+func NewOppStageEventReader(r io.Reader, name string, o *Options) *OppStageEventReader {
+	return &OppStageEventReader{Report: new(Report), src: rowSource{r: r, name: name, o: o, specs: oppStageSpecs}}
+}
+
+// Read returns the next good event, rejecting bad rows into sr.Report,
+// and io.EOF at the end.
+func (sr *OppStageEventReader) Read() (OppStageEvent, error) {
+	if err := sr.src.open(sr.Report); err != nil {
+		return OppStageEvent{}, err
+	}
+	t, o := sr.src.t, sr.src.o
+	for {
+		if err := t.next(); err != nil {
+			return OppStageEvent{}, err
+		}
+		id, ok := t.required("opportunity_id")
+		if !ok {
+			continue
+		}
+		stage, ok := t.required("stage")
+		if !ok {
+			continue
+		}
+		at, ok := t.timeField("at", o)
+		if !ok || t.afterAsOf("at", at, o) || !t.checkParent("opportunity_id", "opportunity", OpportunitiesFile, id, "at", at, sr.Opportunities) {
+			continue
+		}
+		return OppStageEvent{OpportunityID: id, Stage: o.mapping().stage(stage, nil), At: at}, nil
+	}
+}
