@@ -158,7 +158,7 @@ func newtonPolish(f func([]float64) float64, x []float64, fx float64) ([]float64
 	for it := 0; it < 30; it++ {
 		fd.Gradient(g, f, x, &fd.Settings{Formula: fd.Central, Step: 1e-6})
 		h := mat.NewSymDense(n, nil)
-		fd.Hessian(h, f, x, &fd.Settings{Formula: fd.Central2nd, Step: 1e-4})
+		fd.Hessian(h, f, x, &fd.Settings{Formula: fd.Central, Step: 1e-4})
 		var ch mat.Cholesky
 		if !ch.Factorize(h) {
 			break
@@ -192,7 +192,7 @@ func newtonPolish(f func([]float64) float64, x []float64, fx float64) ([]float64
 func covariance(nll func(x []float64) float64, x []float64) *mat.SymDense {
 	n := len(x)
 	h := mat.NewSymDense(n, nil)
-	fd.Hessian(h, nll, x, &fd.Settings{Formula: fd.Central2nd, Step: 1e-4})
+	fd.Hessian(h, nll, x, &fd.Settings{Formula: fd.Central, Step: 1e-4})
 	for i := 0; i < n; i++ {
 		for j := 0; j < n; j++ {
 			if v := h.At(i, j); math.IsNaN(v) || math.IsInf(v, 0) {
