@@ -298,7 +298,7 @@ func (or *OpportunityReader) Read() (Opportunity, error) {
 			}
 			return Opportunity{}, err
 		}
-		op, ok := readOpp(t, o, or.seen, or.Leads)
+		op, ok := readOpp(t, o, or.seen, or.Leads, nil)
 		if !ok {
 			continue
 		}
@@ -311,7 +311,7 @@ func (or *OpportunityReader) Read() (Opportunity, error) {
 
 // readOpp parses the current row of t as an opportunity. The outcome comes
 // from the outcome column, or, when the table has none, from the stage.
-func readOpp(t *table, o *Options, seen map[string]bool, leads map[string]time.Time) (Opportunity, bool) {
+func readOpp(t *table, o *Options, seen map[string]bool, leads map[string]time.Time, stageDefaults map[string]string) (Opportunity, bool) {
 	id, ok := t.required("opportunity_id")
 	if !ok {
 		return Opportunity{}, false
@@ -321,7 +321,7 @@ func readOpp(t *table, o *Options, seen map[string]bool, leads map[string]time.T
 		return Opportunity{}, false
 	}
 	rawStage := t.get("stage")
-	stage := o.mapping().stage(rawStage, nil)
+	stage := o.mapping().stage(rawStage, stageDefaults)
 	var out Outcome
 	if t.has("outcome") {
 		var err error

@@ -60,8 +60,12 @@ type Warning struct {
 	Message string
 }
 
-// Error returns "file (field): message".
+// Error returns "file (field): message", or "field: message" when File
+// is empty.
 func (w *Warning) Error() string {
+	if w.File == "" && w.Field != "" {
+		return fmt.Sprintf("%s: %s", w.Field, w.Message)
+	}
 	if w.Field == "" {
 		return fmt.Sprintf("%s: %s", w.File, w.Message)
 	}
