@@ -1,0 +1,277 @@
+package model
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"slices"
+)
+
+// Team owns a stage of the funnel.
+type Team int
+
+const (
+	Marketing Team = iota
+	SDR
+	Sales
+)
+
+var teamNames = [...]string{"marketing", "sdr", "sales"}
+
+func (t Team) String() string {
+	if t < 0 || int(t) >= len(teamNames) {
+		return fmt.Sprintf("Team(%d)", int(t))
+	}
+	return teamNames[t]
+}
+
+// MarshalText implements encoding.TextMarshaler.
+func (t Team) MarshalText() ([]byte, error) { return []byte(t.String()), nil }
+
+// UnmarshalText implements encoding.TextUnmarshaler.
+func (t *Team) UnmarshalText(b []byte) error {
+	i := slices.Index(teamNames[:], string(b))
+	if i < 0 {
+		return fmt.Errorf("unknown team %q (want one of %v)", b, teamNames)
+	}
+	*t = Team(i)
+	return nil
+}
+
+// Outcome marks a terminal stage.
+type Outcome int
+
+const (
+	Open         Outcome = iota // not terminal
+	Won                         // closed-won: revenue
+	Lost                        // closed-lost
+	Disqualified                // removed from the funnel
+)
+
+var outcomeNames = [...]string{"", "won", "lost", "disqualified"}
+
+func (o Outcome) String() string {
+	if o < 0 || int(o) >= len(outcomeNames) {
+		return fmt.Sprintf("Outcome(%d)", int(o))
+	}
+	return outcomeNames[o]
+}
+
+// MarshalText implements encoding.TextMarshaler.
+func (o Outcome) MarshalText() ([]byte, error) { return []byte(o.String()), nil }
+
+// UnmarshalText implements encoding.TextUnmarshaler.
+func (o *Outcome) UnmarshalText(b []byte) error {
+	i := slices.Index(outcomeNames[:], string(b))
+	if i < 0 {
+		return fmt.Errorf("unknown outcome %q (want won, lost or disqualified)", b)
+	}
+	*o = Outcome(i)
+	return nil
+}
+
+// Stage is a stage of the lead taxonomy.
+type Stage struct {
+	Name string `yaml:"name" json:"name"`
+	Team Team   `yaml:"team" json:"team"` // the team that owns leads in this stage
+	// Outcome marks a terminal stage (won, lost or disqualified); terminal
+	// stages have no outgoing transitions.
+	Outcome Outcome `yaml:"outcome,omitempty" json:"outcome,omitempty"`
+	// Opportunity marks the stage in which a lead becomes an opportunity
+	// with a deal amount: exactly one stage of a model has it. Pipeline
+	// value is the amount of leads at or after it that are not terminal.
+	Opportunity bool `yaml:"opportunity,omitempty" json:"opportunity,omitempty"`
+}
+
+// Transition is an edge of the taxonomy: a lead entering From moves to To
+// with probability P, after a delay drawn from Delay (days). The
+// probabilities of a stage's transitions sum to at most 1; the remainder is
+// the probability that the lead stays in the stage for good (it never
+// converts, the "cure" fraction of survival analysis).
+type Transition struct {
+	From  string  `yaml:"from" json:"from"`
+	To    string  `yaml:"to" json:"to"`
+	P     float64 `yaml:"p" json:"p"`                  // probability, in [0,1]
+	Delay Dist    `yaml:"delay_days" json:"delay_days"` // time in From before moving, days
+	// Recycle marks an edge back to nurture (sales rejected -> engaged). A
+	// lead takes recycle edges at most Model.MaxRecycles times; after that
+	// the edge's probability is treated as staying in From for good.
+	Recycle bool `yaml:"recycle,omitempty" json:"recycle,omitempty"`
+}
+
+// Source is a stream of new leads.
+type Source struct {
+	Name  string `yaml:"name" json:"name"`
+	Entry string `yaml:"entry" json:"entry"` // the stage new leads enter
+	// SalesSourced marks outbound leads that sales finds itself; their
+	// pipeline counts as sales-sourced, all others as marketing-sourced.
+	SalesSourced bool    `yaml:"sales_sourced,omitempty" json:"sales_sourced,omitempty"`
+	Segment      string  `yaml:"segment,omitempty" json:"segment,omitempty"`
+	RatePerWeek  float64 `yaml:"rate_per_week" json:"rate_per_week"` // mean new leads a week, > 0
+	// Dispersion, when positive, is the shape α of a gamma-distributed
+	// multiplier (mean 1, variance 1/α) on the rate, drawn once a quarter:
+	// the quarter's count is then negative binomial rather than Poisson.
+	// Zero means Poisson.
+	Dispersion float64 `yaml:"dispersion,omitempty" json:"dispersion,omitempty"`
+	Profile    Profile `yaml:"profile,omitempty" json:"profile,omitempty"` // weekday-by-hour profile
+	DealSize   Dist    `yaml:"deal_size" json:"deal_size"`                 // amount of an opportunity, currency
+}
+
+// SDRTeam answers leads entering the handoff stage, first come first served.
+type SDRTeam struct {
+	Headcount int       `yaml:"headcount" json:"headcount"` // SDRs working in parallel, ≥ 1
+	Hours     WorkHours `yaml:"hours" json:"hours"`         // when they work
+	// Handle is the working time an SDR spends on one lead, minutes.
+	Handle Dist `yaml:"handle_minutes" json:"handle_minutes"`
+}
+
+// Handoff is the lead passing from marketing to the SDR team. A lead
+// entering Stage waits in the SDR queue; its first touch comes when an SDR
+// picks it up, and its response time t is the wall-clock time from entering
+// Stage to the first touch. The lead is contacted with probability
+// Contact·Decay.At(t minutes). A contacted lead then follows Stage's
+// transitions, their delays counted from the first touch; a lead not
+// contacted moves to NoContact (through a recycle edge when NoContact is a
+// nurture stage) or, when NoContact is empty, stays in Stage for good.
+type Handoff struct {
+	Stage     string  `yaml:"stage" json:"stage"`
+	Contact   float64 `yaml:"contact" json:"contact"` // contact probability at t = 0, in (0,1]
+	Decay     Decay   `yaml:"decay" json:"decay"`
+	NoContact string  `yaml:"no_contact,omitempty" json:"no_contact,omitempty"`
+	SDR       SDRTeam `yaml:"sdr" json:"sdr"`
+}
+
+// SLA is a service-level agreement on a handoff: leads entering From must
+// reach one of To (or, when To is empty, their first touch by an SDR) within
+// Hours hours, counted in working hours of the SDR team when Business is
+// set, else in wall-clock hours. Compliance is the share of leads entering
+// From in a quarter that do; a lead that never reaches To breaches it.
+type SLA struct {
+	Name     string   `yaml:"name" json:"name"`
+	From     string   `yaml:"from" json:"from"`
+	To       []string `yaml:"to,omitempty,flow" json:"to,omitempty"`
+	Hours    float64  `yaml:"hours" json:"hours"`                           // target, > 0
+	Business bool     `yaml:"business_hours,omitempty" json:"business_hours,omitempty"` // count working hours only
+	Target   float64  `yaml:"target,omitempty" json:"target,omitempty"`     // the share promised, in [0,1]; 0 = not stated
+}
+
+// OpenLead is a group of leads open at the start of the simulated quarter.
+type OpenLead struct {
+	Stage   string  `yaml:"stage" json:"stage"`
+	Source  string  `yaml:"source" json:"source"`
+	Count   int     `yaml:"count" json:"count"`       // ≥ 1
+	AgeDays float64 `yaml:"age_days" json:"age_days"` // time already spent in Stage, days ≥ 0
+}
+
+// OpenOpportunity is an opportunity open at the start of the quarter.
+type OpenOpportunity struct {
+	Source  string  `yaml:"source" json:"source"`
+	Amount  float64 `yaml:"amount" json:"amount"`     // deal value, currency, ≥ 0
+	AgeDays float64 `yaml:"age_days" json:"age_days"` // days since it became an opportunity
+}
+
+// Start is the funnel's state at the start of the quarter.
+type Start struct {
+	Leads         []OpenLead        `yaml:"leads,omitempty" json:"leads,omitempty"`
+	Opportunities []OpenOpportunity `yaml:"opportunities,omitempty" json:"opportunities,omitempty"`
+}
+
+// Model is a funnel model.
+type Model struct {
+	Name     string `yaml:"name" json:"name"`
+	Currency string `yaml:"currency" json:"currency"` // ISO 4217 code, e.g. USD
+	// TimeZone is the IANA zone of working hours and arrival profiles.
+	TimeZone     string  `yaml:"time_zone,omitempty" json:"time_zone,omitempty"`
+	QuarterWeeks int     `yaml:"quarter_weeks" json:"quarter_weeks"` // length of a quarter, weeks ≥ 1
+	Quota        float64 `yaml:"quota" json:"quota"`                 // revenue target a quarter, currency ≥ 0
+	// WarmupDays is how long the engine simulates before the quarter to
+	// build the open pipeline when Start is nil; 0 derives it from the
+	// delays (see WarmupDaysNeeded).
+	WarmupDays  float64      `yaml:"warmup_days,omitempty" json:"warmup_days,omitempty"`
+	MaxRecycles int          `yaml:"max_recycles" json:"max_recycles"` // recycle edges a lead may take, ≥ 0
+	Stages      []Stage      `yaml:"stages" json:"stages"`
+	Transitions []Transition `yaml:"transitions" json:"transitions"`
+	Sources     []Source     `yaml:"sources" json:"sources"`
+	Handoff     *Handoff     `yaml:"handoff,omitempty" json:"handoff,omitempty"` // nil: no SDR queue
+	SLAs        []SLA        `yaml:"slas,omitempty" json:"slas,omitempty"`
+	Start       *Start       `yaml:"start,omitempty" json:"start,omitempty"` // nil: warm up
+}
+
+// StageIndex returns the index of the stage named name, or -1.
+func (m *Model) StageIndex(name string) int {
+	return slices.IndexFunc(m.Stages, func(s Stage) bool { return s.Name == name })
+}
+
+// SourceIndex returns the index of the source named name, or -1.
+func (m *Model) SourceIndex(name string) int {
+	return slices.IndexFunc(m.Sources, func(s Source) bool { return s.Name == name })
+}
+
+// OpportunityStage returns the index of the opportunity stage, or -1.
+func (m *Model) OpportunityStage() int {
+	return slices.IndexFunc(m.Stages, func(s Stage) bool { return s.Opportunity })
+}
+
+// QuarterHours returns the length of a quarter in hours.
+func (m *Model) QuarterHours() float64 { return float64(m.QuarterWeeks) * HoursPerWeek }
+
+// Hash returns a hex SHA-256 of the model's canonical JSON encoding: two
+// models with the same hash simulate identically.
+func (m *Model) Hash() string {
+	b, err := json.Marshal(m)
+	if err != nil {
+		panic("model: " + err.Error())
+	}
+	h := sha256.Sum256(b)
+	return hex.EncodeToString(h[:])
+}
+
+// Clone returns a deep copy of m.
+func (m *Model) Clone() *Model {
+	b, err := json.Marshal(m)
+	if err != nil {
+		panic("model: " + err.Error())
+	}
+	var c Model
+	if err := json.Unmarshal(b, &c); err != nil {
+		panic("model: " + err.Error())
+	}
+	return &c
+}
+
+// WarmupDaysNeeded returns the warm-up the engine uses when Start is nil:
+// WarmupDays when set, else the sum along the longest chain of non-recycle
+// transitions of each delay's 95th percentile, rounded up to whole weeks and
+// capped at two years. Leads that arrived earlier than this are almost all
+// closed by the start of the quarter.
+func (m *Model) WarmupDaysNeeded() float64 {
+	if m.WarmupDays > 0 {
+		return m.WarmupDays
+	}
+	memo := make([]float64, len(m.Stages))
+	done := make([]bool, len(m.Stages))
+	var longest func(s int) float64
+	longest = func(s int) float64 {
+		if done[s] {
+			return memo[s]
+		}
+		done[s] = true // acyclic without recycle edges (validated)
+		best := 0.0
+		for i := range m.Transitions {
+			t := &m.Transitions[i]
+			if t.Recycle || t.P == 0 || m.StageIndex(t.From) != s {
+				continue
+			}
+			best = max(best, t.Delay.Quantile(0.95)+longest(m.StageIndex(t.To)))
+		}
+		memo[s] = best
+		return best
+	}
+	w := 0.0
+	for _, src := range m.Sources {
+		w = max(w, longest(m.StageIndex(src.Entry)))
+	}
+	w = 7 * float64(int(w/7)+1)
+	return min(w, 730)
+}

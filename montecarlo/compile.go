@@ -1,0 +1,342 @@
+package montecarlo
+
+import (
+	"math"
+	"math/rand/v2"
+	"slices"
+
+	"github.com/funnelsim/funnel/model"
+)
+
+// sampler draws from a model.Dist, scaled to the engine's unit (hours for
+// times, currency for amounts).
+type sampler struct {
+	form   model.DistForm
+	a, b   float64 // fixed: a; exp: mean a; lognormal: mu a, sigma b; weibull: scale a, 1/k b; gamma: shape a, scale b
+	values []float64
+	dist   model.Dist // the source, for conditional draws
+	scale  float64
+}
+
+func newSampler(d model.Dist, scale float64) sampler {
+	s := sampler{form: d.Form, dist: d, scale: scale}
+	switch d.Form {
+	case model.Fixed:
+		s.a = d.Value * scale
+	case model.Exponential:
+		s.a = d.Mean * scale
+	case model.LogNormal:
+		s.a, s.b = math.Log(d.Median*scale), d.Sigma
+	case model.Weibull:
+		s.a, s.b = d.Scale*scale, 1/d.Shape
+	case model.Gamma:
+		s.a, s.b = d.Shape, d.Mean*scale/d.Shape
+	case model.Empirical:
+		s.values = make([]float64, len(d.Values))
+		for i, v := range d.Values {
+			s.values[i] = v * scale
+		}
+	}
+	return s
+}
+
+func (s *sampler) draw(r *rand.Rand) float64 {
+	switch s.form {
+	case model.Fixed:
+		return s.a
+	case model.Exponential:
+		return s.a * r.ExpFloat64()
+	case model.LogNormal:
+		return math.Exp(s.a + s.b*r.NormFloat64())
+	case model.Weibull:
+		return s.a * math.Pow(r.ExpFloat64(), s.b)
+	case model.Gamma:
+		return s.b * gamma(r, s.a)
+	default:
+		return s.values[r.IntN(len(s.values))]
+	}
+}
+
+// survival returns P(X > x) for x in the engine's unit.
+func (s *sampler) survival(x float64) float64 { return 1 - s.dist.CDF(x/s.scale) }
+
+// drawGiven draws X conditional on X > age (engine units), by inversion.
+func (s *sampler) drawGiven(r *rand.Rand, age float64) float64 {
+	if age <= 0 {
+		return s.draw(r)
+	}
+	if s.form == model.Exponential {
+		return age + s.draw(r) // memoryless
+	}
+	f := s.dist.CDF(age / s.scale)
+	if f >= 1 {
+		return age
+	}
+	u := f + r.Float64()*(1-f)
+	if u >= 1 {
+		u = math.Nextafter(1, 0)
+	}
+	return max(age, s.dist.Quantile(u)*s.scale)
+}
+
+type edge struct {
+	to      int
+	p       float64
+	cum     float64 // cumulative probability over the stage's edges
+	delay   sampler // hours
+	recycle bool
+}
+
+type stage struct {
+	edges    []edge
+	outcome  model.Outcome
+	opp      bool  // the opportunity stage
+	postOpp  bool  // reachable from the opportunity stage without a recycle: still pipeline
+	slas     []int // SLAs measured from this stage
+	handoff  bool
+	terminal bool
+}
+
+type source struct {
+	entry     int
+	rate      float64 // leads an hour, before the profile
+	thinP     float64 // probability a new lead ever leaves its entry stage
+	disp      float64
+	alias     aliasTable // hour of week
+	deal      sampler
+	sales     bool
+	stayCount bool // count leads that never leave the entry stage without walking them
+}
+
+type sla struct {
+	from     int
+	to       []bool // by stage; nil: first touch
+	hours    float64
+	business bool
+}
+
+// compiled is a model prepared for simulation. It is read-only and shared
+// by the workers.
+type compiled struct {
+	m        *model.Model
+	stages   []stage
+	sources  []source
+	slas     []sla
+	quarter  float64 // hours
+	warmup   float64 // hours
+	maxRecyc int
+
+	handoff   int // stage index, -1 without a handoff
+	contact   float64
+	decay     model.Decay
+	noContact int // stage index, -1: stays
+	ncRecycle bool
+	servers   int
+	handle    sampler // hours of working time
+	cal       calendar
+	oppStage  int
+}
+
+func compile(m *model.Model) *compiled {
+	c := &compiled{m: m, quarter: m.QuarterHours(), maxRecyc: m.MaxRecycles, handoff: -1, noContact: -1}
+	if m.Start == nil {
+		c.warmup = model.HoursPerWeek * math.Ceil(m.WarmupDaysNeeded()/7)
+	}
+	c.stages = make([]stage, len(m.Stages))
+	for i, s := range m.Stages {
+		c.stages[i] = stage{outcome: s.Outcome, opp: s.Opportunity, terminal: s.Outcome != model.Open}
+	}
+	for _, t := range m.Transitions {
+		f := m.StageIndex(t.From)
+		c.stages[f].edges = append(c.stages[f].edges, edge{to: m.StageIndex(t.To), p: t.P, delay: newSampler(t.Delay, 24), recycle: t.Recycle})
+	}
+	for i := range c.stages {
+		cum := 0.0
+		for j := range c.stages[i].edges {
+			cum += c.stages[i].edges[j].p
+			c.stages[i].edges[j].cum = cum
+		}
+	}
+	c.oppStage = m.OpportunityStage()
+	var mark func(int)
+	mark = func(s int) {
+		if c.stages[s].postOpp {
+			return
+		}
+		c.stages[s].postOpp = true
+		for _, e := range c.stages[s].edges {
+			if !e.recycle && !c.stages[e.to].terminal {
+				mark(e.to)
+			}
+		}
+	}
+	mark(c.oppStage)
+
+	if h := m.Handoff; h != nil {
+		c.handoff = m.StageIndex(h.Stage)
+		c.stages[c.handoff].handoff = true
+		c.contact = h.Contact
+		c.decay = h.Decay
+		if h.NoContact != "" {
+			c.noContact = m.StageIndex(h.NoContact)
+			c.ncRecycle = !c.stages[c.noContact].terminal
+		}
+		c.servers = h.SDR.Headcount
+		c.handle = newSampler(h.SDR.Handle, 1.0/60)
+		c.cal = newCalendar(&h.SDR.Hours)
+	} else {
+		c.cal = newCalendar(&model.WorkHours{})
+	}
+	for i, s := range m.SLAs {
+		x := sla{from: m.StageIndex(s.From), hours: s.Hours, business: s.Business}
+		if len(s.To) > 0 {
+			x.to = make([]bool, len(m.Stages))
+			for _, t := range s.To {
+				x.to[m.StageIndex(t)] = true
+			}
+		}
+		c.slas = append(c.slas, x)
+		c.stages[x.from].slas = append(c.stages[x.from].slas, i)
+	}
+	for _, s := range m.Sources {
+		w := s.Profile.HourWeights()
+		e := m.StageIndex(s.Entry)
+		src := source{
+			entry: e, rate: s.RatePerWeek / model.HoursPerWeek, disp: s.Dispersion,
+			alias: newAlias(w[:]), deal: newSampler(s.DealSize, 1), sales: s.SalesSourced, thinP: 1,
+		}
+		// Thinning: a lead that never leaves its entry stage does nothing
+		// but count as an entry, so only leads that leave are walked and
+		// the others are counted with one Poisson draw. The entry stage
+		// must not be the handoff (whose exits depend on the queue) nor
+		// measured by an SLA.
+		st := &c.stages[e]
+		if !st.handoff && len(st.slas) == 0 && len(st.edges) > 0 {
+			src.thinP = st.edges[len(st.edges)-1].cum
+			src.stayCount = src.thinP < 1
+		}
+		c.sources = append(c.sources, src)
+	}
+	return c
+}
+
+// aliasTable samples an index with probability proportional to its weight
+// in O(1) (Walker 1977, Vose 1991).
+type aliasTable struct {
+	prob  []float64
+	alias []int
+}
+
+func newAlias(w []float64) aliasTable {
+	n := len(w)
+	sum := 0.0
+	for _, v := range w {
+		sum += v
+	}
+	t := aliasTable{prob: make([]float64, n), alias: make([]int, n)}
+	scaled := make([]float64, n)
+	var small, large []int
+	for i, v := range w {
+		scaled[i] = v * float64(n) / sum
+		if scaled[i] < 1 {
+			small = append(small, i)
+		} else {
+			large = append(large, i)
+		}
+	}
+	for len(small) > 0 && len(large) > 0 {
+		s, l := small[len(small)-1], large[len(large)-1]
+		small = small[:len(small)-1]
+		t.prob[s], t.alias[s] = scaled[s], l
+		scaled[l] -= 1 - scaled[s]
+		if scaled[l] < 1 {
+			large = large[:len(large)-1]
+			small = append(small, l)
+		}
+	}
+	for _, i := range slices.Concat(small, large) {
+		t.prob[i], t.alias[i] = 1, i
+	}
+	return t
+}
+
+func (t *aliasTable) draw(r *rand.Rand) int {
+	i := r.IntN(len(t.prob))
+	if r.Float64() < t.prob[i] {
+		return i
+	}
+	return t.alias[i]
+}
+
+// calendar maps wall-clock hours (0 = Monday 00:00 of the quarter's first
+// week, in the model's time zone) to working hours of the SDR team and
+// back. Outside working hours, working time stands still. In working-time
+// coordinates the SDR queue is a plain first-come-first-served queue.
+type calendar struct {
+	always bool
+	lo, hi [model.HoursPerWeek]float64     // open interval within each hour of the week
+	cum    [model.HoursPerWeek + 1]float64 // working hours before each hour of the week
+	week   float64                         // working hours a week
+}
+
+func newCalendar(h *model.WorkHours) calendar {
+	c := calendar{always: h.AroundTheClock()}
+	for w := range model.HoursPerWeek {
+		hour := float64(w % 24)
+		end := h.End
+		if end == 0 {
+			end = 24
+		}
+		open := h.Open(w)
+		if open > 0 {
+			c.lo[w] = max(0, h.Start-hour)
+			c.hi[w] = min(1, end-hour)
+			if c.always {
+				c.lo[w], c.hi[w] = 0, 1
+			}
+		}
+		c.cum[w+1] = c.cum[w] + open
+	}
+	c.week = c.cum[model.HoursPerWeek]
+	return c
+}
+
+// work returns the working hours elapsed from the origin to wall-clock t.
+func (c *calendar) work(t float64) float64 {
+	if c.always {
+		return t
+	}
+	wk := math.Floor(t / model.HoursPerWeek)
+	r := t - wk*model.HoursPerWeek
+	h := int(r)
+	if h >= model.HoursPerWeek {
+		h = model.HoursPerWeek - 1
+	}
+	x := r - float64(h)
+	in := 0.0
+	if c.hi[h] > c.lo[h] {
+		in = min(max(x, c.lo[h]), c.hi[h]) - c.lo[h]
+	}
+	return wk*c.week + c.cum[h] + in
+}
+
+// wall returns the earliest wall-clock time at which w working hours have
+// elapsed.
+func (c *calendar) wall(w float64) float64 {
+	if c.always {
+		return w
+	}
+	wk := math.Floor(w / c.week)
+	r := w - wk*c.week
+	// The first hour whose cumulative end exceeds r.
+	lo, hi := 0, model.HoursPerWeek-1
+	for lo < hi {
+		mid := (lo + hi) / 2
+		if c.cum[mid+1] > r {
+			hi = mid
+		} else {
+			lo = mid + 1
+		}
+	}
+	return wk*model.HoursPerWeek + float64(lo) + c.lo[lo] + (r - c.cum[lo])
+}

@@ -1,0 +1,628 @@
+package montecarlo
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"runtime"
+	"sync"
+	"sync/atomic"
+
+	"github.com/funnelsim/funnel/model"
+)
+
+// Config configures Run. The zero value of each field means its default.
+type Config struct {
+	Quarters int    // independent quarters to simulate; 0 means 10,000
+	Seed     uint64 // the seed; quarter i uses streams derived from (Seed, i)
+	Workers  int    // goroutines; 0 means runtime.GOMAXPROCS(0)
+	// Horizon is the number of consecutive quarters simulated in each run,
+	// the pipeline carried over from one to the next; 0 means 1.
+	Horizon int
+	// Progress, when not nil, is called with the number of quarters done
+	// so far, from the workers' goroutines but never concurrently.
+	Progress func(done int)
+}
+
+// DefaultConfig is the configuration used for zero fields.
+var DefaultConfig = Config{Quarters: 10000, Horizon: 1}
+
+// Tracer receives every event of a simulated quarter, for writing a
+// synthetic CRM export. Times are hours from the start of the first
+// measured quarter (Monday 00:00 in the model's time zone). Lead ids are
+// unique within a run.
+type Tracer interface {
+	Lead(id uint64, source int, at float64)
+	Stage(id uint64, stage int, at float64)
+	Touch(id uint64, at float64, sdr int, connected bool)
+	// Opportunity reports an opportunity once it closes or the run ends:
+	// closed is +Inf and outcome model.Open when it is still open.
+	Opportunity(id uint64, source int, created, closed float64, outcome model.Outcome, amount float64)
+}
+
+// lead is a lead being walked through the funnel.
+type lead struct {
+	t        float64 // when it entered its current stage, hours
+	rng      uint64  // its stream's state
+	amount   float64 // deal amount once an opportunity
+	oppStart float64 // when it entered the pipeline
+	id       uint64
+	stage    int32
+	src      int16
+	recycles int16
+	inPipe   bool
+}
+
+type pend struct {
+	t float64 // entered the handoff stage
+	l lead
+}
+
+// sim is one worker's state; it is reused from quarter to quarter so that
+// the hot loop allocates nothing once the buffers have grown.
+type sim struct {
+	c   *compiled
+	gen stream
+	r   *rand.Rand
+	tr  Tracer
+
+	res     *Results
+	q       int     // the run being simulated
+	H       int     // periods
+	end     float64 // end of the measured horizon, hours
+	queuing bool    // handoff entries go to the heap, not to pending
+
+	pending []pend
+	sorted  []pend
+	counts  []int32
+	heap    []pend
+	free    []float64 // servers' next free working time
+	resp    [][]float64
+	leads   int64
+}
+
+func newSim(c *compiled, res *Results, h int, tr Tracer) *sim {
+	s := &sim{c: c, res: res, H: h, end: float64(h) * c.quarter, tr: tr}
+	s.r = rand.New(&s.gen)
+	s.resp = make([][]float64, h)
+	s.free = make([]float64, c.servers)
+	return s
+}
+
+func (s *sim) period(t float64) int {
+	if t < 0 || t >= s.end {
+		return -1
+	}
+	return int(t / s.c.quarter)
+}
+
+func (s *sim) idx(k int) int { return s.q*s.H + k }
+
+// runQuarter simulates run q: the warm-up (or the starting state) and H
+// measured quarters.
+func (s *sim) runQuarter(q int, seed uint64) {
+	c := s.c
+	s.q = q
+	s.queuing = false
+	s.pending = s.pending[:0]
+	s.heap = s.heap[:0]
+	for k := range s.resp {
+		s.resp[k] = s.resp[k][:0]
+	}
+	qkey := key(seed, uint64(q))
+	first := 0.0
+	if c.m.Start != nil {
+		s.startState(qkey)
+	} else {
+		first = -c.warmup
+	}
+	// Arrivals, block by block (a block is a quarter, or the part of the
+	// warm-up inside one).
+	for j := range c.sources {
+		src := &c.sources[j]
+		skey := key(key(qkey, purposeArrivals), uint64(j))
+		for b := int(math.Floor(first / c.quarter)); b < s.H; b++ {
+			lo, hi := max(first, float64(b)*c.quarter), float64(b+1)*c.quarter
+			bkey := key(skey, uint64(b+1<<20))
+			s.gen.s = bkey
+			g := 1.0
+			if src.disp > 0 {
+				g = gamma(s.r, src.disp) / src.disp
+			}
+			mean := src.rate * g * (hi - lo)
+			thin := src.thinP
+			if s.tr != nil {
+				thin = 1
+			} else if src.stayCount && b >= 0 {
+				stay := poisson(s.r, mean*(1-thin))
+				s.res.Entries[s.idx(b)*len(c.stages)+src.entry] += float64(stay)
+				s.leads += int64(stay)
+			}
+			n := poisson(s.r, mean*thin)
+			weeks := int((hi - lo) / model.HoursPerWeek)
+			lkey := key(bkey, purposeLead)
+			for i := range n {
+				s.gen.s = key(lkey, uint64(i))
+				t := lo + float64(s.r.IntN(weeks))*model.HoursPerWeek + float64(src.alias.draw(s.r)) + s.r.Float64()
+				l := lead{id: uint64(j)<<48 | uint64(b+1<<15)<<32 | uint64(i), src: int16(j), stage: int32(src.entry)}
+				if s.tr != nil {
+					s.tr.Lead(l.id, j, t)
+				}
+				s.enter(&l, src.entry, t)
+				s.walk(&l, t, thin, false)
+			}
+			s.leads += int64(n)
+		}
+	}
+	s.serveQueue()
+	// Response-time quantiles.
+	for k := range s.H {
+		i := s.idx(k)
+		s.res.RespP50[i], s.res.RespP90[i] = math.NaN(), math.NaN()
+		if v := s.resp[k]; len(v) > 0 {
+			s.res.RespP50[i] = quantileSelect(v, 0.5)
+			s.res.RespP90[i] = quantileSelect(v, 0.9)
+		}
+		s.res.Coverage[i] = math.NaN()
+		if quota := c.m.Quota; quota > 0 {
+			s.res.Coverage[i] = s.res.OpenPipeline[i] / quota
+		}
+	}
+}
+
+// enter moves l into stage st at time t and records what that means.
+func (s *sim) enter(l *lead, st int, t float64) {
+	c := s.c
+	l.stage, l.t = int32(st), t
+	stg := &c.stages[st]
+	k := s.period(t)
+	if k >= 0 {
+		i := s.idx(k)
+		s.res.Entries[i*len(c.stages)+st]++
+		for _, a := range stg.slas {
+			s.res.SLAN[i*len(c.slas)+a]++
+		}
+	}
+	if s.tr != nil {
+		s.tr.Stage(l.id, st, t)
+	}
+	switch {
+	case stg.opp && !l.inPipe:
+		l.inPipe, l.oppStart = true, t
+		l.amount = c.sources[l.src].deal.draw(s.r)
+		if k >= 0 {
+			i := s.idx(k)
+			if c.sources[l.src].sales {
+				s.res.SalesCreated[i]++
+				s.res.SalesValue[i] += l.amount
+			} else {
+				s.res.MktCreated[i]++
+				s.res.MktValue[i] += l.amount
+			}
+		}
+	case l.inPipe && !stg.postOpp:
+		if stg.outcome == model.Won && k >= 0 {
+			i := s.idx(k)
+			s.res.Revenue[i] += l.amount
+			s.res.Won[i]++
+		}
+		s.closeOpp(l, t, stg.outcome)
+	}
+}
+
+// closeOpp ends l's time in the pipeline at end (+Inf: still open when the
+// simulation stops) and adds it to the open pipeline of every period that
+// began while it was open.
+func (s *sim) closeOpp(l *lead, end float64, outcome model.Outcome) {
+	for k := range s.H {
+		b := float64(k) * s.c.quarter
+		if l.oppStart <= b && b < end {
+			i := s.idx(k)
+			s.res.OpenPipeline[i] += l.amount
+			s.res.OpenDeals[i]++
+		}
+	}
+	if s.tr != nil {
+		if math.IsInf(end, 1) {
+			outcome = model.Open
+		}
+		s.tr.Opportunity(l.id, int(l.src), l.oppStart, end, outcome, l.amount)
+	}
+	l.inPipe = false
+}
+
+// stop ends l's walk: it stays where it is for good, or the horizon ended.
+func (s *sim) stop(l *lead) {
+	if l.inPipe {
+		s.closeOpp(l, math.Inf(1), model.Open)
+	}
+}
+
+// walk moves l from its current stage until it stops, leaves the horizon
+// or enters the handoff stage. Delays count from clock (the first touch on
+// the handoff stage, else the time it entered). thin, when below 1, is the
+// probability l leaves its stage, on which its first choice is conditioned.
+// served tells that l is on the handoff stage and has had its first touch.
+// The worker's generator must hold l's stream.
+func (s *sim) walk(l *lead, clock, thin float64, served bool) {
+	c := s.c
+	for ; ; served = false {
+		stg := &c.stages[l.stage]
+		if stg.handoff && !served {
+			s.queue(l)
+			return
+		}
+		u := s.r.Float64() * thin
+		thin = 1
+		var e *edge
+		for j := range stg.edges {
+			if u < stg.edges[j].cum {
+				e = &stg.edges[j]
+				break
+			}
+		}
+		if e == nil || (e.recycle && int(l.recycles) >= c.maxRecyc) {
+			s.stop(l)
+			return
+		}
+		next := clock + e.delay.draw(s.r)
+		if len(stg.slas) > 0 {
+			s.measureSLA(l, stg, e.to, next)
+		}
+		if e.recycle {
+			l.recycles++
+		}
+		if next >= s.end {
+			s.stop(l)
+			return
+		}
+		s.enter(l, e.to, next)
+		clock = next
+	}
+}
+
+// measureSLA records the SLAs from l's stage met by moving to stage to at
+// time next.
+func (s *sim) measureSLA(l *lead, stg *stage, to int, next float64) {
+	k := s.period(l.t)
+	if k < 0 {
+		return
+	}
+	for _, a := range stg.slas {
+		x := &s.c.slas[a]
+		if x.to == nil || !x.to[to] {
+			continue
+		}
+		if s.elapsed(x, l.t, next) <= x.hours {
+			s.res.SLAMet[s.idx(k)*len(s.c.slas)+a]++
+		}
+	}
+}
+
+func (s *sim) elapsed(x *sla, from, to float64) float64 {
+	if x.business {
+		return s.c.cal.work(to) - s.c.cal.work(from)
+	}
+	return to - from
+}
+
+// queue puts l, which just entered the handoff stage, in line for the SDRs.
+func (s *sim) queue(l *lead) {
+	p := pend{t: l.t, l: *l}
+	p.l.rng = s.gen.s
+	if !s.queuing {
+		s.pending = append(s.pending, p)
+		return
+	}
+	// Push onto the min-heap of handoff entries made while serving.
+	h := append(s.heap, p)
+	i := len(h) - 1
+	for i > 0 {
+		parent := (i - 1) / 2
+		if h[parent].t <= h[i].t {
+			break
+		}
+		h[parent], h[i] = h[i], h[parent]
+		i = parent
+	}
+	s.heap = h
+}
+
+func (s *sim) popHeap() pend {
+	h := s.heap
+	top := h[0]
+	n := len(h) - 1
+	h[0] = h[n]
+	h = h[:n]
+	i := 0
+	for {
+		l, r, m := 2*i+1, 2*i+2, i
+		if l < n && h[l].t < h[m].t {
+			m = l
+		}
+		if r < n && h[r].t < h[m].t {
+			m = r
+		}
+		if m == i {
+			break
+		}
+		h[i], h[m] = h[m], h[i]
+		i = m
+	}
+	s.heap = h
+	return top
+}
+
+// serveQueue serves the handoff entries in time order, first come first
+// served, and walks each lead on from its first touch.
+func (s *sim) serveQueue() {
+	c := s.c
+	if c.handoff < 0 {
+		return
+	}
+	s.sortPending()
+	s.queuing = true
+	for i := range s.free {
+		s.free[i] = math.Inf(-1)
+	}
+	next := 0
+	for next < len(s.sorted) || len(s.heap) > 0 {
+		var p pend
+		if len(s.heap) > 0 && (next == len(s.sorted) || s.heap[0].t < s.sorted[next].t) {
+			p = s.popHeap()
+		} else {
+			p = s.sorted[next]
+			next++
+		}
+		s.serve(&p.l)
+	}
+}
+
+func (s *sim) serve(l *lead) {
+	c := s.c
+	s.gen.s = l.rng
+	a := l.t
+	aw := c.cal.work(a)
+	// The server free first (ties to the lowest index).
+	j := 0
+	for i := 1; i < len(s.free); i++ {
+		if s.free[i] < s.free[j] {
+			j = i
+		}
+	}
+	startW := max(aw, s.free[j])
+	s.free[j] = startW + c.handle.draw(s.r)
+	touch := max(a, c.cal.wall(startW))
+	resp := (touch - a) * 60 // minutes
+	// Contacted with probability contact·m(resp): decide without computing
+	// m when u alone settles it (m lies in [floor, 1]).
+	u := s.r.Float64()
+	contacted := u < c.contact*c.decay.Floor || (u < c.contact && u < c.contact*c.decay.At(resp))
+	if k := s.period(a); k >= 0 {
+		i := s.idx(k)
+		s.res.MQLs[i]++
+		s.resp[k] = append(s.resp[k], resp)
+		if contacted {
+			s.res.Contacted[i]++
+		}
+		for _, x := range c.stages[c.handoff].slas {
+			sl := &c.slas[x]
+			if sl.to != nil {
+				continue
+			}
+			el := touch - a
+			if sl.business {
+				el = startW - aw
+			}
+			if el <= sl.hours {
+				s.res.SLAMet[i*len(c.slas)+x]++
+			}
+		}
+	}
+	if s.tr != nil {
+		s.tr.Touch(l.id, touch, j, contacted)
+	}
+	switch {
+	case contacted:
+		s.walk(l, touch, 1, true)
+	case c.noContact < 0:
+		s.stop(l)
+	case c.ncRecycle && int(l.recycles) >= c.maxRecyc:
+		s.stop(l)
+	default:
+		if c.ncRecycle {
+			l.recycles++
+		}
+		if touch >= s.end {
+			s.stop(l)
+			return
+		}
+		s.enter(l, c.noContact, touch)
+		s.walk(l, touch, 1, false)
+	}
+}
+
+// sortPending sorts the handoff entries by time: a counting sort into
+// hour buckets, then insertion sort inside each bucket, in O(n).
+func (s *sim) sortPending() {
+	p := s.pending
+	s.sorted = s.sorted[:0]
+	if len(p) == 0 {
+		return
+	}
+	lo := -s.c.warmup
+	nb := int(s.end-lo) + 2
+	if cap(s.counts) < nb+1 {
+		s.counts = make([]int32, nb+1)
+	}
+	counts := s.counts[:nb+1]
+	clear(counts)
+	bucket := func(t float64) int { return min(max(int(t-lo), 0), nb-1) }
+	for i := range p {
+		counts[bucket(p[i].t)+1]++
+	}
+	for i := 1; i <= nb; i++ {
+		counts[i] += counts[i-1]
+	}
+	if cap(s.sorted) < len(p) {
+		s.sorted = make([]pend, len(p))
+	}
+	out := s.sorted[:len(p)]
+	for i := range p {
+		b := bucket(p[i].t)
+		out[counts[b]] = p[i]
+		counts[b]++
+	}
+	for i := 1; i < len(out); i++ {
+		for j := i; j > 0 && out[j].t < out[j-1].t; j-- {
+			out[j], out[j-1] = out[j-1], out[j]
+		}
+	}
+	s.sorted = out
+}
+
+// startState walks the model's starting state: open leads and
+// opportunities with their ages at the start of the quarter.
+func (s *sim) startState(qkey uint64) {
+	c := s.c
+	st := c.m.Start
+	lkey := key(qkey, purposeStartLead)
+	for g, ol := range st.Leads {
+		stg := c.m.StageIndex(ol.Stage)
+		src := c.m.SourceIndex(ol.Source)
+		for i := range ol.Count {
+			s.gen.s = key(key(lkey, uint64(g)), uint64(i))
+			l := lead{id: 1<<63 | uint64(g)<<32 | uint64(i), src: int16(src), stage: int32(stg), t: -ol.AgeDays * 24}
+			if c.stages[stg].postOpp {
+				l.inPipe, l.oppStart = true, l.t
+				l.amount = c.sources[src].deal.draw(s.r)
+			}
+			s.walkAged(&l)
+			s.leads++
+		}
+	}
+	okey := key(qkey, purposeStartOpp)
+	for i, o := range st.Opportunities {
+		s.gen.s = key(okey, uint64(i))
+		src := c.m.SourceIndex(o.Source)
+		l := lead{id: 1<<62 | uint64(i), src: int16(src), stage: int32(c.oppStage), t: -o.AgeDays * 24,
+			inPipe: true, oppStart: -o.AgeDays * 24, amount: o.Amount}
+		s.walkAged(&l)
+		s.leads++
+	}
+}
+
+// walkAged continues a lead that has been in its stage since l.t < 0 and
+// is still there at 0: its exit is drawn conditional on that.
+func (s *sim) walkAged(l *lead) {
+	c := s.c
+	stg := &c.stages[l.stage]
+	age := -l.t
+	stay := 1.0
+	for _, e := range stg.edges {
+		stay -= e.p
+	}
+	stay = max(stay, 0)
+	total := stay
+	for j := range stg.edges {
+		total += stg.edges[j].p * stg.edges[j].delay.survival(age)
+	}
+	u := s.r.Float64() * total
+	var e *edge
+	for j := range stg.edges {
+		u -= stg.edges[j].p * stg.edges[j].delay.survival(age)
+		if u < 0 {
+			e = &stg.edges[j]
+			break
+		}
+	}
+	if e == nil || (e.recycle && int(l.recycles) >= c.maxRecyc) {
+		s.stop(l)
+		return
+	}
+	next := l.t + e.delay.drawGiven(s.r, age)
+	if e.recycle {
+		l.recycles++
+	}
+	if next >= s.end {
+		s.stop(l)
+		return
+	}
+	s.enter(l, e.to, next)
+	s.walk(l, next, 1, false)
+}
+
+// Run simulates cfg.Quarters independent runs of the model m, each of
+// cfg.Horizon consecutive quarters, in parallel, and returns the results.
+// Run q uses random streams derived from (cfg.Seed, q) only, so the results
+// are identical for any number of workers. When ctx is cancelled, Run stops
+// its workers promptly and returns ctx's error and no results.
+//
+// Run panics if m is not valid (see model.Model.Validate).
+func Run(ctx context.Context, m *model.Model, cfg Config) (*Results, error) {
+	return run(ctx, m, cfg, nil)
+}
+
+func run(ctx context.Context, m *model.Model, cfg Config, tr Tracer) (*Results, error) {
+	if err := m.Validate(); err != nil {
+		panic(fmt.Sprintf("montecarlo: invalid model: %v", err))
+	}
+	if cfg.Quarters == 0 {
+		cfg.Quarters = DefaultConfig.Quarters
+	}
+	if cfg.Horizon == 0 {
+		cfg.Horizon = DefaultConfig.Horizon
+	}
+	if cfg.Quarters < 0 || cfg.Horizon < 0 {
+		return nil, errors.New("montecarlo: negative quarters or horizon")
+	}
+	workers := cfg.Workers
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	if tr != nil {
+		workers = 1
+	}
+	c := compile(m)
+	res := newResults(m, cfg)
+	const block = 8
+	nblocks := (cfg.Quarters + block - 1) / block
+	var next, done atomic.Int64
+	var mu sync.Mutex
+	var wg sync.WaitGroup
+	leads := make([]int64, workers)
+	for w := range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			s := newSim(c, res, cfg.Horizon, tr)
+			for {
+				b := int(next.Add(1) - 1)
+				if b >= nblocks || ctx.Err() != nil {
+					break
+				}
+				hi := min((b+1)*block, cfg.Quarters)
+				for q := b * block; q < hi; q++ {
+					s.runQuarter(q, cfg.Seed)
+				}
+				d := done.Add(int64(hi - b*block))
+				if cfg.Progress != nil {
+					mu.Lock()
+					cfg.Progress(int(d))
+					mu.Unlock()
+				}
+			}
+			leads[w] = s.leads
+		}()
+	}
+	wg.Wait()
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	for _, n := range leads {
+		res.Leads += n
+	}
+	return res, nil
+}

@@ -1,0 +1,206 @@
+package montecarlo
+
+import (
+	"math"
+	"slices"
+
+	"github.com/funnelsim/funnel/model"
+)
+
+// Results holds every simulated quarter. Per-quarter series have one value
+// per run and period, run-major: index r*Horizon + k is quarter k (from 0)
+// of run r. Per-stage and per-SLA series add a last dimension: index
+// (r*Horizon+k)*len(Stages) + s.
+type Results struct {
+	Quarters int      // runs
+	Horizon  int      // consecutive quarters per run
+	Seed     uint64   // the seed
+	Stages   []string // stage names, in model order
+	SLAs     []string // SLA names, in model order
+	Quota    float64  // revenue target a quarter
+	Currency string
+	Leads    int64 // leads simulated in all, warm-up included: the work done
+
+	Revenue      []float64 // closed-won amount in the quarter, currency
+	Won          []float64 // deals closed-won in the quarter
+	MktCreated   []float64 // marketing-sourced opportunities created in the quarter
+	MktValue     []float64 // their amount, currency
+	SalesCreated []float64 // sales-sourced opportunities created in the quarter
+	SalesValue   []float64 // their amount, currency
+	OpenPipeline []float64 // amount of opportunities open at the start of the quarter, currency
+	OpenDeals    []float64 // their count
+	Coverage     []float64 // OpenPipeline / Quota; NaN without a quota
+	MQLs         []float64 // leads entering the handoff stage in the quarter
+	Contacted    []float64 // of those, leads the SDRs contacted
+	RespP50      []float64 // median response time of those leads, minutes; NaN if none
+	RespP90      []float64 // 90th percentile of their response times, minutes; NaN if none
+	Entries      []float64 // leads entering each stage in the quarter
+	SLAN         []float64 // leads entering each SLA's from-stage in the quarter
+	SLAMet       []float64 // of those, leads that met the SLA
+}
+
+func newResults(m *model.Model, cfg Config) *Results {
+	n := cfg.Quarters * cfg.Horizon
+	r := &Results{Quarters: cfg.Quarters, Horizon: cfg.Horizon, Seed: cfg.Seed, Quota: m.Quota, Currency: m.Currency}
+	for _, s := range m.Stages {
+		r.Stages = append(r.Stages, s.Name)
+	}
+	for _, s := range m.SLAs {
+		r.SLAs = append(r.SLAs, s.Name)
+	}
+	for _, p := range []*[]float64{&r.Revenue, &r.Won, &r.MktCreated, &r.MktValue, &r.SalesCreated, &r.SalesValue,
+		&r.OpenPipeline, &r.OpenDeals, &r.Coverage, &r.MQLs, &r.Contacted, &r.RespP50, &r.RespP90} {
+		*p = make([]float64, n)
+	}
+	r.Entries = make([]float64, n*len(m.Stages))
+	r.SLAN = make([]float64, n*len(m.SLAs))
+	r.SLAMet = make([]float64, n*len(m.SLAs))
+	return r
+}
+
+// Period returns the values of series x for quarter k of every run.
+func (r *Results) Period(x []float64, k int) []float64 {
+	out := make([]float64, r.Quarters)
+	for i := range out {
+		out[i] = x[i*r.Horizon+k]
+	}
+	return out
+}
+
+// Summary summarises the distribution of a series over simulated quarters.
+type Summary struct {
+	N    int     `json:"n"` // quarters with a value (NaN excluded)
+	Mean float64 `json:"mean"`
+	SD   float64 `json:"sd"` // sample standard deviation
+	SE   float64 `json:"se"` // standard error of the mean, SD/√N
+	P05  float64 `json:"p05"`
+	P10  float64 `json:"p10"`
+	P50  float64 `json:"p50"`
+	P90  float64 `json:"p90"`
+	P95  float64 `json:"p95"`
+}
+
+// Summarize returns the summary of x, ignoring NaNs. Quantiles are the
+// empirical quantiles of the sorted sample with linear interpolation
+// (Hyndman and Fan type 7).
+func Summarize(x []float64) Summary {
+	v := make([]float64, 0, len(x))
+	for _, f := range x {
+		if !math.IsNaN(f) {
+			v = append(v, f)
+		}
+	}
+	s := Summary{N: len(v)}
+	if len(v) == 0 {
+		nan := math.NaN()
+		return Summary{Mean: nan, SD: nan, SE: nan, P05: nan, P10: nan, P50: nan, P90: nan, P95: nan}
+	}
+	slices.Sort(v)
+	sum := 0.0
+	for _, f := range v {
+		sum += f
+	}
+	s.Mean = sum / float64(len(v))
+	ss := 0.0
+	for _, f := range v {
+		ss += (f - s.Mean) * (f - s.Mean)
+	}
+	if len(v) > 1 {
+		s.SD = math.Sqrt(ss / float64(len(v)-1))
+		s.SE = s.SD / math.Sqrt(float64(len(v)))
+	}
+	s.P05, s.P10, s.P50 = quantileSorted(v, 0.05), quantileSorted(v, 0.10), quantileSorted(v, 0.5)
+	s.P90, s.P95 = quantileSorted(v, 0.90), quantileSorted(v, 0.95)
+	return s
+}
+
+// quantileSorted returns the type-7 p-quantile of sorted v.
+func quantileSorted(v []float64, p float64) float64 {
+	h := p * float64(len(v)-1)
+	i := int(h)
+	if i >= len(v)-1 {
+		return v[len(v)-1]
+	}
+	return v[i] + (h-float64(i))*(v[i+1]-v[i])
+}
+
+// quantileSelect returns the type-7 p-quantile of v, reordering v, in
+// expected linear time (Hoare's selection).
+func quantileSelect(v []float64, p float64) float64 {
+	h := p * float64(len(v)-1)
+	i := int(h)
+	a := selectK(v, i)
+	if i+1 >= len(v) || h == float64(i) {
+		return a
+	}
+	// The next order statistic is the minimum of the upper part.
+	b := math.Inf(1)
+	for _, x := range v[i+1:] {
+		b = min(b, x)
+	}
+	return a + (h-float64(i))*(b-a)
+}
+
+// selectK reorders v so that v[k] is its k-th smallest element, with
+// smaller or equal elements before it and larger or equal after, and
+// returns v[k].
+func selectK(v []float64, k int) float64 {
+	lo, hi := 0, len(v)-1
+	for lo < hi {
+		// Median of three as the pivot.
+		mid := lo + (hi-lo)/2
+		if v[mid] < v[lo] {
+			v[mid], v[lo] = v[lo], v[mid]
+		}
+		if v[hi] < v[lo] {
+			v[hi], v[lo] = v[lo], v[hi]
+		}
+		if v[hi] < v[mid] {
+			v[hi], v[mid] = v[mid], v[hi]
+		}
+		pivot := v[mid]
+		i, j := lo, hi
+		for i <= j {
+			for v[i] < pivot {
+				i++
+			}
+			for v[j] > pivot {
+				j--
+			}
+			if i <= j {
+				v[i], v[j] = v[j], v[i]
+				i++
+				j--
+			}
+		}
+		switch {
+		case k <= j:
+			hi = j
+		case k >= i:
+			lo = i
+		default:
+			return v[k]
+		}
+	}
+	return v[k]
+}
+
+// ProbAtLeast returns the share of values of x (NaN excluded) at or above
+// t, and its binomial standard error.
+func ProbAtLeast(x []float64, t float64) (p, se float64) {
+	n, k := 0, 0
+	for _, f := range x {
+		if math.IsNaN(f) {
+			continue
+		}
+		n++
+		if f >= t {
+			k++
+		}
+	}
+	if n == 0 {
+		return math.NaN(), math.NaN()
+	}
+	p = float64(k) / float64(n)
+	return p, math.Sqrt(p * (1 - p) / float64(n))
+}
