@@ -1,0 +1,479 @@
+package render
+
+import (
+	"fmt"
+	"image/color"
+	"math"
+	"slices"
+	"strings"
+
+	"gonum.org/v1/gonum/stat"
+	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/plotter"
+	"gonum.org/v1/plot/vg"
+	"gonum.org/v1/plot/vg/draw"
+)
+
+// headroom is the factor by which charts with reference-line labels raise
+// the top of the y axis above the tallest bar, leaving rows for the labels.
+const headroom = 1.3
+
+// sortedFinite returns the finite values of xs, sorted, and how many values
+// were left out.
+func sortedFinite(xs []float64) (vals []float64, dropped int) {
+	for _, x := range xs {
+		if math.IsNaN(x) || math.IsInf(x, 0) {
+			dropped++
+			continue
+		}
+		vals = append(vals, x)
+	}
+	slices.Sort(vals)
+	return vals, dropped
+}
+
+// quantile returns the p-quantile of sorted, linearly interpolated.
+func quantile(p float64, sorted []float64) float64 {
+	return stat.Quantile(p, stat.LinInterp, sorted, nil)
+}
+
+// shareAtLeast returns the share of sorted that is ≥ x.
+func shareAtLeast(sorted []float64, x float64) float64 {
+	i, _ := slices.BinarySearch(sorted, x)
+	return float64(len(sorted)-i) / float64(len(sorted))
+}
+
+// plural writes n and the noun, with an "s" unless n is 1: "10,000 simulated
+// quarters".
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	return Count(float64(n)) + " " + noun + "s"
+}
+
+// leftOut describes values left out of a chart, or returns "".
+func leftOut(n int) string {
+	if n == 0 {
+		return ""
+	}
+	return " · " + Count(float64(n)) + " missing left out"
+}
+
+// shareHistogram bins sorted values on round edges, each bin weighted by
+// its share of the values. The bin width is the Freedman–Diaconis width,
+// 2·IQR/n^(1/3), kept between 1/60 and 1/15 of the range and rounded up to
+// 1, 2, 2.5 or 5 times a power of ten. A constant sample gets one bin of
+// width ±spread around its value.
+func shareHistogram(sorted []float64, spread float64) *plotter.Histogram {
+	lo, hi := sorted[0], sorted[len(sorted)-1]
+	n := float64(len(sorted))
+	var bins []plotter.HistogramBin
+	if hi-lo <= 1e-12*math.Max(1, math.Abs(hi)) {
+		bins = []plotter.HistogramBin{{Min: lo - spread, Max: lo + spread, Weight: 1}}
+	} else {
+		fd := 2 * (quantile(0.75, sorted) - quantile(0.25, sorted)) / math.Cbrt(n)
+		w := binStep(math.Min(math.Max(fd, (hi-lo)/60), (hi-lo)/15))
+		start := math.Floor(lo/w) * w
+		k := int(math.Floor((hi-start)/w)) + 1
+		bins = make([]plotter.HistogramBin, k)
+		for i := range bins {
+			bins[i].Min = start + float64(i)*w
+			bins[i].Max = start + float64(i+1)*w
+		}
+		for _, v := range sorted {
+			i := min(int(math.Floor((v-start)/w)), k-1)
+			bins[i].Weight += 1 / n
+		}
+	}
+	return barsOf(bins)
+}
+
+// binStep returns the smallest of 1, 2, 2.5 and 5 times a power of ten that
+// is at least raw: round bin widths, finer grained than tick steps.
+func binStep(raw float64) float64 {
+	mag := math.Pow(10, math.Floor(math.Log10(raw)))
+	for _, m := range []float64{1, 2, 2.5, 5} {
+		if m*mag >= raw*(1-1e-9) {
+			return m * mag
+		}
+	}
+	return 10 * mag
+}
+
+// barsOf returns a histogram plotter of bins in the product style.
+func barsOf(bins []plotter.HistogramBin) *plotter.Histogram {
+	return &plotter.Histogram{
+		Bins:      bins,
+		FillColor: Blue,
+		LineStyle: draw.LineStyle{Color: color.White, Width: vg.Points(0.5)},
+	}
+}
+
+// maxWeight returns the largest bin weight.
+func maxWeight(bins []plotter.HistogramBin) float64 {
+	m := 0.0
+	for _, b := range bins {
+		m = math.Max(m, b.Weight)
+	}
+	return m
+}
+
+// currencyLabel returns the axis-label suffix naming the currency.
+func currencyLabel(currency string) string {
+	if currency = strings.TrimSpace(currency); currency == "" {
+		return ""
+	}
+	return ", " + strings.ToUpper(currency)
+}
+
+// RevenueHistogram returns a histogram of simulated quarterly revenue
+// (amounts in currency, an ISO 4217 code; see Money) as shares of the
+// simulated quarters, with the P10–P90 interval shaded, the P10, median and
+// P90 marked, and, when quota > 0, a "Quota" reference line and a title
+// giving the chance of revenue ≥ quota. Non-finite values are left out and
+// counted in the subtitle; with no finite value the plot says so.
+func RevenueHistogram(revenue []float64, quota float64, currency string) *plot.Plot {
+	vals, dropped := sortedFinite(revenue)
+	if len(vals) == 0 {
+		return noData("Simulated quarterly revenue", "no simulated quarters")
+	}
+	p10, p50, p90 := quantile(0.1, vals), quantile(0.5, vals), quantile(0.9, vals)
+	hasQuota := quota > 0 && !math.IsInf(quota, 0)
+	title := "Simulated quarterly revenue: median " + Money(p50, currency)
+	if hasQuota {
+		title = fmt.Sprintf("%s chance of making the %s quota", chance(shareAtLeast(vals, quota)), Money(quota, currency))
+	}
+	sub := fmt.Sprintf("Median %s · P10–P90 %s–%s (shaded) · %s%s",
+		Money(p50, currency), Money(p10, currency), Money(p90, currency),
+		plural(len(vals), "simulated quarter"), leftOut(dropped))
+	p := New(title, sub)
+
+	h := shareHistogram(vals, math.Max(math.Abs(vals[0])*0.02, 1))
+	p.Add(band{lo: p10, hi: p90, fill: BandColor}, h)
+	var refs []Ref
+	if hasQuota {
+		refs = append(refs, Ref{X: quota, Label: "Quota " + Money(quota, currency)})
+	}
+	if p90 > p10 {
+		refs = append(refs,
+			Ref{X: p50, Label: "Median", Line: GuideStyle},
+			Ref{X: p10, Label: "P10", Line: GuideStyle},
+			Ref{X: p90, Label: "P90", Line: GuideStyle})
+	}
+	RefLines(p, refs...)
+
+	p.X.Label.Text = "Quarterly revenue" + currencyLabel(currency)
+	p.X.Tick.Marker = MoneyTicks{Currency: currency}
+	p.Y.Label.Text = "Share of simulated quarters"
+	p.Y.Tick.Marker = PercentTicks{}
+	p.Y.Min, p.Y.Max = 0, maxWeight(h.Bins)*headroom
+	return p
+}
+
+// wrap breaks s at spaces into lines of at most about width characters.
+func wrap(s string, width int) string {
+	words := strings.Fields(s)
+	var b strings.Builder
+	n := 0
+	for i, w := range words {
+		l := len([]rune(w))
+		if i > 0 {
+			if n+1+l > width {
+				b.WriteByte('\n')
+				n = 0
+			} else {
+				b.WriteByte(' ')
+				n++
+			}
+		}
+		b.WriteString(w)
+		n += l
+	}
+	return b.String()
+}
+
+// categories sets the x axis of p to the names, centred on 0, 1, 2, ...,
+// with long names wrapped onto several lines.
+func categories(p *plot.Plot, names []string) {
+	ticks := make([]plot.Tick, len(names))
+	for i, name := range names {
+		ticks[i] = plot.Tick{Value: float64(i), Label: wrap(name, 14)}
+	}
+	p.X.Tick.Marker = plot.ConstantTicks(ticks)
+	p.X.Tick.Length = 0
+	p.X.Min, p.X.Max = -0.5, float64(len(names))-0.5
+}
+
+// volumeLabel formats a mean volume: one decimal below 10, else a count.
+func volumeLabel(v float64) string {
+	if math.Abs(v) < 9.95 && !math.IsNaN(v) {
+		return fmt.Sprintf("%.1f", v)
+	}
+	return Count(v)
+}
+
+// Funnel returns a bar chart of the mean volume per stage, in the order of
+// stages (the taxonomy order), each bar labelled with its volume, and the
+// stage-to-stage conversion shown between bars: conversion[i] is the volume
+// into stages[i+1] relative to stages[i], in [0,1], NaN when unknown, and
+// conversion may be nil for none. volumes are per quarter; NaN draws no
+// bar. The title is given by the caller; the subtitle states the overall
+// conversion from the first stage to the last. Funnel panics if
+// len(volumes) != len(stages), or if conversion is not nil and
+// len(conversion) != len(stages)-1. With no stages the plot says so.
+func Funnel(stages []string, volumes []float64, conversion []float64, title string) *plot.Plot {
+	if len(volumes) != len(stages) {
+		panic(fmt.Sprintf("render: Funnel: %d volumes for %d stages", len(volumes), len(stages)))
+	}
+	if conversion != nil && len(stages) > 0 && len(conversion) != len(stages)-1 {
+		panic(fmt.Sprintf("render: Funnel: %d conversion rates for %d stages, want %d", len(conversion), len(stages), len(stages)-1))
+	}
+	if title == "" {
+		title = "Funnel volume by stage"
+	}
+	top := math.Inf(-1)
+	for _, v := range volumes {
+		if !math.IsNaN(v) && !math.IsInf(v, 0) {
+			top = math.Max(top, v)
+		}
+	}
+	if math.IsInf(top, -1) {
+		return noData(title, "no stage volumes")
+	}
+	first, last := volumes[0], volumes[len(volumes)-1]
+	sub := "Mean volume per simulated quarter · arrows: conversion to the next stage"
+	if len(stages) > 1 && first > 0 && !math.IsNaN(last) && !math.IsInf(first, 0) {
+		sub = fmt.Sprintf("%s of %s reach %s · %s", Percent(last/first), stages[0], stages[len(stages)-1], sub)
+	}
+	p := New(title, sub)
+	top = math.Max(top, 1)
+
+	b := &bars{heights: volumes, width: 0.62, style: textStyle(sans, NoteSize, Ink)}
+	for _, v := range volumes {
+		b.colors = append(b.colors, Blue)
+		b.labels = append(b.labels, volumeLabel(v))
+	}
+	p.Add(b)
+	if len(conversion) > 0 {
+		l := labelsAt{style: textStyle(sans, NoteSize, Muted)}
+		for i, c := range conversion {
+			l.x = append(l.x, float64(i)+0.5)
+			l.y = append(l.y, top*1.2)
+			l.texts = append(l.texts, "→ "+Percent(c))
+		}
+		p.Add(l)
+	}
+	categories(p, stages)
+	p.Y.Label.Text = "Mean volume per quarter"
+	p.Y.Tick.Marker = CountTicks{}
+	p.Y.Min, p.Y.Max = 0, top*headroom
+	return p
+}
+
+// CoverageHistogram returns a histogram of pipeline coverage, the open
+// pipeline at quarter start divided by quota (a ratio, 3 is 3x), as shares
+// of the simulated quarters, with reference lines at the 3x and 4x rules of
+// thumb and, when needed is finite, at the coverage this funnel needs to hit
+// quota with 80% probability. The title says where the median sits against
+// the rules. Non-finite values are left out and counted in the subtitle;
+// with no finite value the plot says so.
+func CoverageHistogram(coverage []float64, needed float64) *plot.Plot {
+	vals, dropped := sortedFinite(coverage)
+	if len(vals) == 0 {
+		return noData("Pipeline coverage", "no simulated quarters")
+	}
+	p10, p50, p90 := quantile(0.1, vals), quantile(0.5, vals), quantile(0.9, vals)
+	var title string
+	switch {
+	case p50 < 3:
+		title = fmt.Sprintf("Median coverage %s is below the 3x rule", Ratio(p50))
+	case p50 < 4:
+		title = fmt.Sprintf("Median coverage %s: above the 3x rule, below 4x", Ratio(p50))
+	default:
+		title = fmt.Sprintf("Median coverage %s clears the 4x rule", Ratio(p50))
+	}
+	sub := fmt.Sprintf("Coverage = open pipeline at quarter start ÷ quota · P10–P90 %s–%s · %s%s",
+		Ratio(p10), Ratio(p90), plural(len(vals), "simulated quarter"), leftOut(dropped))
+	hasNeeded := !math.IsNaN(needed) && !math.IsInf(needed, 0)
+	if hasNeeded {
+		sub += fmt.Sprintf("\nThis funnel needs %s for an 80%% chance of quota; %s of quarters start with that much",
+			Ratio(needed), chance(shareAtLeast(vals, needed)))
+	}
+	p := New(title, sub)
+
+	h := shareHistogram(vals, math.Max(math.Abs(vals[0])*0.02, 0.05))
+	p.Add(h)
+	refs := []Ref{{X: 3, Label: "3x rule"}, {X: 4, Label: "4x rule"}}
+	if hasNeeded {
+		refs = append([]Ref{{X: needed, Label: "Needed " + Ratio(needed),
+			Line: draw.LineStyle{Color: Orange, Width: vg.Points(2.5), Dashes: Dashes[1]}}}, refs...)
+	}
+	RefLines(p, refs...)
+
+	p.X.Label.Text = "Pipeline coverage (open pipeline ÷ quota)"
+	p.X.Tick.Marker = RatioTicks{}
+	p.Y.Label.Text = "Share of simulated quarters"
+	p.Y.Tick.Marker = PercentTicks{}
+	p.Y.Min, p.Y.Max = 0, maxWeight(h.Bins)*headroom
+	return p
+}
+
+// SLACompliance returns a bar chart of SLA compliance per handoff: the share
+// of handoffs done within their SLA, in [0,1], one bar per name, with a
+// target mark across each bar whose target (a share, 0.9 is 90%) is not
+// NaN; targets may be nil for none. Bars meeting their target are dark
+// blue, bars missing it orange. The title counts the handoffs that meet
+// their targets. SLACompliance panics if len(compliance) != len(names), or
+// if targets is not nil and len(targets) != len(names). With no handoffs
+// the plot says so.
+func SLACompliance(names []string, compliance []float64, targets []float64) *plot.Plot {
+	if len(compliance) != len(names) {
+		panic(fmt.Sprintf("render: SLACompliance: %d compliance values for %d names", len(compliance), len(names)))
+	}
+	if targets != nil && len(targets) != len(names) {
+		panic(fmt.Sprintf("render: SLACompliance: %d targets for %d names", len(targets), len(names)))
+	}
+	if len(names) == 0 {
+		return noData("SLA compliance", "no handoffs")
+	}
+	target := func(i int) float64 {
+		if targets == nil || math.IsInf(targets[i], 0) {
+			return math.NaN()
+		}
+		return targets[i]
+	}
+	b := &bars{heights: compliance, width: 0.6, style: textStyle(sans, NoteSize, Ink)}
+	withTarget, met := 0, 0
+	worst, worstGap := -1, 0.0
+	for i, c := range compliance {
+		clr, label := Blue, Percent(c)
+		if t := target(i); !math.IsNaN(t) {
+			label += "\ntarget " + percent(t, 0)
+			if !math.IsNaN(c) {
+				withTarget++
+				if c >= t {
+					met++
+				} else {
+					clr = Orange
+					if gap := t - c; gap > worstGap {
+						worst, worstGap = i, gap
+					}
+				}
+			}
+		}
+		b.colors = append(b.colors, clr)
+		b.labels = append(b.labels, label)
+	}
+	var title string
+	switch {
+	case withTarget == 0:
+		title = "SLA compliance by handoff"
+	case met == withTarget:
+		title = fmt.Sprintf("All %s meet their SLA target", plural(withTarget, "handoff"))
+	default:
+		title = fmt.Sprintf("%d of %s meet their SLA target", met, plural(withTarget, "handoff"))
+	}
+	sub := "Share of handoffs done within the SLA"
+	if withTarget > 0 {
+		sub += " · black line: target · orange: below target"
+	}
+	if worst >= 0 {
+		sub += fmt.Sprintf("\nFurthest behind: %s, %s short", names[worst], strings.TrimSuffix(percent(worstGap, 1), "%")+" points")
+	}
+	p := New(title, sub)
+	p.Add(b)
+	if targets != nil {
+		ys := make([]float64, len(names))
+		for i := range ys {
+			ys[i] = target(i)
+		}
+		b.above = ys
+		p.Add(marks{ys: ys, width: 0.72, line: draw.LineStyle{Color: Ink, Width: vg.Points(2.5)}})
+	}
+	categories(p, names)
+	p.Y.Label.Text = "Handoffs within SLA"
+	p.Y.Tick.Marker = PercentTicks{}
+	p.Y.Min, p.Y.Max = 0, 1.18
+	return p
+}
+
+// minResponse is the shortest response time a log axis shows, in minutes
+// (one second); faster responses are counted at it.
+const minResponse = 1.0 / 60
+
+// ResponseTimes returns a histogram of MQL response times in minutes on a
+// logarithmic time axis, as shares of all MQLs, with the SLA target line
+// when slaMinutes > 0, and the share answered within the SLA in the title.
+// +Inf means never answered: counted in the shares (as not within the SLA)
+// and in the subtitle, but not drawn. NaN and negative values are left out.
+// Times under one second are drawn at one second. With no value the plot
+// says so.
+func ResponseTimes(minutes []float64, slaMinutes float64) *plot.Plot {
+	var vals []float64
+	never, dropped := 0, 0
+	for _, m := range minutes {
+		switch {
+		case math.IsInf(m, 1):
+			never++
+		case math.IsNaN(m) || m < 0 || math.IsInf(m, -1):
+			dropped++
+		default:
+			vals = append(vals, m)
+		}
+	}
+	slices.Sort(vals)
+	total := len(vals) + never
+	if len(vals) == 0 {
+		why := "no MQL response times"
+		if never > 0 {
+			why = fmt.Sprintf("none of %s answered", plural(never, "MQL"))
+		}
+		return noData("MQL response times", why)
+	}
+	hasSLA := slaMinutes > 0 && !math.IsInf(slaMinutes, 0)
+	p50 := quantile(0.5, vals)
+	title := "MQL response times: median " + Duration(p50)
+	if hasSLA {
+		i, _ := slices.BinarySearch(vals, math.Nextafter(slaMinutes, math.Inf(1)))
+		title = fmt.Sprintf("%s of MQLs answered within the %s SLA", chance(float64(i)/float64(total)), Duration(slaMinutes))
+	}
+	sub := fmt.Sprintf("Median %s · P90 %s · %s", Duration(p50), Duration(quantile(0.9, vals)), plural(total, "MQL"))
+	if never > 0 {
+		sub += fmt.Sprintf(" · %s never answered", Count(float64(never)))
+	}
+	sub += leftOut(dropped)
+	p := New(title, sub)
+
+	// The x axis is log10(minutes) on a linear scale, labelled in durations:
+	// plot.LogScale misplaces the centred axis label's glyph box.
+	lo := math.Log10(math.Max(vals[0], minResponse))
+	hi := math.Log10(math.Max(vals[len(vals)-1], minResponse))
+	var bins []plotter.HistogramBin
+	if hi-lo < 1e-9 {
+		bins = []plotter.HistogramBin{{Min: lo - 0.1, Max: lo + 0.1, Weight: float64(len(vals)) / float64(total)}}
+	} else {
+		w := (hi - lo) / math.Min(40, math.Max(10, 8*(hi-lo)))
+		k := int(math.Ceil((hi-lo)/w - 1e-9))
+		bins = make([]plotter.HistogramBin, k)
+		for i := range bins {
+			bins[i].Min = lo + float64(i)*w
+			bins[i].Max = lo + float64(i+1)*w
+		}
+		for _, v := range vals {
+			i := min(int((math.Log10(math.Max(v, minResponse))-lo)/w), k-1)
+			bins[i].Weight += 1 / float64(total)
+		}
+	}
+	h := barsOf(bins)
+	p.Add(h)
+	if hasSLA {
+		RefLine(p, math.Log10(slaMinutes), "SLA "+Duration(slaMinutes))
+	}
+	p.X.Tick.Marker = durationTicks{}
+	p.X.Label.Text = "Time to first response (log scale)"
+	p.Y.Label.Text = "Share of MQLs"
+	p.Y.Tick.Marker = PercentTicks{}
+	p.Y.Min, p.Y.Max = 0, maxWeight(bins)*headroom
+	return p
+}

@@ -1,0 +1,136 @@
+package render
+
+import (
+	"bytes"
+	"flag"
+	"image"
+	"image/png"
+	"math"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"gonum.org/v1/plot"
+)
+
+var regen = flag.Bool("regen", false, "regenerate the golden images in testdata")
+
+// lognormal returns n seeded lognormal draws with the given median and
+// log-scale sigma.
+func lognormal(seed uint64, n int, median, sigma float64) []float64 {
+	r := rand.New(rand.NewPCG(seed, 1))
+	xs := make([]float64, n)
+	for i := range xs {
+		xs[i] = median * math.Exp(sigma*r.NormFloat64())
+	}
+	return xs
+}
+
+// normal returns n seeded normal draws.
+func normal(seed uint64, n int, mean, sd float64) []float64 {
+	r := rand.New(rand.NewPCG(seed, 2))
+	xs := make([]float64, n)
+	for i := range xs {
+		xs[i] = mean + sd*r.NormFloat64()
+	}
+	return xs
+}
+
+// charts are the golden-image cases: realistic seeded inputs.
+var charts = []struct {
+	name string
+	plot func() *plot.Plot
+}{
+	{"revenue", func() *plot.Plot { return RevenueHistogram(normal(1, 10_000, 5.3e6, 0.95e6), 5e6, "USD") }},
+	{"revenue_noquota_eur", func() *plot.Plot { return RevenueHistogram(lognormal(2, 2_000, 850e3, 0.3), 0, "EUR") }},
+	{"funnel", func() *plot.Plot {
+		return Funnel(
+			[]string{"known", "engaged", "mql", "tql", "sal", "opportunity", "won"},
+			[]float64{12_480, 4_210, 1_180, 640, 402, 251, 53.4},
+			[]float64{0.337, 0.280, 0.542, 0.628, 0.624, 0.213},
+			"Known leads to won deals: 53 wins a quarter")
+	}},
+	{"coverage", func() *plot.Plot { return CoverageHistogram(lognormal(3, 10_000, 3.4, 0.18), 4.6) }},
+	{"coverage_low", func() *plot.Plot { return CoverageHistogram(lognormal(4, 5_000, 2.4, 0.15), math.NaN()) }},
+	{"sla", func() *plot.Plot {
+		return SLACompliance(
+			[]string{"Marketing hands MQL to sales", "Sales acknowledges MQL", "Sales accepts or rejects", "Rejected lead re-nurtured"},
+			[]float64{0.962, 0.814, 0.871, 0.55},
+			[]float64{0.95, 0.9, 0.85, math.NaN()})
+	}},
+	{"response", func() *plot.Plot {
+		xs := lognormal(5, 5_000, 95, 1.6)
+		for i := range 120 {
+			xs[i*40] = math.Inf(1)
+		}
+		return ResponseTimes(xs, 240)
+	}},
+	{"nodata", func() *plot.Plot { return RevenueHistogram(nil, 5e6, "USD") }},
+}
+
+func TestGolden(t *testing.T) {
+	for _, tt := range charts {
+		t.Run(tt.name, func(t *testing.T) {
+			var buf bytes.Buffer
+			if err := Encode(&buf, tt.plot(), Width, Height, "png"); err != nil {
+				t.Fatal(err)
+			}
+			path := filepath.Join("testdata", tt.name+".png")
+			if *regen {
+				if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
+					t.Fatal(err)
+				}
+				return
+			}
+			want, err := os.ReadFile(path)
+			if err != nil {
+				t.Fatalf("%v (run go test -regen to create it)", err)
+			}
+			if !bytes.Equal(buf.Bytes(), want) && !samePixels(t, buf.Bytes(), want) {
+				got := filepath.Join("testdata", tt.name+".got.png")
+				os.WriteFile(got, buf.Bytes(), 0o644)
+				t.Errorf("%s differs from %s (run go test -regen after checking it)", got, path)
+			}
+		})
+	}
+}
+
+// samePixels reports whether two PNG images have the same size and differ
+// by at most a small tolerance in every channel of every pixel.
+func samePixels(t *testing.T, a, b []byte) bool {
+	t.Helper()
+	ia, err := png.Decode(bytes.NewReader(a))
+	if err != nil {
+		t.Fatal(err)
+	}
+	ib, err := png.Decode(bytes.NewReader(b))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ia.Bounds() != ib.Bounds() {
+		return false
+	}
+	const tol = 0x0800 // of 0xffff
+	r := ia.Bounds()
+	for y := r.Min.Y; y < r.Max.Y; y++ {
+		for x := r.Min.X; x < r.Max.X; x++ {
+			if !closeColor(ia, ib, x, y, tol) {
+				return false
+			}
+		}
+	}
+	return true
+}
+
+func closeColor(a, b image.Image, x, y int, tol uint32) bool {
+	r1, g1, b1, a1 := a.At(x, y).RGBA()
+	r2, g2, b2, a2 := b.At(x, y).RGBA()
+	d := func(u, v uint32) uint32 {
+		if u > v {
+			return u - v
+		}
+		return v - u
+	}
+	return d(r1, r2) <= tol && d(g1, g2) <= tol && d(b1, b2) <= tol && d(a1, a2) <= tol
+}
