@@ -29,3 +29,22 @@ func ExampleKaplanMeier() {
 	// t=7 n= 1 d=1 S=0.000 95% CI [0.000, 0.000]
 	// median 5 days (n=10, 6 events)
 }
+
+// Ten opportunities: cause 1 = won, 2 = lost, 0 = still open (days since
+// creation).
+func ExampleAalenJohansen() {
+	obs := []calibrate.CRObs{
+		{T: 7, Cause: 1}, {T: 2, Cause: 2}, {T: 1, Cause: 1}, {T: 2, Cause: 0},
+		{T: 2, Cause: 1}, {T: 3, Cause: 2}, {T: 4, Cause: 0}, {T: 5, Cause: 1},
+		{T: 5, Cause: 2}, {T: 6, Cause: 0},
+	}
+	c := calibrate.AalenJohansen(obs, 2)
+	won, seWon := c.Eventual(1)
+	lost, seLost := c.Eventual(2)
+	fmt.Printf("won  %.2f ± %.2f\nlost %.2f ± %.2f (n=%d)\n", won, seWon, lost, seLost, c.N)
+	fmt.Printf("won by day 3: %.2f\n", c.At(1, 3))
+	// Output:
+	// won  0.64 ± 0.17
+	// lost 0.36 ± 0.17 (n=10)
+	// won by day 3: 0.20
+}
