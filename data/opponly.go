@@ -61,7 +61,7 @@ func ReadOpportunitiesOnly(r io.Reader, name string, o *Options) (*Export, error
 		if err != nil {
 			return nil, err
 		}
-		op, ok := readOpp(t, o, seen, nil, oppStageDefaults)
+		op, ok := readOpp(t, o, seen, nil, oppRules{stageDefaults: oppStageDefaults})
 		if !ok {
 			continue
 		}

@@ -3,6 +3,7 @@ package data
 import (
 	"fmt"
 	"io"
+	"math"
 	"strconv"
 	"strings"
 	"time"
@@ -108,31 +109,41 @@ func (lr *LeadReader) Read() (Lead, error) {
 		if err := t.next(); err != nil {
 			return Lead{}, err
 		}
-		id, ok := t.required("lead_id")
+		l, ok := readLead(t, o, lr.seen)
 		if !ok {
 			continue
 		}
-		if lr.seen[id] {
-			t.reject("lead_id", ReasonDuplicateID, fmt.Errorf("duplicate lead_id %q", id))
-			continue
-		}
-		created, ok := t.timeField("created_at", o)
-		if !ok || t.afterAsOf("created_at", created, o) {
-			continue
-		}
-		l := Lead{ID: id, CreatedAt: created, Source: o.mapping().source(t.get("source")),
-			Segment: t.get("segment"), Owner: t.get("owner"), Attrs: t.attrs()}
-		if s := t.get("score"); s != "" {
-			v, err := strconv.ParseFloat(s, 64)
-			if err != nil {
-				t.reject("score", ReasonBadNumber, fmt.Errorf("cannot parse %q as a number", s))
-				continue
-			}
-			l.Score, l.HasScore = v, true
-		}
-		lr.seen[id] = true
+		lr.seen[l.ID] = true
 		return l, nil
 	}
+}
+
+// readLead parses the current row of t as a lead. It does not add the id
+// to seen.
+func readLead(t *table, o *Options, seen map[string]bool) (Lead, bool) {
+	id, ok := t.required("lead_id")
+	if !ok {
+		return Lead{}, false
+	}
+	if seen[id] {
+		t.reject("lead_id", ReasonDuplicateID, fmt.Errorf("duplicate lead_id %q", id))
+		return Lead{}, false
+	}
+	created, ok := t.timeField("created_at", o)
+	if !ok || t.afterAsOf("created_at", created, o) {
+		return Lead{}, false
+	}
+	l := Lead{ID: id, CreatedAt: created, Source: o.mapping().source(t.get("source")),
+		Segment: t.get("segment"), Owner: t.get("owner"), Attrs: t.attrs()}
+	if s := t.get("score"); s != "" {
+		v, err := strconv.ParseFloat(s, 64)
+		if err != nil || math.IsNaN(v) || math.IsInf(v, 0) {
+			t.reject("score", ReasonBadNumber, fmt.Errorf("cannot parse %q as a number", s))
+			return Lead{}, false
+		}
+		l.Score, l.HasScore = v, true
+	}
+	return l, true
 }
 
 // StageEventReader reads stage events one at a time from a canonical
@@ -298,7 +309,7 @@ func (or *OpportunityReader) Read() (Opportunity, error) {
 			}
 			return Opportunity{}, err
 		}
-		op, ok := readOpp(t, o, or.seen, or.Leads, nil)
+		op, ok := readOpp(t, o, or.seen, or.Leads, oppRules{})
 		if !ok {
 			continue
 		}
@@ -309,9 +320,17 @@ func (or *OpportunityReader) Read() (Opportunity, error) {
 	}
 }
 
+// oppRules adapt readOpp to a CRM.
+type oppRules struct {
+	stageDefaults map[string]string // normalized CRM stage -> stage
+	leadOf        map[string]string // opportunity id -> lead id, when the table has no lead_id
+	anyAmount     bool              // closed deals may lack an amount (read as 0)
+}
+
 // readOpp parses the current row of t as an opportunity. The outcome comes
-// from the outcome column, or, when the table has none, from the stage.
-func readOpp(t *table, o *Options, seen map[string]bool, leads map[string]time.Time, stageDefaults map[string]string) (Opportunity, bool) {
+// from the outcome column; else from is_closed and is_won; else from the
+// stage ("won", "lost" after mapping).
+func readOpp(t *table, o *Options, seen map[string]bool, leads map[string]time.Time, rules oppRules) (Opportunity, bool) {
 	id, ok := t.required("opportunity_id")
 	if !ok {
 		return Opportunity{}, false
@@ -321,15 +340,36 @@ func readOpp(t *table, o *Options, seen map[string]bool, leads map[string]time.T
 		return Opportunity{}, false
 	}
 	rawStage := t.get("stage")
-	stage := o.mapping().stage(rawStage, stageDefaults)
+	stage := o.mapping().stage(rawStage, rules.stageDefaults)
 	var out Outcome
-	if t.has("outcome") {
+	switch {
+	case t.has("outcome"):
 		var err error
 		if out, err = ParseOutcome(t.get("outcome")); err != nil {
 			t.reject("outcome", ReasonBadOutcome, err)
 			return Opportunity{}, false
 		}
-	} else {
+	case t.has("is_closed"):
+		closed, err := parseBool(t.get("is_closed"))
+		if err != nil {
+			t.reject("is_closed", ReasonBadOutcome, err)
+			return Opportunity{}, false
+		}
+		won, err := parseBool(t.get("is_won"))
+		if err != nil {
+			t.reject("is_won", ReasonBadOutcome, err)
+			return Opportunity{}, false
+		}
+		if !t.has("is_won") {
+			won = stage == "won"
+		}
+		switch {
+		case closed && won:
+			out = OutcomeWon
+		case closed:
+			out = OutcomeLost
+		}
+	default:
 		switch stage {
 		case "won":
 			out = OutcomeWon
@@ -337,13 +377,17 @@ func readOpp(t *table, o *Options, seen map[string]bool, leads map[string]time.T
 			out = OutcomeLost
 		}
 	}
-	op := Opportunity{ID: id, LeadID: t.get("lead_id"), Stage: stage, Outcome: out, Currency: t.get("currency"), Attrs: t.attrs()}
+	leadID := firstID(t.get("lead_id"))
+	if !t.has("lead_id") && rules.leadOf != nil {
+		leadID = rules.leadOf[id]
+	}
+	op := Opportunity{ID: id, LeadID: leadID, Stage: stage, Outcome: out, Currency: t.get("currency"), Attrs: t.attrs()}
 	if t.get("created_at") != "" || out != OutcomeOpen {
 		if op.CreatedAt, ok = t.timeField("created_at", o); !ok || t.afterAsOf("created_at", op.CreatedAt, o) {
 			return Opportunity{}, false
 		}
 	}
-	if a := t.get("amount"); a != "" || out != OutcomeOpen {
+	if a := t.get("amount"); a != "" || out != OutcomeOpen && !rules.anyAmount {
 		v, cur, err := parseMoney(a)
 		switch {
 		case a == "":
@@ -423,18 +467,45 @@ func (sr *OppStageEventReader) Read() (OppStageEvent, error) {
 		if err := t.next(); err != nil {
 			return OppStageEvent{}, err
 		}
-		id, ok := t.required("opportunity_id")
-		if !ok {
-			continue
+		if ev, ok := readOppStage(t, o, sr.Opportunities, OpportunitiesFile, nil); ok {
+			return ev, nil
 		}
-		stage, ok := t.required("stage")
-		if !ok {
-			continue
-		}
-		at, ok := t.timeField("at", o)
-		if !ok || t.afterAsOf("at", at, o) || !t.checkParent("opportunity_id", "opportunity", OpportunitiesFile, id, "at", at, sr.Opportunities) {
-			continue
-		}
-		return OppStageEvent{OpportunityID: id, Stage: o.mapping().stage(stage, nil), At: at}, nil
 	}
+}
+
+// readOppStage parses the current row of t as an opportunity stage event.
+func readOppStage(t *table, o *Options, opps map[string]time.Time, oppFile string, stageDefaults map[string]string) (OppStageEvent, bool) {
+	id, ok := t.required("opportunity_id")
+	if !ok {
+		return OppStageEvent{}, false
+	}
+	stage, ok := t.required("stage")
+	if !ok {
+		return OppStageEvent{}, false
+	}
+	at, ok := t.timeField("at", o)
+	if !ok || t.afterAsOf("at", at, o) || !t.checkParent("opportunity_id", "opportunity", oppFile, id, "at", at, opps) {
+		return OppStageEvent{}, false
+	}
+	return OppStageEvent{OpportunityID: id, Stage: o.mapping().stage(stage, stageDefaults), At: at}, true
+}
+
+// parseBool reads CRM booleans: true/false, 1/0, yes/no, empty (false).
+func parseBool(s string) (bool, error) {
+	switch strings.ToLower(strings.TrimSpace(s)) {
+	case "true", "1", "yes", "y":
+		return true, nil
+	case "false", "0", "no", "n", "":
+		return false, nil
+	}
+	return false, fmt.Errorf("cannot parse %q as true or false", s)
+}
+
+// firstID returns the first of a list of ids separated by ";" or ","
+// (HubSpot's associated-record columns).
+func firstID(s string) string {
+	if i := strings.IndexAny(s, ";,"); i >= 0 {
+		s = s[:i]
+	}
+	return strings.TrimSpace(s)
 }

@@ -215,6 +215,11 @@ func (t *table) reject(name, reason string, err error) {
 		t.rejectRow(reason, err)
 		return
 	}
+	t.rejectAt(i, reason, err)
+}
+
+// rejectAt records the current row as rejected because of field i.
+func (t *table) rejectAt(i int, reason string, err error) {
 	line, _ := t.cr.FieldPos(i)
 	t.rep.reject(&RowError{File: t.file, Line: line, Column: i + 1, Field: t.header[i], Reason: reason, Value: t.rec[i], Err: err})
 }
