@@ -325,6 +325,7 @@ type oppRules struct {
 	stageDefaults map[string]string // normalized CRM stage -> stage
 	leadOf        map[string]string // opportunity id -> lead id, when the table has no lead_id
 	anyAmount     bool              // closed deals may lack an amount (read as 0)
+	leadFile      string            // file holding the leads, for messages; "" is leads.csv
 }
 
 // readOpp parses the current row of t as an opportunity. The outcome comes
@@ -431,7 +432,11 @@ func readOpp(t *table, o *Options, seen map[string]bool, leads map[string]time.T
 			op.ClosedAt = closed
 		}
 	}
-	if op.LeadID != "" && !t.checkParent("lead_id", "lead", LeadsFile, op.LeadID, "created_at", op.CreatedAt, leads) {
+	leadFile := rules.leadFile
+	if leadFile == "" {
+		leadFile = LeadsFile
+	}
+	if op.LeadID != "" && !t.checkParent("lead_id", "lead", leadFile, op.LeadID, "created_at", op.CreatedAt, leads) {
 		return Opportunity{}, false
 	}
 	seen[id] = true

@@ -240,7 +240,7 @@ func ReadSalesforce(fsys fs.FS, o *Options) (*Export, error) {
 				return err
 			}
 			seen := make(map[string]bool)
-			rules := oppRules{stageDefaults: SalesforceOppStages, leadOf: oppLead, anyAmount: true}
+			rules := oppRules{stageDefaults: SalesforceOppStages, leadOf: oppLead, anyAmount: true, leadFile: SalesforceLeadFile}
 			for {
 				if err := t.next(); err == io.EOF {
 					return nil
