@@ -7,7 +7,6 @@ import (
 	"slices"
 	"strings"
 
-	"gonum.org/v1/gonum/stat"
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
@@ -32,9 +31,17 @@ func sortedFinite(xs []float64) (vals []float64, dropped int) {
 	return vals, dropped
 }
 
-// quantile returns the p-quantile of sorted, linearly interpolated.
+// quantile returns the p-quantile of the non-empty sorted, interpolating
+// linearly between order statistics: x[h] with h = (n-1)·p (Hyndman and
+// Fan's type 7, the default of R and NumPy), so the median of an even
+// sample is the mean of its middle values.
 func quantile(p float64, sorted []float64) float64 {
-	return stat.Quantile(p, stat.LinInterp, sorted, nil)
+	h := float64(len(sorted)-1) * p
+	i := int(math.Floor(h))
+	if i >= len(sorted)-1 {
+		return sorted[len(sorted)-1]
+	}
+	return sorted[i] + (h-float64(i))*(sorted[i+1]-sorted[i])
 }
 
 // shareAtLeast returns the share of sorted that is ≥ x.
@@ -438,9 +445,11 @@ func ResponseTimes(minutes []float64, slaMinutes float64) *plot.Plot {
 		i, _ := slices.BinarySearch(vals, math.Nextafter(slaMinutes, math.Inf(1)))
 		title = fmt.Sprintf("%s of MQLs answered within the %s SLA", chance(float64(i)/float64(total)), Duration(slaMinutes))
 	}
-	sub := fmt.Sprintf("Median %s · P90 %s · %s", Duration(p50), Duration(quantile(0.9, vals)), plural(total, "MQL"))
+	sub := fmt.Sprintf("Median %s · P90 %s", Duration(p50), Duration(quantile(0.9, vals)))
 	if never > 0 {
-		sub += fmt.Sprintf(" · %s never answered", Count(float64(never)))
+		sub += fmt.Sprintf(" of answered · %s · %s never answered", plural(total, "MQL"), Count(float64(never)))
+	} else {
+		sub += " · " + plural(total, "MQL")
 	}
 	sub += leftOut(dropped)
 	p := New(title, sub)
