@@ -156,8 +156,18 @@ var slashTimeLayouts = []string{
 // Zone-less values are read in o.TZ (UTC when nil). Under DateAuto a slash
 // date whose first two fields are both at most 12 (and differ) is an
 // error asking for a date order; if one field exceeds 12 the order is
-// clear for that value. The result keeps the zone it was read in.
+// clear for that value. Years outside 1900 to 9999 are rejected (they are
+// placeholders such as 0001-01-01). The result keeps the zone it was read
+// in.
 func ParseTime(s string, o *Options) (time.Time, error) {
+	t, err := parseTime(s, o)
+	if err == nil && (t.Year() < 1900 || t.Year() > 9999) {
+		return time.Time{}, fmt.Errorf("date %q is outside the years 1900 to 9999", strings.TrimSpace(s))
+	}
+	return t, err
+}
+
+func parseTime(s string, o *Options) (time.Time, error) {
 	s = strings.TrimSpace(s)
 	if s == "" {
 		return time.Time{}, errors.New("empty date")

@@ -44,6 +44,7 @@ func TestParseTime(t *testing.T) {
 		{name: "Garbage", in: "yesterday", wantErr: `cannot parse "yesterday" as a date`},
 		{name: "BadISO", in: "2024-13-01", wantErr: `cannot parse "2024-13-01" as a date`},
 		{name: "Empty", in: " ", wantErr: `empty date`},
+		{name: "Placeholder", in: "0001-01-01", wantErr: `date "0001-01-01" is outside the years 1900 to 9999`},
 		{name: "TwoDigitYear", in: "1/2/24", wantErr: `cannot parse "1/2/24" as a date`},
 	}
 	for _, tt := range tests {

@@ -254,6 +254,26 @@ func TestReadExport(t *testing.T) {
 			}
 		},
 	}, {
+		name:  "MappedColumn",
+		files: map[string]string{LeadsFile: strings.Replace(baseLeads, "lead_id", "Lead Number", 1)},
+		opts: &Options{MaxRejectShare: 1, Mapping: &Mapping{
+			Columns: map[string]map[string]string{LeadsFile: {"lead_id": "lead number"}},
+			Stages:  map[string]string{"MQL": "marketing-qualified"},
+			Sources: map[string]string{"web": "inbound"},
+		}},
+		check: func(t *testing.T, e *Export) {
+			if e.Leads[0].Source != "inbound" || e.StageEvents[1].Stage != "marketing-qualified" {
+				t.Errorf("mapping not applied: %+v %+v", e.Leads[0], e.StageEvents[1])
+			}
+		},
+	}, {
+		name:  "MappedColumnMissing",
+		files: map[string]string{LeadsFile: baseLeads},
+		opts: &Options{Mapping: &Mapping{
+			Columns: map[string]map[string]string{LeadsFile: {"lead_id": "Lead Number"}},
+		}},
+		wantErr: `data: leads.csv: missing required columns lead_id (mapped to "Lead Number") (found: lead_id, created_at, source, segment, score, owner)`,
+	}, {
 		name:      "OpportunitiesOnly",
 		files:     map[string]string{LeadsFile: absent, StageEventsFile: absent, ActivitiesFile: absent},
 		wantLeads: []string{},
