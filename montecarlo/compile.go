@@ -80,6 +80,7 @@ func (s *sampler) drawGiven(r *rand.Rand, age float64) float64 {
 }
 
 type edge struct {
+	id      int // index in the model's transitions
 	to      int
 	p       float64
 	cum     float64 // cumulative probability over the stage's edges
@@ -129,6 +130,7 @@ type compiled struct {
 	handoff   int // stage index, -1 without a handoff
 	contact   float64
 	decay     model.Decay
+	logT50    float64 // ln t50 of a Hill decay
 	noContact int // stage index, -1: stays
 	ncRecycle bool
 	servers   int
@@ -146,9 +148,9 @@ func compile(m *model.Model) *compiled {
 	for i, s := range m.Stages {
 		c.stages[i] = stage{outcome: s.Outcome, opp: s.Opportunity, terminal: s.Outcome != model.Open}
 	}
-	for _, t := range m.Transitions {
+	for id, t := range m.Transitions {
 		f := m.StageIndex(t.From)
-		c.stages[f].edges = append(c.stages[f].edges, edge{to: m.StageIndex(t.To), p: t.P, delay: newSampler(t.Delay, 24), recycle: t.Recycle})
+		c.stages[f].edges = append(c.stages[f].edges, edge{id: id, to: m.StageIndex(t.To), p: t.P, delay: newSampler(t.Delay, 24), recycle: t.Recycle})
 	}
 	for i := range c.stages {
 		cum := 0.0
@@ -177,6 +179,7 @@ func compile(m *model.Model) *compiled {
 		c.stages[c.handoff].handoff = true
 		c.contact = h.Contact
 		c.decay = h.Decay
+		c.logT50 = math.Log(h.Decay.T50)
 		if h.NoContact != "" {
 			c.noContact = m.StageIndex(h.NoContact)
 			c.ncRecycle = !c.stages[c.noContact].terminal
@@ -339,4 +342,18 @@ func (c *calendar) wall(w float64) float64 {
 		}
 	}
 	return wk*model.HoursPerWeek + float64(lo) + c.lo[lo] + (r - c.cum[lo])
+}
+
+// decayAt returns the decay curve m(t) at t minutes: model.Decay.At, with
+// the Hill power computed as exp(k·(ln t − ln t50)), which is several times
+// faster than math.Pow.
+func (c *compiled) decayAt(t float64) float64 {
+	d := &c.decay
+	if d.Form != model.Hill {
+		return d.At(t)
+	}
+	if t <= 0 {
+		return 1
+	}
+	return d.Floor + (1-d.Floor)/(1+math.Exp(d.K*(math.Log(t)-c.logT50)))
 }

@@ -7,6 +7,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"runtime"
+	"slices"
 	"sync"
 	"sync/atomic"
 
@@ -157,6 +158,9 @@ func (s *sim) runQuarter(q int, seed uint64) {
 		}
 	}
 	s.serveQueue()
+	if q < len(s.res.RespSample) {
+		s.res.RespSample[q] = slices.Clone(s.resp[0])
+	}
 	// Response-time quantiles.
 	for k := range s.H {
 		i := s.idx(k)
@@ -169,6 +173,13 @@ func (s *sim) runQuarter(q int, seed uint64) {
 		if quota := c.m.Quota; quota > 0 {
 			s.res.Coverage[i] = s.res.OpenPipeline[i] / quota
 		}
+	}
+}
+
+// move counts a lead taking edge e at time t.
+func (s *sim) move(e *edge, t float64) {
+	if k := s.period(t); k >= 0 {
+		s.res.Moves[s.idx(k)*len(s.c.m.Transitions)+e.id]++
 	}
 }
 
@@ -278,6 +289,7 @@ func (s *sim) walk(l *lead, clock, thin float64, served bool) {
 			s.stop(l)
 			return
 		}
+		s.move(e, next)
 		s.enter(l, e.to, next)
 		clock = next
 	}
@@ -399,7 +411,7 @@ func (s *sim) serve(l *lead) {
 	// Contacted with probability contact·m(resp): decide without computing
 	// m when u alone settles it (m lies in [floor, 1]).
 	u := s.r.Float64()
-	contacted := u < c.contact*c.decay.Floor || (u < c.contact && u < c.contact*c.decay.At(resp))
+	contacted := u < c.contact*c.decay.Floor || (u < c.contact && u < c.contact*c.decayAt(resp))
 	if k := s.period(a); k >= 0 {
 		i := s.idx(k)
 		s.res.MQLs[i]++
@@ -550,6 +562,7 @@ func (s *sim) walkAged(l *lead) {
 		s.stop(l)
 		return
 	}
+	s.move(e, next)
 	s.enter(l, e.to, next)
 	s.walk(l, next, 1, false)
 }

@@ -3,6 +3,7 @@ package montecarlo
 import (
 	"math"
 	"slices"
+	"strconv"
 
 	"github.com/funnelsim/funnel/model"
 )
@@ -37,7 +38,14 @@ type Results struct {
 	Entries      []float64 // leads entering each stage in the quarter
 	SLAN         []float64 // leads entering each SLA's from-stage in the quarter
 	SLAMet       []float64 // of those, leads that met the SLA
+	Moves        []float64 // leads taking each transition (model order) in the quarter
+	// RespSample holds every response time (minutes) of the first quarter
+	// of the first RespSampleRuns runs, for charts.
+	RespSample [][]float64
 }
+
+// RespSampleRuns is the number of runs whose response times Results keeps.
+const RespSampleRuns = 20
 
 func newResults(m *model.Model, cfg Config) *Results {
 	n := cfg.Quarters * cfg.Horizon
@@ -55,6 +63,8 @@ func newResults(m *model.Model, cfg Config) *Results {
 	r.Entries = make([]float64, n*len(m.Stages))
 	r.SLAN = make([]float64, n*len(m.SLAs))
 	r.SLAMet = make([]float64, n*len(m.SLAs))
+	r.Moves = make([]float64, n*len(m.Transitions))
+	r.RespSample = make([][]float64, min(cfg.Quarters, RespSampleRuns))
 	return r
 }
 
@@ -69,15 +79,39 @@ func (r *Results) Period(x []float64, k int) []float64 {
 
 // Summary summarises the distribution of a series over simulated quarters.
 type Summary struct {
-	N    int     `json:"n"` // quarters with a value (NaN excluded)
-	Mean float64 `json:"mean"`
-	SD   float64 `json:"sd"` // sample standard deviation
-	SE   float64 `json:"se"` // standard error of the mean, SD/√N
-	P05  float64 `json:"p05"`
-	P10  float64 `json:"p10"`
-	P50  float64 `json:"p50"`
-	P90  float64 `json:"p90"`
-	P95  float64 `json:"p95"`
+	N    int   `json:"n"` // quarters with a value (NaN excluded)
+	Mean Float `json:"mean"`
+	SD   Float `json:"sd"` // sample standard deviation
+	SE   Float `json:"se"` // standard error of the mean, SD/√N
+	P05  Float `json:"p05"`
+	P10  Float `json:"p10"`
+	P50  Float `json:"p50"`
+	P90  Float `json:"p90"`
+	P95  Float `json:"p95"`
+}
+
+// Float is a float64 whose JSON form is null for NaN and ±Inf, which JSON
+// cannot represent.
+type Float float64
+
+// MarshalJSON implements json.Marshaler.
+func (f Float) MarshalJSON() ([]byte, error) {
+	v := float64(f)
+	if math.IsNaN(v) || math.IsInf(v, 0) {
+		return []byte("null"), nil
+	}
+	return strconv.AppendFloat(nil, v, 'g', -1, 64), nil
+}
+
+// UnmarshalJSON implements json.Unmarshaler; null reads as NaN.
+func (f *Float) UnmarshalJSON(b []byte) error {
+	if string(b) == "null" {
+		*f = Float(math.NaN())
+		return nil
+	}
+	v, err := strconv.ParseFloat(string(b), 64)
+	*f = Float(v)
+	return err
 }
 
 // Summarize returns the summary of x, ignoring NaNs. Quantiles are the
@@ -90,9 +124,8 @@ func Summarize(x []float64) Summary {
 			v = append(v, f)
 		}
 	}
-	s := Summary{N: len(v)}
 	if len(v) == 0 {
-		nan := math.NaN()
+		nan := Float(math.NaN())
 		return Summary{Mean: nan, SD: nan, SE: nan, P05: nan, P10: nan, P50: nan, P90: nan, P95: nan}
 	}
 	slices.Sort(v)
@@ -100,18 +133,19 @@ func Summarize(x []float64) Summary {
 	for _, f := range v {
 		sum += f
 	}
-	s.Mean = sum / float64(len(v))
+	mean := sum / float64(len(v))
 	ss := 0.0
 	for _, f := range v {
-		ss += (f - s.Mean) * (f - s.Mean)
+		ss += (f - mean) * (f - mean)
 	}
+	sd, se := 0.0, 0.0
 	if len(v) > 1 {
-		s.SD = math.Sqrt(ss / float64(len(v)-1))
-		s.SE = s.SD / math.Sqrt(float64(len(v)))
+		sd = math.Sqrt(ss / float64(len(v)-1))
+		se = sd / math.Sqrt(float64(len(v)))
 	}
-	s.P05, s.P10, s.P50 = quantileSorted(v, 0.05), quantileSorted(v, 0.10), quantileSorted(v, 0.5)
-	s.P90, s.P95 = quantileSorted(v, 0.90), quantileSorted(v, 0.95)
-	return s
+	q := func(p float64) Float { return Float(quantileSorted(v, p)) }
+	return Summary{N: len(v), Mean: Float(mean), SD: Float(sd), SE: Float(se),
+		P05: q(0.05), P10: q(0.10), P50: q(0.5), P90: q(0.90), P95: q(0.95)}
 }
 
 // quantileSorted returns the type-7 p-quantile of sorted v.

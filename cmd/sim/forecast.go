@@ -1,0 +1,354 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/funnelsim/funnel/cmd/sim/internal/render"
+	"github.com/funnelsim/funnel/model"
+	"github.com/funnelsim/funnel/montecarlo"
+	"gonum.org/v1/plot"
+)
+
+func init() {
+	register("forecast", "simulate quarters of a funnel model and report revenue, coverage and SLAs", forecastCmd)
+}
+
+const forecastUsage = `
+Usage: sim forecast [--model FILE] [--scenario FILE|NAME] [flags]
+
+Simulates --quarters independent quarters of the funnel, lead by lead:
+arrivals, stage transitions and their delays, the SDR queue that sets
+response times, contact rates that decay with those response times, and
+deals that close inside the quarter or stay open. Before each quarter the
+engine simulates a warm-up, so the quarter opens with a realistic pipeline
+(or starts from the model's start: state, as calibration writes it).
+
+It prints a summary and writes to --out:
+  summary.json    the numbers below, for programs (documented in README)
+  quarters.csv    one row per simulated quarter
+  revenue.png     revenue distribution with the quota line   (and .svg)
+  funnel.png      mean volume per stage with conversion rates (and .svg)
+  coverage.png    pipeline coverage with the 3x and 4x rules  (and .svg)
+  sla.png         SLA compliance per handoff                  (and .svg)
+  response.png    MQL response times against the SLA          (and .svg)
+  report.md       the summary and the charts, for a wiki or a deck
+
+Definitions:
+  revenue        amount of deals closed-won inside the quarter
+  coverage       open pipeline at the start of the quarter / quota
+  P(hit quota)   share of simulated quarters with revenue >= quota
+  SLA compliance leads meeting the SLA / leads entering its from-stage
+
+Examples:
+  sim forecast
+  sim forecast --scenario respond-24x7 --quarters 20000 --seed 7
+  sim forecast --model my.yaml --out qbr/ --json > summary.json
+`
+
+type forecastConfig struct {
+	model    string
+	scenario string
+	quarters int
+	horizon  int
+	seed     uint64
+	workers  int
+	out      string
+	json     bool
+	quiet    bool
+}
+
+func forecastCmd(ctx context.Context, e *env, args []string) error {
+	var cfg forecastConfig
+	fs := newFlags(e, "forecast", forecastUsage)
+	fs.StringVar(&cfg.model, "model", "", "model `FILE` (YAML or JSON); default: the embedded default model")
+	fs.StringVar(&cfg.scenario, "scenario", "", "scenario `FILE`, or the name of an embedded one: "+strings.Join(model.Scenarios(), ", "))
+	fs.IntVar(&cfg.quarters, "quarters", 10000, "number of independent quarters to simulate")
+	fs.IntVar(&cfg.horizon, "horizon", 1, "consecutive quarters per run, pipeline carried over")
+	fs.Uint64Var(&cfg.seed, "seed", 1, "random seed: the same seed gives the same outputs, byte for byte")
+	fs.IntVar(&cfg.workers, "workers", 0, "parallel workers (0: one per core); does not change the results")
+	fs.StringVar(&cfg.out, "out", "out", "output `DIR` for the JSON, CSV, charts and report")
+	fs.BoolVar(&cfg.json, "json", false, "print summary.json on stdout instead of the human summary")
+	fs.BoolVarP(&cfg.quiet, "quiet", "q", false, "no progress bar")
+	rest, err := parseFlags(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(rest) > 0 {
+		return fmt.Errorf("forecast: unexpected argument %q (flags start with --)", rest[0])
+	}
+	if cfg.quarters < 1 {
+		return fmt.Errorf("forecast: --quarters %d: want at least 1", cfg.quarters)
+	}
+	if cfg.horizon < 1 || cfg.horizon > 40 {
+		return fmt.Errorf("forecast: --horizon %d: want 1 to 40 quarters", cfg.horizon)
+	}
+	m, scen, err := loadModel(cfg.model, cfg.scenario)
+	if err != nil {
+		return err
+	}
+	res, err := simulate(ctx, e, m, montecarlo.Config{Quarters: cfg.quarters, Horizon: cfg.horizon, Seed: cfg.seed, Workers: cfg.workers}, cfg.quiet)
+	if err != nil {
+		return err
+	}
+	rep := montecarlo.NewReport(m, res)
+	rep.Scenario = scen
+	if err := writeForecast(cfg.out, m, res, rep); err != nil {
+		return err
+	}
+	if cfg.json {
+		b, err := json.MarshalIndent(rep, "", "  ")
+		if err != nil {
+			return err
+		}
+		_, err = fmt.Fprintf(e.stdout, "%s\n", b)
+		return err
+	}
+	writeSummary(e.stdout, m, rep)
+	fmt.Fprintf(e.stdout, "\nWrote %s: summary.json, quarters.csv, report.md and charts (PNG, SVG).\n", cfg.out)
+	return nil
+}
+
+// simulate runs the engine with a progress bar on stderr when it is a
+// terminal.
+func simulate(ctx context.Context, e *env, m *model.Model, cfg montecarlo.Config, quiet bool) (*montecarlo.Results, error) {
+	bar := newProgress(e.stderr, cfg.Quarters, quiet)
+	cfg.Progress = bar.update
+	start := time.Now()
+	res, err := montecarlo.Run(ctx, m, cfg)
+	bar.done(time.Since(start), res)
+	if err != nil {
+		if ctx.Err() != nil {
+			return nil, fmt.Errorf("interrupted; nothing written")
+		}
+		return nil, err
+	}
+	return res, nil
+}
+
+// writeForecast writes the forecast's files to dir, each atomically.
+func writeForecast(dir string, m *model.Model, res *montecarlo.Results, rep *montecarlo.Report) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	if err := writeJSON(filepath.Join(dir, "summary.json"), rep); err != nil {
+		return err
+	}
+	if err := writeCSV(filepath.Join(dir, "quarters.csv"), quarterRows(m, res)); err != nil {
+		return err
+	}
+	for name, p := range forecastCharts(m, res, rep) {
+		for _, ext := range []string{".png", ".svg"} {
+			if err := render.Save(p, 0, 0, filepath.Join(dir, name+ext)); err != nil {
+				return err
+			}
+		}
+	}
+	return writeFile(filepath.Join(dir, "report.md"), []byte(reportMarkdown(m, rep)))
+}
+
+func forecastCharts(m *model.Model, res *montecarlo.Results, rep *montecarlo.Report) map[string]*plot.Plot {
+	charts := map[string]*plot.Plot{}
+	charts["revenue"] = render.RevenueHistogram(res.Period(res.Revenue, 0), m.Quota, m.Currency)
+
+	var names []string
+	var vols, conv []float64
+	for _, s := range rep.Stages {
+		if !s.Main {
+			continue
+		}
+		names = append(names, s.Name)
+		vols = append(vols, float64(s.MeanEntries))
+		if len(names) > 1 {
+			conv = append(conv, float64(s.Conversion))
+		}
+	}
+	charts["funnel"] = render.Funnel(names, vols, conv, "Funnel volume per quarter, by stage")
+	charts["coverage"] = render.CoverageHistogram(res.Period(res.Coverage, 0), float64(rep.CoverageNeeded))
+
+	var slaNames []string
+	var comp, targets []float64
+	for _, s := range rep.SLA {
+		slaNames = append(slaNames, s.Name)
+		comp = append(comp, float64(s.Compliance))
+		t := s.Target
+		if t == 0 {
+			t = math.NaN()
+		}
+		targets = append(targets, t)
+	}
+	if len(slaNames) > 0 {
+		charts["sla"] = render.SLACompliance(slaNames, comp, targets)
+	}
+	if m.Handoff != nil {
+		var sample []float64
+		for _, v := range res.RespSample {
+			sample = append(sample, v...)
+		}
+		slaMin := math.NaN()
+		for _, s := range m.SLAs {
+			if s.From == m.Handoff.Stage && len(s.To) == 0 && !s.Business {
+				slaMin = s.Hours * 60
+				break
+			}
+		}
+		charts["response"] = render.ResponseTimes(sample, slaMin)
+	}
+	return charts
+}
+
+// quarterRows returns quarters.csv: a header and one row per simulated
+// quarter, with full precision.
+func quarterRows(m *model.Model, r *montecarlo.Results) [][]string {
+	head := []string{"run", "quarter", "revenue", "deals_won", "open_pipeline", "open_deals", "coverage",
+		"marketing_opps", "marketing_value", "sales_opps", "sales_value", "mqls", "contacted",
+		"response_p50_minutes", "response_p90_minutes"}
+	for _, s := range m.Stages {
+		head = append(head, "entries_"+s.Name)
+	}
+	for _, s := range m.SLAs {
+		head = append(head, "sla_"+s.Name+"_met", "sla_"+s.Name+"_leads")
+	}
+	rows := [][]string{head}
+	f := func(v float64) string {
+		if math.IsNaN(v) {
+			return ""
+		}
+		return strconv.FormatFloat(v, 'g', -1, 64)
+	}
+	S, L := len(m.Stages), len(m.SLAs)
+	for i := range r.Quarters * r.Horizon {
+		row := []string{strconv.Itoa(i / r.Horizon), strconv.Itoa(i%r.Horizon + 1)}
+		for _, x := range [][]float64{r.Revenue, r.Won, r.OpenPipeline, r.OpenDeals, r.Coverage, r.MktCreated, r.MktValue,
+			r.SalesCreated, r.SalesValue, r.MQLs, r.Contacted, r.RespP50, r.RespP90} {
+			row = append(row, f(x[i]))
+		}
+		for s := range S {
+			row = append(row, f(r.Entries[i*S+s]))
+		}
+		for a := range L {
+			row = append(row, f(r.SLAMet[i*L+a]), f(r.SLAN[i*L+a]))
+		}
+		rows = append(rows, row)
+	}
+	return rows
+}
+
+// writeSummary prints the forecast for people.
+func writeSummary(w io.Writer, m *model.Model, rep *montecarlo.Report) {
+	cur := m.Currency
+	money := func(v montecarlo.Float) string { return render.Money(float64(v), cur) }
+	name := m.Name
+	if rep.Scenario != "" {
+		name += ", scenario " + rep.Scenario
+	}
+	fmt.Fprintf(w, "Forecast for %s: %s simulated quarters, seed %d\n\n", name, render.Count(float64(rep.Quarters)), rep.Seed)
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	r := rep.Revenue
+	fmt.Fprintf(tw, "Revenue\t%s mean (± %s)\tP10 %s\tP50 %s\tP90 %s\n", money(r.Mean), money(2*r.SE), money(r.P10), money(r.P50), money(r.P90))
+	if m.Quota > 0 {
+		fmt.Fprintf(tw, "Quota\t%s\tP(hit quota) %s (± %s)\t\t\n", render.Money(m.Quota, cur),
+			render.Percent(float64(rep.ProbHitQuota)), render.Percent(2*float64(rep.ProbHitQuotaSE)))
+		c := rep.Coverage
+		fmt.Fprintf(tw, "Coverage\t%s median\tP10 %s\tP90 %s\tneeded for 80%%: %s (rules of thumb: 3x-4x)\n",
+			render.Ratio(float64(c.P50)), render.Ratio(float64(c.P10)), render.Ratio(float64(c.P90)), render.Ratio(float64(rep.CoverageNeeded)))
+	}
+	fmt.Fprintf(tw, "Open pipeline\t%s median at quarter start\t\t\t\n", money(rep.OpenPipeline.P50))
+	fmt.Fprintf(tw, "Deals won\t%s mean\tP10 %s\tP90 %s\n", render.Count(float64(rep.DealsWon.Mean)), render.Count(float64(rep.DealsWon.P10)), render.Count(float64(rep.DealsWon.P90)))
+	pc := rep.PipelineCreated
+	fmt.Fprintf(tw, "Pipeline created\t%s mean\tmarketing %s\tsales %s\tmarketing share %s\n", money(pc.MarketingValue.Mean+pc.SalesValue.Mean),
+		money(pc.MarketingValue.Mean), money(pc.SalesValue.Mean), render.Percent(float64(pc.MarketingShare)))
+	if m.Handoff != nil {
+		fmt.Fprintf(tw, "MQL response\tmedian %s\tP90 %s\tcontacted %s of %s MQLs\n", render.Duration(float64(rep.ResponseP50.P50)),
+			render.Duration(float64(rep.ResponseP90.P50)), render.Percent(float64(rep.ContactRate)), render.Count(float64(rep.MQLs.Mean)))
+	}
+	tw.Flush()
+
+	fmt.Fprintf(w, "\nFunnel, mean per quarter\n")
+	tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintf(tw, "stage\tteam\tentries\tconversion\t\n")
+	for _, s := range rep.Stages {
+		conv := ""
+		if !math.IsNaN(float64(s.Conversion)) {
+			conv = render.Percent(float64(s.Conversion))
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t\n", s.Name, s.Team, render.Count(float64(s.MeanEntries)), conv)
+	}
+	tw.Flush()
+	fmt.Fprintf(w, "(conversion: leads moving from the previous stage on the way to a win / that stage's entries)\n")
+
+	if len(rep.SLA) > 0 {
+		fmt.Fprintf(w, "\nSLA compliance\n")
+		tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+		fmt.Fprintf(tw, "handoff\twithin\tcompliance\ttarget\tquarters meeting target\t\n")
+		for _, s := range rep.SLA {
+			within := render.Duration(s.Hours * 60)
+			if s.Business {
+				within += " (business)"
+			}
+			target, meet := "-", "-"
+			if s.Target > 0 {
+				target = render.Percent(s.Target)
+				meet = render.Percent(float64(s.ProbMeetsTarget))
+			}
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t\n", s.Name, within, render.Percent(float64(s.Compliance)), target, meet)
+		}
+		tw.Flush()
+	}
+	if len(rep.PerQuarter) > 1 {
+		fmt.Fprintf(w, "\nRevenue by quarter of the horizon\n")
+		tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+		for k, s := range rep.PerQuarter {
+			fmt.Fprintf(tw, "Q%d\tP10 %s\tP50 %s\tP90 %s\n", k+1, money(s.P10), money(s.P50), money(s.P90))
+		}
+		tw.Flush()
+	}
+}
+
+// reportMarkdown returns report.md: the summary, the charts and the
+// definitions, so the numbers can be reproduced.
+func reportMarkdown(m *model.Model, rep *montecarlo.Report) string {
+	var b strings.Builder
+	title := m.Name
+	if rep.Scenario != "" {
+		title += " / " + rep.Scenario
+	}
+	fmt.Fprintf(&b, "# Revenue forecast: %s\n\n", title)
+	fmt.Fprintf(&b, "%s simulated quarters, seed %d, model hash `%s`.\n", render.Count(float64(rep.Quarters)), rep.Seed, rep.ModelHash[:16])
+	fmt.Fprintf(&b, "Reproduce with `sim forecast --seed %d --quarters %d` on the same model.\n\n", rep.Seed, rep.Quarters)
+	b.WriteString("```\n")
+	writeSummary(&b, m, rep)
+	b.WriteString("```\n\n")
+	for _, c := range []struct{ file, caption string }{
+		{"revenue", "Revenue distribution against quota"},
+		{"coverage", "Pipeline coverage at the start of the quarter"},
+		{"funnel", "Funnel volume and conversion"},
+		{"sla", "SLA compliance"},
+		{"response", "MQL response times"},
+	} {
+		fmt.Fprintf(&b, "## %s\n\n![%s](%s.png)\n\n", c.caption, c.caption, c.file)
+	}
+	b.WriteString(`## Definitions
+
+- **Revenue**: the amount of deals closed-won inside the quarter.
+- **P(hit quota)**: the share of simulated quarters with revenue at or above quota (± two binomial standard errors).
+- **Coverage**: open pipeline value at the start of the quarter / quota.
+- **Coverage needed**: the 80th percentile over quarters of open pipeline / revenue: the coverage that, if revenue scaled with the opening pipeline, makes quota in 80% of quarters.
+- **Conversion**: leads moving to a stage from the previous stage on the way to a win / that previous stage's entries, per quarter.
+- **Contacted**: an MQL the SDRs reached; the chance falls with the response time as the model's decay curve says.
+- **SLA compliance**: leads meeting the SLA / leads entering its from-stage in the quarter; a lead that never gets there breaches it.
+- **Marketing share**: marketing-sourced share of the value of opportunities created.
+
+Uncertainty: each quarter draws new arrivals (Poisson or gamma-mixed), new conversions and new delays; the model's parameters are held fixed.
+`)
+	return b.String()
+}
