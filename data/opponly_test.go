@@ -7,6 +7,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"testing/fstest"
 	"time"
 )
 
@@ -73,6 +74,20 @@ func TestReadOpportunitiesOnlyMaven(t *testing.T) {
 	}
 	if got := warningStrings(&e.Report); !reflect.DeepEqual(got, wantWarnings) {
 		t.Errorf("warnings:\n got %q\nwant %q", got, wantWarnings)
+	}
+
+	// The canonical writer and reader keep every deal, including those
+	// without a creation date.
+	dir := memDir{}
+	if err := WriteExport(dir, e); err != nil {
+		t.Fatal(err)
+	}
+	back, err := ReadExport(fstest.MapFS(dir), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !reflect.DeepEqual(back.Opportunities, e.Opportunities) {
+		t.Errorf("round trip through the canonical format changed the opportunities")
 	}
 
 	// The pipeline spells the product "GTXPro"; the products lookup says

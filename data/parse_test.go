@@ -1,6 +1,7 @@
 package data
 
 import (
+	"strings"
 	"testing"
 	"time"
 )
@@ -156,5 +157,35 @@ sources:
 	}
 	if m, err := parseMappingString(""); err != nil || m == nil {
 		t.Errorf("empty mapping: %v, %v", m, err)
+	}
+}
+
+func TestEnums(t *testing.T) {
+	for _, tt := range []struct {
+		in      string
+		want    DateOrder
+		wantErr string
+	}{
+		{"", DateAuto, ""}, {"auto", DateAuto, ""}, {"MDY", MDY, ""}, {"dmy", DMY, ""},
+		{"ymd", DateAuto, `data: unknown date order "ymd" (want auto, mdy or dmy)`},
+	} {
+		got, err := ParseDateOrder(tt.in)
+		if tt.wantErr != "" {
+			if err == nil || err.Error() != tt.wantErr {
+				t.Errorf("ParseDateOrder(%q) error = %v, want %q", tt.in, err, tt.wantErr)
+			}
+			continue
+		}
+		if err != nil || got != tt.want || got.String() != strings.ToLower(tt.want.String()) {
+			t.Errorf("ParseDateOrder(%q) = %v, %v", tt.in, got, err)
+		}
+	}
+	for o, want := range map[Outcome]string{OutcomeOpen: "open", OutcomeWon: "won", OutcomeLost: "lost", Outcome(7): "Outcome(7)"} {
+		if o.String() != want {
+			t.Errorf("Outcome(%d).String() = %q, want %q", int(o), o.String(), want)
+		}
+		if back, err := ParseOutcome(" " + strings.ToUpper(want) + " "); o <= OutcomeLost && (err != nil || back != o) {
+			t.Errorf("ParseOutcome(%q) = %v, %v", want, back, err)
+		}
 	}
 }

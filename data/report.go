@@ -129,6 +129,8 @@ type RejectShareError struct {
 	Share, Max     float64 // Rejected/Rows and the threshold, in [0,1]
 }
 
+// Error states the share, the threshold and where the rejected rows are
+// listed.
 func (e *RejectShareError) Error() string {
 	return fmt.Sprintf("data: %d of %d rows rejected (%.1f%%), above the %.1f%% threshold; the rejects file lists each rejected row and why",
 		e.Rejected, e.Rows, 100*e.Share, 100*e.Max)
