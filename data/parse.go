@@ -71,7 +71,7 @@ type Options struct {
 
 	// MaxRejectShare is the largest share of rejected rows, in [0,1],
 	// that loading tolerates. 0 means DefaultMaxRejectShare; 1 never
-	// fails.
+	// fails. Loading panics if it is negative.
 	MaxRejectShare float64
 
 	// Mapping renames columns and translates CRM stage and source

@@ -3,6 +3,7 @@ package data
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"io"
 	"reflect"
 	"strings"
@@ -392,5 +393,25 @@ func TestWriteRejects(t *testing.T) {
 		"leads.csv,4,2,created_at,\"cannot parse \"\"31/31/2024\"\" as a date\",31/31/2024\n"
 	if buf.String() != want {
 		t.Errorf("got\n%s\nwant\n%s", buf.String(), want)
+	}
+}
+
+func BenchmarkReadLeads(b *testing.B) {
+	var buf bytes.Buffer
+	buf.WriteString("lead_id,created_at,source,segment,score,owner,region\n")
+	for i := range 10000 {
+		fmt.Fprintf(&buf, "L%d,2024-01-%02dT10:00:00Z,web,smb,%d,ann,emea\n", i, i%28+1, i%100)
+	}
+	b.SetBytes(int64(buf.Len()))
+	for b.Loop() {
+		lr := NewLeadReader(bytes.NewReader(buf.Bytes()), "leads.csv", nil)
+		for {
+			if _, err := lr.Read(); err != nil {
+				if err != io.EOF {
+					b.Fatal(err)
+				}
+				break
+			}
+		}
 	}
 }

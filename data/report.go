@@ -4,6 +4,7 @@ import (
 	"encoding/csv"
 	"fmt"
 	"io"
+	"math"
 	"sort"
 	"strconv"
 )
@@ -137,8 +138,11 @@ func (e *RejectShareError) Error() string {
 }
 
 // checkShare returns a *RejectShareError if the report's reject share
-// exceeds max (0 means 0.05).
+// exceeds max (0 means 0.05). It panics if max is negative.
 func (r *Report) checkShare(max float64) error {
+	if max < 0 || math.IsNaN(max) {
+		panic(fmt.Sprintf("data: negative MaxRejectShare %v", max))
+	}
 	if max == 0 {
 		max = DefaultMaxRejectShare
 	}
