@@ -52,7 +52,7 @@ func Generate(ctx context.Context, m *model.Model, cfg GenerateConfig) (*Export,
 		return nil, err
 	}
 	at := func(h float64) time.Time {
-		return start.Add(time.Duration(math.Floor(h * 3600)) * time.Second).UTC()
+		return start.Add(time.Duration(math.Floor(h*3600)) * time.Second).UTC()
 	}
 	// Ids in order of creation.
 	slices.SortFunc(g.leads, func(a, b genLead) int { return cmp.Or(cmp.Compare(a.at, b.at), cmp.Compare(a.id, b.id)) })
