@@ -92,7 +92,7 @@ type Stage struct {
 type Transition struct {
 	From  string  `yaml:"from" json:"from"`
 	To    string  `yaml:"to" json:"to"`
-	P     float64 `yaml:"p" json:"p"`                  // probability, in [0,1]
+	P     float64 `yaml:"p" json:"p"`                   // probability, in [0,1]
 	Delay Dist    `yaml:"delay_days" json:"delay_days"` // time in From before moving, days
 	// Recycle marks an edge back to nurture (sales rejected -> engaged). A
 	// lead takes recycle edges at most Model.MaxRecycles times; after that
@@ -151,9 +151,9 @@ type SLA struct {
 	Name     string   `yaml:"name" json:"name"`
 	From     string   `yaml:"from" json:"from"`
 	To       []string `yaml:"to,omitempty,flow" json:"to,omitempty"`
-	Hours    float64  `yaml:"hours" json:"hours"`                           // target, > 0
+	Hours    float64  `yaml:"hours" json:"hours"`                                       // target, > 0
 	Business bool     `yaml:"business_hours,omitempty" json:"business_hours,omitempty"` // count working hours only
-	Target   float64  `yaml:"target,omitempty" json:"target,omitempty"`     // the share promised, in [0,1]; 0 = not stated
+	Target   float64  `yaml:"target,omitempty" json:"target,omitempty"`                 // the share promised, in [0,1]; 0 = not stated
 }
 
 // OpenLead is a group of leads open at the start of the simulated quarter.

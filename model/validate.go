@@ -24,7 +24,9 @@ func (e *FieldError) Error() string {
 	return fmt.Sprintf("%s: got %v, want %s", e.Path, v, e.Want)
 }
 
-func fieldErr(path string, v any, want string) error { return &FieldError{Path: path, Value: v, Want: want} }
+func fieldErr(path string, v any, want string) error {
+	return &FieldError{Path: path, Value: v, Want: want}
+}
 
 // Validate checks m and returns every problem found, joined (errors.Join),
 // each a *FieldError naming the field's path, or nil when m is valid.

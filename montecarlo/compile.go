@@ -131,7 +131,7 @@ type compiled struct {
 	contact   float64
 	decay     model.Decay
 	logT50    float64 // ln t50 of a Hill decay
-	noContact int // stage index, -1: stays
+	noContact int     // stage index, -1: stays
 	ncRecycle bool
 	servers   int
 	handle    sampler // hours of working time
