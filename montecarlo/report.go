@@ -30,6 +30,7 @@ type Report struct {
 	// Coverage is open pipeline at the start of the quarter / quota.
 	Coverage     Summary `json:"coverage"`
 	OpenPipeline Summary `json:"open_pipeline"`
+	OpenDeals    Summary `json:"open_deals"`
 	// CoverageNeeded is the coverage this funnel needs for an 80% chance
 	// of making quota, if revenue scaled with the opening pipeline: the
 	// 80th percentile over quarters of open pipeline / revenue.
@@ -106,7 +107,7 @@ func NewReport(m *model.Model, r *Results) *Report {
 	rep := &Report{
 		Model: m.Name, ModelHash: m.Hash(), Currency: m.Currency, Quarters: r.Quarters, Horizon: r.Horizon,
 		Seed: r.Seed, Quota: m.Quota, Revenue: Summarize(rev), DealsWon: Summarize(first(r.Won)),
-		Coverage: Summarize(first(r.Coverage)), OpenPipeline: Summarize(first(r.OpenPipeline)),
+		Coverage: Summarize(first(r.Coverage)), OpenPipeline: Summarize(first(r.OpenPipeline)), OpenDeals: Summarize(first(r.OpenDeals)),
 		MQLs: Summarize(first(r.MQLs)), Contacted: Summarize(first(r.Contacted)),
 		ResponseP50: Summarize(first(r.RespP50)), ResponseP90: Summarize(first(r.RespP90)),
 		LeadsSimulated: r.Leads,

@@ -252,44 +252,43 @@ func writeSummary(w io.Writer, m *model.Model, rep *montecarlo.Report) {
 		name += ", scenario " + rep.Scenario
 	}
 	fmt.Fprintf(w, "Forecast for %s: %s simulated quarters, seed %d\n\n", name, render.Count(float64(rep.Quarters)), rep.Seed)
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	line := func(label, format string, a ...any) {
+		fmt.Fprintf(w, "%-18s%s\n", label, fmt.Sprintf(format, a...))
+	}
 	r := rep.Revenue
-	fmt.Fprintf(tw, "Revenue\t%s mean (± %s)\tP10 %s\tP50 %s\tP90 %s\n", money(r.Mean), money(2*r.SE), money(r.P10), money(r.P50), money(r.P90))
+	line("Revenue", "%s mean (± %s), P10 %s, P50 %s, P90 %s", money(r.Mean), money(2*r.SE), money(r.P10), money(r.P50), money(r.P90))
 	if m.Quota > 0 {
-		fmt.Fprintf(tw, "Quota\t%s\tP(hit quota) %s (± %s)\t\t\n", render.Money(m.Quota, cur),
-			render.Percent(float64(rep.ProbHitQuota)), render.Percent(2*float64(rep.ProbHitQuotaSE)))
+		line("Chance of quota", "%s (± %s) of quarters reach the %s quota", render.Percent(float64(rep.ProbHitQuota)),
+			render.Percent(2*float64(rep.ProbHitQuotaSE)), render.Money(m.Quota, cur))
 		c := rep.Coverage
-		fmt.Fprintf(tw, "Coverage\t%s median\tP10 %s\tP90 %s\tneeded for 80%%: %s (rules of thumb: 3x-4x)\n",
+		line("Coverage", "%s median (P10 %s, P90 %s); this funnel needs %s for an 80%% chance (rules of thumb: 3x-4x)",
 			render.Ratio(float64(c.P50)), render.Ratio(float64(c.P10)), render.Ratio(float64(c.P90)), render.Ratio(float64(rep.CoverageNeeded)))
 	}
-	fmt.Fprintf(tw, "Open pipeline\t%s median at quarter start\t\t\t\n", money(rep.OpenPipeline.P50))
-	fmt.Fprintf(tw, "Deals won\t%s mean\tP10 %s\tP90 %s\n", render.Count(float64(rep.DealsWon.Mean)), render.Count(float64(rep.DealsWon.P10)), render.Count(float64(rep.DealsWon.P90)))
+	line("Open pipeline", "%s median at quarter start, %s deals", money(rep.OpenPipeline.P50), render.Count(float64(rep.OpenDeals.P50)))
+	line("Deals won", "%s mean (P10 %s, P90 %s)", render.Count(float64(rep.DealsWon.Mean)), render.Count(float64(rep.DealsWon.P10)), render.Count(float64(rep.DealsWon.P90)))
 	pc := rep.PipelineCreated
-	fmt.Fprintf(tw, "Pipeline created\t%s mean\tmarketing %s\tsales %s\tmarketing share %s\n", money(pc.MarketingValue.Mean+pc.SalesValue.Mean),
+	line("Pipeline created", "%s mean: marketing %s, sales %s (marketing share %s)", money(pc.MarketingValue.Mean+pc.SalesValue.Mean),
 		money(pc.MarketingValue.Mean), money(pc.SalesValue.Mean), render.Percent(float64(pc.MarketingShare)))
 	if m.Handoff != nil {
-		fmt.Fprintf(tw, "MQL response\tmedian %s\tP90 %s\tcontacted %s of %s MQLs\n", render.Duration(float64(rep.ResponseP50.P50)),
+		line("MQL response", "median %s, P90 %s; %s of %s MQLs a quarter contacted", render.Duration(float64(rep.ResponseP50.P50)),
 			render.Duration(float64(rep.ResponseP90.P50)), render.Percent(float64(rep.ContactRate)), render.Count(float64(rep.MQLs.Mean)))
 	}
-	tw.Flush()
 
 	fmt.Fprintf(w, "\nFunnel, mean per quarter\n")
-	tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintf(tw, "stage\tteam\tentries\tconversion\t\n")
+	fmt.Fprintf(w, "  %-14s %-10s %10s %11s\n", "stage", "team", "entries", "conversion")
 	for _, s := range rep.Stages {
 		conv := ""
 		if !math.IsNaN(float64(s.Conversion)) {
 			conv = render.Percent(float64(s.Conversion))
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t\n", s.Name, s.Team, render.Count(float64(s.MeanEntries)), conv)
+		fmt.Fprintf(w, "  %-14s %-10s %10s %11s\n", s.Name, s.Team, render.Count(float64(s.MeanEntries)), conv)
 	}
-	tw.Flush()
 	fmt.Fprintf(w, "(conversion: leads moving from the previous stage on the way to a win / that stage's entries)\n")
 
 	if len(rep.SLA) > 0 {
 		fmt.Fprintf(w, "\nSLA compliance\n")
-		tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-		fmt.Fprintf(tw, "handoff\twithin\tcompliance\ttarget\tquarters meeting target\t\n")
+		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+		fmt.Fprintf(tw, "  handoff\twithin\tcompliance\ttarget\tquarters meeting target\t\n")
 		for _, s := range rep.SLA {
 			within := render.Duration(s.Hours * 60)
 			if s.Business {
@@ -300,13 +299,13 @@ func writeSummary(w io.Writer, m *model.Model, rep *montecarlo.Report) {
 				target = render.Percent(s.Target)
 				meet = render.Percent(float64(s.ProbMeetsTarget))
 			}
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t\n", s.Name, within, render.Percent(float64(s.Compliance)), target, meet)
+			fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t%s\t\n", s.Name, within, render.Percent(float64(s.Compliance)), target, meet)
 		}
 		tw.Flush()
 	}
 	if len(rep.PerQuarter) > 1 {
 		fmt.Fprintf(w, "\nRevenue by quarter of the horizon\n")
-		tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 		for k, s := range rep.PerQuarter {
 			fmt.Fprintf(tw, "Q%d\tP10 %s\tP50 %s\tP90 %s\n", k+1, money(s.P10), money(s.P50), money(s.P90))
 		}

@@ -1,0 +1,151 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/funnelsim/funnel/model"
+)
+
+func TestForecastGolden(t *testing.T) {
+	dir := t.TempDir()
+	out, _, err := runSim(t, context.Background(), "forecast", "--quarters", "120", "--seed", "3", "--out", dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out = strings.ReplaceAll(out, dir, "OUT")
+	golden(t, "forecast.stdout", out)
+
+	for _, f := range []string{"summary.json", "quarters.csv", "report.md", "revenue.png", "revenue.svg",
+		"funnel.png", "funnel.svg", "coverage.png", "coverage.svg", "sla.png", "sla.svg", "response.png", "response.svg"} {
+		if st, err := os.Stat(filepath.Join(dir, f)); err != nil || st.Size() == 0 {
+			t.Errorf("output %s missing or empty: %v", f, err)
+		}
+	}
+	var sum map[string]any
+	b, err := os.ReadFile(filepath.Join(dir, "summary.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := json.Unmarshal(b, &sum); err != nil {
+		t.Fatalf("summary.json: %v", err)
+	}
+	for _, k := range []string{"quarters", "seed", "quota", "revenue", "prob_hit_quota", "coverage", "stages", "sla", "model_hash"} {
+		if _, ok := sum[k]; !ok {
+			t.Errorf("summary.json lacks %q", k)
+		}
+	}
+	rev := sum["revenue"].(map[string]any)
+	for _, k := range []string{"mean", "sd", "p05", "p10", "p50", "p90", "p95"} {
+		if _, ok := rev[k]; !ok {
+			t.Errorf("summary.json revenue lacks %q", k)
+		}
+	}
+	if q := sum["quarters"].(float64); q != 120 {
+		t.Errorf("summary.json quarters = %v, want 120", q)
+	}
+	// quarters.csv: a header and one row per quarter.
+	csv, _ := os.ReadFile(filepath.Join(dir, "quarters.csv"))
+	if n := bytes.Count(csv, []byte("\n")); n != 121 {
+		t.Errorf("quarters.csv has %d lines, want 121", n)
+	}
+	// No temporary files are left behind.
+	ents, _ := os.ReadDir(dir)
+	for _, e := range ents {
+		if strings.HasSuffix(e.Name(), ".tmp") || strings.HasPrefix(e.Name(), ".") {
+			t.Errorf("temporary file left behind: %s", e.Name())
+		}
+	}
+}
+
+// TestForecastWorkersIdentical checks that every output file is byte for
+// byte the same with one worker and with two.
+func TestForecastWorkersIdentical(t *testing.T) {
+	dirs := []string{t.TempDir(), t.TempDir(), t.TempDir()}
+	for i, w := range []string{"1", "2", "3"} {
+		if _, _, err := runSim(t, context.Background(), "forecast", "--quarters", "40", "--seed", "11", "--workers", w, "--out", dirs[i]); err != nil {
+			t.Fatal(err)
+		}
+	}
+	ents, err := os.ReadDir(dirs[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(ents) < 10 {
+		t.Fatalf("only %d outputs", len(ents))
+	}
+	for _, e := range ents {
+		a, _ := os.ReadFile(filepath.Join(dirs[0], e.Name()))
+		for _, d := range dirs[1:] {
+			b, err := os.ReadFile(filepath.Join(d, e.Name()))
+			if err != nil || !bytes.Equal(a, b) {
+				t.Errorf("%s differs between worker counts", e.Name())
+			}
+		}
+	}
+	// A different seed gives different numbers.
+	other := t.TempDir()
+	if _, _, err := runSim(t, context.Background(), "forecast", "--quarters", "40", "--seed", "12", "--out", other); err != nil {
+		t.Fatal(err)
+	}
+	a, _ := os.ReadFile(filepath.Join(dirs[0], "quarters.csv"))
+	b, _ := os.ReadFile(filepath.Join(other, "quarters.csv"))
+	if bytes.Equal(a, b) {
+		t.Error("seeds 11 and 12 gave the same quarters.csv")
+	}
+}
+
+func TestForecastCancelledWritesNothing(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "out")
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	_, _, err := runSim(t, ctx, "forecast", "--quarters", "100000", "--out", dir)
+	if err == nil || err.Error() != "interrupted; nothing written" {
+		t.Fatalf("error = %v, want interrupted; nothing written", err)
+	}
+	if _, err := os.Stat(dir); !os.IsNotExist(err) {
+		t.Errorf("output directory exists after an interrupted run: %v", err)
+	}
+}
+
+func TestForecastErrors(t *testing.T) {
+	bad := filepath.Join(t.TempDir(), "bad.yaml")
+	os.WriteFile(bad, bytes.Replace(model.DefaultYAML(), []byte("p: 0.45"), []byte("p: 1.45"), 1), 0o644)
+	unknown := filepath.Join(t.TempDir(), "unknown.yaml")
+	os.WriteFile(unknown, append(model.DefaultYAML(), []byte("colour: blue\n")...), 0o644)
+	for _, tt := range []struct {
+		name string
+		args []string
+		want string // a regular expression
+	}{
+		{"bad quarters", []string{"--quarters", "0"}, `^forecast: --quarters 0: want at least 1$`},
+		{"bad flag", []string{"--quartrs", "5"}, `^forecast: unknown flag: --quartrs \(run 'sim forecast --help'\)$`},
+		{"missing model", []string{"--model", "/nonexistent.yaml"}, `no such file or directory`},
+		{"invalid model", []string{"--model", bad}, `transitions\[0\]\.p: got 1\.45, want a probability in \[0,1\]`},
+		{"unknown key", []string{"--model", unknown}, `field colour not found`},
+		{"unknown scenario", []string{"--scenario", "nope"}, `^no embedded scenario "nope" \(have baseline, `},
+		{"argument", []string{"extra"}, `^forecast: unexpected argument "extra"`},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			_, _, err := runSim(t, context.Background(), append([]string{"forecast", "--out", t.TempDir()}, tt.args...)...)
+			if err == nil || !regexp.MustCompile(tt.want).MatchString(err.Error()) {
+				t.Errorf("error = %v, want match for %s", err, tt.want)
+			}
+		})
+	}
+}
+
+func TestForecastHelp(t *testing.T) {
+	out, _, _ := runSim(t, context.Background(), "forecast", "--help")
+	for _, want := range []string{"--quarters", "--seed", "--workers", "--scenario", "coverage", "summary.json", "Examples:"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("forecast --help lacks %q", want)
+		}
+	}
+}
