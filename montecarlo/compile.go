@@ -47,7 +47,7 @@ func (s *sampler) draw(r *rand.Rand) float64 {
 	case model.Exponential:
 		return s.a * r.ExpFloat64()
 	case model.LogNormal:
-		return math.Exp(s.a + s.b*r.NormFloat64())
+		return exp(s.a + s.b*r.NormFloat64())
 	case model.Weibull:
 		return s.a * math.Pow(r.ExpFloat64(), s.b)
 	case model.Gamma:
@@ -355,5 +355,5 @@ func (c *compiled) decayAt(t float64) float64 {
 	if t <= 0 {
 		return 1
 	}
-	return d.Floor + (1-d.Floor)/(1+math.Exp(d.K*(math.Log(t)-c.logT50)))
+	return d.Floor + (1-d.Floor)/(1+exp(d.K*(math.Log(t)-c.logT50)))
 }
