@@ -82,6 +82,13 @@ type Stage struct {
 	// with a deal amount: exactly one stage of a model has it. Pipeline
 	// value is the amount of leads at or after it that are not terminal.
 	Opportunity bool `yaml:"opportunity,omitempty" json:"opportunity,omitempty"`
+	// Observations is the number of leads whose exit from this stage the
+	// transition probabilities were estimated from (calibration writes
+	// it). When positive, and the forecast draws parameters, each
+	// simulated quarter draws the stage's probabilities (p_1, ..., p_k,
+	// stay) from Dirichlet(n·p_1, ..., n·p_k, n·(1−Σp)), the posterior of
+	// n observations under a vague prior. 0 means the p's are known.
+	Observations float64 `yaml:"observations,omitempty" json:"observations,omitempty"`
 }
 
 // Transition is an edge of the taxonomy: a lead entering From moves to To
@@ -116,6 +123,32 @@ type Source struct {
 	Dispersion float64 `yaml:"dispersion,omitempty" json:"dispersion,omitempty"`
 	Profile    Profile `yaml:"profile,omitempty" json:"profile,omitempty"` // weekday-by-hour profile
 	DealSize   Dist    `yaml:"deal_size" json:"deal_size"`                 // amount of an opportunity, currency
+	// RateWeeks is the number of weeks of history RatePerWeek was
+	// estimated from. When positive, and the forecast draws parameters,
+	// each simulated quarter draws the rate from its posterior
+	// Gamma(shape = RatePerWeek·RateWeeks, rate = RateWeeks) per week.
+	RateWeeks float64 `yaml:"rate_weeks,omitempty" json:"rate_weeks,omitempty"`
+	// DealObservations is the number of deals DealSize was estimated from.
+	// When positive, DealSize is lognormal, and the forecast draws
+	// parameters, each simulated quarter draws the log-median from its
+	// posterior Normal(ln Median, Sigma²/n).
+	DealObservations float64 `yaml:"deal_observations,omitempty" json:"deal_observations,omitempty"`
+}
+
+// Uncertain reports whether m carries observation counts, so that a
+// forecast can draw its parameters from their posteriors.
+func (m *Model) Uncertain() bool {
+	for _, s := range m.Stages {
+		if s.Observations > 0 {
+			return true
+		}
+	}
+	for _, s := range m.Sources {
+		if s.RateWeeks > 0 || s.DealObservations > 0 {
+			return true
+		}
+	}
+	return false
 }
 
 // SDRTeam answers leads entering the handoff stage, first come first served.

@@ -89,6 +89,9 @@ func (m *Model) Validate() error {
 		if s.Outcome == Won {
 			nwon++
 		}
+		if !(s.Observations >= 0) || math.IsInf(s.Observations, 0) {
+			add(fieldErr(p+".observations", s.Observations, "a non-negative count (0: probabilities known)"))
+		}
 	}
 	if len(m.Stages) > 0 && nopp != 1 {
 		add(fieldErr("stages", fmt.Sprintf("%d stages with opportunity: true", nopp), "exactly one opportunity stage"))
@@ -155,6 +158,12 @@ func (m *Model) Validate() error {
 		}
 		if !(s.Dispersion >= 0) || math.IsInf(s.Dispersion, 0) {
 			add(fieldErr(p+".dispersion", s.Dispersion, "a non-negative gamma shape (0 = Poisson)"))
+		}
+		if !(s.RateWeeks >= 0) || math.IsInf(s.RateWeeks, 0) {
+			add(fieldErr(p+".rate_weeks", s.RateWeeks, "a non-negative number of weeks (0: rate known)"))
+		}
+		if !(s.DealObservations >= 0) || math.IsInf(s.DealObservations, 0) {
+			add(fieldErr(p+".deal_observations", s.DealObservations, "a non-negative count (0: deal size known)"))
 		}
 		add(s.Profile.validate(p + ".profile"))
 		add(s.DealSize.validate(p + ".deal_size"))

@@ -82,7 +82,8 @@ func (s *sampler) drawGiven(r *rand.Rand, age float64) float64 {
 type edge struct {
 	id      int // index in the model's transitions
 	to      int
-	p       float64
+	p       float64 // probability, drawn per run when the stage is uncertain
+	p0      float64 // the model's probability
 	cum     float64 // cumulative probability over the stage's edges
 	delay   sampler // hours
 	recycle bool
@@ -90,6 +91,7 @@ type edge struct {
 
 type stage struct {
 	edges    []edge
+	obs      float64 // observations behind the edges' probabilities; 0: known
 	outcome  model.Outcome
 	opp      bool  // the opportunity stage
 	postOpp  bool  // reachable from the opportunity stage without a recycle: still pipeline
@@ -100,7 +102,11 @@ type stage struct {
 
 type source struct {
 	entry     int
-	rate      float64 // leads an hour, before the profile
+	rate      float64 // leads an hour, before the profile; drawn per run when uncertain
+	rate0     float64 // the model's rate, leads an hour
+	rateWeeks float64 // weeks of history behind rate0; 0: known
+	dealMu0   float64 // the model's log-median deal size (lognormal deal sizes)
+	dealObs   float64 // deals behind the deal size; 0: known
 	thinP     float64 // probability a new lead ever leaves its entry stage
 	disp      float64
 	alias     aliasTable // hour of week
@@ -146,11 +152,11 @@ func compile(m *model.Model) *compiled {
 	}
 	c.stages = make([]stage, len(m.Stages))
 	for i, s := range m.Stages {
-		c.stages[i] = stage{outcome: s.Outcome, opp: s.Opportunity, terminal: s.Outcome != model.Open}
+		c.stages[i] = stage{outcome: s.Outcome, opp: s.Opportunity, terminal: s.Outcome != model.Open, obs: s.Observations}
 	}
 	for id, t := range m.Transitions {
 		f := m.StageIndex(t.From)
-		c.stages[f].edges = append(c.stages[f].edges, edge{id: id, to: m.StageIndex(t.To), p: t.P, delay: newSampler(t.Delay, 24), recycle: t.Recycle})
+		c.stages[f].edges = append(c.stages[f].edges, edge{id: id, to: m.StageIndex(t.To), p: t.P, p0: t.P, delay: newSampler(t.Delay, 24), recycle: t.Recycle})
 	}
 	for i := range c.stages {
 		cum := 0.0
@@ -207,7 +213,9 @@ func compile(m *model.Model) *compiled {
 		src := source{
 			entry: e, rate: s.RatePerWeek / model.HoursPerWeek, disp: s.Dispersion,
 			alias: newAlias(w[:]), deal: newSampler(s.DealSize, 1), sales: s.SalesSourced, thinP: 1,
+			rateWeeks: s.RateWeeks, dealObs: s.DealObservations,
 		}
+		src.rate0, src.dealMu0 = src.rate, src.deal.a
 		// Thinning: a lead that never leaves its entry stage does nothing
 		// but count as an entry, so only leads that leave are walked and
 		// the others are counted with one Poisson draw. The entry stage
@@ -356,4 +364,50 @@ func (c *compiled) decayAt(t float64) float64 {
 		return 1
 	}
 	return d.Floor + (1-d.Floor)/(1+exp(d.K*(math.Log(t)-c.logT50)))
+}
+
+// drawParams draws the uncertain parameters of c for one run from their
+// posteriors (see model.Stage.Observations, model.Source.RateWeeks and
+// model.Source.DealObservations), with r. c must be the worker's own copy.
+func (c *compiled) drawParams(r *rand.Rand) {
+	for i := range c.stages {
+		st := &c.stages[i]
+		if st.obs <= 0 || len(st.edges) == 0 {
+			continue
+		}
+		total, stay := 0.0, 1.0
+		for j := range st.edges {
+			e := &st.edges[j]
+			stay -= e.p0
+			e.p = 0
+			if a := st.obs * e.p0; a > 0 {
+				e.p = gamma(r, a)
+			}
+			total += e.p
+		}
+		if a := st.obs * stay; a > 1e-12 {
+			total += gamma(r, a)
+		}
+		cum := 0.0
+		for j := range st.edges {
+			e := &st.edges[j]
+			e.p /= total
+			cum += e.p
+			e.cum = cum
+		}
+	}
+	for j := range c.sources {
+		src := &c.sources[j]
+		if src.rateWeeks > 0 {
+			k := src.rate0 * model.HoursPerWeek * src.rateWeeks
+			src.rate = src.rate0 * gamma(r, k) / k
+		}
+		if src.dealObs > 0 && src.deal.form == model.LogNormal {
+			src.deal.a = src.dealMu0 + src.deal.b/math.Sqrt(src.dealObs)*r.NormFloat64()
+		}
+		if src.stayCount {
+			edges := c.stages[src.entry].edges
+			src.thinP = edges[len(edges)-1].cum
+		}
+	}
 }

@@ -22,6 +22,13 @@ type Config struct {
 	// Horizon is the number of consecutive quarters simulated in each run,
 	// the pipeline carried over from one to the next; 0 means 1.
 	Horizon int
+	// DrawParams draws, for each run, the model's uncertain parameters
+	// (transition probabilities, arrival rates, deal sizes) from the
+	// posteriors its observation counts define, so that the spread of the
+	// results includes what the data leave unknown about the rates, not
+	// only chance. It has no effect on a model without observation counts
+	// (see model.Model.Uncertain).
+	DrawParams bool
 	// Progress, when not nil, is called with the number of quarters done
 	// so far, from the workers' goroutines but never concurrently.
 	Progress func(done int)
@@ -74,6 +81,7 @@ type sim struct {
 	H       int     // periods
 	end     float64 // end of the measured horizon, hours
 	queuing bool    // handoff entries go to the heap, not to pending
+	params  bool    // draw parameters per run (c is then this worker's own)
 
 	pending []pend
 	sorted  []pend
@@ -113,6 +121,10 @@ func (s *sim) runQuarter(q int, seed uint64) {
 		s.resp[k] = s.resp[k][:0]
 	}
 	qkey := key(seed, uint64(q))
+	if s.params {
+		s.gen.s = key(qkey, purposeParams)
+		c.drawParams(s.r)
+	}
 	first := 0.0
 	if c.m.Start != nil {
 		s.startState(qkey)
@@ -610,7 +622,12 @@ func run(ctx context.Context, m *model.Model, cfg Config, tr Tracer) (*Results, 
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			s := newSim(c, res, cfg.Horizon, tr)
+			wc := c
+			if cfg.DrawParams {
+				wc = compile(m) // parameters are drawn into the worker's own copy
+			}
+			s := newSim(wc, res, cfg.Horizon, tr)
+			s.params = cfg.DrawParams
 			for {
 				b := int(next.Add(1) - 1)
 				if b >= nblocks || ctx.Err() != nil {

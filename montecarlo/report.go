@@ -20,6 +20,9 @@ type Report struct {
 	Horizon   int     `json:"horizon"`
 	Seed      uint64  `json:"seed"`
 	Quota     float64 `json:"quota"`
+	// ParamsDrawn tells that each quarter drew the model's parameters from
+	// their posteriors (Config.DrawParams on a model with observations).
+	ParamsDrawn bool `json:"parameters_drawn"`
 
 	Revenue Summary `json:"revenue"`
 	// ProbHitQuota is the share of quarters with revenue ≥ quota, and

@@ -36,6 +36,7 @@ const (
 	purposeLead
 	purposeStartLead
 	purposeStartOpp
+	purposeParams
 )
 
 // poisson returns a Poisson(λ) variate. For λ < 10 it multiplies uniforms

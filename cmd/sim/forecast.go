@@ -65,6 +65,7 @@ type forecastConfig struct {
 	out      string
 	json     bool
 	quiet    bool
+	params   string
 }
 
 func forecastCmd(ctx context.Context, e *env, args []string) error {
@@ -78,6 +79,7 @@ func forecastCmd(ctx context.Context, e *env, args []string) error {
 	fs.IntVar(&cfg.workers, "workers", 0, "parallel workers (0: one per core); does not change the results")
 	fs.StringVar(&cfg.out, "out", "out", "output `DIR` for the JSON, CSV, charts and report")
 	fs.BoolVar(&cfg.json, "json", false, "print summary.json on stdout instead of the human summary")
+	fs.StringVar(&cfg.params, "params", "auto", "parameter uncertainty: drawn (each quarter draws rates from their posteriors), fixed, or auto (drawn when the model has observation counts, as calibrated models do)")
 	fs.BoolVarP(&cfg.quiet, "quiet", "q", false, "no progress bar")
 	rest, err := parseFlags(fs, args)
 	if err != nil {
@@ -96,12 +98,24 @@ func forecastCmd(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	res, err := simulate(ctx, e, m, montecarlo.Config{Quarters: cfg.quarters, Horizon: cfg.horizon, Seed: cfg.seed, Workers: cfg.workers}, cfg.quiet)
+	var draw bool
+	switch cfg.params {
+	case "auto":
+		draw = m.Uncertain()
+	case "drawn":
+		draw = true
+	case "fixed":
+	default:
+		return fmt.Errorf("forecast: --params %q: want auto, drawn or fixed", cfg.params)
+	}
+	res, err := simulate(ctx, e, m, montecarlo.Config{Quarters: cfg.quarters, Horizon: cfg.horizon, Seed: cfg.seed,
+		Workers: cfg.workers, DrawParams: draw}, cfg.quiet)
 	if err != nil {
 		return err
 	}
 	rep := montecarlo.NewReport(m, res)
 	rep.Scenario = scen
+	rep.ParamsDrawn = draw && m.Uncertain()
 	if err := writeForecast(cfg.out, m, res, rep); err != nil {
 		return err
 	}
@@ -347,7 +361,11 @@ func reportMarkdown(m *model.Model, rep *montecarlo.Report) string {
 - **SLA compliance**: leads meeting the SLA / leads entering its from-stage in the quarter; a lead that never gets there breaches it.
 - **Marketing share**: marketing-sourced share of the value of opportunities created.
 
-Uncertainty: each quarter draws new arrivals (Poisson or gamma-mixed), new conversions and new delays; the model's parameters are held fixed.
 `)
+	if rep.ParamsDrawn {
+		b.WriteString("\nUncertainty: each quarter draws new arrivals, conversions and delays, and also draws the model's rates from their posteriors (the observation counts in the model), so the ranges include what the data leave unknown.\n")
+	} else {
+		b.WriteString("\nUncertainty: each quarter draws new arrivals (Poisson or gamma-mixed), new conversions and new delays; the model's parameters are held fixed, so the ranges show chance alone.\n")
+	}
 	return b.String()
 }
