@@ -440,7 +440,7 @@ func ResponseTimes(minutes []float64, slaMinutes float64) *plot.Plot {
 	}
 	hasSLA := slaMinutes > 0 && !math.IsInf(slaMinutes, 0)
 	p50 := quantile(0.5, vals)
-	title := "MQL response times: median " + Duration(p50)
+	title := "The median MQL waits " + Duration(p50) + " for a first touch"
 	if hasSLA {
 		i, _ := slices.BinarySearch(vals, math.Nextafter(slaMinutes, math.Inf(1)))
 		title = fmt.Sprintf("%s of MQLs answered within the %s SLA", chance(float64(i)/float64(total)), Duration(slaMinutes))
@@ -451,8 +451,18 @@ func ResponseTimes(minutes []float64, slaMinutes float64) *plot.Plot {
 	} else {
 		sub += " · " + plural(total, "MQL")
 	}
+	// Leads answered at once (an SDR was free) have no place on a log axis:
+	// they are counted in the subtitle and left out of the bars.
+	instant, _ := slices.BinarySearch(vals, minResponse)
+	if instant > 0 {
+		sub += fmt.Sprintf(" · %s answered at once (an SDR was free), not drawn", chance(float64(instant)/float64(total)))
+	}
 	sub += leftOut(dropped)
 	p := New(title, sub)
+	if instant == len(vals) {
+		return noData(title, "every answered MQL was answered at once")
+	}
+	vals = vals[instant:]
 
 	// The x axis is log10(minutes) on a linear scale, labelled in durations:
 	// plot.LogScale misplaces the centred axis label's glyph box.
