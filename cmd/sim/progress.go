@@ -16,11 +16,12 @@ type progress struct {
 	w     io.Writer
 	total int
 	on    bool
+	start time.Time
 	last  time.Time
 }
 
 func newProgress(w io.Writer, total int, quiet bool) *progress {
-	p := &progress{w: w, total: total}
+	p := &progress{w: w, total: total, start: time.Now()}
 	if f, ok := w.(*os.File); ok && !quiet && term.IsTerminal(int(f.Fd())) {
 		p.on = true
 	}
@@ -34,7 +35,11 @@ func (p *progress) update(done int) {
 	p.last = time.Now()
 	const width = 30
 	n := done * width / p.total
-	fmt.Fprintf(p.w, "\rsimulating [%s%s] %d/%d quarters", strings.Repeat("=", n), strings.Repeat(" ", width-n), done, p.total)
+	eta := ""
+	if el := time.Since(p.start); done > 0 && el > time.Second {
+		eta = fmt.Sprintf(", about %s left", (el * time.Duration(p.total-done) / time.Duration(done)).Round(time.Second))
+	}
+	fmt.Fprintf(p.w, "\rsimulating [%s%s] %d/%d quarters%s\033[K", strings.Repeat("=", n), strings.Repeat(" ", width-n), done, p.total, eta)
 }
 
 func (p *progress) done(d time.Duration, r *montecarlo.Results) {
