@@ -158,7 +158,7 @@ func (s *sim) runQuarter(q int, seed uint64) {
 			lkey := key(bkey, purposeLead)
 			for i := range n {
 				s.gen.s = key(lkey, uint64(i))
-				t := lo + float64(s.r.IntN(weeks))*model.HoursPerWeek + float64(src.alias.draw(s.r)) + s.r.Float64()
+				t := lo + float64(s.r.IntN(weeks))*model.HoursPerWeek + float64(src.alias.draw(s.r)) + s.gen.float64()
 				l := lead{id: uint64(j)<<48 | uint64(b+1<<15)<<32 | uint64(i), src: int16(j), stage: int32(src.entry)}
 				if s.tr != nil {
 					s.tr.Lead(l.id, j, t)
@@ -277,7 +277,7 @@ func (s *sim) walk(l *lead, clock, thin float64, served bool) {
 			s.queue(l)
 			return
 		}
-		u := s.r.Float64() * thin
+		u := s.gen.float64() * thin
 		thin = 1
 		var e *edge
 		for j := range stg.edges {
@@ -422,7 +422,7 @@ func (s *sim) serve(l *lead) {
 	resp := (touch - a) * 60 // minutes
 	// Contacted with probability contact·m(resp): decide without computing
 	// m when u alone settles it (m lies in [floor, 1]).
-	u := s.r.Float64()
+	u := s.gen.float64()
 	contacted := u < c.contact*c.decay.Floor || (u < c.contact && u < c.contact*c.decayAt(resp))
 	if k := s.period(a); k >= 0 {
 		i := s.idx(k)
@@ -553,7 +553,7 @@ func (s *sim) walkAged(l *lead) {
 	for j := range stg.edges {
 		total += stg.edges[j].p * stg.edges[j].delay.survival(age)
 	}
-	u := s.r.Float64() * total
+	u := s.gen.float64() * total
 	var e *edge
 	for j := range stg.edges {
 		u -= stg.edges[j].p * stg.edges[j].delay.survival(age)

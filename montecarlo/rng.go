@@ -100,3 +100,9 @@ func gamma(r *rand.Rand, alpha float64) float64 {
 		}
 	}
 }
+
+// float64 returns a uniform variate in [0,1) from g, as rand.Rand.Float64
+// would from g, without the interface call.
+func (g *stream) float64() float64 {
+	return float64(g.Uint64()<<11>>11) / (1 << 53)
+}
