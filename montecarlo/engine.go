@@ -294,17 +294,26 @@ func (s *sim) walk(l *lead, clock, thin float64, served bool) {
 		if len(stg.slas) > 0 {
 			s.measureSLA(l, stg, e.to, next)
 		}
-		if e.recycle {
-			l.recycles++
-		}
-		if next >= s.end {
-			s.stop(l)
+		if !s.take(l, e, next) {
 			return
 		}
-		s.move(e, next)
-		s.enter(l, e.to, next)
 		clock = next
 	}
+}
+
+// take moves l along edge e into e.to at time next and reports whether
+// its walk goes on (false: next is past the horizon).
+func (s *sim) take(l *lead, e *edge, next float64) bool {
+	if e.recycle {
+		l.recycles++
+	}
+	if next >= s.end {
+		s.stop(l)
+		return false
+	}
+	s.move(e, next)
+	s.enter(l, e.to, next)
+	return true
 }
 
 // measureSLA records the SLAs from l's stage met by moving to stage to at
@@ -567,16 +576,9 @@ func (s *sim) walkAged(l *lead) {
 		return
 	}
 	next := l.t + e.delay.drawGiven(s.r, age)
-	if e.recycle {
-		l.recycles++
+	if s.take(l, e, next) {
+		s.walk(l, next, 1, false)
 	}
-	if next >= s.end {
-		s.stop(l)
-		return
-	}
-	s.move(e, next)
-	s.enter(l, e.to, next)
-	s.walk(l, next, 1, false)
 }
 
 // Run simulates cfg.Quarters independent runs of the model m, each of

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/funnelsim/funnel/cmd/sim/internal/atomicfile"
 	"github.com/funnelsim/funnel/data"
 )
 
@@ -87,33 +88,5 @@ func generateCmd(ctx context.Context, e *env, args []string) error {
 type dirCreator string
 
 func (d dirCreator) Create(name string) (io.WriteCloser, error) {
-	path := filepath.Join(string(d), name)
-	f, err := os.CreateTemp(string(d), "."+name+".*.tmp")
-	if err != nil {
-		return nil, err
-	}
-	return &atomicFile{File: f, path: path}, nil
-}
-
-type atomicFile struct {
-	*os.File
-	path string
-}
-
-func (f *atomicFile) Close() error {
-	if err := f.File.Chmod(0o644); err != nil {
-		f.File.Close()
-		os.Remove(f.Name())
-		return err
-	}
-	if err := f.File.Sync(); err != nil {
-		f.File.Close()
-		os.Remove(f.Name())
-		return err
-	}
-	if err := f.File.Close(); err != nil {
-		os.Remove(f.Name())
-		return err
-	}
-	return os.Rename(f.Name(), f.path)
+	return atomicfile.Create(filepath.Join(string(d), name))
 }

@@ -3,10 +3,10 @@ package render
 import (
 	"fmt"
 	"io"
-	"os"
 	"path/filepath"
 	"strings"
 
+	"github.com/funnelsim/funnel/cmd/sim/internal/atomicfile"
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
@@ -47,33 +47,21 @@ func Encode(dst io.Writer, p *plot.Plot, w, h vg.Length, format string) error {
 // atomically: the image goes to a temporary file in the same directory,
 // which is synced and then renamed to path, so that readers see either the
 // old file or the complete new one. The temporary file is removed on error.
-func Save(p *plot.Plot, w, h vg.Length, path string) (err error) {
+func Save(p *plot.Plot, w, h vg.Length, path string) error {
 	format := strings.TrimPrefix(strings.ToLower(filepath.Ext(path)), ".")
 	if format != "png" && format != "svg" {
 		return fmt.Errorf("render: cannot save %s: unsupported extension %q (want .png or .svg)", path, filepath.Ext(path))
 	}
-	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*.tmp")
+	f, err := atomicfile.Create(path)
 	if err != nil {
 		return fmt.Errorf("render: saving chart: %w", err)
 	}
-	defer func() {
-		if err != nil {
-			f.Close()
-			os.Remove(f.Name())
-			err = fmt.Errorf("render: saving chart to %s: %w", path, err)
-		}
-	}()
-	if err = Encode(f, p, w, h, format); err != nil {
-		return err
+	if err := Encode(f, p, w, h, format); err != nil {
+		f.Abort()
+		return fmt.Errorf("render: saving chart to %s: %w", path, err)
 	}
-	if err = f.Chmod(0o644); err != nil {
-		return err
+	if err := f.Close(); err != nil {
+		return fmt.Errorf("render: saving chart to %s: %w", path, err)
 	}
-	if err = f.Sync(); err != nil {
-		return err
-	}
-	if err = f.Close(); err != nil {
-		return err
-	}
-	return os.Rename(f.Name(), path)
+	return nil
 }
