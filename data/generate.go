@@ -56,23 +56,43 @@ func Generate(ctx context.Context, m *model.Model, cfg GenerateConfig) (*Export,
 	}
 	// Ids in order of creation.
 	slices.SortFunc(g.leads, func(a, b genLead) int { return cmp.Or(cmp.Compare(a.at, b.at), cmp.Compare(a.id, b.id)) })
+	// The engine reports an SDR touch when the lead enters the queue, so a
+	// touch may fall after the end (a lead queued on the last evening is
+	// touched the next morning); the CRM at AsOf does not hold it yet.
+	// Everything else is guarded the same way.
+	end := float64(cfg.Quarters) * m.QuarterHours()
 	ids := make(map[uint64]string, len(g.leads))
-	e := &Export{AsOf: at(float64(cfg.Quarters) * m.QuarterHours())}
-	for i, l := range g.leads {
-		ids[l.id] = fmt.Sprintf("L%06d", i+1)
+	e := &Export{AsOf: at(end)}
+	for _, l := range g.leads {
+		if l.at > end {
+			continue
+		}
+		ids[l.id] = fmt.Sprintf("L%06d", len(e.Leads)+1)
 		e.Leads = append(e.Leads, Lead{ID: ids[l.id], CreatedAt: at(l.at), Source: m.Sources[l.src].Name, Segment: m.Sources[l.src].Segment})
 	}
 	for _, s := range g.stages {
+		if _, ok := ids[s.id]; !ok || s.at > end {
+			continue
+		}
 		e.StageEvents = append(e.StageEvents, StageEvent{LeadID: ids[s.id], Stage: m.Stages[s.stage].Name, At: at(s.at)})
 	}
 	for _, t := range g.touches {
+		if _, ok := ids[t.id]; !ok || t.at > end {
+			continue
+		}
 		e.Activities = append(e.Activities, Activity{LeadID: ids[t.id], At: at(t.at), Channel: "call", Connected: t.connected, Owner: fmt.Sprintf("sdr-%02d", t.sdr+1)})
 	}
 	slices.SortFunc(g.opps, func(a, b genOpp) int { return cmp.Or(cmp.Compare(a.created, b.created), cmp.Compare(a.id, b.id)) })
 	won, lost := stageNamed(m, model.Won), stageNamed(m, model.Lost)
 	opp := m.Stages[m.OpportunityStage()].Name
-	for i, o := range g.opps {
-		r := Opportunity{ID: fmt.Sprintf("O%06d", i+1), LeadID: ids[o.id], CreatedAt: at(o.created), Amount: math.Round(o.amount*100) / 100,
+	for _, o := range g.opps {
+		if _, ok := ids[o.id]; !ok || o.created > end {
+			continue
+		}
+		if o.closed > end {
+			o.outcome = model.Open
+		}
+		r := Opportunity{ID: fmt.Sprintf("O%06d", len(e.Opportunities)+1), LeadID: ids[o.id], CreatedAt: at(o.created), Amount: math.Round(o.amount*100) / 100,
 			Stage: opp, Outcome: OutcomeOpen, Currency: m.Currency}
 		switch o.outcome {
 		case model.Won:

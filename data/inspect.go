@@ -269,7 +269,9 @@ func (r InspectReport) WriteText(w io.Writer) error {
 			fmt.Fprintf(tw, "%s\t%s\t%d\t%s\n", t.From, t.To, t.N, humanDuration(t.Median))
 		}
 	}
-	if r.ResponseN > 0 || r.NoResponse > 0 {
+	if r.Activities == 0 && r.NoResponse > 0 {
+		fmt.Fprintf(tw, "\nresponse time after mql: unknown, the export has no activities\n")
+	} else if r.ResponseN > 0 || r.NoResponse > 0 {
 		fmt.Fprintf(tw, "\nresponse time after mql (first activity): ")
 		if r.ResponseN > 0 {
 			fmt.Fprintf(tw, "P50 %s, P90 %s (n=%d); ", humanDuration(minutesDur(r.ResponseP50)), humanDuration(minutesDur(r.ResponseP90)), r.ResponseN)

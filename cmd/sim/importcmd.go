@@ -1,0 +1,92 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/funnelsim/funnel/data"
+)
+
+func init() {
+	register("import", "convert a Salesforce, HubSpot or opportunities export into the canonical folder", importCmd)
+}
+
+const importUsage = `
+Usage: sim import SRC --out DIR [--format FORMAT] [--mapping FILE] [flags]
+
+Reads the CRM export SRC with the adapter of its format and writes the
+canonical export that sim calibrate and sim inspect read into DIR:
+leads.csv and opportunities.csv always, stage_events.csv, activities.csv
+and opportunity_stage_events.csv when they have rows. Stage and source
+values are translated (built-in CRM defaults, then --mapping); times are
+written in UTC (RFC 3339); columns the engine does not use are kept.
+
+DIR/rejects.csv lists every rejected row with its file, line, column and
+reason (only a header when none was). When more than --max-reject-share of
+the rows are rejected, import writes the rejects file and no export, and
+fails. Files are replaced atomically; DIR must not be the source folder.
+` + formatsHelp + `
+Examples:
+  sim import crm/ --format salesforce --tz America/New_York --out export/
+  sim import hubspot/ --mapping mapping.yaml --out export/
+  sim import pipeline.csv --format opportunities --date-order dmy --out export/
+  sim inspect export/ && sim calibrate export/
+`
+
+func importCmd(ctx context.Context, e *env, args []string) error {
+	var c readConfig
+	var out string
+	fs := newFlags(e, "import", importUsage)
+	c.bind(fs)
+	fs.StringVar(&out, "out", "", "output `DIR` for the canonical export (required)")
+	pos, err := parseFlags(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 1 {
+		return fmt.Errorf("import: want one export folder or file, got %d arguments (run 'sim import --help')", len(pos))
+	}
+	if out == "" {
+		return fmt.Errorf("import: --out DIR is required")
+	}
+	src := pos[0]
+	srcDir := src
+	if st, err := os.Stat(src); err == nil && !st.IsDir() {
+		srcDir = filepath.Dir(src)
+	}
+	if sameDir(filepath.Join(out, "x"), srcDir) {
+		return fmt.Errorf("import: --out %s is the source folder; write the canonical export to another folder", out)
+	}
+	exp, format, err := readSource(src, &c)
+	if err != nil {
+		return fmt.Errorf("import: %w", err)
+	}
+	if err := os.MkdirAll(out, 0o755); err != nil {
+		return fmt.Errorf("import: %w", err)
+	}
+	rep := &exp.Report
+	rejects := filepath.Join(out, "rejects.csv")
+	if err := writeRejects(rejects, rep); err != nil {
+		return fmt.Errorf("import: %w", err)
+	}
+	if err := checkShare(rep, c.maxRejectShare, rejects); err != nil {
+		return fmt.Errorf("import: %w; no export written", err)
+	}
+	if err := data.WriteExport(dirCreator(out), exp); err != nil {
+		return fmt.Errorf("import: %w", err)
+	}
+	fmt.Fprintf(e.stdout, "Read %s (%s format): %d rows, %d rejected (%s).\n",
+		src, format, rep.TotalRows(), len(rep.Rejected), percent(rep.RejectShare()))
+	fmt.Fprintf(e.stdout, "Wrote %s: %d leads, %d stage events, %d activities, %d opportunities, %d opportunity stage events, as of %s.\n",
+		out, len(exp.Leads), len(exp.StageEvents), len(exp.Activities), len(exp.Opportunities), len(exp.OppStageEvents), exp.AsOf.Format(time.RFC3339))
+	if len(rep.Rejected) > 0 {
+		fmt.Fprintf(e.stdout, "Rejected rows are listed in %s.\n", rejects)
+	}
+	for i, w := range rep.Warnings {
+		fmt.Fprintf(e.stdout, "[%d] %v\n", i+1, w)
+	}
+	return nil
+}

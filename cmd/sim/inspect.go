@@ -1,0 +1,477 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/spf13/pflag"
+
+	"github.com/funnelsim/funnel/data"
+)
+
+func init() {
+	register("inspect", "check a CRM export: rows, dates, stages, response times, rejected rows", inspectCmd)
+}
+
+// formatsHelp is shared by the help of inspect and import.
+const formatsHelp = `
+Formats (--format; by default detected from the files present):
+  canonical      a folder of the engine's own CSV files (what sim generate
+                 and sim import write; leads.csv or opportunities.csv needed):
+                   leads.csv                     lead_id, created_at, source,
+                                                 [segment], [score], [owner]
+                   stage_events.csv              lead_id, stage, at
+                   activities.csv                lead_id, at, channel,
+                                                 outcome (connected|attempted), [owner]
+                   opportunities.csv             opportunity_id, [lead_id], created_at,
+                                                 amount, stage, [closed_at],
+                                                 outcome (won|lost|open), [currency]
+                   opportunity_stage_events.csv  opportunity_id, stage, at
+  salesforce     a folder with Lead.csv, LeadHistory.csv, Opportunity.csv,
+                 OpportunityHistory.csv (API names such as CreatedDate or
+                 report labels such as "Create Date"); lead statuses become
+                 stages ("Open - Not Contacted" is mql, "Closed - Converted"
+                 opportunity, ...), IsClosed/IsWon give the outcome
+  hubspot        a folder with contacts.csv (Record ID, Create Date, Original
+                 Source, "Became a ... Date" columns give the lifecycle
+                 stages) and deals.csv (Deal ID, Deal Stage, Amount, Create
+                 Date, Close Date, Associated Contact IDs)
+  opportunities  one CSV of deals, no leads (the file itself, or a folder
+                 holding opportunities.csv or a single .csv): opportunity_id
+                 (id, deal id), created_at (engage_date), amount
+                 (close_value), stage (deal_stage), [closed_at]
+                 (close_date), [owner] (sales_agent), [outcome], [currency]
+
+Header names match ignoring case, spaces, underscores and hyphens; extra
+columns are kept. The delimiter (comma, semicolon, tab) is detected. Dates
+may be RFC 3339, ISO (2024-03-01 09:30) or slash dates (set --date-order
+when they are ambiguous, as 03/04/2024 is); times without a zone are read
+in --tz. Amounts may carry currency symbols and thousands separators.
+
+A mapping file (--mapping, YAML) renames columns and translates your CRM's
+stage and source values:
+  columns:
+    leads.csv: {lead_id: Lead Number, created_at: Created On}
+  stages: {Handraiser: mql, Sales Rejected: rejected}
+  sources: {Web Form: web}
+
+Bad rows do not stop loading: each is rejected with its file, line, column
+and reason, and the good rows still load. Loading fails when more than
+--max-reject-share of all rows are rejected.
+`
+
+const inspectUsage = `
+Usage: sim inspect SRC [flags]
+
+Reads the CRM export SRC (a folder, or one CSV file for the opportunities
+format), prints a data-quality report and lists every rejected row:
+
+  rows per file and how many were rejected, the date range, how many leads
+  entered each stage, the median time between consecutive stages, the
+  response time from MQL to the first activity (P50, P90), opportunities by
+  outcome and stage, rejected rows by reason, and warnings (near-duplicate
+  category spellings, open deals without a creation date, ...).
+
+Rejected rows go to the --rejects file (CSV: file, line, column, field,
+reason, value), by default rejects.csv in the current folder, written only
+when rows were rejected; the export folder itself is never written to.
+Inspect exits with an error when the rejected share exceeds
+--max-reject-share, after writing the rejects file.
+` + formatsHelp + `
+Examples:
+  sim inspect export/
+  sim inspect crm/ --format salesforce --tz America/New_York --date-order mdy
+  sim inspect pipeline.csv --format opportunities --mapping mapping.yaml
+  sim inspect export/ --json > quality.json
+`
+
+// readConfig holds the flags that say how to read an export; inspect and
+// import share them.
+type readConfig struct {
+	format         string
+	tz             string
+	dateOrder      string
+	asOf           string
+	maxRejectShare float64
+	mapping        string
+}
+
+// Export formats.
+const (
+	formatCanonical     = "canonical"
+	formatSalesforce    = "salesforce"
+	formatHubSpot       = "hubspot"
+	formatOpportunities = "opportunities"
+)
+
+func (c *readConfig) bind(fs *pflag.FlagSet) {
+	fs.StringVar(&c.format, "format", "", "export `FORMAT`: canonical, salesforce, hubspot or opportunities; default: detected")
+	fs.StringVar(&c.tz, "tz", "UTC", "IANA time `ZONE` of times written without one")
+	fs.StringVar(&c.dateOrder, "date-order", "auto", "`ORDER` of slash dates: mdy, dmy, or auto (ambiguous ones rejected)")
+	fs.StringVar(&c.asOf, "as-of", "", "`TIME` the export describes; later rows are rejected; default: the latest timestamp")
+	fs.Float64Var(&c.maxRejectShare, "max-reject-share", data.DefaultMaxRejectShare, "fail when more than this `SHARE` (0 to 1) of the rows are rejected")
+	fs.StringVar(&c.mapping, "mapping", "", "mapping `FILE` (YAML) renaming columns and translating stage and source values")
+}
+
+// options turns the flags into data.Options. The reject share is checked
+// by the command (check), so the readers are told to tolerate any share.
+func (c *readConfig) options() (*data.Options, error) {
+	o := &data.Options{MaxRejectShare: 1}
+	if c.maxRejectShare < 0 || c.maxRejectShare > 1 || math.IsNaN(c.maxRejectShare) {
+		return nil, fmt.Errorf("--max-reject-share %v: want a share from 0 to 1 (0.05 is 5%%)", c.maxRejectShare)
+	}
+	loc, err := time.LoadLocation(c.tz)
+	if err != nil {
+		return nil, fmt.Errorf("--tz %q: want an IANA zone such as UTC or Europe/Berlin", c.tz)
+	}
+	o.TZ = loc
+	if o.DateOrder, err = data.ParseDateOrder(c.dateOrder); err != nil {
+		return nil, fmt.Errorf("--date-order %q: want mdy, dmy or auto", c.dateOrder)
+	}
+	if c.asOf != "" {
+		if o.AsOf, err = data.ParseTime(c.asOf, o); err != nil {
+			return nil, fmt.Errorf("--as-of %q: want a time such as 2024-06-30 or 2024-06-30T18:00:00Z", c.asOf)
+		}
+	}
+	if c.mapping != "" {
+		f, err := os.Open(c.mapping)
+		if err != nil {
+			return nil, err
+		}
+		defer f.Close()
+		if o.Mapping, err = data.ParseMapping(f); err != nil {
+			return nil, fmt.Errorf("%s: %w", c.mapping, err)
+		}
+	}
+	return o, nil
+}
+
+// detectFormat names the format of src from the files it holds.
+func detectFormat(src string) (string, error) {
+	st, err := os.Stat(src)
+	if err != nil {
+		return "", err
+	}
+	if !st.IsDir() {
+		return formatOpportunities, nil
+	}
+	has := func(name string) bool {
+		st, err := os.Stat(filepath.Join(src, name))
+		return err == nil && !st.IsDir()
+	}
+	switch {
+	case has(data.LeadsFile) || has(data.OpportunitiesFile):
+		return formatCanonical, nil
+	case has(data.SalesforceLeadFile) || has(data.SalesforceOppFile):
+		return formatSalesforce, nil
+	case has(data.HubSpotContactsFile) || has(data.HubSpotDealsFile):
+		return formatHubSpot, nil
+	}
+	return "", fmt.Errorf("%s: cannot tell the export format: no %s or %s (canonical), %s or %s (salesforce), %s or %s (hubspot); pass --format",
+		src, data.LeadsFile, data.OpportunitiesFile, data.SalesforceLeadFile, data.SalesforceOppFile, data.HubSpotContactsFile, data.HubSpotDealsFile)
+}
+
+// opportunitiesFile returns the CSV file to read for the opportunities
+// format: src itself, or in a folder opportunities.csv or its only .csv.
+func opportunitiesFile(src string) (string, error) {
+	st, err := os.Stat(src)
+	if err != nil {
+		return "", err
+	}
+	if !st.IsDir() {
+		return src, nil
+	}
+	if p := filepath.Join(src, data.OpportunitiesFile); fileExists(p) {
+		return p, nil
+	}
+	csvs, err := filepath.Glob(filepath.Join(src, "*.csv"))
+	if err != nil {
+		return "", err
+	}
+	if len(csvs) != 1 {
+		return "", fmt.Errorf("%s: the opportunities format reads one CSV file: found %d .csv files and no %s; give the file's path", src, len(csvs), data.OpportunitiesFile)
+	}
+	return csvs[0], nil
+}
+
+func fileExists(path string) bool {
+	st, err := os.Stat(path)
+	return err == nil && !st.IsDir()
+}
+
+// readSource reads the export at src with the adapter of c.format
+// (detected when empty) and returns it with the format used. Rows are
+// rejected into the export's Report; the reject share is not checked.
+func readSource(src string, c *readConfig) (*data.Export, string, error) {
+	o, err := c.options()
+	if err != nil {
+		return nil, "", err
+	}
+	format := strings.ToLower(c.format)
+	if format == "" {
+		if format, err = detectFormat(src); err != nil {
+			return nil, "", err
+		}
+	}
+	var e *data.Export
+	switch format {
+	case formatCanonical, formatSalesforce, formatHubSpot:
+		st, err := os.Stat(src)
+		if err != nil {
+			return nil, "", err
+		}
+		if !st.IsDir() {
+			return nil, "", fmt.Errorf("%s is a file; the %s format reads a folder (only --format opportunities reads a single file)", src, format)
+		}
+		fsys := os.DirFS(src)
+		switch format {
+		case formatCanonical:
+			e, err = data.ReadExport(fsys, o)
+		case formatSalesforce:
+			e, err = data.ReadSalesforce(fsys, o)
+		default:
+			e, err = data.ReadHubSpot(fsys, o)
+		}
+		if err != nil {
+			return nil, "", fmt.Errorf("%s: %w", src, err)
+		}
+	case formatOpportunities:
+		path, err := opportunitiesFile(src)
+		if err != nil {
+			return nil, "", err
+		}
+		f, err := os.Open(path)
+		if err != nil {
+			return nil, "", err
+		}
+		defer f.Close()
+		if e, err = data.ReadOpportunitiesOnly(f, filepath.Base(path), o); err != nil {
+			return nil, "", fmt.Errorf("%s: %w", path, err)
+		}
+	default:
+		return nil, "", fmt.Errorf("--format %q: want canonical, salesforce, hubspot or opportunities", c.format)
+	}
+	return e, format, nil
+}
+
+// checkShare returns an error when more than max of the rows of rep were
+// rejected; rejects names the file that lists them.
+func checkShare(rep *data.Report, max float64, rejects string) error {
+	if s := rep.RejectShare(); s > max {
+		return fmt.Errorf("%d of %d rows rejected (%s), above --max-reject-share %s; %s lists each rejected row with its file, line, column and reason",
+			len(rep.Rejected), rep.TotalRows(), percent(s), percent(max), rejects)
+	}
+	return nil
+}
+
+// percent formats a share for people: 0.0512 is "5.1%".
+func percent(s float64) string { return fmt.Sprintf("%.1f%%", 100*s) }
+
+// writeRejects writes the rejected rows of rep to path atomically.
+func writeRejects(path string, rep *data.Report) error {
+	var b strings.Builder
+	if err := data.WriteRejects(&b, rep); err != nil {
+		return err
+	}
+	return writeFile(path, []byte(b.String()))
+}
+
+// sameDir reports whether the folder holding file is dir.
+func sameDir(file, dir string) bool {
+	a, err1 := filepath.Abs(filepath.Dir(file))
+	b, err2 := filepath.Abs(dir)
+	if err1 != nil || err2 != nil {
+		return false
+	}
+	if a == b {
+		return true
+	}
+	sa, err1 := os.Stat(a)
+	sb, err2 := os.Stat(b)
+	return err1 == nil && err2 == nil && os.SameFile(sa, sb)
+}
+
+// exampleRejects is how many rejected rows inspect prints.
+const exampleRejects = 5
+
+func inspectCmd(ctx context.Context, e *env, args []string) error {
+	var c readConfig
+	var rejects string
+	var asJSON bool
+	fs := newFlags(e, "inspect", inspectUsage)
+	c.bind(fs)
+	fs.StringVar(&rejects, "rejects", "", "`FILE` listing the rejected rows; default: rejects.csv in the current folder, when rows were rejected")
+	fs.BoolVar(&asJSON, "json", false, "print the report as JSON")
+	pos, err := parseFlags(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 1 {
+		return fmt.Errorf("inspect: want one export folder or file, got %d arguments (run 'sim inspect --help')", len(pos))
+	}
+	src := pos[0]
+	exp, format, err := readSource(src, &c)
+	if err != nil {
+		return fmt.Errorf("inspect: %w", err)
+	}
+	rep := &exp.Report
+	explicit := rejects != ""
+	if !explicit && len(rep.Rejected) > 0 {
+		rejects = "rejects.csv"
+		if st, err := os.Stat(src); err == nil && st.IsDir() && sameDir(rejects, src) {
+			return fmt.Errorf("inspect: %d rows rejected, but the default rejects file %s would be written into the export folder; run from another folder or pass --rejects FILE",
+				len(rep.Rejected), rejects)
+		}
+	}
+	if explicit || len(rep.Rejected) > 0 {
+		if err := writeRejects(rejects, rep); err != nil {
+			return fmt.Errorf("inspect: %w", err)
+		}
+	}
+	r := data.Inspect(exp)
+	if asJSON {
+		b, err := json.MarshalIndent(inspectJSONOf(r, rep, format, rejects), "", "  ")
+		if err != nil {
+			return err
+		}
+		if _, err := fmt.Fprintf(e.stdout, "%s\n", b); err != nil {
+			return err
+		}
+	} else if err := writeInspectText(e.stdout, src, format, r, rep, rejects); err != nil {
+		return err
+	}
+	if err := checkShare(rep, c.maxRejectShare, rejects); err != nil {
+		return fmt.Errorf("inspect: %w", err)
+	}
+	return nil
+}
+
+func writeInspectText(w io.Writer, src, format string, r data.InspectReport, rep *data.Report, rejects string) error {
+	fmt.Fprintf(w, "%s (%s format)\n\n", src, format)
+	if err := r.WriteText(w); err != nil {
+		return err
+	}
+	if len(rep.Rejected) == 0 {
+		_, err := fmt.Fprintf(w, "\nrejected: none of %d rows\n", rep.TotalRows())
+		return err
+	}
+	fmt.Fprintf(w, "\nrejected: %d of %d rows (%s), listed in %s; the first:\n", len(rep.Rejected), rep.TotalRows(), percent(rep.RejectShare()), rejects)
+	for _, re := range rep.Rejected[:min(exampleRejects, len(rep.Rejected))] {
+		fmt.Fprintf(w, "  %v\n", re)
+	}
+	_, err := fmt.Fprintln(w)
+	return err
+}
+
+// inspectJSON is the --json form of the inspect report: times RFC 3339
+// UTC, durations in seconds, response times in minutes, null when
+// undefined.
+type inspectJSON struct {
+	Source         string           `json:"format"`
+	Files          []fileRowsJSON   `json:"files"`
+	Leads          int              `json:"leads"`
+	StageEvents    int              `json:"stage_events"`
+	Activities     int              `json:"activities"`
+	Opportunities  int              `json:"opportunities"`
+	OppStageEvents int              `json:"opportunity_stage_events"`
+	First          *time.Time       `json:"first"`
+	Last           *time.Time       `json:"last"`
+	AsOf           *time.Time       `json:"as_of"`
+	LeadsByStage   []stageCountJSON `json:"leads_by_stage"`
+	OppsByStage    []stageCountJSON `json:"opportunities_by_stage"`
+	Won            int              `json:"won"`
+	Lost           int              `json:"lost"`
+	Open           int              `json:"open"`
+	Transitions    []transitionJSON `json:"transitions"`
+	Response       responseJSON     `json:"response"`
+	Rows           int              `json:"rows"`
+	RejectedRows   int              `json:"rejected_rows"`
+	RejectShare    float64          `json:"reject_share"`
+	Rejected       []reasonJSON     `json:"rejected_by_reason"`
+	RejectsFile    string           `json:"rejects_file,omitempty"`
+	Warnings       []string         `json:"warnings"`
+}
+
+type fileRowsJSON struct {
+	File     string `json:"file"`
+	Rows     int    `json:"rows"`
+	Rejected int    `json:"rejected"`
+}
+
+type stageCountJSON struct {
+	Stage string `json:"stage"`
+	N     int    `json:"n"`
+}
+
+type transitionJSON struct {
+	From          string  `json:"from"`
+	To            string  `json:"to"`
+	N             int     `json:"n"`
+	MedianSeconds float64 `json:"median_seconds"`
+}
+
+type responseJSON struct {
+	N          int      `json:"n"`
+	P50Minutes *float64 `json:"p50_minutes"`
+	P90Minutes *float64 `json:"p90_minutes"`
+	NoResponse int      `json:"no_response"`
+}
+
+type reasonJSON struct {
+	Reason string `json:"reason"`
+	N      int    `json:"n"`
+}
+
+func inspectJSONOf(r data.InspectReport, rep *data.Report, format, rejects string) inspectJSON {
+	tp := func(t time.Time) *time.Time {
+		if t.IsZero() {
+			return nil
+		}
+		t = t.UTC()
+		return &t
+	}
+	fp := func(v float64) *float64 {
+		if math.IsNaN(v) {
+			return nil
+		}
+		return &v
+	}
+	stages := func(in []data.StageCount) []stageCountJSON {
+		out := []stageCountJSON{}
+		for _, s := range in {
+			out = append(out, stageCountJSON{s.Stage, s.N})
+		}
+		return out
+	}
+	j := inspectJSON{
+		Source: format, Files: []fileRowsJSON{}, Leads: r.Leads, StageEvents: r.StageEvents, Activities: r.Activities,
+		Opportunities: r.Opportunities, OppStageEvents: r.OppStageEvents,
+		First: tp(r.First), Last: tp(r.Last), AsOf: tp(r.AsOf),
+		LeadsByStage: stages(r.LeadsByStage), OppsByStage: stages(r.OppsByStage),
+		Won: r.Won, Lost: r.Lost, Open: r.Open,
+		Transitions: []transitionJSON{},
+		Response:    responseJSON{N: r.ResponseN, P50Minutes: fp(r.ResponseP50), P90Minutes: fp(r.ResponseP90), NoResponse: r.NoResponse},
+		Rows:        rep.TotalRows(), RejectedRows: len(rep.Rejected), RejectShare: rep.RejectShare(),
+		Rejected: []reasonJSON{}, RejectsFile: rejects, Warnings: []string{},
+	}
+	for _, f := range r.Files {
+		j.Files = append(j.Files, fileRowsJSON{f.File, f.Read, f.Rejected})
+	}
+	for _, t := range r.Transitions {
+		j.Transitions = append(j.Transitions, transitionJSON{t.From, t.To, t.N, t.Median.Seconds()})
+	}
+	for _, c := range r.Rejected {
+		j.Rejected = append(j.Rejected, reasonJSON{c.Reason, c.N})
+	}
+	for _, w := range r.Warnings {
+		j.Warnings = append(j.Warnings, w.Error())
+	}
+	return j
+}
