@@ -74,7 +74,7 @@ func ratioSE(y, x []float64) (r, se float64) {
 		ss += d * d
 	}
 	xbar := sx / n
-	return r, math.Sqrt(ss / (n * (n - 1))) / xbar
+	return r, math.Sqrt(ss/(n*(n-1))) / xbar
 }
 
 // column returns element j of every quarter of a series of the given width.
