@@ -1,0 +1,319 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/funnelsim/funnel/cmd/sim/internal/render"
+	"github.com/funnelsim/funnel/model"
+	"github.com/funnelsim/funnel/montecarlo"
+	"github.com/funnelsim/funnel/montecarlo/whatif"
+	"gonum.org/v1/plot"
+)
+
+func init() {
+	register("compare", "compare what-if scenarios with a base on common random numbers", compareCmd)
+}
+
+const compareUsage = `
+Usage: sim compare [flags] [BASE_SCENARIO WHATIF_SCENARIO...]
+
+Simulates the base scenario and every what-if with the same seed, so that
+each simulated quarter sees the same leads, delays and conversions in every
+scenario except where a what-if changes them (common random numbers). For
+each what-if and metric it reports the mean difference from the base with
+a paired 95% interval (per-quarter differences: mean ± 1.96·sd/√n) and, for
+contrast, the unpaired interval two independent simulations would give.
+"~" marks a difference whose paired interval contains zero.
+
+Scenarios are files or names of embedded ones (` + "baseline, two-more-sdrs, ..." + `).
+With no arguments it compares baseline with every embedded what-if.
+
+It prints a table and writes to --out:
+  compare.csv     one row per what-if and metric, full precision
+  compare.json    the same, for programs
+  tornado.png     revenue effect of each what-if with its interval (and .svg)
+
+Metrics: revenue; P(hit quota) (difference in points); deals won; pipeline
+created (marketing + sales); MQLs contacted; median response time (P50 of
+each quarter); each SLA's compliance.
+
+Examples:
+  sim compare
+  sim compare baseline two-more-sdrs respond-24x7 --quarters 5000
+  sim compare --model my.yaml baseline my-whatif.yaml --json
+`
+
+// whatifConfig holds the flags every what-if command shares.
+type whatifConfig struct {
+	model    string
+	quarters int
+	seed     uint64
+	workers  int
+	out      string
+	json     bool
+	quiet    bool
+}
+
+func (c *whatifConfig) register(fs interface {
+	StringVar(*string, string, string, string)
+	IntVar(*int, string, int, string)
+	Uint64Var(*uint64, string, uint64, string)
+	BoolVar(*bool, string, bool, string)
+}, quarters int, out string) {
+	fs.StringVar(&c.model, "model", "", "model `FILE` (YAML or JSON); default: the embedded default model")
+	fs.IntVar(&c.quarters, "quarters", quarters, "quarters to simulate for each scenario")
+	fs.Uint64Var(&c.seed, "seed", 1, "random seed, shared by every scenario (common random numbers)")
+	fs.IntVar(&c.workers, "workers", 0, "parallel workers (0: one per core); does not change the results")
+	fs.StringVar(&c.out, "out", out, "output `DIR` for the CSV, JSON and charts")
+	fs.BoolVar(&c.json, "json", false, "print the JSON on stdout instead of the table")
+}
+
+type compareJSON struct {
+	Model    string       `json:"model"`
+	Base     string       `json:"base"`
+	Quarters int          `json:"quarters"`
+	Seed     uint64       `json:"seed"`
+	Currency string       `json:"currency"`
+	WhatIfs  []whatifJSON `json:"whatifs"`
+	Note     string       `json:"note"`
+}
+
+type whatifJSON struct {
+	Name        string     `json:"name"`
+	Description string     `json:"description,omitempty"`
+	Diffs       []diffJSON `json:"diffs"`
+}
+
+type diffJSON struct {
+	Metric      string           `json:"metric"`
+	N           int              `json:"n"`
+	Base        montecarlo.Float `json:"base_mean"`
+	WhatIf      montecarlo.Float `json:"whatif_mean"`
+	Delta       montecarlo.Float `json:"delta"`
+	PairedLo    montecarlo.Float `json:"paired_lo95"`
+	PairedHi    montecarlo.Float `json:"paired_hi95"`
+	UnpairedLo  montecarlo.Float `json:"unpaired_lo95"`
+	UnpairedHi  montecarlo.Float `json:"unpaired_hi95"`
+	Significant bool             `json:"significant"`
+}
+
+func toDiffJSON(d whatif.Diff) diffJSON {
+	f := func(v float64) montecarlo.Float { return montecarlo.Float(v) }
+	return diffJSON{Metric: d.Metric, N: d.N, Base: f(d.Base), WhatIf: f(d.Alt), Delta: f(d.Delta),
+		PairedLo: f(d.Delta - d.HalfPaired), PairedHi: f(d.Delta + d.HalfPaired),
+		UnpairedLo: f(d.Delta - d.HalfUnpaired), UnpairedHi: f(d.Delta + d.HalfUnpaired), Significant: d.Significant}
+}
+
+// scenarioInfo loads a scenario for its description ("" when none).
+func scenarioDescription(name string) string {
+	if f, err := os.Open(name); err == nil {
+		defer f.Close()
+		if sc, err := model.ParseScenario(f); err == nil {
+			return sc.Description
+		}
+		return ""
+	}
+	if sc, err := model.EmbeddedScenario(name); err == nil {
+		return sc.Description
+	}
+	return ""
+}
+
+func compareCmd(ctx context.Context, e *env, args []string) error {
+	var cfg whatifConfig
+	fs := newFlags(e, "compare", compareUsage)
+	cfg.register(fs, 2000, filepath.Join("out", "compare"))
+	fs.BoolVarP(&cfg.quiet, "quiet", "q", false, "no progress bar")
+	names, err := parseFlags(fs, args)
+	if err != nil {
+		return err
+	}
+	if cfg.quarters < 2 {
+		return fmt.Errorf("compare: --quarters %d: want at least 2 (intervals need a spread)", cfg.quarters)
+	}
+	if len(names) == 0 {
+		names = model.Scenarios()
+	}
+	if len(names) == 1 {
+		return fmt.Errorf("compare: want a base scenario and at least one what-if, got only %q", names[0])
+	}
+	type sim struct {
+		name string
+		m    *model.Model
+		res  *montecarlo.Results
+	}
+	var sims []sim
+	for _, n := range names {
+		m, scen, err := loadModel(cfg.model, n)
+		if err != nil {
+			return err
+		}
+		sims = append(sims, sim{name: scen, m: m})
+	}
+	for i := range sims {
+		res, err := simulate(ctx, e, sims[i].m, montecarlo.Config{Quarters: cfg.quarters, Seed: cfg.seed, Workers: cfg.workers}, cfg.quiet)
+		if err != nil {
+			return err
+		}
+		sims[i].res = res
+	}
+	base := sims[0]
+	out := compareJSON{Model: base.m.Name, Base: base.name, Quarters: cfg.quarters, Seed: cfg.seed, Currency: base.m.Currency,
+		Note: "paired: mean ± 1.96·sd/√n of per-quarter differences (same seed: common random numbers); unpaired: ± 1.96·√(sd_base² + sd_whatif²)/√n"}
+	rows := [][]string{{"whatif", "metric", "n", "base_mean", "whatif_mean", "delta", "paired_lo95", "paired_hi95", "unpaired_lo95", "unpaired_hi95", "significant"}}
+	g := func(v float64) string {
+		if math.IsNaN(v) {
+			return ""
+		}
+		return strconv.FormatFloat(v, 'g', -1, 64)
+	}
+	var effects []render.Effect
+	all := make([][]whatif.Diff, len(sims))
+	for i, s := range sims[1:] {
+		diffs := whatif.Compare(base.m, base.res, s.m, s.res)
+		all[i+1] = diffs
+		wj := whatifJSON{Name: s.name, Description: scenarioDescription(names[i+1])}
+		for _, d := range diffs {
+			wj.Diffs = append(wj.Diffs, toDiffJSON(d))
+			rows = append(rows, []string{s.name, d.Metric, strconv.Itoa(d.N), g(d.Base), g(d.Alt), g(d.Delta),
+				g(d.Delta - d.HalfPaired), g(d.Delta + d.HalfPaired), g(d.Delta - d.HalfUnpaired), g(d.Delta + d.HalfUnpaired), strconv.FormatBool(d.Significant)})
+			if d.Metric == "revenue" {
+				effects = append(effects, render.Effect{Name: s.name, Delta: d.Delta, Lo: d.Delta - d.HalfPaired, Hi: d.Delta + d.HalfPaired})
+			}
+		}
+		out.WhatIfs = append(out.WhatIfs, wj)
+	}
+	if err := os.MkdirAll(cfg.out, 0o755); err != nil {
+		return err
+	}
+	if err := writeCSV(filepath.Join(cfg.out, "compare.csv"), rows); err != nil {
+		return err
+	}
+	if err := writeJSON(filepath.Join(cfg.out, "compare.json"), out); err != nil {
+		return err
+	}
+	sub := fmt.Sprintf("Mean revenue a quarter vs %s · whiskers: paired 95%% interval · %s simulated quarters each, seed %d · ~ grey: not significant",
+		base.name, render.Count(float64(cfg.quarters)), cfg.seed)
+	if err := saveCharts(cfg.out, map[string]*plot.Plot{"tornado": render.Tornado(effects, "Revenue effect a quarter", base.m.Currency, sub)}); err != nil {
+		return err
+	}
+	if cfg.json {
+		b, err := json.MarshalIndent(out, "", "  ")
+		if err != nil {
+			return err
+		}
+		_, err = fmt.Fprintf(e.stdout, "%s\n", b)
+		return err
+	}
+	w := e.stdout
+	fmt.Fprintf(w, "What-ifs against %s (model %s): %s simulated quarters each, seed %d, common random numbers\n",
+		base.name, base.m.Name, render.Count(float64(cfg.quarters)), cfg.seed)
+	for i, s := range sims[1:] {
+		fmt.Fprintf(w, "\n%s", s.name)
+		if d := scenarioDescription(names[i+1]); d != "" {
+			fmt.Fprintf(w, ": %s", d)
+		}
+		fmt.Fprintln(w)
+		writeDiffTable(w, all[i+1], base.m.Currency)
+	}
+	fmt.Fprintf(w, "\nDelta: what-if − base, mean over quarters, with its paired 95%% interval (per-quarter\n"+
+		"differences, same seed); unpaired: the interval two independent simulations would give.\n"+
+		"~: the paired interval contains 0. P(hit quota) and SLA differences are in percentage points.\n")
+	fmt.Fprintf(w, "\nWrote %s: compare.csv, compare.json, tornado.png (and .svg).\n", cfg.out)
+	return nil
+}
+
+// writeDiffTable prints diffs as a table for people.
+func writeDiffTable(w io.Writer, diffs []whatif.Diff, cur string) {
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintf(tw, "  metric\tbase\twhat-if\tdelta\tpaired 95%%\tunpaired 95%%\t\n")
+	for _, d := range diffs {
+		delta := signedValue(d.Delta, d.Unit, cur)
+		if d.Unit == whatif.Money || d.Unit == whatif.Count {
+			if r := d.Rel(); !math.IsNaN(r) {
+				delta += " (" + signedPercent(r) + ")"
+			}
+		}
+		if !d.Significant {
+			delta = "~ " + delta
+		}
+		name := d.Metric
+		if strings.HasPrefix(name, "SLA "+whatif.WaitSLAPrefix) {
+			continue
+		}
+		fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t± %s\t± %s\t\n", name, value(d.Base, d.Unit, cur), value(d.Alt, d.Unit, cur),
+			delta, magnitude(d.HalfPaired, d.Unit, cur), magnitude(d.HalfUnpaired, d.Unit, cur))
+	}
+	tw.Flush()
+}
+
+// value formats v in unit for people.
+func value(v float64, u whatif.Unit, cur string) string {
+	switch u {
+	case whatif.Money:
+		return render.Money(v, cur)
+	case whatif.Share:
+		return render.Percent(v)
+	case whatif.Minutes:
+		return render.Duration(v)
+	}
+	if math.Abs(v) < 100 && !math.IsNaN(v) {
+		return strconv.FormatFloat(v, 'f', 1, 64)
+	}
+	return render.Count(v)
+}
+
+// magnitude formats a non-negative half-width in unit (shares in points).
+func magnitude(v float64, u whatif.Unit, cur string) string {
+	if u == whatif.Share {
+		return strconv.FormatFloat(100*v, 'f', 1, 64) + " pts"
+	}
+	return value(v, u, cur)
+}
+
+// signedValue formats a difference with its sign (shares in points).
+func signedValue(v float64, u whatif.Unit, cur string) string {
+	if math.IsNaN(v) {
+		return "n/a"
+	}
+	s := magnitude(math.Abs(v), u, cur)
+	switch {
+	case v > 0:
+		return "+" + s
+	case v < 0:
+		return "\u2212" + s
+	}
+	return s
+}
+
+func signedPercent(r float64) string {
+	s := render.Percent(math.Abs(r))
+	if r > 0 {
+		return "+" + s
+	}
+	if r < 0 {
+		return "\u2212" + s
+	}
+	return s
+}
+
+// saveCharts writes each chart as name.png and name.svg in dir.
+func saveCharts(dir string, charts map[string]*plot.Plot) error {
+	for name, p := range charts {
+		for _, ext := range []string{".png", ".svg"} {
+			if err := render.Save(p, 0, 0, filepath.Join(dir, name+ext)); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}

@@ -1,0 +1,85 @@
+package render
+
+import (
+	"bytes"
+	"math"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"gonum.org/v1/plot"
+)
+
+// whatifCharts are the golden-image cases of the what-if charts.
+var whatifCharts = []struct {
+	name string
+	plot func() *plot.Plot
+}{
+	{"tornado", func() *plot.Plot {
+		return Tornado([]Effect{
+			{"five-minute-sla", 0, 0, 0},
+			{"raise-mql-threshold", -537e3, -573e3, -502e3},
+			{"respond-24x7", 6.25e6, 6.15e6, 6.36e6},
+			{"two-more-sdrs", 177e3, 163e3, 190e3},
+		}, "Revenue effect a quarter", "USD", "Mean revenue a quarter vs baseline · whiskers: paired 95% interval · 300 simulated quarters each")
+	}},
+	{"moneycurve", func() *plot.Plot {
+		return MoneyCurve([]Policy{
+			{"24x7", 0.4, 13.5e6, 13.4e6, 13.6e6, false},
+			{"extended", 376, 7.27e6, 7.13e6, 7.41e6, true},
+			{"business", 900, 5.9e6, 5.8e6, 6.0e6, false},
+			{"10 SDRs", 340, 7.5e6, 7.4e6, 7.6e6, false},
+			{"2 SDRs", 600, 6.1e6, 6.0e6, 6.2e6, false},
+		}, "USD")
+	}},
+	{"compliance", func() *plot.Plot {
+		return ComplianceByHeadcount([]Series{
+			{"extended", []float64{2, 4, 6, 8, 10}, []float64{0.35, 0.58, 0.66, 0.72, 0.74}},
+			{"24x7", []float64{2, 4, 6, 8, 10}, []float64{0.62, 0.91, 0.97, 0.99, 0.995}},
+		}, 0.9, "first touch within 1h")
+	}},
+	{"fan", func() *plot.Plot {
+		return Fan([]string{"Q1", "Q2", "Q3", "Q4"}, []float64{6.1e6, 5.8e6, 5.7e6, 5.6e6},
+			[]float64{7.2e6, 7.1e6, 7.0e6, 7.0e6}, []float64{8.4e6, 8.5e6, 8.6e6, 8.7e6}, 7e6, "USD")
+	}},
+	{"fan_nodata", func() *plot.Plot { return Fan(nil, nil, nil, nil, 7e6, "USD") }},
+	{"tornado_nan", func() *plot.Plot {
+		return Tornado([]Effect{{"x", math.NaN(), math.NaN(), math.NaN()}}, "Revenue effect", "EUR", "")
+	}},
+}
+
+func TestWhatifGolden(t *testing.T) {
+	for _, tt := range whatifCharts {
+		t.Run(tt.name, func(t *testing.T) {
+			var buf bytes.Buffer
+			if err := Encode(&buf, tt.plot(), Width, Height, "png"); err != nil {
+				t.Fatal(err)
+			}
+			path := filepath.Join("testdata", tt.name+".png")
+			if *regen {
+				if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
+					t.Fatal(err)
+				}
+				return
+			}
+			want, err := os.ReadFile(path)
+			if err != nil {
+				t.Fatalf("%v (run go test -regen to create it)", err)
+			}
+			if !bytes.Equal(buf.Bytes(), want) && !samePixels(t, buf.Bytes(), want) {
+				got := filepath.Join("testdata", tt.name+".got.png")
+				os.WriteFile(got, buf.Bytes(), 0o644)
+				t.Errorf("%s differs from %s (run go test -regen after checking it)", got, path)
+			}
+		})
+	}
+}
+
+func TestFanPanicsOnLengths(t *testing.T) {
+	defer func() {
+		if r := recover(); r == nil {
+			t.Error("Fan with mismatched lengths did not panic")
+		}
+	}()
+	Fan([]string{"Q1"}, nil, nil, nil, 0, "USD")
+}
