@@ -1,0 +1,98 @@
+package montecarlo
+
+import (
+	"context"
+	"runtime"
+	"testing"
+
+	"github.com/funnelsim/funnel/model"
+)
+
+// benchQuarters is the number of quarters simulated per benchmark op.
+const benchQuarters = 200
+
+func benchRun(b *testing.B, m *model.Model) {
+	b.Helper()
+	if err := m.Validate(); err != nil {
+		b.Fatal(err)
+	}
+	var leads int64
+	ops := 0
+	for b.Loop() {
+		r, err := Run(context.Background(), m, Config{Quarters: benchQuarters, Seed: uint64(ops + 1)})
+		if err != nil {
+			b.Fatal(err)
+		}
+		leads += r.Leads
+		ops++
+	}
+	s := b.Elapsed().Seconds()
+	b.ReportMetric(float64(leads)/s, "leads/s")
+	b.ReportMetric(float64(ops*benchQuarters)/s, "quarters/s")
+	b.ReportMetric(float64(leads)/float64(ops*benchQuarters), "leads/quarter")
+}
+
+// BenchmarkRunDefault runs the default model (warm-up, SDR queue, business
+// hours), 200 quarters per op.
+func BenchmarkRunDefault(b *testing.B) { benchRun(b, model.Default()) }
+
+// BenchmarkRunNoWarmup runs the default model from an empty funnel: the
+// quarter alone, without the warm-up that builds the opening pipeline.
+func BenchmarkRunNoWarmup(b *testing.B) {
+	m := model.Default()
+	m.Start = &model.Start{}
+	benchRun(b, m)
+}
+
+// plain5Stage is a five-stage funnel without an SDR queue, with about 5,000
+// leads entering a quarter at the MQL stage.
+func plain5Stage() *model.Model {
+	ln := func(median, sigma float64) model.Dist {
+		return model.Dist{Form: model.LogNormal, Median: median, Sigma: sigma}
+	}
+	return &model.Model{
+		Name: "plain", Currency: "USD", QuarterWeeks: 13, Quota: 1e6,
+		Stages: []model.Stage{
+			{Name: "mql"}, {Name: "sql", Team: model.SDR}, {Name: "sal", Team: model.Sales},
+			{Name: "opp", Team: model.Sales, Opportunity: true},
+			{Name: "won", Team: model.Sales, Outcome: model.Won}, {Name: "lost", Team: model.Sales, Outcome: model.Lost},
+		},
+		Transitions: []model.Transition{
+			{From: "mql", To: "sql", P: 0.5, Delay: ln(2, 0.8)},
+			{From: "sql", To: "sal", P: 0.7, Delay: ln(3, 0.8)},
+			{From: "sal", To: "opp", P: 0.6, Delay: ln(7, 0.8)},
+			{From: "opp", To: "won", P: 0.27, Delay: ln(55, 0.6)},
+			{From: "opp", To: "lost", P: 0.73, Delay: ln(40, 0.8)},
+		},
+		Sources: []model.Source{{Name: "web", Entry: "mql", RatePerWeek: 5000.0 / 13,
+			Profile: model.Profile{Shape: "business"}, DealSize: ln(22000, 0.7)}},
+	}
+}
+
+// BenchmarkRunPlain5Stage runs plain5Stage with its derived warm-up.
+func BenchmarkRunPlain5Stage(b *testing.B) { benchRun(b, plain5Stage()) }
+
+// TestHotPathAllocs checks that, once a worker's buffers have grown, a
+// simulated quarter allocates nothing: the allocations of a 120-quarter run
+// exceed those of a 20-quarter run by far less than one per extra quarter.
+// (Run itself allocates its results, a fixed number of slices.)
+func TestHotPathAllocs(t *testing.T) {
+	small, big := size(20, 10), size(120, 60)
+	m := model.Default()
+	allocs := func(n int) uint64 {
+		var before, after runtime.MemStats
+		runtime.GC()
+		runtime.ReadMemStats(&before)
+		if _, err := Run(context.Background(), m, Config{Quarters: n, Seed: 3, Workers: 1}); err != nil {
+			t.Fatal(err)
+		}
+		runtime.ReadMemStats(&after)
+		return after.Mallocs - before.Mallocs
+	}
+	a, b := allocs(small), allocs(big)
+	per := (float64(b) - float64(a)) / float64(big-small)
+	t.Logf("allocations: %d quarters %d, %d quarters %d: %.3f per extra quarter", small, a, big, b, per)
+	if !(per < 1) {
+		t.Errorf("%.3f allocations per simulated quarter, want < 1 (hot path allocates)", per)
+	}
+}
