@@ -1,8 +1,29 @@
-// Package calibrate holds the statistical estimators that turn observed funnel
-// events into model parameters. Every function works on plain slices and
-// returns plain result structs: there is no I/O and no dependency on the model
-// package, so each estimator can be tested against known answers.
+// Package calibrate turns a CRM export (package data) into a funnel model
+// (package model): Calibrate fits every parameter with a 95% interval and
+// its number of observations. The estimators underneath work on plain
+// slices and return plain result structs, with no I/O, so each can be
+// tested against known answers.
 //
+// Calibrate, by file:
+//
+//   - observe.go: Observations extracts each lead's stays in stages as
+//     competing-risks observations (the next stage is the cause; open stays
+//     are censored at the as-of date), and each MQL's response time. On the
+//     handoff stage the clock starts at the first touch and only contacted
+//     leads count, as the model's transitions there are conditional on
+//     contact. Stays of leads that used up their recycles are left out.
+//   - calibrate.go: transition probabilities are Aalen-Johansen CIF(∞)
+//     with log-log intervals (a lower bound when follow-up is shorter than
+//     the slowest exits); delays are fitted per edge on the leads seen
+//     taking it, by the right-truncated likelihood of truncated.go (each
+//     delay was observable only up to its lead's follow-up), family by
+//     AIC; the decay curve by Bernoulli MLE on response times.
+//   - funnel.go: arrivals (weekly rate, 7x24 profile, quarter-to-quarter
+//     negative binomial overdispersion), deal sizes (lognormal MLE, or
+//     empirical when Kolmogorov-Smirnov rejects it), the SDR team, and the
+//     start state (open leads by stage, source and age band; open deals).
+//
+
 // The estimators, by file:
 //
 //   - survival.go: Kaplan-Meier survival for right-censored times in stage,

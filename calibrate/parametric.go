@@ -52,6 +52,12 @@ type Fit struct {
 	AIC    float64   // 2·len(Params) - 2·LogLik
 	N      int       // observations used
 	Events int       // uncensored observations
+	// Eta and Cov are the optimisation-scale parameters (log of every
+	// positive parameter, μ as is) and their covariance, the inverse
+	// observed information; set by FitTruncatedDelay (nil elsewhere, and
+	// Cov nil when the information is singular).
+	Eta []float64
+	Cov [][]float64
 }
 
 // Survival returns S(t) = P(T > t) under the fitted distribution.

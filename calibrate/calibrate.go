@@ -1,0 +1,615 @@
+package calibrate
+
+import (
+	"errors"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"slices"
+	"time"
+
+	"github.com/funnelsim/funnel/data"
+	"github.com/funnelsim/funnel/model"
+	"gonum.org/v1/gonum/stat/distuv"
+)
+
+// Config configures Calibrate. The zero value of each field means its
+// default.
+type Config struct {
+	// Base is the model whose structure (stages, transitions, sources'
+	// flags, handoff stage, SLAs, quota) is kept and whose parameters are
+	// replaced by estimates; nil means model.Default(). Parameters the
+	// export says nothing about keep Base's values, with a warning.
+	Base *model.Model
+	// QuarterWeeks is the length of a quarter in weeks; 0 means Base's.
+	QuarterWeeks int
+	// Currency is the ISO 4217 code of amounts; "" means the export's
+	// (when its opportunities agree on one) or Base's.
+	Currency string
+	// TimeZone is the IANA zone of working hours and arrival profiles;
+	// "" means Base's.
+	TimeZone string
+	// MinObs is the number of observations below which an estimate is
+	// flagged in Warnings; 0 means DefaultConfig.MinObs.
+	MinObs int
+	// Rand, when not nil, drives the parametric bootstrap of the decay
+	// curve (BootstrapReps replicates); nil means Wald intervals only.
+	// KeepForms fits each delay and the decay curve in Base's family
+	// (lognormal, Weibull, ...; Hill or exponential) instead of choosing
+	// the family by AIC: for re-fitting a model whose shapes are settled.
+	KeepForms     bool
+	Rand          *rand.Rand
+	BootstrapReps int // 0 means DefaultConfig.BootstrapReps when Rand is set
+}
+
+// DefaultConfig holds the defaults of Config's zero fields.
+var DefaultConfig = Config{MinObs: 30, BootstrapReps: 200}
+
+// Param is one estimated parameter of the model.
+type Param struct {
+	// Path names the model field in the YAML keys of the model file, e.g.
+	// "transitions[known->engaged].p", "sources[web].rate_per_week",
+	// "handoff.decay.t50_minutes".
+	Path     string  `json:"path"`
+	Estimate float64 `json:"estimate"`
+	Lower    float64 `json:"lower"` // 95% interval; NaN when not available
+	Upper    float64 `json:"upper"`
+	N        int     `json:"n"`      // observations the estimate rests on
+	Method   string  `json:"method"` // how it was estimated
+	// Posterior is the distribution a forecast drawing parameters should
+	// use for it, e.g. "beta(372.1, 455.0)", "normal(2.71, 0.031) on log";
+	// "" when none is proposed.
+	Posterior string `json:"posterior,omitempty"`
+}
+
+// EdgeFit is the fit of one transition.
+type EdgeFit struct {
+	To           string
+	P            float64 // Aalen-Johansen eventual probability CIF(∞)
+	SE           float64 // its delta-method standard error
+	Lower, Upper float64 // 95% log-log interval
+	Beta         Beta    // Beta(p·n, (1-p)·n), n = p(1-p)/SE², the posterior proposed for forecasts
+	Events       int     // leads seen taking the edge
+	Delay        Fit     // best delay fit by AIC (days, right-truncated likelihood); Form -1 when not fitted
+	Delays       []Fit   // every delay form fitted
+	Kept         bool    // too little data: the base model's delay was kept
+}
+
+// StageFit is the diagnostics of one non-terminal stage.
+type StageFit struct {
+	Stage    string
+	N        int      // stays observed (recycle-capped stays excluded)
+	Censored int      // still in the stage at the as-of date
+	Exit     Survival // Kaplan-Meier of the time to any exit, days
+	CIF      CumInc   // Aalen-Johansen, causes in model order (+1 "other" when present)
+	Edges    []EdgeFit
+	Other    int // exits along edges the model does not have
+}
+
+// FittedSurvival returns the model's probability of still being in the
+// stage after t days, 1 − Σ_j p_j·F_j(t), for comparison with Exit.
+func (s *StageFit) FittedSurvival(t float64) float64 {
+	v := 1.0
+	for _, e := range s.Edges {
+		if e.Delay.Params != nil {
+			v -= e.P * (1 - e.Delay.Survival(t))
+		}
+	}
+	return v
+}
+
+// DecayBin is the observed contact rate of leads first touched within a
+// band of response times.
+type DecayBin struct {
+	From, To     float64 // minutes, [From, To)
+	Mid          float64 // median response time in the bin, minutes
+	N, Contacted int
+	Lower, Upper float64 // 95% Jeffreys interval of the rate
+}
+
+// DecayResult is the response-time decay fit.
+type DecayResult struct {
+	Fit  DecayFit   // best by AIC
+	All  []DecayFit // every form fitted
+	Bins []DecayBin
+	// Odds ratios of contact, fitted, beside the published figures
+	// (DOMAIN.md: ~100x for 5 vs 30 minutes, ~60x for 1 h vs 24 h).
+	Odds5v30, Odds60v1440 float64
+	BootLower, BootUpper  []float64 // bootstrap 95% intervals of Fit.Params; nil without Config.Rand
+}
+
+// ArrivalResult is the arrival fit of one source.
+type ArrivalResult struct {
+	Source string
+	Entry  string // the stage its leads enter (the mode of their first stage)
+	Fit    ArrivalFit
+	// Quarterly negative binomial test of the engine's per-quarter rate
+	// multiplier: QuarterCounts, its size QuarterDispersion (+Inf:
+	// Poisson) and p-value.
+	QuarterCounts     []int
+	QuarterDispersion float64
+	QuarterLogSE      float64
+	QuarterPValue     float64
+	PooledProfile     bool // too few arrivals: the profile of all sources was used
+}
+
+// DealResult is the deal-size fit of one source.
+type DealResult struct {
+	Source    string
+	Amounts   []float64 // positive amounts, sorted
+	Mu, Sigma float64   // lognormal MLE of log amount
+	KS        float64   // Kolmogorov-Smirnov distance to the fitted lognormal
+	KSCrit    float64   // Lilliefors 5% critical value, 0.886/√n
+	Empirical bool      // KS rejected the lognormal: the empirical distribution is used
+}
+
+// SegmentRate is a partially pooled conversion rate of one group (source
+// or source/segment) on one edge.
+type SegmentRate struct {
+	Edge string // "from->to"
+	GroupRate
+}
+
+// TeamResult is the SDR team estimate.
+type TeamResult struct {
+	Owners     []string
+	Days       []model.Weekday
+	Start, End float64
+	Handle     []float64 // the busy gaps, minutes
+	HandleFit  DealResult
+}
+
+// Result is the outcome of Calibrate.
+type Result struct {
+	Model    *model.Model // the fitted model, valid
+	AsOf     time.Time
+	Params   []Param
+	Stages   []StageFit
+	Decay    *DecayResult // nil without activities
+	Arrivals []ArrivalResult
+	Deals    []DealResult
+	Segments []SegmentRate
+	Team     *TeamResult
+	Warnings []error
+}
+
+// Calibrate fits a funnel model to the export e. See the package
+// documentation for the estimators; every parameter is listed in
+// Result.Params with its 95% interval and number of observations. It
+// returns an error when e holds neither stage events nor opportunities,
+// or when the fitted model is not valid.
+func Calibrate(e *data.Export, cfg Config) (*Result, error) {
+	if cfg.Base == nil {
+		cfg.Base = model.Default()
+	}
+	if cfg.MinObs == 0 {
+		cfg.MinObs = DefaultConfig.MinObs
+	}
+	if cfg.Rand != nil && cfg.BootstrapReps == 0 {
+		cfg.BootstrapReps = DefaultConfig.BootstrapReps
+	}
+	c := &calib{e: e, cfg: cfg, res: &Result{AsOf: e.AsOf}}
+	oppOnly := len(e.Leads) == 0 && len(e.StageEvents) == 0
+	if oppOnly {
+		if len(e.Opportunities) == 0 {
+			return nil, errors.New("calibrate: the export has no leads, stage events or opportunities")
+		}
+		c.e, c.m = opportunitiesAsLeads(e, cfg.Base)
+	} else {
+		if len(e.StageEvents) == 0 {
+			return nil, errors.New("calibrate: the export has leads but no stage events: transitions cannot be estimated")
+		}
+		c.m = cfg.Base.Clone()
+		c.m.Start = nil
+	}
+	m := c.m
+	m.Name = "calibrated"
+	if cfg.QuarterWeeks > 0 {
+		m.QuarterWeeks = cfg.QuarterWeeks
+	}
+	if cfg.TimeZone != "" {
+		m.TimeZone = cfg.TimeZone
+	}
+	m.Currency = c.currency()
+	loc, err := time.LoadLocation(m.TimeZone)
+	if err != nil {
+		return nil, fmt.Errorf("calibrate: time zone: %w", err)
+	}
+	c.loc = loc
+	soj, resp, w := Observations(c.e, m)
+	c.warn(w...)
+	c.soj, c.resp = soj, resp
+	c.fitStages()
+	c.fitSegments()
+	if m.Handoff != nil {
+		c.fitHandoff()
+	}
+	c.fitArrivals()
+	c.fitDeals()
+	c.startState()
+	c.flagSmall()
+	if err := m.Validate(); err != nil {
+		return nil, fmt.Errorf("calibrate: the fitted model is not valid: %w", err)
+	}
+	c.res.Model = m
+	return c.res, nil
+}
+
+type calib struct {
+	e    *data.Export
+	m    *model.Model
+	cfg  Config
+	loc  *time.Location
+	soj  []Sojourn
+	resp []Response
+	res  *Result
+}
+
+func (c *calib) warn(errs ...error) { c.res.Warnings = append(c.res.Warnings, errs...) }
+
+func (c *calib) param(p Param) { c.res.Params = append(c.res.Params, p) }
+
+func (c *calib) currency() string {
+	if c.cfg.Currency != "" {
+		return c.cfg.Currency
+	}
+	cur := ""
+	for _, o := range c.e.Opportunities {
+		if o.Currency == "" {
+			continue
+		}
+		if cur != "" && o.Currency != cur {
+			c.warn(fmt.Errorf("opportunities in several currencies (%s, %s, ...): amounts are used as given, in %s", cur, o.Currency, c.cfg.Base.Currency))
+			return c.cfg.Base.Currency
+		}
+		cur = o.Currency
+	}
+	if cur == "" {
+		return c.cfg.Base.Currency
+	}
+	return cur
+}
+
+// flagSmall warns about every parameter resting on fewer than MinObs
+// observations.
+func (c *calib) flagSmall() {
+	for _, p := range c.res.Params {
+		if p.N < c.cfg.MinObs {
+			c.warn(fmt.Errorf("%s = %.4g rests on %d observations (< %d): treat it as a guess", p.Path, p.Estimate, p.N, c.cfg.MinObs))
+		}
+	}
+}
+
+// tiny is the smallest delay kept, in days (half a second): timestamps
+// rounded to the second can make a delay 0.
+const tiny = 0.5 / 86400
+
+func (c *calib) fitStages() {
+	m := c.m
+	edges := stageEdges(m)
+	by := make(map[string][]Sojourn)
+	for _, s := range c.soj {
+		if !s.Capped {
+			by[s.Stage] = append(by[s.Stage], s)
+		}
+	}
+	for si, st := range m.Stages {
+		if st.Outcome != model.Open || len(edges[si]) == 0 {
+			continue
+		}
+		obs := by[st.Name]
+		k := len(edges[si])
+		sf := StageFit{Stage: st.Name, N: len(obs)}
+		cr := make([]CRObs, len(obs))
+		km := make([]Obs, len(obs))
+		for i, o := range obs {
+			cause := o.Cause
+			if cause < 0 {
+				cause = k + 1
+				sf.Other++
+			}
+			if cause == 0 {
+				sf.Censored++
+			}
+			cr[i] = CRObs{T: o.T, Cause: cause}
+			km[i] = Obs{T: o.T, Event: cause != 0}
+		}
+		kk := k
+		if sf.Other > 0 {
+			kk++
+		}
+		sf.Exit = KaplanMeier(km)
+		sf.CIF = AalenJohansen(cr, kk)
+		if len(obs) == 0 {
+			c.warn(fmt.Errorf("stage %s: no stays observed: its transitions keep the base model's values", st.Name))
+		}
+		nEff := math.Inf(1)
+		for j, ti := range edges[si] {
+			t := &m.Transitions[ti]
+			name := t.From + "->" + t.To
+			ef := EdgeFit{To: t.To, Delay: Fit{Form: -1}}
+			var trunc []TruncObs
+			for _, o := range obs {
+				if o.Cause == j+1 {
+					trunc = append(trunc, TruncObs{T: max(o.T, tiny), Follow: max(o.Follow, o.T, tiny)})
+				}
+			}
+			ef.Events = len(trunc)
+			if len(obs) > 0 {
+				ef.P, ef.SE = sf.CIF.Eventual(j + 1)
+				ef.Lower, ef.Upper = 0, 0
+				if n := len(sf.CIF.Time); n > 0 {
+					ef.Lower, ef.Upper = sf.CIF.Lower[j][n-1], sf.CIF.Upper[j][n-1]
+				}
+				ef.Beta = betaFromSE(ef.P, ef.SE, len(obs))
+				if v := ef.P * (1 - ef.P); ef.SE > 0 && v > 0 {
+					nEff = min(nEff, v/(ef.SE*ef.SE))
+				}
+				t.P = ef.P
+				c.param(Param{Path: "transitions[" + name + "].p", Estimate: ef.P, Lower: ef.Lower, Upper: ef.Upper, N: len(obs),
+					Method: "Aalen-Johansen CIF(∞), log-log interval", Posterior: fmt.Sprintf("beta(%.4g, %.4g)", ef.Beta.Alpha, ef.Beta.Beta)})
+			}
+			if len(trunc) >= 5 {
+				best, all, err := c.fitDelay(trunc, t.Delay.Form)
+				if err == nil {
+					ef.Delay, ef.Delays = best, all
+					t.Delay = delayDist(best)
+					for _, p := range delayParams(best) {
+						p.Path = "transitions[" + name + "].delay_days." + p.Path
+						c.param(p)
+					}
+				} else {
+					c.warn(fmt.Errorf("%s delay: %w; kept the base model's", name, err))
+					ef.Kept = true
+				}
+			} else {
+				ef.Kept = true
+				c.warn(fmt.Errorf("%s delay: %d transitions seen, too few to fit: kept the base model's %v", name, len(trunc), t.Delay.Form))
+			}
+			sf.Edges = append(sf.Edges, ef)
+		}
+		if sf.Other > 0 {
+			p, _ := sf.CIF.Eventual(kk)
+			c.warn(fmt.Errorf("stage %s: %d exits (%.1f%%) along edges the model does not have: they count as leaving without converting", st.Name, sf.Other, 100*p))
+		}
+		// The p's of a stage must sum to at most 1 (rounding can overshoot).
+		sum := 0.0
+		for _, ti := range edges[si] {
+			sum += m.Transitions[ti].P
+		}
+		if sum > 1 {
+			for _, ti := range edges[si] {
+				m.Transitions[ti].P /= sum
+			}
+		}
+		if len(obs) > 0 {
+			if math.IsInf(nEff, 1) {
+				nEff = float64(len(obs))
+			}
+			m.Stages[si].Observations = math.Round(nEff*10) / 10
+		}
+		c.res.Stages = append(c.res.Stages, sf)
+	}
+}
+
+// fitDelay fits the best delay by AIC, or base's family with KeepForms.
+func (c *calib) fitDelay(obs []TruncObs, base model.DistForm) (Fit, []Fit, error) {
+	if c.cfg.KeepForms {
+		form, ok := map[model.DistForm]DelayForm{model.Exponential: Exponential, model.LogNormal: LogNormal, model.Weibull: Weibull, model.Gamma: Gamma}[base]
+		if ok {
+			f, err := FitTruncatedDelay(obs, form)
+			return f, []Fit{f}, err
+		}
+	}
+	return FitBestTruncatedDelay(obs)
+}
+
+// betaFromSE returns the Beta distribution with mean p and standard
+// deviation se, Beta(p·n, (1−p)·n) with n = p(1−p)/se² − 1 (its effective
+// number of observations), clamped to n ≤ nmax (a proportion of nmax leads
+// cannot be known better than that) and to positive shapes.
+func betaFromSE(p, se float64, nmax int) Beta {
+	n := float64(nmax)
+	if se > 0 {
+		n = min(n, p*(1-p)/(se*se)-1)
+	}
+	n = max(n, 1)
+	return Beta{Alpha: max(p*n, 1e-3), Beta: max((1-p)*n, 1e-3)}
+}
+
+// delayDist converts a fit to the model's parameterisation.
+func delayDist(f Fit) model.Dist {
+	switch f.Form {
+	case Exponential:
+		return model.Dist{Form: model.Exponential, Mean: 1 / f.Params[0]}
+	case LogNormal:
+		return model.Dist{Form: model.LogNormal, Median: math.Exp(f.Params[0]), Sigma: f.Params[1]}
+	case Weibull:
+		return model.Dist{Form: model.Weibull, Shape: f.Params[0], Scale: f.Params[1]}
+	case Gamma:
+		return model.Dist{Form: model.Gamma, Shape: f.Params[0], Mean: f.Params[0] / f.Params[1]}
+	}
+	panic("calibrate: unknown DelayForm")
+}
+
+// delayParams returns the model-scale parameters of a fit with 95%
+// intervals from the covariance of η (log of positive parameters, μ as
+// is): every model parameter is a positive quantity whose log is linear in
+// η, so its interval is exp(log θ ± z·se).
+func delayParams(f Fit) []Param {
+	eta, cov := f.Eta, f.Cov
+	se := func(a []float64) float64 { // sd of a·η
+		if cov == nil {
+			return math.NaN()
+		}
+		v := 0.0
+		for i := range a {
+			for j := range a {
+				v += a[i] * a[j] * cov[i][j]
+			}
+		}
+		return math.Sqrt(max(v, 0))
+	}
+	mk := func(name string, logv float64, a []float64) Param {
+		s := se(a)
+		return Param{Path: name, Estimate: math.Exp(logv), Lower: math.Exp(logv - z95*s), Upper: math.Exp(logv + z95*s),
+			N: f.N, Method: fmt.Sprintf("%v, right-truncated MLE, AIC %.1f", f.Form, f.AIC),
+			Posterior: fmt.Sprintf("lognormal(%.5g, %.3g)", logv, s)}
+	}
+	switch f.Form {
+	case Exponential:
+		return []Param{mk("mean", -eta[0], []float64{-1})}
+	case LogNormal:
+		return []Param{mk("median", eta[0], []float64{1, 0}), mk("sigma", eta[1], []float64{0, 1})}
+	case Weibull:
+		return []Param{mk("shape", eta[0], []float64{1, 0}), mk("scale", eta[1], []float64{0, 1})}
+	case Gamma:
+		return []Param{mk("shape", eta[0], []float64{1, 0}), mk("mean", eta[0]-eta[1], []float64{1, -1})}
+	}
+	panic("calibrate: unknown DelayForm")
+}
+
+// fitSegments pools each edge's conversion rate across sources (and
+// segments): trials are stays whose follow-up exceeds the 95th percentile
+// of the stage's fitted delays (so their outcome is almost surely known),
+// successes those that took the edge.
+func (c *calib) fitSegments() {
+	seg := make(map[string]string, len(c.e.Leads))
+	for _, l := range c.e.Leads {
+		g := l.Source
+		if l.Segment != "" {
+			g += "/" + l.Segment
+		}
+		seg[l.ID] = g
+	}
+	for _, sf := range c.res.Stages {
+		horizon := 0.0
+		for _, e := range sf.Edges {
+			if e.Delay.Params != nil {
+				horizon = max(horizon, e.Delay.Quantile(0.95))
+			}
+		}
+		for j, e := range sf.Edges {
+			trials, succ := map[string]int{}, map[string]int{}
+			for _, o := range c.soj {
+				if o.Stage != sf.Stage || o.Capped || (o.Cause == 0 && o.Follow < horizon) {
+					continue
+				}
+				g := seg[o.Lead]
+				trials[g]++
+				if o.Cause == j+1 {
+					succ[g]++
+				}
+			}
+			var groups []Group
+			for _, g := range sortedKeys(trials) {
+				groups = append(groups, Group{Name: g, Successes: succ[g], Trials: trials[g]})
+			}
+			pooled, err := PoolRates(groups)
+			if err != nil {
+				continue
+			}
+			for _, g := range pooled.Groups {
+				c.res.Segments = append(c.res.Segments, SegmentRate{Edge: sf.Stage + "->" + e.To, GroupRate: g})
+			}
+		}
+	}
+}
+
+// fitHandoff fits the decay of contact with response time and the SDR
+// team.
+func (c *calib) fitHandoff() {
+	h := c.m.Handoff
+	var t []float64
+	var y []bool
+	for _, r := range c.resp {
+		if !r.Censored {
+			t = append(t, max(r.Minutes, 0))
+			y = append(y, r.Contacted)
+		}
+	}
+	if len(c.e.Activities) == 0 {
+		c.warn(errors.New("no activities in the export: the contact rate, decay curve and SDR team keep the base model's values"))
+		return
+	}
+	best, all, err := FitBestDecay(t, y)
+	if c.cfg.KeepForms && (h.Decay.Form == model.ExpFloor || h.Decay.Form == model.Hill) {
+		form := ExpFloor
+		if h.Decay.Form == model.Hill {
+			form = Hill
+		}
+		best, err = FitDecay(t, y, form)
+		all = []DecayFit{best}
+	}
+	if err != nil {
+		c.warn(fmt.Errorf("response-time decay: %w; kept the base model's", err))
+		return
+	}
+	d := &DecayResult{Fit: best, All: all, Bins: decayBins(t, y)}
+	if c.cfg.Rand != nil {
+		d.BootLower, d.BootUpper = BootstrapDecay(best, t, c.cfg.Rand, c.cfg.BootstrapReps)
+	}
+	d.Odds5v30 = OddsRatio(best, 5, 30)
+	d.Odds60v1440 = OddsRatio(best, 60, 1440)
+	c.res.Decay = d
+	h.Contact = best.Params[0]
+	method := fmt.Sprintf("%v decay, Bernoulli MLE, Wald interval on the log/logit scale, AIC %.1f", best.Form, best.AIC)
+	post := func(i int, logit bool) string {
+		tr := "log"
+		if logit {
+			tr = "logit"
+		}
+		return fmt.Sprintf("normal(%.5g, %.3g) on %s", etaOf(best.Params[i], logit), best.EtaSE[i], tr)
+	}
+	add := func(path string, i int, logit bool) {
+		c.param(Param{Path: path, Estimate: best.Params[i], Lower: best.Lower[i], Upper: best.Upper[i], N: best.N, Method: method, Posterior: post(i, logit)})
+	}
+	add("handoff.contact", 0, true)
+	switch best.Form {
+	case ExpFloor:
+		h.Decay = model.Decay{Form: model.ExpFloor, Tau: best.Params[1], Floor: best.Params[2]}
+		add("handoff.decay.tau_minutes", 1, false)
+		add("handoff.decay.floor", 2, true)
+	case Hill:
+		h.Decay = model.Decay{Form: model.Hill, T50: best.Params[1], K: best.Params[2], Floor: best.Params[3]}
+		add("handoff.decay.t50_minutes", 1, false)
+		add("handoff.decay.k", 2, false)
+		add("handoff.decay.floor", 3, true)
+	}
+	c.fitTeam()
+}
+
+func etaOf(v float64, isLogit bool) float64 {
+	if isLogit {
+		return logit(v)
+	}
+	return math.Log(v)
+}
+
+// decayEdges are the bin edges of observed contact rates, minutes.
+var decayEdges = []float64{0, 1, 2, 5, 10, 20, 30, 60, 120, 240, 480, 960, 1440, 2880, 5760, math.Inf(1)}
+
+func decayBins(t []float64, y []bool) []DecayBin {
+	var bins []DecayBin
+	for b := 0; b+1 < len(decayEdges); b++ {
+		lo, hi := decayEdges[b], decayEdges[b+1]
+		var in []float64
+		yes := 0
+		for i, v := range t {
+			if v >= lo && v < hi {
+				in = append(in, v)
+				if y[i] {
+					yes++
+				}
+			}
+		}
+		if len(in) == 0 {
+			continue
+		}
+		slices.Sort(in)
+		j := distuv.Beta{Alpha: float64(yes) + 0.5, Beta: float64(len(in)-yes) + 0.5}
+		bins = append(bins, DecayBin{From: lo, To: hi, Mid: empiricalQuantile(in, 0.5), N: len(in), Contacted: yes,
+			Lower: j.Quantile(0.025), Upper: j.Quantile(0.975)})
+	}
+	return bins
+}

@@ -1,0 +1,565 @@
+package calibrate
+
+import (
+	"cmp"
+	"fmt"
+	"math"
+	"slices"
+	"time"
+
+	"github.com/funnelsim/funnel/data"
+	"github.com/funnelsim/funnel/model"
+	"gonum.org/v1/gonum/stat/distuv"
+)
+
+// OpportunitySource is the name of the single source of a model fitted to
+// an export that holds only opportunities.
+const OpportunitySource = "pipeline"
+
+// opportunitiesAsLeads turns an opportunities-only export into leads that
+// enter the opportunity stage when the deal is created and leave it when
+// it closes, and returns the model to fit: base's opportunity, won and
+// lost stages, the two edges between them, and one source.
+func opportunitiesAsLeads(e *data.Export, base *model.Model) (*data.Export, *model.Model) {
+	stage := func(o model.Outcome, def string) model.Stage {
+		for _, s := range base.Stages {
+			if s.Outcome == o && (o != model.Open || s.Opportunity) {
+				return model.Stage{Name: s.Name, Team: s.Team, Outcome: s.Outcome, Opportunity: s.Opportunity}
+			}
+		}
+		return model.Stage{Name: def, Team: model.Sales, Outcome: o, Opportunity: o == model.Open}
+	}
+	opp, won, lost := stage(model.Open, "opportunity"), stage(model.Won, "won"), stage(model.Lost, "lost")
+	delay := func(to string) model.Dist {
+		for _, t := range base.Transitions {
+			if t.From == opp.Name && t.To == to {
+				return t.Delay
+			}
+		}
+		return model.Dist{Form: model.LogNormal, Median: 60, Sigma: 0.8}
+	}
+	deal := model.Dist{Form: model.LogNormal, Median: 25000, Sigma: 0.8}
+	if len(base.Sources) > 0 {
+		deal = base.Sources[0].DealSize
+	}
+	m := &model.Model{Name: "calibrated", Currency: base.Currency, TimeZone: base.TimeZone, QuarterWeeks: base.QuarterWeeks, Quota: base.Quota,
+		Stages: []model.Stage{opp, won, lost},
+		Transitions: []model.Transition{
+			{From: opp.Name, To: won.Name, P: 0.25, Delay: delay(won.Name)},
+			{From: opp.Name, To: lost.Name, P: 0.75, Delay: delay(lost.Name)},
+		},
+		Sources: []model.Source{{Name: OpportunitySource, Entry: opp.Name, RatePerWeek: 1, Profile: model.Profile{Shape: "flat"}, DealSize: deal}},
+	}
+	x := &data.Export{AsOf: e.AsOf, Report: e.Report}
+	for _, o := range e.Opportunities {
+		op := o
+		op.LeadID = o.ID
+		x.Opportunities = append(x.Opportunities, op)
+		if o.CreatedAt.IsZero() {
+			continue
+		}
+		x.Leads = append(x.Leads, data.Lead{ID: o.ID, CreatedAt: o.CreatedAt, Source: OpportunitySource})
+		x.StageEvents = append(x.StageEvents, data.StageEvent{LeadID: o.ID, Stage: opp.Name, At: o.CreatedAt})
+		switch o.Outcome {
+		case data.OutcomeWon:
+			x.StageEvents = append(x.StageEvents, data.StageEvent{LeadID: o.ID, Stage: won.Name, At: o.ClosedAt})
+		case data.OutcomeLost:
+			x.StageEvents = append(x.StageEvents, data.StageEvent{LeadID: o.ID, Stage: lost.Name, At: o.ClosedAt})
+		}
+	}
+	slices.SortStableFunc(x.StageEvents, func(a, b data.StageEvent) int {
+		return cmp.Or(cmp.Compare(a.LeadID, b.LeadID), a.At.Compare(b.At))
+	})
+	return x, m
+}
+
+// origin returns the Monday 00:00 in loc on or before t.
+func origin(t time.Time, loc *time.Location) time.Time {
+	t = t.In(loc)
+	d := time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, loc)
+	for d.Weekday() != time.Monday {
+		d = d.AddDate(0, 0, -1)
+	}
+	return d
+}
+
+// fitArrivals fits each source's weekly rate, weekday-by-hour profile and
+// quarterly overdispersion from the leads' creation times. Hours are
+// counted from a Monday midnight in the model's zone without daylight
+// saving, as the engine counts them. Sources the export does not have are
+// dropped; sources the base model does not have are added.
+func (c *calib) fitArrivals() {
+	m := c.m
+	var first time.Time
+	for _, l := range c.e.Leads {
+		if !l.CreatedAt.IsZero() && (first.IsZero() || l.CreatedAt.Before(first)) {
+			first = l.CreatedAt
+		}
+	}
+	if first.IsZero() {
+		c.warn(fmt.Errorf("no lead creation times: arrival rates keep the base model's values"))
+		return
+	}
+	org := origin(first, c.loc)
+	weeks := int(c.e.AsOf.Sub(org).Hours() / model.HoursPerWeek)
+	if weeks < 3 {
+		c.warn(fmt.Errorf("only %d whole weeks of history: arrival rates keep the base model's values", weeks))
+		return
+	}
+	end := float64(weeks) * model.HoursPerWeek
+	hours := map[string][]float64{}
+	var all []float64
+	entry := map[string]map[string]int{}
+	firstStage := map[string]string{}
+	for i := len(c.e.StageEvents) - 1; i >= 0; i-- {
+		firstStage[c.e.StageEvents[i].LeadID] = c.e.StageEvents[i].Stage
+	}
+	segment := map[string]map[string]int{}
+	for _, l := range c.e.Leads {
+		if l.CreatedAt.IsZero() {
+			continue
+		}
+		if h := l.CreatedAt.Sub(org).Hours(); h < end {
+			hours[l.Source] = append(hours[l.Source], h)
+			all = append(all, h)
+		}
+		if entry[l.Source] == nil {
+			entry[l.Source], segment[l.Source] = map[string]int{}, map[string]int{}
+		}
+		if s, ok := firstStage[l.ID]; ok && m.StageIndex(s) >= 0 {
+			entry[l.Source][s]++
+		}
+		segment[l.Source][l.Segment]++
+	}
+	pooled, _ := FitArrivals(all, weeks, time.Monday)
+	var sources []model.Source
+	for _, name := range sortedKeys(hours) {
+		fit, err := FitArrivals(hours[name], weeks, time.Monday)
+		if err != nil {
+			c.warn(fmt.Errorf("source %s arrivals: %w", name, err))
+			continue
+		}
+		ar := ArrivalResult{Source: name, Entry: mode(entry[name]), Fit: fit, QuarterDispersion: math.Inf(1), QuarterLogSE: math.NaN(), QuarterPValue: 1}
+		for _, w := range fit.Warnings {
+			c.warn(fmt.Errorf("source %s: %w", name, w))
+		}
+		var src model.Source
+		if i := m.SourceIndex(name); i >= 0 {
+			src = m.Sources[i]
+		} else {
+			src = model.Source{Name: name, DealSize: model.Dist{Form: model.LogNormal, Median: 25000, Sigma: 0.8}}
+			if s := m.StageIndex(ar.Entry); s >= 0 {
+				src.SalesSourced = m.Stages[s].Team == model.Sales && !m.Stages[s].Opportunity
+			}
+			c.warn(fmt.Errorf("source %s is not in the base model: added (sales_sourced=%v, from its entry stage %s)", name, src.SalesSourced, ar.Entry))
+		}
+		if ar.Entry == "" {
+			ar.Entry = src.Entry
+		}
+		src.Entry = ar.Entry
+		src.Segment = mode(segment[name])
+		src.RatePerWeek = fit.WeeklyRate
+		src.RateWeeks = 0
+		if fit.WeeklyRateSE > 0 {
+			src.RateWeeks = math.Round(fit.WeeklyRate/(fit.WeeklyRateSE*fit.WeeklyRateSE)*100) / 100
+		}
+		c.param(Param{Path: "sources[" + name + "].rate_per_week", Estimate: fit.WeeklyRate,
+			Lower: fit.WeeklyRate - z95*fit.WeeklyRateSE, Upper: fit.WeeklyRate + z95*fit.WeeklyRateSE, N: fit.Total,
+			Method:    fmt.Sprintf("mean of %d weekly counts, negative binomial SE", weeks),
+			Posterior: fmt.Sprintf("gamma(shape %.6g, rate %.6g per week)", fit.WeeklyRate*src.RateWeeks, src.RateWeeks)})
+		// The engine's overdispersion is a gamma multiplier per quarter.
+		qw := m.QuarterWeeks
+		if nq := weeks / qw; nq >= 3 {
+			ar.QuarterCounts = make([]int, nq)
+			for w, n := range fit.WeeklyCounts[:nq*qw] {
+				ar.QuarterCounts[w/qw] += n
+			}
+			mu := 0.0
+			for _, n := range ar.QuarterCounts {
+				mu += float64(n)
+			}
+			mu /= float64(nq)
+			r, logSE, lr := nbDispersion(ar.QuarterCounts, mu)
+			ar.QuarterDispersion, ar.QuarterLogSE = r, logSE
+			if lr > 0 {
+				ar.QuarterPValue = 0.5 * distuv.ChiSquared{K: 1}.Survival(lr)
+			}
+			src.Dispersion = 0
+			if ar.QuarterPValue < 0.05 && !math.IsInf(r, 1) {
+				src.Dispersion = math.Round(r*1000) / 1000
+				c.param(Param{Path: "sources[" + name + "].dispersion", Estimate: r, Lower: r * math.Exp(-z95*logSE), Upper: r * math.Exp(z95*logSE), N: nq,
+					Method: fmt.Sprintf("negative binomial size of %d quarterly counts (LR test p=%.2g)", nq, ar.QuarterPValue)})
+			}
+		} else {
+			src.Dispersion = 0
+			c.warn(fmt.Errorf("source %s: %d whole quarters, too few to test the quarter-to-quarter overdispersion: dispersion set to 0 (Poisson)", name, weeks/qw))
+		}
+		prof := fit.Profile
+		if fit.Total < 20*model.HoursPerWeek {
+			prof, ar.PooledProfile = pooled.Profile, true
+		}
+		src.Profile = model.Profile{Weights: profileWeights(prof)}
+		c.res.Arrivals = append(c.res.Arrivals, ar)
+		sources = append(sources, src)
+	}
+	for _, s := range m.Sources {
+		if _, ok := hours[s.Name]; !ok {
+			c.warn(fmt.Errorf("source %s of the base model has no leads in the export: dropped", s.Name))
+		}
+	}
+	if len(sources) > 0 {
+		m.Sources = sources
+	}
+}
+
+// profileWeights converts a [time.Weekday][hour] profile into the model's
+// Monday-first rows, rounded to 3 decimals.
+func profileWeights(p [7][24]float64) [][]float64 {
+	w := make([][]float64, 7)
+	for d := range 7 {
+		w[d] = make([]float64, 24)
+		for h := range 24 {
+			w[d][h] = math.Round(p[(d+1)%7][h]*1000) / 1000
+		}
+	}
+	return w
+}
+
+func mode(counts map[string]int) string {
+	best, n := "", -1
+	for _, k := range sortedKeys(counts) {
+		if counts[k] > n {
+			best, n = k, counts[k]
+		}
+	}
+	return best
+}
+
+// fitDeals fits each source's deal size: a lognormal by maximum
+// likelihood, or the empirical distribution when a Kolmogorov-Smirnov
+// test (Lilliefors' 5% critical value for estimated parameters) rejects
+// it. Sources with fewer than 5 amounts get the fit of all amounts.
+func (c *calib) fitDeals() {
+	src := make(map[string]string, len(c.e.Leads))
+	for _, l := range c.e.Leads {
+		src[l.ID] = l.Source
+	}
+	amounts := map[string][]float64{}
+	var all []float64
+	for _, o := range c.e.Opportunities {
+		if o.Amount <= 0 || o.Outcome == data.OutcomeLost && o.Amount == 0 {
+			continue
+		}
+		s := src[o.LeadID]
+		amounts[s] = append(amounts[s], o.Amount)
+		all = append(all, o.Amount)
+	}
+	if len(all) == 0 {
+		c.warn(fmt.Errorf("no opportunity amounts: deal sizes keep the base model's values"))
+		return
+	}
+	overall := fitAmounts("all", all)
+	for i := range c.m.Sources {
+		s := &c.m.Sources[i]
+		d := overall
+		if len(amounts[s.Name]) >= 5 {
+			d = fitAmounts(s.Name, amounts[s.Name])
+		} else {
+			c.warn(fmt.Errorf("source %s: %d deal amounts: uses the fit of all %d deals", s.Name, len(amounts[s.Name]), len(all)))
+		}
+		d.Source = s.Name
+		c.res.Deals = append(c.res.Deals, d)
+		s.DealSize, s.DealObservations = d.dist(), 0
+		n := len(d.Amounts)
+		if d.Empirical {
+			c.param(Param{Path: "sources[" + s.Name + "].deal_size.mean", Estimate: mean(d.Amounts), Lower: math.NaN(), Upper: math.NaN(), N: n,
+				Method: fmt.Sprintf("empirical (KS %.3f > %.3f rejects the lognormal)", d.KS, d.KSCrit)})
+			continue
+		}
+		s.DealObservations = float64(n)
+		se := d.Sigma / math.Sqrt(float64(n))
+		c.param(Param{Path: "sources[" + s.Name + "].deal_size.median", Estimate: math.Exp(d.Mu), Lower: math.Exp(d.Mu - z95*se), Upper: math.Exp(d.Mu + z95*se), N: n,
+			Method: fmt.Sprintf("lognormal MLE (KS %.3f ≤ %.3f)", d.KS, d.KSCrit), Posterior: fmt.Sprintf("lognormal(%.5g, %.3g)", d.Mu, se)})
+		ss := d.Sigma / math.Sqrt(2*float64(n))
+		c.param(Param{Path: "sources[" + s.Name + "].deal_size.sigma", Estimate: d.Sigma, Lower: d.Sigma - z95*ss, Upper: d.Sigma + z95*ss, N: n,
+			Method: "lognormal MLE"})
+	}
+}
+
+func mean(x []float64) float64 {
+	s := 0.0
+	for _, v := range x {
+		s += v
+	}
+	return s / float64(len(x))
+}
+
+// fitAmounts fits a lognormal to positive amounts and runs the KS test.
+func fitAmounts(name string, x []float64) DealResult {
+	d := DealResult{Source: name, Amounts: slices.Sorted(slices.Values(x))}
+	n := float64(len(x))
+	for _, v := range x {
+		d.Mu += math.Log(v)
+	}
+	d.Mu /= n
+	for _, v := range x {
+		d.Sigma += (math.Log(v) - d.Mu) * (math.Log(v) - d.Mu)
+	}
+	d.Sigma = math.Sqrt(d.Sigma / n)
+	if d.Sigma > 0 {
+		ln := distuv.LogNormal{Mu: d.Mu, Sigma: d.Sigma}
+		for i, v := range d.Amounts {
+			f := ln.CDF(v)
+			d.KS = max(d.KS, math.Abs(float64(i+1)/n-f), math.Abs(f-float64(i)/n))
+		}
+	}
+	d.KSCrit = 0.886 / math.Sqrt(n)
+	d.Empirical = d.Sigma == 0 || d.KS > d.KSCrit
+	return d
+}
+
+// dist returns the model distribution of a deal-size fit: the lognormal,
+// or up to 101 percentiles of the amounts when empirical.
+func (d DealResult) dist() model.Dist {
+	if !d.Empirical {
+		return model.Dist{Form: model.LogNormal, Median: math.Round(math.Exp(d.Mu)*100) / 100, Sigma: math.Round(d.Sigma*1e4) / 1e4}
+	}
+	v := d.Amounts
+	if len(v) > 101 {
+		q := make([]float64, 101)
+		for i := range q {
+			q[i] = math.Round(empiricalQuantile(v, float64(i)/100)*100) / 100
+		}
+		v = q
+	}
+	return model.Dist{Form: model.Empirical, Values: slices.Clone(v)}
+}
+
+// Mean returns the mean amount of the fitted distribution.
+func (d DealResult) Mean() float64 {
+	if d.Empirical {
+		return mean(d.Amounts)
+	}
+	return math.Exp(d.Mu + d.Sigma*d.Sigma/2)
+}
+
+// fitTeam estimates the SDR team from the activities: headcount is the
+// number of distinct owners in the last quarter of history; working days
+// are the weekdays with at least a quarter of an average day's touches, and
+// working hours run from the 2nd to the 98th percentile of the hour of day
+// of touches on those days (rounded out to whole hours). The handling time
+// is estimated from the gaps between consecutive first touches by the same
+// owner when the later lead was already waiting at the earlier touch: the
+// owner then went straight from one lead to the next, so the gap is the
+// handling time. This is an approximation: with several SDRs a long
+// handling time makes it likelier that someone else took the waiting lead,
+// so the estimate leans short when queues are short.
+func (c *calib) fitTeam() {
+	h := c.m.Handoff
+	tr := &TeamResult{}
+	var first time.Time
+	for _, a := range c.e.Activities {
+		if first.IsZero() || a.At.Before(first) {
+			first = a.At
+		}
+	}
+	org := origin(first, c.loc)
+	recent := c.e.AsOf.Add(-time.Duration(c.m.QuarterWeeks) * 7 * 24 * time.Hour)
+	owners := map[string]bool{}
+	var day [7]int
+	var hourOf [7][]float64
+	for _, a := range c.e.Activities {
+		if a.At.After(c.e.AsOf) {
+			continue
+		}
+		if a.Owner != "" && a.At.After(recent) {
+			owners[a.Owner] = true
+		}
+		hw := math.Mod(a.At.Sub(org).Hours(), model.HoursPerWeek)
+		d := int(hw / 24) // 0 = Monday
+		day[d]++
+		hourOf[d] = append(hourOf[d], math.Mod(hw, 24))
+	}
+	tr.Owners = sortedKeys(owners)
+	if len(tr.Owners) > 0 {
+		h.SDR.Headcount = len(tr.Owners)
+		c.param(Param{Path: "handoff.sdr.headcount", Estimate: float64(len(tr.Owners)), Lower: math.NaN(), Upper: math.NaN(), N: len(c.e.Activities),
+			Method: "distinct activity owners in the last quarter"})
+	} else {
+		c.warn(fmt.Errorf("activities have no owners: the SDR headcount keeps the base model's %d", h.SDR.Headcount))
+	}
+	total := 0
+	for _, n := range day {
+		total += n
+	}
+	var hours []float64
+	for d, n := range day {
+		if float64(n) >= 0.25*float64(total)/7 {
+			tr.Days = append(tr.Days, model.Weekday((d+1)%7))
+			hours = append(hours, hourOf[d]...)
+		}
+	}
+	if len(hours) >= 20 {
+		slices.Sort(hours)
+		tr.Start = math.Floor(empiricalQuantile(hours, 0.02))
+		tr.End = min(math.Ceil(empiricalQuantile(hours, 0.98)), 24)
+		if tr.End <= tr.Start {
+			tr.Start, tr.End = 0, 24
+		}
+		slices.Sort(tr.Days)
+		h.SDR.Hours = model.WorkHours{Days: tr.Days, Start: tr.Start, End: tr.End}
+		if len(tr.Days) == 7 {
+			h.SDR.Hours.Days = nil
+		}
+	}
+	// Busy gaps.
+	type touch struct {
+		at, entered time.Time
+	}
+	by := map[string][]touch{}
+	for _, r := range c.resp {
+		if !r.Censored && r.Owner != "" {
+			by[r.Owner] = append(by[r.Owner], touch{r.Entered.Add(time.Duration(r.Minutes * float64(time.Minute))), r.Entered})
+		}
+	}
+	for _, o := range sortedKeys(by) {
+		ts := by[o]
+		slices.SortFunc(ts, func(a, b touch) int { return a.at.Compare(b.at) })
+		for i := 1; i < len(ts); i++ {
+			g := ts[i].at.Sub(ts[i-1].at).Minutes()
+			if !ts[i].entered.After(ts[i-1].at) && g > 0 && g < 8*60 {
+				tr.Handle = append(tr.Handle, g)
+			}
+		}
+	}
+	if len(tr.Handle) >= 5 {
+		tr.HandleFit = fitAmounts("handle", tr.Handle)
+		f := tr.HandleFit
+		n := len(tr.Handle)
+		h.SDR.Handle = model.Dist{Form: model.LogNormal, Median: math.Round(math.Exp(f.Mu)*1000) / 1000, Sigma: math.Round(f.Sigma*1e4) / 1e4}
+		se := f.Sigma / math.Sqrt(float64(n))
+		c.param(Param{Path: "handoff.sdr.handle_minutes.median", Estimate: math.Exp(f.Mu), Lower: math.Exp(f.Mu - z95*se), Upper: math.Exp(f.Mu + z95*se), N: n,
+			Method: "lognormal MLE of busy gaps between an owner's touches (approximate)"})
+		ss := f.Sigma / math.Sqrt(2*float64(n))
+		c.param(Param{Path: "handoff.sdr.handle_minutes.sigma", Estimate: f.Sigma, Lower: f.Sigma - z95*ss, Upper: f.Sigma + z95*ss, N: n,
+			Method: "lognormal MLE of busy gaps (approximate)"})
+	} else {
+		c.warn(fmt.Errorf("%d busy gaps between touches: the SDR handling time keeps the base model's", len(tr.Handle)))
+	}
+	c.res.Team = tr
+}
+
+// ageBands are the upper ends of the age bands open leads are grouped in,
+// days.
+var ageBands = []float64{1, 2, 4, 7, 14, 30, 60, 90, 180, 365, math.Inf(1)}
+
+// startState writes the open funnel at the as-of date: leads in every
+// non-terminal stage grouped by stage, source and age band (at the band's
+// mean age), and every open opportunity with its amount and age.
+func (c *calib) startState() {
+	m := c.m
+	st := &model.Start{}
+	src := make(map[string]string, len(c.e.Leads))
+	for _, l := range c.e.Leads {
+		src[l.ID] = l.Source
+	}
+	fallback := ""
+	for _, s := range m.Sources {
+		if s.SalesSourced || fallback == "" {
+			fallback = s.Name
+		}
+	}
+	sourceOf := func(lead string) string {
+		if s := src[lead]; m.SourceIndex(s) >= 0 {
+			return s
+		}
+		return fallback
+	}
+	openOpp := map[string]data.Opportunity{}
+	var openOpps []data.Opportunity
+	for _, o := range c.e.Opportunities {
+		if o.Outcome == data.OutcomeOpen && !o.CreatedAt.After(c.e.AsOf) {
+			openOpps = append(openOpps, o)
+			if o.LeadID != "" {
+				openOpp[o.LeadID] = o
+			}
+		}
+	}
+	oppStage := m.OpportunityStage()
+	type key struct {
+		stage, source string
+		band          int
+	}
+	sum := map[key]float64{}
+	count := map[key]int{}
+	var keys []key
+	ev := c.e.StageEvents
+	for i := 0; i < len(ev); i++ {
+		if i+1 < len(ev) && ev[i+1].LeadID == ev[i].LeadID {
+			continue
+		}
+		s := ev[i]
+		si := m.StageIndex(s.Stage)
+		if si < 0 || m.Stages[si].Outcome != model.Open {
+			continue
+		}
+		if si == oppStage {
+			if _, ok := openOpp[s.LeadID]; ok {
+				continue // written as an open opportunity below
+			}
+		}
+		age := c.e.AsOf.Sub(s.At).Hours() / 24
+		b, _ := slices.BinarySearch(ageBands, age)
+		k := key{s.Stage, sourceOf(s.LeadID), b}
+		if count[k] == 0 {
+			keys = append(keys, k)
+		}
+		count[k]++
+		sum[k] += age
+	}
+	slices.SortFunc(keys, func(a, b key) int {
+		return cmp.Or(cmp.Compare(m.StageIndex(a.stage), m.StageIndex(b.stage)), cmp.Compare(a.source, b.source), cmp.Compare(a.band, b.band))
+	})
+	for _, k := range keys {
+		st.Leads = append(st.Leads, model.OpenLead{Stage: k.stage, Source: k.source, Count: count[k], AgeDays: math.Round(sum[k]/float64(count[k])*100) / 100})
+	}
+	var knownAges []float64
+	for _, o := range openOpps {
+		if !o.CreatedAt.IsZero() {
+			knownAges = append(knownAges, c.e.AsOf.Sub(o.CreatedAt).Hours()/24)
+		}
+	}
+	slices.Sort(knownAges)
+	noAge, noAmount := 0, 0
+	for _, o := range openOpps {
+		s := sourceOf(o.LeadID)
+		age := 0.0
+		if o.CreatedAt.IsZero() {
+			noAge++
+			if len(knownAges) > 0 {
+				age = empiricalQuantile(knownAges, 0.5)
+			}
+		} else {
+			age = c.e.AsOf.Sub(o.CreatedAt).Hours() / 24
+		}
+		amount := o.Amount
+		if amount <= 0 {
+			noAmount++
+			for _, d := range c.res.Deals {
+				if d.Source == s {
+					amount = math.Round(d.Mean())
+				}
+			}
+		}
+		st.Opportunities = append(st.Opportunities, model.OpenOpportunity{Source: s, Amount: amount, AgeDays: math.Round(age*100) / 100})
+	}
+	if noAge > 0 && len(knownAges) > 0 {
+		c.warn(fmt.Errorf("%d open opportunities have no creation date: given the median age of the others, %.0f days", noAge, empiricalQuantile(knownAges, 0.5)))
+	} else if noAge > 0 {
+		c.warn(fmt.Errorf("%d open opportunities have no creation date: given age 0", noAge))
+	}
+	if noAmount > 0 {
+		c.warn(fmt.Errorf("%d open opportunities have no amount: given their source's mean fitted deal size", noAmount))
+	}
+	m.Start = st
+}
