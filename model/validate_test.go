@@ -2,6 +2,7 @@ package model
 
 import (
 	"errors"
+	"flag"
 	"math"
 	"testing"
 )
@@ -278,5 +279,30 @@ func TestValidate(t *testing.T) {
 				t.Errorf("Validate() = %T, want errors wrapping *FieldError", err)
 			}
 		})
+	}
+}
+
+var knownBugs = flag.Bool("knownbugs", false, "run the tests of known, unfixed bugs")
+
+// TestValidateStartOpportunitiesReach: open opportunities in the starting
+// state put leads in the opportunity stage, so a model whose only way into
+// that stage is its starting state (a pipeline run-off forecast) is valid.
+func TestValidateStartOpportunitiesReach(t *testing.T) {
+	if !*knownBugs {
+		// Bug: validateGraph (validate.go, the loop over m.Start.Leads)
+		// visits the stages of Start.Leads but not the opportunity stage
+		// when Start.Opportunities is non-empty, and rejects the model:
+		// stages[1]: got "opp", want a stage reachable from a source's entry stage.
+		t.Skip("known bug: Start.Opportunities do not make the opportunity stage reachable")
+	}
+	m := &Model{
+		Name: "run-off", Currency: "USD", QuarterWeeks: 13,
+		Stages:      []Stage{{Name: "idle"}, {Name: "opp", Team: Sales, Opportunity: true}, {Name: "won", Team: Sales, Outcome: Won}},
+		Transitions: []Transition{{From: "opp", To: "won", P: 0.3, Delay: Dist{Form: Exponential, Mean: 30}}},
+		Sources:     []Source{{Name: "src", Entry: "idle", RatePerWeek: 1, DealSize: Dist{Form: Fixed, Value: 1}}},
+		Start:       &Start{Opportunities: []OpenOpportunity{{Source: "src", Amount: 1e5, AgeDays: 10}}},
+	}
+	if err := m.Validate(); err != nil {
+		t.Errorf("Validate() = %v, want nil", err)
 	}
 }

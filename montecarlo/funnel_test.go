@@ -210,3 +210,53 @@ func TestArrivals(t *testing.T) {
 		})
 	}
 }
+
+// TestOpportunityEntrySource: a source whose leads enter the opportunity
+// stage itself (outbound deals logged straight as opportunities) creates
+// one opportunity per lead, Poisson(λ·weeks) a quarter, whether or not the
+// opportunity ever closes.
+func TestOpportunityEntrySource(t *testing.T) {
+	const (
+		rate   = 100.0
+		weeks  = 13
+		amount = 5000.0
+	)
+	for _, pWon := range []float64{1, 0.3} {
+		t.Run(fmt.Sprint("p-won-", pWon), func(t *testing.T) {
+			if pWon < 1 && !*knownBugs {
+				// Engine bug: compile.go:225 thins a source's entry stage
+				// whenever it is not the handoff and has no SLA, so leads
+				// that stay in the opportunity stage for good are only
+				// counted as entries, never as opportunities created
+				// (nor their amounts, nor their open pipeline): 390 of
+				// 1300 a quarter here. Thinning must also exclude
+				// opportunity and post-opportunity stages.
+				t.Skip("known engine bug: thinning skips opportunities that never close (compile.go:225)")
+			}
+			m := &model.Model{
+				Name: "opp-entry", Currency: "USD", QuarterWeeks: weeks,
+				Stages: []model.Stage{
+					{Name: "opp", Team: model.Sales, Opportunity: true},
+					{Name: "won", Team: model.Sales, Outcome: model.Won},
+				},
+				Transitions: []model.Transition{{From: "opp", To: "won", P: pWon, Delay: tiny}},
+				Sources: []model.Source{{Name: "outbound", Entry: "opp", SalesSourced: true, RatePerWeek: rate,
+					DealSize: model.Dist{Form: model.Fixed, Value: amount}}},
+				Start: &model.Start{},
+			}
+			n := size(400, 100)
+			r := mustRun(t, m, Config{Quarters: n, Seed: 1})
+			mu := rate * weeks
+			created, _ := meanVar(r.SalesCreated)
+			within(t, "sales-sourced opportunities created", created, mu, math.Sqrt(mu/float64(n)))
+			entries, _ := meanVar(columnOf(r.Entries, len(m.Stages), 0))
+			if created != entries {
+				t.Errorf("opportunities created %v != entries of the opportunity stage %v", created, entries)
+			}
+			value, _ := meanVar(r.SalesValue)
+			if value != amount*created {
+				t.Errorf("value created %v != %v × %v", value, amount, created)
+			}
+		})
+	}
+}
