@@ -285,6 +285,9 @@ func (m *Model) validateGraph() error {
 		for _, l := range m.Start.Leads {
 			visit(m.StageIndex(l.Stage))
 		}
+		if len(m.Start.Opportunities) > 0 {
+			visit(m.OpportunityStage())
+		}
 	}
 	var errs []error
 	for i, r := range reached {

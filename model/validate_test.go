@@ -2,7 +2,6 @@ package model
 
 import (
 	"errors"
-	"flag"
 	"math"
 	"testing"
 )
@@ -282,19 +281,11 @@ func TestValidate(t *testing.T) {
 	}
 }
 
-var knownBugs = flag.Bool("knownbugs", false, "run the tests of known, unfixed bugs")
 
 // TestValidateStartOpportunitiesReach: open opportunities in the starting
 // state put leads in the opportunity stage, so a model whose only way into
 // that stage is its starting state (a pipeline run-off forecast) is valid.
 func TestValidateStartOpportunitiesReach(t *testing.T) {
-	if !*knownBugs {
-		// Bug: validateGraph (validate.go, the loop over m.Start.Leads)
-		// visits the stages of Start.Leads but not the opportunity stage
-		// when Start.Opportunities is non-empty, and rejects the model:
-		// stages[1]: got "opp", want a stage reachable from a source's entry stage.
-		t.Skip("known bug: Start.Opportunities do not make the opportunity stage reachable")
-	}
 	m := &Model{
 		Name: "run-off", Currency: "USD", QuarterWeeks: 13,
 		Stages:      []Stage{{Name: "idle"}, {Name: "opp", Team: Sales, Opportunity: true}, {Name: "won", Team: Sales, Outcome: Won}},

@@ -219,10 +219,11 @@ func compile(m *model.Model) *compiled {
 		// Thinning: a lead that never leaves its entry stage does nothing
 		// but count as an entry, so only leads that leave are walked and
 		// the others are counted with one Poisson draw. The entry stage
-		// must not be the handoff (whose exits depend on the queue) nor
-		// measured by an SLA.
+		// must not be the handoff (whose exits depend on the queue), nor
+		// measured by an SLA, nor in the pipeline (a lead staying there is
+		// an open opportunity with an amount).
 		st := &c.stages[e]
-		if !st.handoff && len(st.slas) == 0 && len(st.edges) > 0 {
+		if !st.handoff && len(st.slas) == 0 && !st.postOpp && len(st.edges) > 0 {
 			src.thinP = st.edges[len(st.edges)-1].cum
 			src.stayCount = src.thinP < 1
 		}

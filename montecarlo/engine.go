@@ -212,7 +212,7 @@ func (s *sim) enter(l *lead, st int, t float64) {
 		s.tr.Stage(l.id, st, t)
 	}
 	switch {
-	case stg.opp && !l.inPipe:
+	case stg.postOpp && !l.inPipe: // entering the pipeline, at or after the opportunity stage
 		l.inPipe, l.oppStart = true, t
 		l.amount = c.sources[l.src].deal.draw(s.r)
 		if k >= 0 {

@@ -2,7 +2,6 @@ package montecarlo
 
 import (
 	"context"
-	"flag"
 	"math"
 	"testing"
 
@@ -14,9 +13,6 @@ import (
 // derived from the analytic distribution or from the spread between
 // independent quarters, never from the engine's own summary.
 
-// knownBugs runs the tests of engine bugs reported but not yet fixed,
-// which are skipped otherwise.
-var knownBugs = flag.Bool("knownbugs", false, "run the tests of known, unfixed engine bugs")
 
 // seeds returns the seeds to run: several, fewer under -short.
 func seeds() []uint64 {
