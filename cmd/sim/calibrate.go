@@ -1,0 +1,322 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/funnelsim/funnel/calibrate"
+	"github.com/funnelsim/funnel/cmd/sim/internal/render"
+	"github.com/funnelsim/funnel/data"
+	"github.com/funnelsim/funnel/model"
+	"gonum.org/v1/plot"
+)
+
+func init() {
+	register("calibrate", "fit a funnel model to a CRM export, with intervals and diagnostics", calibrateCmd)
+}
+
+const calibrateUsage = `
+Usage: sim calibrate EXPORT_DIR [-o model.yaml] [--out DIR] [flags]
+
+Fits every parameter of the funnel model to a CRM export: transition
+probabilities (Aalen-Johansen, open leads censored), delays (lognormal,
+Weibull, gamma or exponential by AIC), the response-time decay of contact,
+arrivals per source (weekly rate, weekday-by-hour profile, overdispersion),
+the SDR team, deal sizes, and the open funnel at the as-of date.
+
+It writes the model (-o, default model.yaml; hand-editable, runs with
+'sim forecast --model') and, in --out:
+  calibration.md     every parameter with its 95% interval and n, warnings
+  parameters.csv     the same table, for programs
+  parameters.json
+  survival-STAGE.png Kaplan-Meier time in stage vs the fitted model (and .svg)
+  decay.png          contact rate by response time, observed and fitted
+  arrivals-SOURCE.png weekday-by-hour arrival profile
+  deals-SOURCE.png   deal amounts with the fitted distribution
+
+--format opportunities takes a single opportunities CSV (or a directory
+holding opportunities.csv): the model then has one source entering the
+opportunity stage.
+
+Examples:
+  sim generate --quarters 4 --out export/
+  sim calibrate export/ -o model.yaml
+  sim forecast --model model.yaml
+`
+
+type calibrateConfig struct {
+	output    string
+	out       string
+	format    string
+	tz        string
+	dateOrder string
+	asOf      string
+	seed      uint64
+	bootstrap int
+	base      string
+}
+
+func calibrateCmd(ctx context.Context, e *env, args []string) error {
+	var cfg calibrateConfig
+	fs := newFlags(e, "calibrate", calibrateUsage)
+	fs.StringVarP(&cfg.output, "output", "o", "model.yaml", "model `FILE` to write")
+	fs.StringVar(&cfg.out, "out", "calibration", "`DIR` for the report, tables and charts")
+	fs.StringVar(&cfg.format, "format", "canonical", "export format: canonical, salesforce, hubspot or opportunities")
+	fs.StringVar(&cfg.tz, "tz", "", "time `ZONE` of timestamps without one and of the model (default: the base model's)")
+	fs.StringVar(&cfg.dateOrder, "date-order", "auto", "how to read slash dates: mdy, dmy or auto")
+	fs.StringVar(&cfg.asOf, "as-of", "", "as-of `TIME` of the export (default: its latest timestamp)")
+	fs.Uint64Var(&cfg.seed, "seed", 1, "random seed of the bootstrap")
+	fs.IntVar(&cfg.bootstrap, "bootstrap", 0, "parametric bootstrap replicates of the decay curve (0: Wald intervals only)")
+	fs.StringVar(&cfg.base, "base", "", "base model `FILE` whose structure is kept (default: the embedded default)")
+	pos, err := parseFlags(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) != 1 {
+		return fmt.Errorf("calibrate: want one EXPORT_DIR, got %d arguments (run 'sim calibrate --help')", len(pos))
+	}
+	dir := pos[0]
+	base, _, err := loadModel(cfg.base, "")
+	if err != nil {
+		return err
+	}
+	opts := &data.Options{MaxRejectShare: 1}
+	if cfg.tz != "" {
+		loc, err := time.LoadLocation(cfg.tz)
+		if err != nil {
+			return fmt.Errorf("calibrate: --tz: %w", err)
+		}
+		opts.TZ = loc
+	}
+	if opts.DateOrder, err = data.ParseDateOrder(cfg.dateOrder); err != nil {
+		return fmt.Errorf("calibrate: --date-order: %w", err)
+	}
+	if cfg.asOf != "" {
+		if opts.AsOf, err = data.ParseTime(cfg.asOf, opts); err != nil {
+			return fmt.Errorf("calibrate: --as-of: %w", err)
+		}
+	}
+	exp, err := readExport(dir, cfg.format, opts)
+	if err != nil {
+		return err
+	}
+	ccfg := calibrate.Config{Base: base, TimeZone: cfg.tz}
+	if cfg.bootstrap > 0 {
+		ccfg.Rand, ccfg.BootstrapReps = rand.New(rand.NewPCG(cfg.seed, 0)), cfg.bootstrap
+	}
+	r, err := calibrate.Calibrate(exp, ccfg)
+	if err != nil {
+		return err
+	}
+	header := fmt.Sprintf(`# Funnel model calibrated by 'sim calibrate' from the export %s
+# as of %s, on %s. Every parameter, its 95%% interval and the number
+# of observations behind it are in %s/calibration.md. The file is
+# hand-editable (see 'sim model' for every field's meaning); the
+# observations/rate_weeks/deal_observations fields let 'sim forecast'
+# draw parameters from their posteriors.
+`, dir, exp.AsOf.Format(time.RFC3339), time.Now().UTC().Format("2006-01-02"), cfg.out)
+	yml := append([]byte(header), model.Marshal(r.Model)...)
+	if _, err := model.Parse(bytes.NewReader(yml)); err != nil {
+		return fmt.Errorf("calibrate: the written model does not parse: %w", err)
+	}
+	if err := writeFile(cfg.output, yml); err != nil {
+		return err
+	}
+	if err := os.MkdirAll(cfg.out, 0o755); err != nil {
+		return err
+	}
+	if err := writeCalibration(cfg.out, dir, r); err != nil {
+		return err
+	}
+	printCalibration(e, r, cfg)
+	return nil
+}
+
+func readExport(dir, format string, o *data.Options) (*data.Export, error) {
+	switch format {
+	case "canonical":
+		return data.ReadExport(os.DirFS(dir), o)
+	case "salesforce":
+		return data.ReadSalesforce(os.DirFS(dir), o)
+	case "hubspot":
+		return data.ReadHubSpot(os.DirFS(dir), o)
+	case "opportunities":
+		path := dir
+		if st, err := os.Stat(dir); err == nil && st.IsDir() {
+			path = filepath.Join(dir, data.OpportunitiesFile)
+		}
+		f, err := os.Open(path)
+		if err != nil {
+			return nil, err
+		}
+		defer f.Close()
+		return data.ReadOpportunitiesOnly(f, filepath.Base(path), o)
+	}
+	return nil, fmt.Errorf("calibrate: --format %q: want canonical, salesforce, hubspot or opportunities", format)
+}
+
+func fmtNum(v float64) string {
+	if math.IsNaN(v) {
+		return "–"
+	}
+	return strconv.FormatFloat(v, 'g', 4, 64)
+}
+
+func writeCalibration(out, src string, r *calibrate.Result) error {
+	rows := [][]string{{"path", "estimate", "lower95", "upper95", "n", "method", "posterior"}}
+	for _, p := range r.Params {
+		rows = append(rows, []string{p.Path, strconv.FormatFloat(p.Estimate, 'g', -1, 64), strconv.FormatFloat(p.Lower, 'g', -1, 64),
+			strconv.FormatFloat(p.Upper, 'g', -1, 64), strconv.Itoa(p.N), p.Method, p.Posterior})
+	}
+	if err := writeCSV(filepath.Join(out, "parameters.csv"), rows); err != nil {
+		return err
+	}
+	type jp struct {
+		Path      string   `json:"path"`
+		Estimate  float64  `json:"estimate"`
+		Lower     *float64 `json:"lower"`
+		Upper     *float64 `json:"upper"`
+		N         int      `json:"n"`
+		Method    string   `json:"method"`
+		Posterior string   `json:"posterior,omitempty"`
+	}
+	fin := func(v float64) *float64 {
+		if math.IsNaN(v) || math.IsInf(v, 0) {
+			return nil
+		}
+		return &v
+	}
+	var js []jp
+	for _, p := range r.Params {
+		js = append(js, jp{p.Path, p.Estimate, fin(p.Lower), fin(p.Upper), p.N, p.Method, p.Posterior})
+	}
+	var warns []string
+	for _, w := range r.Warnings {
+		warns = append(warns, w.Error())
+	}
+	if err := writeJSON(filepath.Join(out, "parameters.json"), map[string]any{"as_of": r.AsOf, "parameters": js, "warnings": warns}); err != nil {
+		return err
+	}
+	var md strings.Builder
+	fmt.Fprintf(&md, "# Calibration of %s\n\nAs of %s. Intervals are 95%%; n is the number of observations behind each estimate.\n\n", src, r.AsOf.Format(time.RFC3339))
+	fmt.Fprintf(&md, "| parameter | estimate | 95%% interval | n | method |\n|---|---:|---|---:|---|\n")
+	for _, p := range r.Params {
+		fmt.Fprintf(&md, "| `%s` | %s | [%s, %s] | %d | %s |\n", p.Path, fmtNum(p.Estimate), fmtNum(p.Lower), fmtNum(p.Upper), p.N, p.Method)
+	}
+	charts := []string{}
+	for _, s := range r.Stages {
+		if len(s.Exit.Time) == 0 {
+			continue
+		}
+		tmax := s.Exit.MaxT
+		for _, e := range s.Edges {
+			if e.Delay.Params != nil {
+				tmax = math.Min(tmax, math.Max(e.Delay.Quantile(0.99)*1.5, 1))
+			}
+		}
+		sf := s
+		p := render.StageSurvival(s.Stage, s.Exit.Time, s.Exit.S, s.Exit.Lower, s.Exit.Upper, sf.FittedSurvival, s.N, tmax)
+		name := "survival-" + s.Stage
+		if err := saveChart(p, filepath.Join(out, name)); err != nil {
+			return err
+		}
+		charts = append(charts, name)
+	}
+	if d := r.Decay; d != nil {
+		var bins []render.DecayBin
+		for _, b := range d.Bins {
+			bins = append(bins, render.DecayBin{Minutes: b.Mid, Rate: float64(b.Contacted) / float64(b.N), Lower: b.Lower, Upper: b.Upper, N: b.N})
+		}
+		if err := saveChart(render.DecayCurve(bins, d.Fit.P, d.Odds5v30, d.Odds60v1440, d.Fit.N), filepath.Join(out, "decay")); err != nil {
+			return err
+		}
+		charts = append(charts, "decay")
+		fmt.Fprintf(&md, "\nResponse-time decay: %v form; odds of contact %.1fx at 5 vs 30 min (published ~100x), %.1fx at 1 h vs 24 h (~60x).\n", d.Fit.Form, d.Odds5v30, d.Odds60v1440)
+	}
+	for _, a := range r.Arrivals {
+		i := r.Model.SourceIndex(a.Source)
+		var w [7][24]float64
+		for d := range 7 {
+			copy(w[d][:], r.Model.Sources[i].Profile.Weights[d])
+		}
+		name := "arrivals-" + a.Source
+		if err := saveChart(render.ArrivalHeatmap(a.Source, w, a.Fit.WeeklyRate, r.Model.TimeZone), filepath.Join(out, name)); err != nil {
+			return err
+		}
+		charts = append(charts, name)
+	}
+	for _, d := range r.Deals {
+		name := "deals-" + d.Source
+		if err := saveChart(render.DealSizes(d.Source, d.Amounts, d.Mu, d.Sigma, d.Empirical, r.Model.Currency), filepath.Join(out, name)); err != nil {
+			return err
+		}
+		charts = append(charts, name)
+	}
+	if len(r.Warnings) > 0 {
+		md.WriteString("\n## Warnings\n\n")
+		for _, w := range r.Warnings {
+			fmt.Fprintf(&md, "- %s\n", w)
+		}
+	}
+	md.WriteString("\n## Charts\n\n")
+	for _, c := range charts {
+		fmt.Fprintf(&md, "![%s](%s.png)\n\n", c, c)
+	}
+	return writeFile(filepath.Join(out, "calibration.md"), []byte(md.String()))
+}
+
+// saveChart writes p as path.png and path.svg.
+func saveChart(p *plot.Plot, path string) error {
+	for _, ext := range []string{".png", ".svg"} {
+		if err := render.Save(p, render.Width, render.Height, path+ext); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func printCalibration(e *env, r *calibrate.Result, cfg calibrateConfig) {
+	m := r.Model
+	fmt.Fprintf(e.stdout, "Calibrated %d parameters as of %s; wrote %s and %s/.\n\n", len(r.Params), r.AsOf.Format("2006-01-02 15:04 MST"), cfg.output, cfg.out)
+	tw := tabwriter.NewWriter(e.stdout, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "transition\tp (95% CI)\tn\tdelay")
+	for _, s := range r.Stages {
+		for _, ed := range s.Edges {
+			d := "kept"
+			if ed.Delay.Params != nil {
+				d = fmt.Sprintf("%v, median %s", ed.Delay.Form, render.Duration(ed.Delay.Quantile(0.5)*1440))
+			}
+			fmt.Fprintf(tw, "%s -> %s\t%s (%s–%s)\t%d\t%s\n", s.Stage, ed.To, render.Percent(ed.P), render.Percent(ed.Lower), render.Percent(ed.Upper), s.N, d)
+		}
+	}
+	tw.Flush()
+	if m.Handoff != nil && r.Decay != nil {
+		fmt.Fprintf(e.stdout, "\nContact: %s at once, %v decay; odds 5 vs 30 min %s (published ~100x), 1 h vs 24 h %s (~60x).\n",
+			render.Percent(m.Handoff.Contact), m.Handoff.Decay.Form, render.Ratio(r.Decay.Odds5v30), render.Ratio(r.Decay.Odds60v1440))
+	}
+	for _, s := range m.Sources {
+		fmt.Fprintf(e.stdout, "Source %s: %s leads/week into %s, deal size %v.\n", s.Name, render.Count(s.RatePerWeek), s.Entry, s.DealSize.Form)
+	}
+	if st := m.Start; st != nil {
+		n, v := 0, 0.0
+		for _, l := range st.Leads {
+			n += l.Count
+		}
+		for _, o := range st.Opportunities {
+			v += o.Amount
+		}
+		fmt.Fprintf(e.stdout, "Open at as-of: %s leads, %s opportunities worth %s.\n", render.Count(float64(n)), render.Count(float64(len(st.Opportunities))), render.Money(v, m.Currency))
+	}
+	if len(r.Warnings) > 0 {
+		fmt.Fprintf(e.stdout, "\n%d warnings (see %s/calibration.md); first: %v\n", len(r.Warnings), cfg.out, r.Warnings[0])
+	}
+}
