@@ -174,14 +174,14 @@ type SolveConfig struct {
 	Quarters int     // quarters simulated at each scale; 0: 500
 	Seed     uint64  // the same seed at every scale (common random numbers)
 	Workers  int     // 0: one per core
-	Tol      float64 // bisection stops when the bracket is narrower than Tol·scale; 0: 0.01
+	Tol      float64 // bisection stops when the bracket is narrower than Tol·scale; 0: 0.02
 	MaxScale float64 // the largest scale tried; 0: 16
 	// Progress, when not nil, is called after each simulated scale.
 	Progress func(Point)
 }
 
 // DefaultSolveConfig holds the defaults of SolveConfig.
-var DefaultSolveConfig = SolveConfig{Prob: 0.8, Quarters: 500, Tol: 0.01, MaxScale: 16}
+var DefaultSolveConfig = SolveConfig{Prob: 0.8, Quarters: 500, Tol: 0.02, MaxScale: 16}
 
 // Point is one simulated scale of the marketing arrival rates.
 type Point struct {

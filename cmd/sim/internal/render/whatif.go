@@ -164,11 +164,13 @@ type Policy struct {
 // MoneyCurve returns the money curve of the SLA: mean revenue a quarter
 // against the median MQL response time (log scale, labelled in
 // durations), one labelled point per policy with its revenue interval,
-// the base policy ringed. With no finite point the plot says so.
+// the base policy ringed. Median times under one second (answered at
+// once) are drawn at one second. With no finite point the plot says so.
 func MoneyCurve(policies []Policy, currency string) *plot.Plot {
 	var ps []Policy
 	for _, q := range policies {
-		if q.Minutes > 0 && !math.IsInf(q.Minutes, 0) && !math.IsNaN(q.Revenue) {
+		if q.Minutes >= 0 && !math.IsInf(q.Minutes, 0) && !math.IsNaN(q.Revenue) {
+			q.Minutes = math.Max(q.Minutes, minResponse)
 			ps = append(ps, q)
 		}
 	}
@@ -177,7 +179,11 @@ func MoneyCurve(policies []Policy, currency string) *plot.Plot {
 	}
 	slices.SortStableFunc(ps, func(a, b Policy) int { return cmpFloat(a.Minutes, b.Minutes) })
 	fast, slow := ps[0], ps[len(ps)-1]
-	title := fmt.Sprintf("Answering in %s instead of %s is worth %s a quarter", Duration(fast.Minutes), Duration(slow.Minutes),
+	fastText := "in " + Duration(fast.Minutes)
+	if fast.Minutes <= minResponse {
+		fastText = "at once"
+	}
+	title := fmt.Sprintf("Answering %s instead of in %s is worth %s a quarter", fastText, Duration(slow.Minutes),
 		Money(fast.Revenue-slow.Revenue, currency))
 	if fast.Revenue < slow.Revenue {
 		title = fmt.Sprintf("Faster response does not pay here: %s at %s vs %s at %s", Money(fast.Revenue, currency),
@@ -200,14 +206,12 @@ func MoneyCurve(policies []Policy, currency string) *plot.Plot {
 	span := math.Max(ymax-ymin, math.Abs(ymax)*0.05)
 	for i, q := range ps {
 		lbl.x = append(lbl.x, pts[i].X)
-		lbl.y = append(lbl.y, q.Revenue+span*0.09*float64(1-2*(i%2)))
+		lbl.y = append(lbl.y, q.Revenue+span*0.07)
 		lbl.texts = append(lbl.texts, q.Name)
 	}
-	line, _ := plotter.NewLine(pts)
-	line.LineStyle = draw.LineStyle{Color: GridColor, Width: vg.Points(1)}
 	sc, _ := plotter.NewScatter(pts)
 	sc.GlyphStyle = draw.GlyphStyle{Color: Blue, Radius: vg.Points(4), Shape: draw.CircleGlyph{}}
-	p.Add(line, &whiskers{pts: pts, ends: errs}, sc, lbl)
+	p.Add(&whiskers{pts: pts, ends: errs}, sc, lbl)
 	for i, q := range ps {
 		if q.Base {
 			ring, _ := plotter.NewScatter(plotter.XYs{pts[i]})

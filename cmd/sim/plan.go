@@ -1,0 +1,249 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"math"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"text/tabwriter"
+
+	"github.com/funnelsim/funnel/cmd/sim/internal/render"
+	"github.com/funnelsim/funnel/montecarlo"
+	"github.com/funnelsim/funnel/montecarlo/whatif"
+)
+
+func init() {
+	register("plan", "work a revenue goal back to the MQLs and leads a quarter it needs", planCmd)
+}
+
+const planUsage = `
+Usage: sim plan [--goal AMOUNT] [--probability P] [flags]
+
+Works a revenue goal (default: the model's quota) back through the funnel.
+
+1. The worksheet: the classic revenue math backwards, goal -> deals
+   (÷ average won deal) -> opportunities (÷ win rate) -> SALs -> MQLs
+   (÷ MQL -> SAL rate, the SDR contact rate included) -> new leads. Its
+   rates are measured from a simulation of the model as it is (--quarters
+   quarters), per quarter, so they include the contact rate the SDR queue
+   achieves today and recycled leads. It assumes the rates hold at the
+   new volume.
+
+2. With uncertainty: the marketing arrival rates are scaled by a factor s,
+   every scale simulated with the same seed (common random numbers), and s
+   is found by bisection so that P(revenue >= goal) = --probability. This
+   lets the SDR queue slow down as volume grows. It reports the MQLs a
+   quarter at s with a Monte Carlo 95% interval (delta method on the
+   simulated curve), the pipeline coverage that plan starts quarters with
+   against the 3x/4x rules, and the marketing-sourced share of pipeline.
+
+Files in --out: plan.json (worksheet, every scale tried, the answer) and
+plan.csv (the worksheet).
+
+Examples:
+  sim plan
+  sim plan --goal 9000000 --probability 0.9 --quarters 1000
+`
+
+type planJSON struct {
+	Model          string           `json:"model"`
+	Goal           float64          `json:"goal"`
+	Probability    float64          `json:"probability"`
+	Quarters       int              `json:"quarters"`
+	Seed           uint64           `json:"seed"`
+	Worksheet      []lineJSON       `json:"worksheet"`
+	Scale          montecarlo.Float `json:"scale"`
+	ScaleLo        montecarlo.Float `json:"scale_lo95"`
+	ScaleHi        montecarlo.Float `json:"scale_hi95"`
+	MQLs           montecarlo.Float `json:"mqls"`
+	MQLsLo         montecarlo.Float `json:"mqls_lo95"`
+	MQLsHi         montecarlo.Float `json:"mqls_hi95"`
+	ProbAtScale    montecarlo.Float `json:"prob_at_scale"`
+	CoverageMedian montecarlo.Float `json:"coverage_median"`
+	CoverageNeeded montecarlo.Float `json:"coverage_needed"`
+	MarketingShare montecarlo.Float `json:"marketing_share"`
+	Points         []whatif.Point   `json:"points"`
+	Reachable      bool             `json:"reachable"`
+}
+
+type lineJSON struct {
+	Label string           `json:"label"`
+	Value montecarlo.Float `json:"needed"`
+	Now   montecarlo.Float `json:"now"`
+	Rate  string           `json:"rate"`
+}
+
+func planCmd(ctx context.Context, e *env, args []string) error {
+	var cfg whatifConfig
+	var goal, prob float64
+	fs := newFlags(e, "plan", planUsage)
+	cfg.register(fs, 500, filepath.Join("out", "plan"))
+	fs.Float64Var(&goal, "goal", 0, "revenue goal a quarter, currency (0: the model's quota)")
+	fs.Float64Var(&prob, "probability", 0.8, "the chance of reaching the goal the plan must give")
+	fs.BoolVarP(&cfg.quiet, "quiet", "q", false, "no progress bar")
+	rest, err := parseFlags(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(rest) > 0 {
+		return fmt.Errorf("plan: unexpected argument %q (flags start with --)", rest[0])
+	}
+	if cfg.quarters < 10 {
+		return fmt.Errorf("plan: --quarters %d: want at least 10", cfg.quarters)
+	}
+	if !(prob > 0 && prob < 1) {
+		return fmt.Errorf("plan: --probability %v: want a probability in (0,1)", prob)
+	}
+	m, _, err := loadModel(cfg.model, "")
+	if err != nil {
+		return err
+	}
+	if goal == 0 {
+		goal = m.Quota
+	}
+	if !(goal > 0) {
+		return fmt.Errorf("plan: --goal %v: want a positive amount (the model has no quota)", goal)
+	}
+	res, err := simulate(ctx, e, m, montecarlo.Config{Quarters: cfg.quarters, Seed: cfg.seed, Workers: cfg.workers}, cfg.quiet)
+	if err != nil {
+		return err
+	}
+	rates, err := whatif.MeasureRates(m, res)
+	if err != nil {
+		return fmt.Errorf("plan: %w", err)
+	}
+	sheet := whatif.Worksheet(goal, rates)
+	plan, err := whatif.Solve(ctx, m, whatif.SolveConfig{Goal: goal, Prob: prob, Quarters: cfg.quarters, Seed: cfg.seed, Workers: cfg.workers})
+	reachable := err == nil
+	if err != nil && err != whatif.ErrUnreachable {
+		if ctx.Err() != nil {
+			return fmt.Errorf("interrupted; nothing written")
+		}
+		return err
+	}
+	f := func(v float64) montecarlo.Float { return montecarlo.Float(v) }
+	out := planJSON{Model: m.Name, Goal: goal, Probability: prob, Quarters: cfg.quarters, Seed: cfg.seed, Points: plan.Points, Reachable: reachable}
+	for _, l := range sheet {
+		out.Worksheet = append(out.Worksheet, lineJSON{l.Label, f(l.Value), f(l.Now), l.Rate})
+	}
+	nan := f(math.NaN())
+	out.Scale, out.ScaleLo, out.ScaleHi, out.MQLs, out.MQLsLo, out.MQLsHi = nan, nan, nan, nan, nan, nan
+	out.ProbAtScale, out.CoverageMedian, out.CoverageNeeded, out.MarketingShare = nan, nan, nan, nan
+	if reachable {
+		out.Scale, out.ScaleLo, out.ScaleHi = f(plan.Scale), f(plan.ScaleLo), f(plan.ScaleHi)
+		out.MQLs, out.MQLsLo, out.MQLsHi = f(plan.MQLs), f(plan.MQLsLo), f(plan.MQLsHi)
+		out.ProbAtScale = f(plan.Check.P)
+		r := plan.Results
+		open, rev := r.Period(r.OpenPipeline, 0), r.Period(r.Revenue, 0)
+		cov := make([]float64, len(open))
+		need := make([]float64, len(open))
+		for i := range open {
+			cov[i] = open[i] / goal
+			need[i] = math.Inf(1)
+			if rev[i] > 0 {
+				need[i] = open[i] / rev[i]
+			}
+		}
+		slices.Sort(need)
+		out.CoverageMedian = montecarlo.Summarize(cov).P50
+		// The coverage that, if revenue scaled with the opening pipeline,
+		// reaches the goal in a share prob of quarters.
+		out.CoverageNeeded = f(quantile7(need, prob))
+		rep := montecarlo.NewReport(plan.Model, r)
+		out.MarketingShare = rep.PipelineCreated.MarketingShare
+	}
+	if err := os.MkdirAll(cfg.out, 0o755); err != nil {
+		return err
+	}
+	rows := [][]string{{"line", "needed", "now", "rate"}}
+	g := func(v float64) string {
+		if math.IsNaN(v) {
+			return ""
+		}
+		return strconv.FormatFloat(v, 'g', -1, 64)
+	}
+	for _, l := range sheet {
+		rows = append(rows, []string{l.Label, g(l.Value), g(l.Now), l.Rate})
+	}
+	if err := writeCSV(filepath.Join(cfg.out, "plan.csv"), rows); err != nil {
+		return err
+	}
+	if err := writeJSON(filepath.Join(cfg.out, "plan.json"), out); err != nil {
+		return err
+	}
+	if cfg.json {
+		b, err := json.MarshalIndent(out, "", "  ")
+		if err != nil {
+			return err
+		}
+		_, err = fmt.Fprintf(e.stdout, "%s\n", b)
+		return err
+	}
+	w := e.stdout
+	cur := m.Currency
+	fmt.Fprintf(w, "Plan for %s a quarter (model %s): %s simulated quarters per step, seed %d\n\n", render.Money(goal, cur), m.Name,
+		render.Count(float64(cfg.quarters)), cfg.seed)
+	fmt.Fprintf(w, "1. The worksheet: revenue math backwards, rates measured on the model as it is\n")
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintf(tw, "  \tneeded\tnow\trate used\t\n")
+	for i, l := range sheet {
+		v, now := render.Count(l.Value), render.Count(l.Now)
+		if i == 0 {
+			v, now = render.Money(l.Value, cur), render.Money(float64(montecarlo.Summarize(res.Period(res.Revenue, 0)).Mean), cur)
+		}
+		fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t\n", l.Label, v, now, l.Rate)
+	}
+	tw.Flush()
+	fmt.Fprintf(w, "(a quarter, steady state; \"now\" is the simulated mean. It assumes the rates hold at the new volume.)\n\n")
+	fmt.Fprintf(w, "2. With uncertainty: MQLs a quarter for a %s chance of %s\n", render.Percent(prob), render.Money(goal, cur))
+	if !reachable {
+		fmt.Fprintf(w, "  not reachable by scaling marketing arrivals up to %gx: the SDR queue or sales-sourced volume limits it\n", whatif.DefaultSolveConfig.MaxScale)
+	} else {
+		fmt.Fprintf(w, "  marketing arrival rates ×%.3f (95%% MC interval %.3f to %.3f)\n", plan.Scale, plan.ScaleLo, plan.ScaleHi)
+		fmt.Fprintf(w, "  MQLs a quarter         %s (%s to %s); now %s\n", render.Count(plan.MQLs), render.Count(plan.MQLsLo), render.Count(plan.MQLsHi), render.Count(rates.MQLs))
+		fmt.Fprintf(w, "  check at that scale    P(revenue ≥ goal) = %s ± %s (2 SE)\n", render.Percent(plan.Check.P), render.Percent(2*plan.Check.SE))
+		fmt.Fprintf(w, "  coverage               %s median at quarter start; this funnel needs %s for a %s chance (rules of thumb 3x-4x)\n",
+			render.Ratio(float64(out.CoverageMedian)), render.Ratio(float64(out.CoverageNeeded)), render.Percent(prob))
+		fmt.Fprintf(w, "  marketing share        %s of pipeline created is marketing-sourced in this plan\n", render.Percent(float64(out.MarketingShare)))
+		fmt.Fprintf(w, "  worksheet said         %s MQLs: the simulation %s\n", render.Count(sheet[5].Value), worksheetVerdict(sheet[5].Value, plan.MQLs))
+	}
+	fmt.Fprintf(w, "  scales tried:")
+	for _, p := range plan.Points {
+		fmt.Fprintf(w, " %.3f→%s", p.Scale, render.Percent(p.P))
+	}
+	fmt.Fprintln(w)
+	fmt.Fprintf(w, "(coverage = open pipeline at quarter start ÷ goal; needed: the %s quantile of open pipeline ÷ revenue)\n", render.Percent(prob))
+	fmt.Fprintf(w, "\nWrote %s: plan.json, plan.csv.\n", cfg.out)
+	return nil
+}
+
+func worksheetVerdict(sheet, sim float64) string {
+	r := sim/sheet - 1
+	switch {
+	case math.Abs(r) < 0.05:
+		return "agrees within 5%"
+	case r > 0:
+		return fmt.Sprintf("needs %s more (queue slows as volume grows, and the goal must be hit %s)", render.Percent(r), "with that chance, not on average")
+	}
+	return fmt.Sprintf("needs %s fewer", render.Percent(-r))
+}
+
+// quantile7 returns the type-7 p-quantile of sorted x.
+func quantile7(x []float64, p float64) float64 {
+	if len(x) == 0 {
+		return math.NaN()
+	}
+	h := p * float64(len(x)-1)
+	i := int(h)
+	if i >= len(x)-1 {
+		return x[len(x)-1]
+	}
+	if math.IsInf(x[i+1], 1) {
+		return x[i+1]
+	}
+	return x[i] + (h-float64(i))*(x[i+1]-x[i])
+}

@@ -1,0 +1,694 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/funnelsim/funnel/cmd/sim/internal/render"
+	"github.com/funnelsim/funnel/model"
+	"github.com/funnelsim/funnel/montecarlo"
+	"github.com/funnelsim/funnel/montecarlo/whatif"
+	"gonum.org/v1/plot"
+)
+
+func init() {
+	register("sla", "sweep SDR response policies: headcount, hours, SLA targets, MQL threshold", slaCmd)
+}
+
+const slaUsage = `
+Usage: sim sla [flags]
+
+Sweeps response policies of the SDR team and reports what each does to
+response times, SLA compliance, contacted and qualified MQLs, pipeline and
+revenue. The levers:
+  --headcount     SDRs working in parallel
+  --hours         working-hours coverage: business (9-17 weekdays),
+                  extended (8-20 weekdays), 24x7
+  --threshold     MQL score threshold (0-100); see "Lead score" below
+  --sla-minutes   first-touch targets to measure compliance against
+                  (wall-clock minutes from MQL to first touch). Targets
+                  change no behaviour: SDRs work first come, first served
+                  whatever the promise, so every policy is measured
+                  against every target in the same simulation.
+
+One lever at a time: each policy changes one lever of the model as it is
+(the base) and keeps the others, so its row reads as that lever's effect,
+and every policy runs with the same seed (common random numbers: revenue
+differences carry a paired 95% interval). --grid runs every combination of
+--headcount, --hours and --threshold instead (it multiplies the runs).
+
+Inverse question: --target-share 0.9 --within 5m finds the smallest
+headcount for which at least 90% of a quarter's MQLs are first touched
+within 5 minutes in at least --in-quarters (80%) of quarters, by doubling
+the headcount and then bisecting, with the base's working hours or
+--search-hours.
+
+Erlang C check: for each headcount it prints the M/M/c queue's P(wait > 0)
+and mean wait beside the simulated ones, with λ = MQLs per working hour
+and the mean handling time, and names the assumptions the model breaks.
+
+Lead score: the model has no score. A threshold T is a transformation of
+the model: engaged leads' scores are logistic (location 50, scale 10); the
+model's rates are those of T = 60; raising T multiplies engaged -> MQL by
+P(S >= T)/P(S >= 60) and MQL -> qualified by E[q(S)|S >= T]/E[q(S)|S >= 60],
+with q(s) logistic in s (+15 points = e times the odds of qualifying).
+
+It prints tables and writes to --out:
+  sla.csv, sla.json   one row per policy, full precision
+  moneycurve.png      revenue against median response time   (and .svg)
+  compliance.png      first-touch compliance by headcount    (and .svg)
+
+Examples:
+  sim sla
+  sim sla --headcount 4,6,8,12 --hours extended,24x7 --grid
+  sim sla --target-share 0.9 --within 5m --search-hours 24x7
+`
+
+type slaConfig struct {
+	whatifConfig
+	headcounts  []int
+	hours       []string
+	slaMinutes  []float64
+	thresholds  []float64
+	grid        bool
+	targetShare float64
+	within      time.Duration
+	inQuarters  float64
+	searchHours string
+}
+
+// policy is one simulated response policy.
+type policy struct {
+	Name      string  `json:"name"`
+	Lever     string  `json:"lever"` // base, headcount, hours, threshold, grid
+	Headcount int     `json:"headcount"`
+	Hours     string  `json:"hours"`
+	Threshold float64 `json:"threshold"`
+
+	m   *model.Model
+	res *montecarlo.Results
+	rep *montecarlo.Report
+	eff whatif.ThresholdEffect
+
+	RespP50    montecarlo.Float            `json:"response_minutes_p50"` // median over quarters of each quarter's P50
+	RespP90    montecarlo.Float            `json:"response_minutes_p90"`
+	Compliance map[string]montecarlo.Float `json:"compliance"` // SLA name or "first touch ≤ Xm" -> share
+	MQLs       montecarlo.Float            `json:"mqls"`
+	Contacted  montecarlo.Float            `json:"contacted"`
+	Qualified  montecarlo.Float            `json:"qualified"`
+	Pipeline   montecarlo.Float            `json:"pipeline_created"`
+	Revenue    montecarlo.Float            `json:"revenue"`
+	RevenueLo  montecarlo.Float            `json:"revenue_delta_lo95"` // paired, vs base
+	RevenueHi  montecarlo.Float            `json:"revenue_delta_hi95"`
+	PerSDR     montecarlo.Float            `json:"revenue_per_sdr"`
+	ErlangWait montecarlo.Float            `json:"erlang_c_p_wait"`
+	SimWait    montecarlo.Float            `json:"sim_p_wait"`
+	ErlangMean montecarlo.Float            `json:"erlang_c_mean_wait_minutes"`
+	SimMean    montecarlo.Float            `json:"sim_mean_wait_minutes"`
+	Offered    montecarlo.Float            `json:"offered_erlangs"`
+}
+
+func parseFloats(s string) ([]float64, error) {
+	var out []float64
+	for _, f := range strings.Split(s, ",") {
+		if f = strings.TrimSpace(f); f == "" {
+			continue
+		}
+		v, err := strconv.ParseFloat(f, 64)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, v)
+	}
+	return out, nil
+}
+
+func slaCmd(ctx context.Context, e *env, args []string) error {
+	var cfg slaConfig
+	fs := newFlags(e, "sla", slaUsage)
+	cfg.register(fs, 500, filepath.Join("out", "sla"))
+	fs.IntSliceVar(&cfg.headcounts, "headcount", []int{2, 4, 6, 8, 10}, "SDR headcounts to try")
+	fs.StringSliceVar(&cfg.hours, "hours", []string{"business", "extended", "24x7"}, "working-hours coverages to try: business, extended, 24x7")
+	fs.Float64SliceVar(&cfg.slaMinutes, "sla-minutes", []float64{5, 60, 240}, "first-touch targets to measure, wall-clock minutes")
+	fs.Float64SliceVar(&cfg.thresholds, "threshold", []float64{50, 60, 70}, "MQL score thresholds to try (the model's rates are those of 60)")
+	fs.BoolVar(&cfg.grid, "grid", false, "run every combination of headcount, hours and threshold instead of one lever at a time")
+	fs.Float64Var(&cfg.targetShare, "target-share", 0, "inverse question: the share of MQLs to touch within --within (0: off)")
+	fs.DurationVar(&cfg.within, "within", 5*time.Minute, "inverse question: the first-touch time, wall-clock")
+	fs.Float64Var(&cfg.inQuarters, "in-quarters", 0.8, "inverse question: the share of quarters that must meet it")
+	fs.StringVar(&cfg.searchHours, "search-hours", "", "inverse question: the coverage to search headcounts with (default: the model's)")
+	fs.BoolVarP(&cfg.quiet, "quiet", "q", false, "no progress bar")
+	rest, err := parseFlags(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(rest) > 0 {
+		return fmt.Errorf("sla: unexpected argument %q (flags start with --)", rest[0])
+	}
+	if cfg.quarters < 2 {
+		return fmt.Errorf("sla: --quarters %d: want at least 2", cfg.quarters)
+	}
+	base, _, err := loadModel(cfg.model, "")
+	if err != nil {
+		return err
+	}
+	if base.Handoff == nil {
+		return fmt.Errorf("sla: %w", whatif.ErrNoHandoff)
+	}
+	var covs []whatif.Coverage
+	for _, h := range cfg.hours {
+		c, err := whatif.CoverageNamed(h)
+		if err != nil {
+			return fmt.Errorf("sla: --hours: %w", err)
+		}
+		covs = append(covs, c)
+	}
+	for _, h := range cfg.headcounts {
+		if h < 1 {
+			return fmt.Errorf("sla: --headcount %d: want at least 1", h)
+		}
+	}
+	for _, x := range cfg.slaMinutes {
+		if !(x > 0) {
+			return fmt.Errorf("sla: --sla-minutes %v: want positive minutes", x)
+		}
+	}
+	score := whatif.DefaultScoreModel
+	baseHours := whatif.CoverageName(base.Handoff.SDR.Hours)
+	baseHead := base.Handoff.SDR.Headcount
+
+	// The policies.
+	var pols []*policy
+	add := func(lever string, head int, cov *whatif.Coverage, thr float64) error {
+		m := base
+		name := []string{}
+		if thr != score.Base {
+			var eff whatif.ThresholdEffect
+			m, eff, err = score.Apply(m, thr)
+			if err != nil {
+				return err
+			}
+			name = append(name, fmt.Sprintf("threshold %g", thr))
+			_ = eff
+		}
+		var h *model.WorkHours
+		hn := baseHours
+		if cov != nil {
+			h, hn = &cov.Hours, cov.Name
+			if cov.Name != baseHours {
+				name = append(name, cov.Name)
+			}
+		}
+		if head != baseHead {
+			name = append(name, fmt.Sprintf("%d SDRs", head))
+		}
+		m, err := whatif.WithSDR(m, head, h)
+		if err != nil {
+			return err
+		}
+		m, err = whatif.WithWaitSLAs(m, cfg.slaMinutes, false)
+		if err != nil {
+			return err
+		}
+		if len(name) == 0 {
+			name = []string{"base"}
+		}
+		p := &policy{Name: strings.Join(name, ", "), Lever: lever, Headcount: head, Hours: hn, Threshold: thr, m: m}
+		if thr != score.Base {
+			_, p.eff, _ = score.Apply(base, thr)
+		}
+		pols = append(pols, p)
+		return nil
+	}
+	if err := add("base", baseHead, nil, score.Base); err != nil {
+		return err
+	}
+	if cfg.grid {
+		if len(cfg.thresholds) == 0 {
+			cfg.thresholds = []float64{score.Base}
+		}
+		for _, c := range covs {
+			for _, h := range cfg.headcounts {
+				for _, t := range cfg.thresholds {
+					if c.Name == baseHours && h == baseHead && t == score.Base {
+						continue
+					}
+					if err := add("grid", h, &c, t); err != nil {
+						return err
+					}
+				}
+			}
+		}
+	} else {
+		for _, h := range cfg.headcounts {
+			if h != baseHead {
+				if err := add("headcount", h, nil, score.Base); err != nil {
+					return err
+				}
+			}
+		}
+		for _, c := range covs {
+			if c.Name != baseHours {
+				if err := add("hours", baseHead, &c, score.Base); err != nil {
+					return err
+				}
+			}
+		}
+		for _, t := range cfg.thresholds {
+			if t != score.Base {
+				if err := add("threshold", baseHead, nil, t); err != nil {
+					return err
+				}
+			}
+		}
+	}
+	for _, p := range pols {
+		res, err := simulate(ctx, e, p.m, montecarlo.Config{Quarters: cfg.quarters, Seed: cfg.seed, Workers: cfg.workers}, cfg.quiet)
+		if err != nil {
+			return err
+		}
+		p.res, p.rep = res, montecarlo.NewReport(p.m, res)
+		measurePolicy(p, pols[0])
+	}
+
+	var search *headcountSearch
+	if cfg.targetShare > 0 {
+		if cfg.targetShare > 1 || !(cfg.inQuarters > 0 && cfg.inQuarters <= 1) || cfg.within <= 0 {
+			return fmt.Errorf("sla: want --target-share and --in-quarters in (0,1] and a positive --within")
+		}
+		hours := base.Handoff.SDR.Hours
+		if cfg.searchHours != "" {
+			c, err := whatif.CoverageNamed(cfg.searchHours)
+			if err != nil {
+				return fmt.Errorf("sla: --search-hours: %w", err)
+			}
+			hours = c.Hours
+		}
+		search, err = searchHeadcount(ctx, e, base, hours, cfg)
+		if err != nil {
+			return err
+		}
+	}
+
+	// Files.
+	if err := os.MkdirAll(cfg.out, 0o755); err != nil {
+		return err
+	}
+	slaNames := complianceNames(pols[0])
+	rows := [][]string{append([]string{"policy", "lever", "headcount", "hours", "threshold", "response_p50_minutes", "response_p90_minutes",
+		"mqls", "contacted", "qualified", "pipeline_created", "revenue", "revenue_delta_lo95", "revenue_delta_hi95", "revenue_per_sdr",
+		"offered_erlangs", "erlang_c_p_wait", "sim_p_wait", "erlang_c_mean_wait_minutes", "sim_mean_wait_minutes"}, prefixed("compliance ", slaNames)...)}
+	g := func(v montecarlo.Float) string {
+		if math.IsNaN(float64(v)) {
+			return ""
+		}
+		return strconv.FormatFloat(float64(v), 'g', -1, 64)
+	}
+	for _, p := range pols {
+		row := []string{p.Name, p.Lever, strconv.Itoa(p.Headcount), p.Hours, strconv.FormatFloat(p.Threshold, 'g', -1, 64),
+			g(p.RespP50), g(p.RespP90), g(p.MQLs), g(p.Contacted), g(p.Qualified), g(p.Pipeline), g(p.Revenue), g(p.RevenueLo), g(p.RevenueHi), g(p.PerSDR),
+			g(p.Offered), g(p.ErlangWait), g(p.SimWait), g(p.ErlangMean), g(p.SimMean)}
+		for _, n := range slaNames {
+			row = append(row, g(p.Compliance[n]))
+		}
+		rows = append(rows, row)
+	}
+	if err := writeCSV(filepath.Join(cfg.out, "sla.csv"), rows); err != nil {
+		return err
+	}
+	doc := map[string]any{"model": base.Name, "quarters": cfg.quarters, "seed": cfg.seed, "currency": base.Currency,
+		"design":      map[bool]string{true: "grid", false: "one lever at a time around the base"}[cfg.grid],
+		"score_model": score, "policies": pols, "erlang_c_assumptions_broken": erlangCaveats(base)}
+	if search != nil {
+		doc["headcount_search"] = search
+	}
+	if err := writeJSON(filepath.Join(cfg.out, "sla.json"), doc); err != nil {
+		return err
+	}
+	if err := saveCharts(cfg.out, slaCharts(base, pols, cfg)); err != nil {
+		return err
+	}
+	if cfg.json {
+		b, err := json.MarshalIndent(doc, "", "  ")
+		if err != nil {
+			return err
+		}
+		_, err = fmt.Fprintf(e.stdout, "%s\n", b)
+		return err
+	}
+	writeSLAReport(e.stdout, base, pols, search, cfg)
+	fmt.Fprintf(e.stdout, "\nWrote %s: sla.csv, sla.json, moneycurve.png, compliance.png (and .svg).\n", cfg.out)
+	return nil
+}
+
+func prefixed(p string, xs []string) []string {
+	out := make([]string, len(xs))
+	for i, x := range xs {
+		out[i] = p + x
+	}
+	return out
+}
+
+// complianceNames returns the compliance columns: the model's SLAs, then
+// the wall-clock first-touch targets (not the no-wait one).
+func complianceNames(p *policy) []string {
+	var out []string
+	for _, s := range p.rep.SLA {
+		if s.Name == whatif.WaitSLAName(0, false) {
+			continue
+		}
+		out = append(out, displaySLA(s.Name))
+	}
+	return out
+}
+
+// displaySLA names a measurement SLA for people: "≤ 5m".
+func displaySLA(name string) string {
+	if rest, ok := strings.CutPrefix(name, whatif.WaitSLAPrefix); ok {
+		v, _ := strconv.ParseFloat(strings.TrimSuffix(rest, "m"), 64)
+		return "touch ≤ " + render.Duration(v)
+	}
+	return name
+}
+
+// measurePolicy fills p's numbers from its simulation; base is the base
+// policy (for the paired revenue interval).
+func measurePolicy(p, base *policy) {
+	rep, res, m := p.rep, p.res, p.m
+	p.RespP50, p.RespP90 = rep.ResponseP50.P50, rep.ResponseP90.P50
+	p.Compliance = map[string]montecarlo.Float{}
+	for _, s := range rep.SLA {
+		p.Compliance[displaySLA(s.Name)] = s.Compliance
+	}
+	p.MQLs, p.Contacted = rep.MQLs.Mean, rep.Contacted.Mean
+	p.Qualified = montecarlo.Float(math.NaN())
+	main := montecarlo.MainPath(m)
+	if i := slices.Index(main, m.StageIndex(m.Handoff.Stage)); i >= 0 && i+1 < len(main) {
+		p.Qualified = rep.Stages[main[i+1]].MeanEntries
+	}
+	p.Pipeline = rep.PipelineCreated.MarketingValue.Mean + rep.PipelineCreated.SalesValue.Mean
+	p.Revenue = rep.Revenue.Mean
+	p.PerSDR = p.Revenue / montecarlo.Float(p.Headcount)
+	d := whatif.Paired("revenue", whatif.Money, base.res.Period(base.res.Revenue, 0), res.Period(res.Revenue, 0))
+	p.RevenueLo, p.RevenueHi = montecarlo.Float(d.Delta-d.HalfPaired), montecarlo.Float(d.Delta+d.HalfPaired)
+
+	// Erlang C with λ = MQLs per working hour of the team.
+	h := &m.Handoff.SDR
+	open := 0.0
+	for w := range model.HoursPerWeek {
+		open += h.Hours.Open(w)
+	}
+	open *= float64(m.QuarterWeeks)
+	handle := h.Handle.ExpectedValue() // minutes
+	a := float64(rep.MQLs.Mean) / open * handle / 60
+	p.Offered = montecarlo.Float(a)
+	p.ErlangWait = montecarlo.Float(whatif.ErlangC(h.Headcount, a))
+	p.ErlangMean = montecarlo.Float(whatif.ErlangMeanWait(h.Headcount, a, handle))
+	for _, s := range rep.SLA {
+		if s.Name == whatif.WaitSLAName(0, false) {
+			p.SimWait = 1 - s.Compliance
+		}
+	}
+	sum, n := 0.0, 0
+	for _, v := range res.RespSample {
+		for _, x := range v {
+			sum += x
+			n++
+		}
+	}
+	p.SimMean = montecarlo.Float(math.NaN())
+	if n > 0 {
+		p.SimMean = montecarlo.Float(sum / float64(n))
+	}
+}
+
+// erlangCaveats lists the M/M/c assumptions m breaks.
+func erlangCaveats(m *model.Model) []string {
+	var out []string
+	if !m.Handoff.SDR.Hours.AroundTheClock() {
+		out = append(out, "the team works business hours: MQLs arriving off hours wait for the morning, which M/M/c (always open) does not know")
+	}
+	if m.Handoff.SDR.Handle.Form != model.Exponential {
+		out = append(out, fmt.Sprintf("handling times are %s, not exponential", m.Handoff.SDR.Handle.Form))
+	}
+	for _, s := range m.Sources {
+		if s.SalesSourced {
+			continue
+		}
+		if s.Dispersion > 0 {
+			out = append(out, fmt.Sprintf("source %s is bursty (gamma-mixed rate, dispersion %g): arrivals are not Poisson", s.Name, s.Dispersion))
+		}
+		if shape := s.Profile.Shape; len(s.Profile.Weights) > 0 || shape == "business" {
+			out = append(out, fmt.Sprintf("source %s arrives by a weekday-by-hour profile: the arrival rate is not constant", s.Name))
+		}
+	}
+	return out
+}
+
+// headcountSearch is the answer to the inverse question.
+type headcountSearch struct {
+	TargetShare float64       `json:"target_share"`
+	WithinMin   float64       `json:"within_minutes"`
+	InQuarters  float64       `json:"in_quarters"`
+	Hours       string        `json:"hours"`
+	Headcount   int           `json:"headcount"` // 0: not reachable
+	Tried       []searchPoint `json:"tried"`
+	MaxTried    int           `json:"max_headcount_tried"`
+}
+
+type searchPoint struct {
+	Headcount int     `json:"headcount"`
+	Share     float64 `json:"share_of_quarters_meeting"`
+	Mean      float64 `json:"mean_compliance"`
+}
+
+// maxSearchHeadcount bounds the headcount search.
+const maxSearchHeadcount = 256
+
+// searchHeadcount finds the smallest headcount whose quarters meet the
+// target share within the time in at least cfg.inQuarters of quarters:
+// doubling from 1, then bisection (compliance rises with headcount;
+// common random numbers keep the comparison between headcounts fair).
+func searchHeadcount(ctx context.Context, e *env, base *model.Model, hours model.WorkHours, cfg slaConfig) (*headcountSearch, error) {
+	min := cfg.within.Minutes()
+	s := &headcountSearch{TargetShare: cfg.targetShare, WithinMin: min, InQuarters: cfg.inQuarters, Hours: whatif.CoverageName(hours)}
+	ok := func(h int) (bool, error) {
+		m, err := whatif.WithSDR(base, h, &hours)
+		if err != nil {
+			return false, err
+		}
+		m, err = whatif.WithWaitSLAs(m, []float64{min}, false)
+		if err != nil {
+			return false, err
+		}
+		res, err := simulate(ctx, e, m, montecarlo.Config{Quarters: cfg.quarters, Seed: cfg.seed, Workers: cfg.workers}, cfg.quiet)
+		if err != nil {
+			return false, err
+		}
+		comp := whatif.SLACompliance(res, len(res.SLAs)-1)
+		share, _ := montecarlo.ProbAtLeast(comp, cfg.targetShare)
+		s.Tried = append(s.Tried, searchPoint{Headcount: h, Share: share, Mean: float64(montecarlo.Summarize(comp).Mean)})
+		s.MaxTried = max(s.MaxTried, h)
+		return share >= cfg.inQuarters, nil
+	}
+	lo, hi := 0, 1
+	for {
+		good, err := ok(hi)
+		if err != nil {
+			return nil, err
+		}
+		if good {
+			break
+		}
+		if hi >= maxSearchHeadcount {
+			return s, nil
+		}
+		lo, hi = hi, min2(2*hi, maxSearchHeadcount)
+	}
+	for hi-lo > 1 {
+		mid := (lo + hi) / 2
+		good, err := ok(mid)
+		if err != nil {
+			return nil, err
+		}
+		if good {
+			hi = mid
+		} else {
+			lo = mid
+		}
+	}
+	s.Headcount = hi
+	slices.SortFunc(s.Tried, func(a, b searchPoint) int { return a.Headcount - b.Headcount })
+	return s, nil
+}
+
+func min2(a, b int) int {
+	if a < b {
+		return a
+	}
+	return b
+}
+
+func slaCharts(base *model.Model, pols []*policy, cfg slaConfig) map[string]*plot.Plot {
+	var ps []render.Policy
+	for _, p := range pols {
+		if p.Threshold != whatif.DefaultScoreModel.Base {
+			continue // the threshold moves revenue through volume, not response time
+		}
+		ps = append(ps, render.Policy{Name: p.Name, Minutes: float64(p.RespP50), Revenue: float64(p.Revenue),
+			RevLo: float64(pols[0].Revenue + p.RevenueLo), RevHi: float64(pols[0].Revenue + p.RevenueHi), Base: p.Lever == "base"})
+	}
+	// Compliance by headcount against the model's first-touch SLA, or the
+	// first target.
+	slaName, target, label := "", 0.0, ""
+	for _, s := range base.SLAs {
+		if s.From == base.Handoff.Stage && len(s.To) == 0 {
+			slaName, target = s.Name, s.Target
+			label = "first touch within " + render.Duration(s.Hours*60)
+			if s.Business {
+				label += " (business)"
+			}
+			break
+		}
+	}
+	if slaName == "" && len(cfg.slaMinutes) > 0 {
+		slaName = displaySLA(whatif.WaitSLAName(cfg.slaMinutes[0], false))
+		label = "first touch within " + render.Duration(cfg.slaMinutes[0])
+	}
+	byHours := map[string]*render.Series{}
+	var order []string
+	for _, p := range pols {
+		if p.Threshold != whatif.DefaultScoreModel.Base || (p.Lever != "base" && p.Lever != "headcount" && p.Lever != "grid") {
+			continue
+		}
+		s, ok := byHours[p.Hours]
+		if !ok {
+			s = &render.Series{Name: p.Hours}
+			byHours[p.Hours] = s
+			order = append(order, p.Hours)
+		}
+		s.X = append(s.X, float64(p.Headcount))
+		s.Y = append(s.Y, float64(p.Compliance[slaName]))
+	}
+	var series []render.Series
+	for _, h := range order {
+		s := byHours[h]
+		idx := make([]int, len(s.X))
+		for i := range idx {
+			idx[i] = i
+		}
+		slices.SortFunc(idx, func(a, b int) int { return int(s.X[a] - s.X[b]) })
+		var x, y []float64
+		for _, i := range idx {
+			x, y = append(x, s.X[i]), append(y, s.Y[i])
+		}
+		series = append(series, render.Series{Name: s.Name + " hours", X: x, Y: y})
+	}
+	return map[string]*plot.Plot{
+		"moneycurve": render.MoneyCurve(ps, base.Currency),
+		"compliance": render.ComplianceByHeadcount(series, target, label),
+	}
+}
+
+func writeSLAReport(w io.Writer, base *model.Model, pols []*policy, search *headcountSearch, cfg slaConfig) {
+	cur := base.Currency
+	design := "one lever at a time around the base"
+	if cfg.grid {
+		design = "every combination of the levers"
+	}
+	fmt.Fprintf(w, "Response policies for %s: %s simulated quarters each, seed %d, %s\n", base.Name, render.Count(float64(cfg.quarters)), cfg.seed, design)
+	fmt.Fprintf(w, "Base: %d SDRs, %s hours, MQL threshold %g\n\n", base.Handoff.SDR.Headcount, whatif.CoverageName(base.Handoff.SDR.Hours), whatif.DefaultScoreModel.Base)
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintf(tw, "  policy\tresponse P50\tP90\tMQLs\tcontacted\tqualified\tpipeline\trevenue\tvs base (95%%)\tper SDR\t\n")
+	for _, p := range pols {
+		vs := ""
+		if p.Lever != "base" {
+			d := (p.RevenueLo + p.RevenueHi) / 2
+			vs = signedValue(float64(d), whatif.Money, cur) + " ± " + render.Money(float64(p.RevenueHi-d), cur)
+			if p.RevenueLo <= 0 && p.RevenueHi >= 0 {
+				vs = "~ " + vs
+			}
+		}
+		fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t\n", p.Name, render.Duration(float64(p.RespP50)), render.Duration(float64(p.RespP90)),
+			render.Count(float64(p.MQLs)), render.Count(float64(p.Contacted)), render.Count(float64(p.Qualified)),
+			render.Money(float64(p.Pipeline), cur), render.Money(float64(p.Revenue), cur), vs, render.Money(float64(p.PerSDR), cur))
+	}
+	tw.Flush()
+	fmt.Fprintf(w, "(response times: median over quarters of each quarter's P50 and P90; volumes and money: mean a quarter)\n")
+
+	names := complianceNames(pols[0])
+	fmt.Fprintf(w, "\nSLA compliance (share of leads meeting it, all quarters)\n")
+	tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintf(tw, "  policy\t%s\t\n", strings.Join(names, "\t"))
+	for _, p := range pols {
+		var cells []string
+		for _, n := range names {
+			cells = append(cells, render.Percent(float64(p.Compliance[n])))
+		}
+		fmt.Fprintf(tw, "  %s\t%s\t\n", p.Name, strings.Join(cells, "\t"))
+	}
+	tw.Flush()
+	fmt.Fprintf(w, "(touch ≤ X: wall-clock time from MQL to first touch; the model's SLAs as defined in it)\n")
+
+	var thr []*policy
+	for _, p := range pols {
+		if p.eff.Threshold != 0 {
+			thr = append(thr, p)
+		}
+	}
+	if len(thr) > 0 {
+		fmt.Fprintf(w, "\nMQL threshold (score model: logistic scores, location %g, scale %g; rates measured at %g)\n",
+			whatif.DefaultScoreModel.Location, whatif.DefaultScoreModel.Scale, whatif.DefaultScoreModel.Base)
+		for _, p := range thr {
+			e := p.eff
+			fmt.Fprintf(w, "  threshold %g: volume ×%.3f (into %s %s → %s), quality ×%.3f (qualify %s → %s)\n", e.Threshold, e.Volume,
+				base.Handoff.Stage, render.Percent(e.IntoP0), render.Percent(e.IntoP), e.Quality, render.Percent(e.QualifyP0), render.Percent(e.QualifyP))
+		}
+	}
+
+	fmt.Fprintf(w, "\nErlang C (M/M/c) against the simulated queue, by headcount\n")
+	tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintf(tw, "  policy\tSDRs\toffered\tload\tP(wait) Erlang\tsimulated\tmean wait Erlang\tsimulated\t\n")
+	for _, p := range pols {
+		if p.Threshold != whatif.DefaultScoreModel.Base {
+			continue
+		}
+		fmt.Fprintf(tw, "  %s\t%d\t%.2f E\t%s\t%s\t%s\t%s\t%s\t\n", p.Name, p.Headcount, float64(p.Offered),
+			render.Percent(float64(p.Offered)/float64(p.Headcount)), render.Percent(float64(p.ErlangWait)), render.Percent(float64(p.SimWait)),
+			render.Duration(float64(p.ErlangMean)), render.Duration(float64(p.SimMean)))
+	}
+	tw.Flush()
+	fmt.Fprintf(w, "(offered load a = λ·mean handle, λ = MQLs per working hour of the team; simulated mean wait over the first quarter of %d runs)\n", min2(cfg.quarters, montecarlo.RespSampleRuns))
+	if cv := erlangCaveats(base); len(cv) > 0 {
+		fmt.Fprintf(w, "Erlang C does not hold for this model, so expect the columns to differ:\n")
+		for _, c := range cv {
+			fmt.Fprintf(w, "  - %s\n", c)
+		}
+		fmt.Fprintf(w, "  - MQLs are leads that arrived earlier and moved on after a delay, some recycled: not a Poisson stream\n")
+	}
+	if search != nil {
+		fmt.Fprintf(w, "\nSmallest headcount with %s of MQLs touched within %s in at least %s of quarters (%s hours):\n",
+			render.Percent(search.TargetShare), render.Duration(search.WithinMin), render.Percent(search.InQuarters), search.Hours)
+		if search.Headcount == 0 {
+			fmt.Fprintf(w, "  not reachable with up to %d SDRs", search.MaxTried)
+			if search.Hours != "24x7" {
+				fmt.Fprintf(w, ": MQLs arriving off hours wait for the team to start; try --search-hours 24x7")
+			}
+			fmt.Fprintln(w)
+		} else {
+			fmt.Fprintf(w, "  %d SDRs\n", search.Headcount)
+		}
+		for _, t := range search.Tried {
+			fmt.Fprintf(w, "  %4d SDRs: %s of quarters meet it (mean compliance %s)\n", t.Headcount, render.Percent(t.Share), render.Percent(t.Mean))
+		}
+	}
+}

@@ -1,0 +1,115 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// The what-if commands' golden tests run few quarters: they pin the
+// output format and the random stream, not the statistics (montecarlo/
+// whatif's tests check those).
+
+func TestCompareGolden(t *testing.T) {
+	dir := t.TempDir()
+	out, _, err := runSim(t, context.Background(), "compare", "baseline", "two-more-sdrs", "raise-mql-threshold", "--quarters", "20", "--seed", "3", "--out", dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	golden(t, "compare.stdout", strings.ReplaceAll(out, dir, "OUT"))
+	for _, f := range []string{"compare.csv", "compare.json", "tornado.png", "tornado.svg"} {
+		if st, err := os.Stat(filepath.Join(dir, f)); err != nil || st.Size() == 0 {
+			t.Errorf("output %s missing or empty: %v", f, err)
+		}
+	}
+	var doc compareJSON
+	b, _ := os.ReadFile(filepath.Join(dir, "compare.json"))
+	if err := json.Unmarshal(b, &doc); err != nil {
+		t.Fatal(err)
+	}
+	if len(doc.WhatIfs) != 2 || doc.WhatIfs[0].Name != "two-more-sdrs" || doc.WhatIfs[0].Diffs[0].Metric != "revenue" {
+		t.Errorf("compare.json: %+v", doc.WhatIfs)
+	}
+}
+
+func TestCompareErrors(t *testing.T) {
+	for _, tt := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"baseline"}, `compare: want a base scenario and at least one what-if, got only "baseline"`},
+		{[]string{"--quarters", "1"}, `compare: --quarters 1: want at least 2 (intervals need a spread)`},
+		{[]string{"baseline", "nope"}, `no embedded scenario "nope"`},
+	} {
+		_, _, err := runSim(t, context.Background(), append([]string{"compare", "--out", t.TempDir()}, tt.args...)...)
+		if err == nil || !strings.HasPrefix(err.Error(), tt.want) {
+			t.Errorf("%v: error %v, want %s", tt.args, err, tt.want)
+		}
+	}
+}
+
+func TestSLAGolden(t *testing.T) {
+	dir := t.TempDir()
+	out, _, err := runSim(t, context.Background(), "sla", "--quarters", "8", "--seed", "3", "--headcount", "4,6", "--hours", "extended",
+		"--threshold", "60,70", "--sla-minutes", "5,60", "--target-share", "0.5", "--within", "1h", "--search-hours", "24x7", "--out", dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	golden(t, "sla.stdout", strings.ReplaceAll(out, dir, "OUT"))
+	for _, f := range []string{"sla.csv", "sla.json", "moneycurve.png", "compliance.svg"} {
+		if st, err := os.Stat(filepath.Join(dir, f)); err != nil || st.Size() == 0 {
+			t.Errorf("output %s missing or empty: %v", f, err)
+		}
+	}
+}
+
+func TestSLAErrors(t *testing.T) {
+	for _, tt := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--hours", "nights"}, `sla: --hours: unknown coverage "nights"`},
+		{[]string{"--headcount", "0"}, `sla: --headcount 0: want at least 1`},
+		{[]string{"--sla-minutes", "-5"}, `sla: --sla-minutes -5: want positive minutes`},
+	} {
+		_, _, err := runSim(t, context.Background(), append([]string{"sla", "--quarters", "2", "--out", t.TempDir()}, tt.args...)...)
+		if err == nil || !strings.HasPrefix(err.Error(), tt.want) {
+			t.Errorf("%v: error %v, want %s", tt.args, err, tt.want)
+		}
+	}
+}
+
+func TestPlanGolden(t *testing.T) {
+	dir := t.TempDir()
+	out, _, err := runSim(t, context.Background(), "plan", "--quarters", "20", "--seed", "3", "--out", dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	golden(t, "plan.stdout", strings.ReplaceAll(out, dir, "OUT"))
+	var doc planJSON
+	b, _ := os.ReadFile(filepath.Join(dir, "plan.json"))
+	if err := json.Unmarshal(b, &doc); err != nil {
+		t.Fatal(err)
+	}
+	if len(doc.Worksheet) != 7 || !doc.Reachable {
+		t.Errorf("plan.json: worksheet %d lines, reachable %v", len(doc.Worksheet), doc.Reachable)
+	}
+}
+
+func TestPlanErrors(t *testing.T) {
+	for _, tt := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--probability", "1"}, `plan: --probability 1: want a probability in (0,1)`},
+		{[]string{"--quarters", "5"}, `plan: --quarters 5: want at least 10`},
+	} {
+		_, _, err := runSim(t, context.Background(), append([]string{"plan", "--out", t.TempDir()}, tt.args...)...)
+		if err == nil || err.Error() != tt.want {
+			t.Errorf("%v: error %v, want %s", tt.args, err, tt.want)
+		}
+	}
+}
