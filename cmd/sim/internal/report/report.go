@@ -1,0 +1,202 @@
+package report
+
+import (
+	"bytes"
+	"embed"
+	"fmt"
+	htmltemplate "html/template"
+	"io"
+	"regexp"
+	"strings"
+	texttemplate "text/template"
+)
+
+// Document is a report: a title, the executive summary and the sections.
+// Every string is plain text; WriteHTML escapes it and WriteMarkdown writes
+// it as it is.
+type Document struct {
+	Title    string
+	Subtitle string // what was simulated: model, scenario, quarters
+	// Headline is the finding in one sentence, shown above the key figures.
+	Headline string
+	// Points are the takeaways, one sentence each, under the headline.
+	Points []string
+	KPIs   []KPI
+	Sections []Section
+}
+
+// Status colours a key figure: whether it is on track.
+type Status int
+
+// Statuses of a key figure.
+const (
+	Neutral Status = iota // no judgement
+	Good                  // meets its target
+	Warn                  // falls short of its target
+)
+
+// String returns the CSS class of s.
+func (s Status) String() string {
+	switch s {
+	case Good:
+		return "good"
+	case Warn:
+		return "warn"
+	}
+	return "neutral"
+}
+
+// KPI is a key figure of the executive summary.
+type KPI struct {
+	Label      string // "Revenue P10–P90"
+	Value      string // "$6.22M – $8.31M"
+	Detail     string // the figure against its reference: "quota $7.0M"
+	Definition string // how the figure is computed
+	Status     Status
+}
+
+// Section is a part of the report, printed from a new page.
+type Section struct {
+	ID    string // HTML anchor and prefix of its chart files; letters, digits and '-'
+	Title string
+	Intro []string // paragraphs
+	// Metrics are figures shown with their definitions.
+	Metrics []Metric
+	Tables  []Table
+	Charts  []Chart
+	// Pre is preformatted text (a command, a verbatim file), shown after
+	// the charts.
+	Pre   []Pre
+	Notes []string // footnotes, shown last in smaller type
+}
+
+// Metric is a figure with its definition.
+type Metric struct {
+	Name, Value, Definition string
+}
+
+// Table is a table of text cells. Numeric columns are right-aligned:
+// Right[i] tells whether column i is.
+type Table struct {
+	Caption string
+	Head    []string
+	Right   []bool
+	Rows    [][]string
+	Note    string
+}
+
+// Chart is a chart of a section: SVG is the image, inlined in the HTML;
+// PNG is the file name the Markdown links to (relative to the report).
+type Chart struct {
+	Caption string
+	SVG     []byte
+	PNG     string
+}
+
+// Pre is a titled block of preformatted text.
+type Pre struct {
+	Caption, Text string
+}
+
+//go:embed report.html.tmpl report.md.tmpl
+var templates embed.FS
+
+var (
+	htmlTmpl = htmltemplate.Must(htmltemplate.New("report.html.tmpl").Funcs(htmltemplate.FuncMap{
+		"align": align,
+	}).ParseFS(templates, "report.html.tmpl"))
+	mdTmpl = texttemplate.Must(texttemplate.New("report.md.tmpl").Funcs(texttemplate.FuncMap{
+		"cell":  mdCell,
+		"row":   mdRow,
+		"rule":  mdRule,
+		"upper": strings.ToUpper,
+	}).ParseFS(templates, "report.md.tmpl"))
+)
+
+func align(right []bool, i int) string {
+	if i < len(right) && right[i] {
+		return "num"
+	}
+	return ""
+}
+
+// htmlChart is a chart ready for the page.
+type htmlChart struct {
+	Caption string
+	SVG     htmltemplate.HTML
+}
+
+type htmlSection struct {
+	Section
+	Charts []htmlChart
+}
+
+// WriteHTML writes d to w as one self-contained HTML page. It returns an
+// error if a chart is not an SVG image.
+func WriteHTML(w io.Writer, d *Document) error {
+	fonts := newFontSet()
+	var secs []htmlSection
+	for _, s := range d.Sections {
+		hs := htmlSection{Section: s}
+		for _, c := range s.Charts {
+			svg, err := InlineSVG(c.SVG, c.Caption, fonts)
+			if err != nil {
+				return fmt.Errorf("report: section %q, chart %q: %w", s.Title, c.Caption, err)
+			}
+			hs.Charts = append(hs.Charts, htmlChart{Caption: c.Caption, SVG: htmltemplate.HTML(svg)})
+		}
+		secs = append(secs, hs)
+	}
+	var buf bytes.Buffer
+	err := htmlTmpl.Execute(&buf, struct {
+		*Document
+		Sections []htmlSection
+		Fonts    htmltemplate.CSS
+	}{d, secs, htmltemplate.CSS(fonts.css())})
+	if err != nil {
+		return fmt.Errorf("report: %w", err)
+	}
+	_, err = w.Write(buf.Bytes())
+	return err
+}
+
+// WriteMarkdown writes d to w as Markdown, for wikis: the same content as
+// WriteHTML, with each chart as an image link to its PNG file.
+func WriteMarkdown(w io.Writer, d *Document) error {
+	var buf bytes.Buffer
+	if err := mdTmpl.Execute(&buf, d); err != nil {
+		return fmt.Errorf("report: %w", err)
+	}
+	// Collapse the blank lines the template's conditionals leave.
+	out := regexp.MustCompile(`\n{3,}`).ReplaceAll(buf.Bytes(), []byte("\n\n"))
+	_, err := w.Write(bytes.TrimLeft(out, "\n"))
+	return err
+}
+
+// mdCell escapes a table cell: pipes and line breaks would end it.
+func mdCell(s string) string {
+	s = strings.ReplaceAll(s, "|", `\|`)
+	return strings.ReplaceAll(s, "\n", " ")
+}
+
+func mdRow(cells []string) string {
+	var b strings.Builder
+	b.WriteString("|")
+	for _, c := range cells {
+		b.WriteString(" " + mdCell(c) + " |")
+	}
+	return b.String()
+}
+
+func mdRule(head []string, right []bool) string {
+	var b strings.Builder
+	b.WriteString("|")
+	for i := range head {
+		if i < len(right) && right[i] {
+			b.WriteString("---:|")
+		} else {
+			b.WriteString("---|")
+		}
+	}
+	return b.String()
+}

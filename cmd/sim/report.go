@@ -1,0 +1,974 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/csv"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"math"
+	"os"
+	"path/filepath"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/funnelsim/funnel/cmd/sim/internal/render"
+	"github.com/funnelsim/funnel/cmd/sim/internal/report"
+	"github.com/funnelsim/funnel/montecarlo"
+	"gonum.org/v1/plot"
+)
+
+func init() {
+	register("report", "assemble forecast, scenario and calibration outputs into one HTML and Markdown report", reportCmd)
+}
+
+const reportUsage = `
+Usage: sim report [--out DIR] [FOLDER...]
+
+Reads the output folders of sim forecast, and of sim compare, sim sla,
+sim plan and sim calibrate when given, and writes one report to --out:
+  report.html   self-contained: charts inline as SVG, no scripts, fonts,
+                style sheets or images to fetch; prints to PDF with one
+                section a page
+  report.md     the same for wikis, with the charts as PNG files beside it
+
+Each folder is recognised by its files: summary.json and quarters.csv
+(forecast), compare.json (compare), sla.json (sla), plan.json (plan),
+calibration.md or parameters.json (calibrate). Each folder's
+subfolders are searched too, so "sim report out" finds the forecast in
+out/ and the comparison in out/compare/. With no FOLDER it reads "out". Sections whose folder is not
+given are left out; the first forecast folder makes the executive summary.
+
+The forecast charts are drawn again from summary.json and quarters.csv;
+charts that need data the folders do not keep (MQL response times,
+calibration diagnostics) are taken from the folder's .svg and .png files.
+
+Examples:
+  sim forecast --quarters 5000 --out out && sim compare --out out/compare
+  sim report out
+  sim report --out qbr/report out/forecast out/compare out/calibration
+`
+
+type reportConfig struct {
+	out   string
+	title string
+}
+
+func reportCmd(ctx context.Context, e *env, args []string) error {
+	var cfg reportConfig
+	fs := newFlags(e, "report", reportUsage)
+	fs.StringVar(&cfg.out, "out", filepath.Join("out", "report"), "output `DIR` for report.html, report.md and its PNG charts")
+	fs.StringVar(&cfg.title, "title", "", "report title (default: \"Revenue forecast: MODEL\")")
+	dirs, err := parseFlags(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(dirs) == 0 {
+		dirs = []string{"out"}
+	}
+	folders, err := findFolders(dirs, cfg.out)
+	if err != nil {
+		return err
+	}
+	doc, charts, err := buildReport(folders, cfg.title)
+	if err != nil {
+		return err
+	}
+	if err := writeReport(cfg.out, doc, charts); err != nil {
+		return err
+	}
+	var kinds []string
+	for _, f := range folders {
+		kinds = append(kinds, f.kind+" "+f.path)
+	}
+	fmt.Fprintf(e.stdout, "Read %s.\nWrote %s: report.html, report.md and %d PNG charts.\n",
+		strings.Join(kinds, ", "), cfg.out, len(charts))
+	return nil
+}
+
+// An outFolder is an output folder of one of sim's commands.
+type outFolder struct {
+	path string
+	kind string // forecast, compare, sla, plan, calibrate
+}
+
+// folderKinds lists, in report order, each kind of folder and the files
+// that mark it (any one of them).
+var folderKinds = []struct {
+	kind  string
+	marks [][]string // every file of one entry must be present
+}{
+	{"forecast", [][]string{{"summary.json", "quarters.csv"}}},
+	{"compare", [][]string{{"compare.json"}}},
+	{"sla", [][]string{{"sla.json"}}},
+	{"plan", [][]string{{"plan.json"}}},
+	{"calibrate", [][]string{{"calibration.md"}, {"parameters.json"}}},
+}
+
+// folderKind returns the kind of output folder dir is, or "".
+func folderKind(dir string) string {
+	exists := func(name string) bool {
+		st, err := os.Stat(filepath.Join(dir, name))
+		return err == nil && !st.IsDir()
+	}
+	for _, k := range folderKinds {
+		for _, files := range k.marks {
+			ok := true
+			for _, f := range files {
+				ok = ok && exists(f)
+			}
+			if ok {
+				return k.kind
+			}
+		}
+	}
+	return ""
+}
+
+// findFolders returns the output folders among dirs and their
+// subdirectories (one level down), skipping skip (the report's own
+// folder). Forecast folders come first, then compare, sla, plan and
+// calibrate, each in the order given.
+func findFolders(dirs []string, skip string) ([]outFolder, error) {
+	var out []outFolder
+	seen := map[string]bool{}
+	add := func(path, kind string) {
+		if abs, _ := filepath.Abs(path); !seen[abs] {
+			seen[abs] = true
+			out = append(out, outFolder{path: path, kind: kind})
+		}
+	}
+	skipAbs, _ := filepath.Abs(skip)
+	for _, d := range dirs {
+		st, err := os.Stat(d)
+		if err != nil {
+			return nil, fmt.Errorf("report: %w", err)
+		}
+		if !st.IsDir() {
+			return nil, fmt.Errorf("report: %s is not a folder", d)
+		}
+		found := false
+		if k := folderKind(d); k != "" {
+			add(d, k)
+			found = true
+		}
+		ents, err := os.ReadDir(d)
+		if err != nil {
+			return nil, fmt.Errorf("report: %w", err)
+		}
+		for _, e := range ents {
+			sub := filepath.Join(d, e.Name())
+			if abs, _ := filepath.Abs(sub); !e.IsDir() || abs == skipAbs {
+				continue
+			}
+			if k := folderKind(sub); k != "" {
+				add(sub, k)
+				found = true
+			}
+		}
+		if !found {
+			return nil, fmt.Errorf("report: %s holds no output of sim forecast, compare, sla, plan or calibrate "+
+				"(looked for summary.json with quarters.csv, compare.json, sla.json, plan.json, calibration.md, parameters.json)", d)
+		}
+	}
+	order := func(k string) int {
+		return slices.IndexFunc(folderKinds, func(f struct {
+			kind  string
+			marks [][]string
+		}) bool {
+			return f.kind == k
+		})
+	}
+	sort.SliceStable(out, func(i, j int) bool { return order(out[i].kind) < order(out[j].kind) })
+	return out, nil
+}
+
+// reportChart is a chart of the report: its SVG (inlined in the HTML) and
+// its PNG (written beside report.md), encoded or copied from a folder.
+type reportChart struct {
+	file string // PNG file name in the report folder
+	png  []byte
+}
+
+// chartSet collects a report's charts.
+type chartSet struct {
+	charts []reportChart
+}
+
+// plot encodes p as SVG and PNG and returns the section's chart.
+func (cs *chartSet) plot(p *plot.Plot, file, caption string) (report.Chart, error) {
+	var svg, png bytes.Buffer
+	if err := render.Encode(&svg, p, 0, 0, "svg"); err != nil {
+		return report.Chart{}, err
+	}
+	if err := render.Encode(&png, p, 0, 0, "png"); err != nil {
+		return report.Chart{}, err
+	}
+	cs.charts = append(cs.charts, reportChart{file: file + ".png", png: png.Bytes()})
+	return report.Chart{Caption: caption, SVG: svg.Bytes(), PNG: file + ".png"}, nil
+}
+
+// copy returns the chart name.svg of dir, with its PNG, and false when the
+// folder lacks the SVG.
+func (cs *chartSet) copy(dir, name, file, caption string) (report.Chart, bool, error) {
+	svg, err := os.ReadFile(filepath.Join(dir, name+".svg"))
+	if errors.Is(err, fs.ErrNotExist) {
+		return report.Chart{}, false, nil
+	} else if err != nil {
+		return report.Chart{}, false, err
+	}
+	c := report.Chart{Caption: caption, SVG: svg}
+	if png, err := os.ReadFile(filepath.Join(dir, name+".png")); err == nil {
+		cs.charts = append(cs.charts, reportChart{file: file + ".png", png: png})
+		c.PNG = file + ".png"
+	}
+	return c, true, nil
+}
+
+// forecastData is a forecast folder's contents.
+type forecastData struct {
+	dir      string
+	rep      montecarlo.Report
+	revenue  []float64 // first quarter of each run
+	coverage []float64
+}
+
+func readForecast(dir string) (*forecastData, error) {
+	f := &forecastData{dir: dir}
+	b, err := os.ReadFile(filepath.Join(dir, "summary.json"))
+	if err != nil {
+		return nil, err
+	}
+	if err := json.Unmarshal(b, &f.rep); err != nil {
+		return nil, fmt.Errorf("%s: %w", filepath.Join(dir, "summary.json"), err)
+	}
+	if f.rep.Quarters == 0 || f.rep.ModelHash == "" {
+		return nil, fmt.Errorf("%s: not a summary of sim forecast (no quarters or model_hash)", filepath.Join(dir, "summary.json"))
+	}
+	path := filepath.Join(dir, "quarters.csv")
+	b, err = os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := csv.NewReader(bytes.NewReader(b)).ReadAll()
+	if err != nil {
+		return nil, err
+	}
+	if len(rows) == 0 {
+		return nil, fmt.Errorf("%s: empty", path)
+	}
+	col := map[string]int{}
+	for i, h := range rows[0] {
+		col[h] = i
+	}
+	for _, h := range []string{"quarter", "revenue", "coverage"} {
+		if _, ok := col[h]; !ok {
+			return nil, fmt.Errorf("%s: no %q column", path, h)
+		}
+	}
+	num := func(s string) float64 {
+		if s == "" {
+			return math.NaN()
+		}
+		v, err := strconv.ParseFloat(s, 64)
+		if err != nil {
+			return math.NaN()
+		}
+		return v
+	}
+	for _, r := range rows[1:] {
+		if r[col["quarter"]] != "1" {
+			continue
+		}
+		f.revenue = append(f.revenue, num(r[col["revenue"]]))
+		f.coverage = append(f.coverage, num(r[col["coverage"]]))
+	}
+	return f, nil
+}
+
+// compareData is compare.json, as sim compare writes it.
+type compareData struct {
+	Model    string `json:"model"`
+	Base     string `json:"base"`
+	Quarters int    `json:"quarters"`
+	Seed     uint64 `json:"seed"`
+	Currency string `json:"currency"`
+	WhatIfs  []struct {
+		Name        string `json:"name"`
+		Description string `json:"description"`
+		Diffs       []struct {
+			Metric      string           `json:"metric"`
+			Base        montecarlo.Float `json:"base_mean"`
+			WhatIf      montecarlo.Float `json:"whatif_mean"`
+			Delta       montecarlo.Float `json:"delta"`
+			Lo          montecarlo.Float `json:"paired_lo95"`
+			Hi          montecarlo.Float `json:"paired_hi95"`
+			Significant bool             `json:"significant"`
+		} `json:"diffs"`
+	} `json:"whatifs"`
+	Note string `json:"note"`
+}
+
+// lever is a what-if's effect on a metric.
+type lever struct {
+	name, description string
+	delta, lo, hi     float64
+	significant       bool
+}
+
+// levers returns each what-if's effect on metric, largest first.
+func (c *compareData) levers(metric string) []lever {
+	var out []lever
+	for _, w := range c.WhatIfs {
+		for _, d := range w.Diffs {
+			if d.Metric == metric && !math.IsNaN(float64(d.Delta)) {
+				out = append(out, lever{w.Name, w.Description, float64(d.Delta), float64(d.Lo), float64(d.Hi), d.Significant})
+			}
+		}
+	}
+	sort.SliceStable(out, func(i, j int) bool { return math.Abs(out[i].delta) > math.Abs(out[j].delta) })
+	return out
+}
+
+// reproduceCommand returns the command that reproduces the forecast
+// summarised by rep: exact when the model is the embedded default (with an
+// embedded scenario), else with MODEL.yaml standing for the model whose
+// hash rep gives.
+func reproduceCommand(rep *montecarlo.Report) (cmd string, exact bool) {
+	args := []string{"sim", "forecast"}
+	m, _, err := loadModel("", rep.Scenario)
+	exact = err == nil && m.Hash() == rep.ModelHash
+	if !exact {
+		args = append(args, "--model", "MODEL.yaml")
+		if rep.ParamsDrawn {
+			args = append(args, "--params", "drawn")
+		} else {
+			args = append(args, "--params", "fixed")
+		}
+	}
+	if rep.Scenario != "" && exact {
+		args = append(args, "--scenario", rep.Scenario)
+	}
+	args = append(args, "--quarters", strconv.Itoa(rep.Quarters), "--seed", strconv.FormatUint(rep.Seed, 10))
+	if rep.Horizon > 1 {
+		args = append(args, "--horizon", strconv.Itoa(rep.Horizon))
+	}
+	return strings.Join(args, " "), exact
+}
+
+// Definitions shown beside the metrics.
+const (
+	defRevenue      = "Amount of deals closed-won inside the quarter; P10–P90: 8 in 10 simulated quarters fall in this range."
+	defProbQuota    = "P(hit quota): share of simulated quarters with revenue ≥ quota, ± two binomial standard errors."
+	defCoverage     = "Coverage = open pipeline value at the start of the quarter ÷ quota."
+	defNeeded       = "Coverage needed: 80th percentile over quarters of open pipeline ÷ revenue — the coverage that makes quota in 80% of quarters if revenue scales with the opening pipeline (this funnel's own win rates and cycle times, not a 3x–4x rule of thumb)."
+	defSLA          = "SLA compliance: leads meeting the SLA ÷ leads entering its from-stage in the quarter; a lead never handled breaches it."
+	defContacted    = "Contacted: an MQL an SDR reached; the chance of reaching it falls with the response time along the model's decay curve."
+	defQualified    = "Qualified: a contacted MQL the SDR found to have potential (the stage after the handoff, tql in the default taxonomy), passed to sales to accept or reject."
+	defConversion   = "Conversion: leads moving into the stage from the previous stage on the way to a win ÷ the previous stage's entries, per quarter."
+	defMarketing    = "Marketing-sourced: opportunities from leads marketing generated (MQL → SDR → sales); sales-sourced: opportunities sales created itself (outbound), entering mid-funnel."
+	defLever        = "Largest paired difference in mean quarterly revenue between a what-if and the base, on the same simulated quarters (common random numbers)."
+	defResponse     = "Response time: wall-clock time from a lead becoming an MQL to the SDR's first touch; the median and P90 are of each quarter's, over quarters."
+	defOpenPipeline = "Open pipeline: value of the opportunities open at the start of the quarter."
+)
+
+// buildReport reads the folders and assembles the document and its charts.
+func buildReport(folders []outFolder, title string) (*report.Document, []reportChart, error) {
+	doc := &report.Document{}
+	cs := &chartSet{}
+	var main *forecastData
+	var cmp *compareData
+	prefixes := map[string]int{}
+	prefix := func(kind string) string {
+		prefixes[kind]++
+		if n := prefixes[kind]; n > 1 {
+			return kind + strconv.Itoa(n)
+		}
+		return kind
+	}
+	var sections []report.Section
+	for _, f := range folders {
+		id := prefix(f.kind)
+		var secs []report.Section
+		var err error
+		switch f.kind {
+		case "forecast":
+			var fc *forecastData
+			fc, err = readForecast(f.path)
+			if err != nil {
+				return nil, nil, err
+			}
+			if main == nil {
+				main = fc
+			}
+			secs, err = forecastSections(fc, id, cs, len(folders) > 1 && prefixes["forecast"] > 1)
+		case "compare":
+			var c compareData
+			c, err = readJSONFile[compareData](filepath.Join(f.path, "compare.json"))
+			if err != nil {
+				return nil, nil, err
+			}
+			if cmp == nil {
+				cmp = &c
+			}
+			var s report.Section
+			s, err = compareSection(&c, f.path, id, cs)
+			secs = []report.Section{s}
+		default:
+			var s report.Section
+			s, err = genericSection(f, id, cs)
+			secs = []report.Section{s}
+		}
+		if err != nil {
+			return nil, nil, err
+		}
+		sections = append(sections, secs...)
+	}
+	if main != nil {
+		summarise(doc, main, cmp)
+		sections = append(sections, methodSection(main))
+	} else {
+		doc.Title = "Funnel report"
+		doc.Headline = "No forecast folder was given: the executive summary needs the output of sim forecast."
+	}
+	if title != "" {
+		doc.Title = title
+	}
+	doc.Sections = sections
+	return doc, cs.charts, nil
+}
+
+func readJSONFile[T any](path string) (T, error) {
+	var v T
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return v, err
+	}
+	if err := json.Unmarshal(b, &v); err != nil {
+		return v, fmt.Errorf("%s: %w", path, err)
+	}
+	return v, nil
+}
+
+// summarise fills the title, headline and key figures from the main
+// forecast and, when given, the comparison of scenarios.
+func summarise(doc *report.Document, fc *forecastData, cmp *compareData) {
+	r := &fc.rep
+	cur := r.Currency
+	money := func(v montecarlo.Float) string { return render.Money(float64(v), cur) }
+	name := r.Model
+	if r.Scenario != "" {
+		name += ", scenario " + r.Scenario
+	}
+	doc.Title = "Revenue forecast: " + name
+	doc.Subtitle = fmt.Sprintf("%s simulated quarters · seed %d · model hash %s", render.Count(float64(r.Quarters)), r.Seed, r.ModelHash[:12])
+	hasQuota := r.Quota > 0
+	if hasQuota {
+		doc.Headline = fmt.Sprintf("%s chance of making the %s quota; revenue will most likely land between %s and %s (P10–P90).",
+			render.Percent(float64(r.ProbHitQuota)), render.Money(r.Quota, cur), money(r.Revenue.P10), money(r.Revenue.P90))
+	} else {
+		doc.Headline = fmt.Sprintf("Revenue will most likely land between %s and %s a quarter (P10–P90); the model sets no quota.",
+			money(r.Revenue.P10), money(r.Revenue.P90))
+	}
+	rev := report.KPI{Label: "Revenue, P10–P90", Value: money(r.Revenue.P10) + " – " + money(r.Revenue.P90),
+		Detail: "median " + money(r.Revenue.P50), Definition: "Closed-won inside the quarter; 8 in 10 simulated quarters fall in this range."}
+	if hasQuota {
+		rev.Detail += " against a " + render.Money(r.Quota, cur) + " quota"
+		switch {
+		case float64(r.Revenue.P10) >= r.Quota:
+			rev.Status = report.Good
+		case float64(r.Revenue.P50) < r.Quota:
+			rev.Status = report.Warn
+		}
+	}
+	doc.KPIs = append(doc.KPIs, rev)
+	if hasQuota {
+		k := report.KPI{Label: "P(hit quota)", Value: render.Percent(float64(r.ProbHitQuota)),
+			Detail:     fmt.Sprintf("± %s; %s of %s quarters", render.Percent(2*float64(r.ProbHitQuotaSE)), render.Count(float64(r.ProbHitQuota)*float64(r.Quarters)), render.Count(float64(r.Quarters))),
+			Definition: "Share of simulated quarters with revenue ≥ quota, ± two standard errors.", Status: report.Warn}
+		if r.ProbHitQuota >= 0.8 {
+			k.Status = report.Good
+		}
+		doc.KPIs = append(doc.KPIs, k)
+		c := report.KPI{Label: "Pipeline coverage (median)", Value: render.Ratio(float64(r.Coverage.P50)),
+			Detail: fmt.Sprintf("this funnel needs %s for an 80%% chance (P10–P90 %s–%s)", render.Ratio(float64(r.CoverageNeeded)),
+				render.Ratio(float64(r.Coverage.P10)), render.Ratio(float64(r.Coverage.P90))),
+			Definition: defCoverage + " Needed: the coverage that makes quota in 80% of quarters, from this funnel's own win rates and cycle times.", Status: report.Warn}
+		if r.Coverage.P50 >= r.CoverageNeeded {
+			c.Status = report.Good
+		}
+		doc.KPIs = append(doc.KPIs, c)
+	}
+	if cmp != nil {
+		if ls := cmp.levers("revenue"); len(ls) > 0 {
+			l := ls[0]
+			k := report.KPI{Label: "Biggest lever (scenarios)", Value: l.name,
+				Detail: fmt.Sprintf("%s%s revenue a quarter (95%% %s to %s) vs %s", signPlus(l.delta), render.Money(l.delta, cmp.Currency),
+					signedMoney(l.lo, cmp.Currency), signedMoney(l.hi, cmp.Currency), cmp.Base),
+				Definition: defLever}
+			if !l.significant {
+				k.Detail = "~ " + k.Detail + " (not significant)"
+			}
+			if l.significant && l.delta > 0 {
+				k.Status = report.Good
+			}
+			doc.KPIs = append(doc.KPIs, k)
+		}
+	}
+	doc.Points = takeaways(r, cmp)
+	for _, s := range r.SLA {
+		k := report.KPI{Label: "SLA compliance: " + s.Name, Value: render.Percent(float64(s.Compliance)),
+			Detail: "within " + slaWindow(s), Definition: "Leads handled within the SLA ÷ leads entering its from-stage."}
+		if s.Target > 0 {
+			k.Detail += fmt.Sprintf("; target %s, met in %s of quarters", render.Percent(s.Target), render.Percent(float64(s.ProbMeetsTarget)))
+			k.Status = report.Warn
+			if float64(s.Compliance) >= s.Target {
+				k.Status = report.Good
+			}
+		}
+		doc.KPIs = append(doc.KPIs, k)
+	}
+}
+
+// takeaways returns the findings worth a sentence: the coverage gap, the
+// SLAs missing their targets, the contact rate and the biggest lever.
+func takeaways(r *montecarlo.Report, cmp *compareData) []string {
+	var out []string
+	cur := r.Currency
+	if r.Quota > 0 && !math.IsNaN(float64(r.CoverageNeeded)) && !math.IsInf(float64(r.CoverageNeeded), 0) {
+		gap := float64(r.CoverageNeeded-r.Coverage.P50) * r.Quota
+		if gap > 0 {
+			out = append(out, fmt.Sprintf("Pipeline coverage of %s is below the %s this funnel needs for an 80%% chance of quota: about %s more open pipeline at quarter start.",
+				render.Ratio(float64(r.Coverage.P50)), render.Ratio(float64(r.CoverageNeeded)), render.Money(gap, cur)))
+		} else {
+			out = append(out, fmt.Sprintf("Pipeline coverage of %s clears the %s this funnel needs for an 80%% chance of quota.",
+				render.Ratio(float64(r.Coverage.P50)), render.Ratio(float64(r.CoverageNeeded))))
+		}
+	}
+	if !math.IsNaN(float64(r.ContactRate)) && !math.IsNaN(float64(r.ResponseP50.P50)) {
+		out = append(out, fmt.Sprintf("SDRs reach %s of the %s MQLs a quarter; the median MQL waits %s for a first touch.",
+			render.Percent(float64(r.ContactRate)), render.Count(float64(r.MQLs.Mean)), render.Duration(float64(r.ResponseP50.P50))))
+	}
+	for _, s := range r.SLA {
+		if s.Target > 0 && float64(s.Compliance) < s.Target {
+			out = append(out, fmt.Sprintf("SLA %s misses its target: %s of leads handled within %s, against %s.",
+				s.Name, render.Percent(float64(s.Compliance)), slaWindow(s), render.Percent(s.Target)))
+		}
+	}
+	if cmp != nil {
+		if ls := cmp.levers("revenue"); len(ls) > 0 && ls[0].significant {
+			out = append(out, fmt.Sprintf("Biggest lever among the scenarios: %s, %s revenue a quarter against %s.",
+				ls[0].name, signedMoney(ls[0].delta, cmp.Currency), cmp.Base))
+		}
+	}
+	return out
+}
+
+func signPlus(v float64) string {
+	if v > 0 {
+		return "+"
+	}
+	return ""
+}
+
+func signedMoney(v float64, cur string) string { return signPlus(v) + render.Money(v, cur) }
+
+func slaWindow(s montecarlo.SLAReport) string {
+	w := render.Duration(s.Hours * 60)
+	if s.Business {
+		w += " of business hours"
+	}
+	return w
+}
+
+// forecastSections returns the sections of a forecast folder: funnel,
+// revenue, coverage, SLAs and response times.
+func forecastSections(fc *forecastData, id string, cs *chartSet, label bool) ([]report.Section, error) {
+	r := &fc.rep
+	cur := r.Currency
+	money := func(v montecarlo.Float) string { return render.Money(float64(v), cur) }
+	count := func(v montecarlo.Float) string { return render.Count(float64(v)) }
+	suffix := ""
+	if label {
+		suffix = " (" + fc.dir + ")"
+		if r.Scenario != "" {
+			suffix = " (scenario " + r.Scenario + ")"
+		}
+	}
+	var secs []report.Section
+
+	// Funnel.
+	fun := report.Section{ID: id + "-funnel", Title: "Funnel" + suffix,
+		Intro: []string{"Mean volume a quarter at each stage, and the conversion from the stage before on the way to a win. " +
+			"Marketing generates leads that become MQLs, SDRs contact and qualify them, sales accepts or rejects them and works the opportunities; " +
+			"sales also sources its own opportunities."}}
+	var names []string
+	var vols, conv []float64
+	st := report.Table{Caption: "Stages, mean a quarter", Head: []string{"stage", "team", "entries", "sd", "conversion", "on the way to a win"},
+		Right: []bool{false, false, true, true, true, false}}
+	for _, s := range r.Stages {
+		c, main := "", ""
+		if !math.IsNaN(float64(s.Conversion)) {
+			c = render.Percent(float64(s.Conversion))
+		}
+		if s.Main {
+			main = "yes"
+			names = append(names, s.Name)
+			vols = append(vols, float64(s.MeanEntries))
+			if len(names) > 1 {
+				conv = append(conv, float64(s.Conversion))
+			}
+		}
+		st.Rows = append(st.Rows, []string{s.Name, s.Team, count(s.MeanEntries), count(s.SDEntries), c, main})
+	}
+	st.Note = defConversion
+	pc := r.PipelineCreated
+	src := report.Table{Caption: "Opportunities created a quarter, by source", Head: []string{"source", "opportunities", "value, mean", "value, P10–P90", "share of value"},
+		Right: []bool{false, true, true, true, true},
+		Rows: [][]string{
+			{"marketing", count(pc.MarketingCount.Mean), money(pc.MarketingValue.Mean), money(pc.MarketingValue.P10) + "–" + money(pc.MarketingValue.P90), render.Percent(float64(pc.MarketingShare))},
+			{"sales", count(pc.SalesCount.Mean), money(pc.SalesValue.Mean), money(pc.SalesValue.P10) + "–" + money(pc.SalesValue.P90), render.Percent(1 - float64(pc.MarketingShare))},
+		},
+		Note: defMarketing}
+	fun.Tables = []report.Table{st, src}
+	fun.Metrics = []report.Metric{
+		{"MQLs a quarter", count(r.MQLs.Mean), "Leads entering the handoff stage (marketing qualified), mean a quarter."},
+		{"Contacted", render.Percent(float64(r.ContactRate)) + " of MQLs", defContacted},
+		{"Qualified", qualified(r), defQualified},
+	}
+	ch, err := cs.plot(render.Funnel(names, vols, conv, "Funnel volume per quarter, by stage"), id+"-funnel", "Mean volume a quarter at each stage on the way to a win, with stage-to-stage conversion.")
+	if err != nil {
+		return nil, err
+	}
+	fun.Charts = append(fun.Charts, ch)
+	secs = append(secs, fun)
+
+	// Revenue.
+	rv := report.Section{ID: id + "-revenue", Title: "Revenue distribution" + suffix,
+		Intro: []string{fmt.Sprintf("Revenue closed-won in the quarter over %s simulated quarters: each one draws its own arrivals, conversions and delays.", render.Count(float64(r.Quarters)))}}
+	rv.Metrics = []report.Metric{
+		{"Revenue, mean", money(r.Revenue.Mean) + " ± " + money(2*r.Revenue.SE), defRevenue + " Mean ± two standard errors of the mean."},
+		{"Revenue, P10 / P50 / P90", money(r.Revenue.P10) + " / " + money(r.Revenue.P50) + " / " + money(r.Revenue.P90), "Quantiles over simulated quarters: 10% of quarters fall below P10, 10% above P90."},
+		{"Deals won, mean (P10–P90)", count(r.DealsWon.Mean) + " (" + count(r.DealsWon.P10) + "–" + count(r.DealsWon.P90) + ")", "Deals closed-won inside the quarter."},
+	}
+	if r.Quota > 0 {
+		rv.Metrics = append(rv.Metrics, report.Metric{"Quota", render.Money(r.Quota, cur), "Revenue target a quarter, from the model."},
+			report.Metric{"P(hit quota)", render.Percent(float64(r.ProbHitQuota)) + " ± " + render.Percent(2*float64(r.ProbHitQuotaSE)), defProbQuota})
+	}
+	if len(r.PerQuarter) > 1 {
+		t := report.Table{Caption: "Revenue by quarter of the horizon (pipeline carried over)", Head: []string{"quarter", "P10", "P50", "P90"}, Right: []bool{false, true, true, true}}
+		for k, s := range r.PerQuarter {
+			t.Rows = append(t.Rows, []string{"Q" + strconv.Itoa(k+1), money(s.P10), money(s.P50), money(s.P90)})
+		}
+		rv.Tables = append(rv.Tables, t)
+	}
+	if ch, err = cs.plot(render.RevenueHistogram(fc.revenue, r.Quota, cur), id+"-revenue", "Share of simulated quarters by revenue; shaded: P10–P90; vertical line: quota."); err != nil {
+		return nil, err
+	}
+	rv.Charts = append(rv.Charts, ch)
+	secs = append(secs, rv)
+
+	// Coverage.
+	if r.Quota > 0 {
+		cv := report.Section{ID: id + "-coverage", Title: "Pipeline coverage" + suffix,
+			Intro: []string{"How much open pipeline the quarter starts with, against quota, and how much this funnel needs. " +
+				"Rules of thumb (3x, 4x) assume a win rate of 33% or 25%; the needed coverage comes from the funnel's own win rates and cycle times."}}
+		cv.Metrics = []report.Metric{
+			{"Coverage, median (P10–P90)", render.Ratio(float64(r.Coverage.P50)) + " (" + render.Ratio(float64(r.Coverage.P10)) + "–" + render.Ratio(float64(r.Coverage.P90)) + ")", defCoverage},
+			{"Coverage needed (80%)", render.Ratio(float64(r.CoverageNeeded)), defNeeded},
+			{"Open pipeline, median", money(r.OpenPipeline.P50) + ", " + count(r.OpenDeals.P50) + " deals", defOpenPipeline},
+		}
+		if ch, err = cs.plot(render.CoverageHistogram(fc.coverage, float64(r.CoverageNeeded)), id+"-coverage", "Share of simulated quarters by coverage at quarter start, against the 3x and 4x rules and this funnel's need."); err != nil {
+			return nil, err
+		}
+		cv.Charts = append(cv.Charts, ch)
+		secs = append(secs, cv)
+	}
+
+	// SLAs and response times.
+	sl := report.Section{ID: id + "-sla", Title: "SLAs and response times" + suffix,
+		Intro: []string{"The service-level agreements between marketing, SDRs and sales, and how fast MQLs are first touched. " +
+			"Response time matters because the chance of reaching a lead falls steeply in the first hour."}}
+	if len(r.SLA) > 0 {
+		t := report.Table{Caption: "SLA compliance", Head: []string{"handoff", "within", "compliance", "P10–P90 over quarters", "target", "quarters meeting target"},
+			Right: []bool{false, false, true, true, true, true}, Note: defSLA}
+		var sn []string
+		var comp, targets []float64
+		for _, s := range r.SLA {
+			target, meet := "–", "–"
+			tg := math.NaN()
+			if s.Target > 0 {
+				target, meet, tg = render.Percent(s.Target), render.Percent(float64(s.ProbMeetsTarget)), s.Target
+			}
+			t.Rows = append(t.Rows, []string{s.Name, slaWindow(s), render.Percent(float64(s.Compliance)),
+				render.Percent(float64(s.PerQuarter.P10)) + "–" + render.Percent(float64(s.PerQuarter.P90)), target, meet})
+			sn, comp, targets = append(sn, s.Name), append(comp, float64(s.Compliance)), append(targets, tg)
+		}
+		sl.Tables = append(sl.Tables, t)
+		if ch, err = cs.plot(render.SLACompliance(sn, comp, targets), id+"-sla", "Share of handoffs done within their SLA; marks: targets."); err != nil {
+			return nil, err
+		}
+		sl.Charts = append(sl.Charts, ch)
+	}
+	if !math.IsNaN(float64(r.ResponseP50.P50)) {
+		sl.Metrics = append(sl.Metrics,
+			report.Metric{"MQL response, median", render.Duration(float64(r.ResponseP50.P50)), defResponse},
+			report.Metric{"MQL response, P90", render.Duration(float64(r.ResponseP90.P50)), "90% of a quarter's MQLs are first touched within this time (median over quarters)."},
+			report.Metric{"Contacted", render.Percent(float64(r.ContactRate)) + " of " + count(r.MQLs.Mean) + " MQLs", defContacted})
+	}
+	c, ok, err := cs.copy(fc.dir, "response", id+"-response", "Share of MQLs by response time (log scale), against the first-touch SLA.")
+	if err != nil {
+		return nil, err
+	}
+	if ok {
+		sl.Charts = append(sl.Charts, c)
+	}
+	if len(sl.Tables)+len(sl.Charts)+len(sl.Metrics) > 0 {
+		secs = append(secs, sl)
+	}
+	return secs, nil
+}
+
+// qualified returns the qualified share of contacted MQLs: entries of the
+// stage after the handoff over contacted leads.
+func qualified(r *montecarlo.Report) string {
+	var hand, next int = -1, -1
+	for i, s := range r.Stages {
+		if s.Main && s.Team == "sdr" && hand < 0 && i > 0 {
+			hand, next = i-1, i
+		}
+	}
+	if next < 0 || r.Contacted.Mean <= 0 {
+		return "n/a"
+	}
+	q := r.Stages[next].MeanEntries
+	return fmt.Sprintf("%s a quarter (%s of contacted)", render.Count(float64(q)), render.Percent(float64(q/r.Contacted.Mean)))
+}
+
+// compareSection returns the scenario comparison: the tornado chart and
+// each what-if's deltas.
+func compareSection(c *compareData, dir, id string, cs *chartSet) (report.Section, error) {
+	s := report.Section{ID: id, Title: "Scenarios: what moves revenue",
+		Intro: []string{fmt.Sprintf("Each what-if changes one thing in the model and is simulated on the same %s quarters as the base (%s), seed %d: "+
+			"the same leads, delays and conversions except where the what-if changes them, so the differences are paired and their intervals narrow.",
+			render.Count(float64(c.Quarters)), c.Base, c.Seed)}}
+	var effects []render.Effect
+	t := report.Table{Caption: "Effect of each what-if against " + c.Base, Head: []string{"what-if", "revenue a quarter", "95% interval", "P(hit quota)", "what it changes"},
+		Right: []bool{false, true, true, true, false},
+		Note:  "Deltas: what-if − base, mean over the same simulated quarters; intervals: paired 95%. ~: the interval contains zero (not significant). P(hit quota) in percentage points."}
+	for _, l := range c.levers("revenue") {
+		effects = append(effects, render.Effect{Name: l.name, Delta: l.delta, Lo: l.lo, Hi: l.hi})
+		d := signedMoney(l.delta, c.Currency)
+		if !l.significant {
+			d = "~ " + d
+		}
+		pq := ""
+		for _, w := range c.WhatIfs {
+			if w.Name != l.name {
+				continue
+			}
+			for _, x := range w.Diffs {
+				if x.Metric == "P(hit quota)" {
+					pq = fmt.Sprintf("%s%.1f pts", signPlus(float64(x.Delta)), 100*float64(x.Delta))
+					if !x.Significant {
+						pq = "~ " + pq
+					}
+				}
+			}
+		}
+		t.Rows = append(t.Rows, []string{l.name, d, signedMoney(l.lo, c.Currency) + " to " + signedMoney(l.hi, c.Currency), pq, l.description})
+	}
+	s.Tables = append(s.Tables, t)
+	sub := fmt.Sprintf("Mean revenue a quarter vs %s · whiskers: paired 95%% interval · %s simulated quarters each, seed %d · ~ grey: not significant",
+		c.Base, render.Count(float64(c.Quarters)), c.Seed)
+	ch, err := cs.plot(render.Tornado(effects, "Revenue effect a quarter", c.Currency, sub), id+"-tornado", "Revenue effect of each what-if against the base, largest on top.")
+	if err != nil {
+		return s, err
+	}
+	s.Charts = append(s.Charts, ch)
+	if c.Note != "" {
+		s.Notes = append(s.Notes, "Intervals: "+c.Note+".")
+	}
+	s.Notes = append(s.Notes, "Source: "+filepath.Join(dir, "compare.json")+".")
+	return s, nil
+}
+
+// genericSection returns the section of a sla, plan or calibrate folder:
+// its Markdown notes verbatim, its small CSV tables and its charts.
+func genericSection(f outFolder, id string, cs *chartSet) (report.Section, error) {
+	titles := map[string]string{"sla": "Response policies and SDR headcount", "plan": "Plan: what the quota needs",
+		"calibrate": "Calibration diagnostics"}
+	intros := map[string]string{
+		"sla":       "Response policies of the SDR team (headcount, working hours, MQL threshold) and what each does to response times, SLA compliance, pipeline and revenue, one lever at a time on common random numbers.",
+		"plan":      "The funnel worked backwards from quota: the leads, MQLs and opportunities the quarter needs, and the simulated check of that plan.",
+		"calibrate": "How the model was estimated from the CRM export: the fitted parameters with their uncertainty, and diagnostics of the fit.",
+	}
+	s := report.Section{ID: id, Title: titles[f.kind], Intro: []string{intros[f.kind]}}
+	ents, err := os.ReadDir(f.path)
+	if err != nil {
+		return s, err
+	}
+	for _, e := range ents {
+		name := e.Name()
+		switch {
+		case e.IsDir():
+		case strings.HasSuffix(name, ".svg"):
+			base := strings.TrimSuffix(name, ".svg")
+			c, ok, err := cs.copy(f.path, base, id+"-"+base, chartCaption(base))
+			if err != nil {
+				return s, err
+			}
+			if ok {
+				s.Charts = append(s.Charts, c)
+			}
+		case strings.HasSuffix(name, ".csv"):
+			t, ok, err := csvTable(filepath.Join(f.path, name))
+			if err != nil {
+				return s, err
+			}
+			if ok {
+				s.Tables = append(s.Tables, t)
+			}
+		case strings.HasSuffix(name, ".md"):
+			b, err := os.ReadFile(filepath.Join(f.path, name))
+			if err != nil {
+				return s, err
+			}
+			s.Pre = append(s.Pre, report.Pre{Caption: name, Text: strings.TrimSpace(string(b))})
+		}
+	}
+	s.Notes = append(s.Notes, "Source: "+f.path+".")
+	return s, nil
+}
+
+// chartCaption turns a chart file's base name into a caption.
+func chartCaption(base string) string {
+	known := map[string]string{
+		"moneycurve": "Money curve: mean revenue a quarter against median MQL response time, one point per response policy.",
+		"compliance": "First-touch SLA compliance against SDR headcount, one line per working-hours coverage.",
+		"fan":        "Revenue over the quarters of the plan: median with the P10–P90 band, against quota.",
+	}
+	if c, ok := known[base]; ok {
+		return c
+	}
+	return strings.ReplaceAll(base, "-", " ")
+}
+
+// csvTable returns the CSV file at path as a table, and false when it is
+// too big to read as one (more than 40 rows or 12 columns).
+func csvTable(path string) (report.Table, bool, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return report.Table{}, false, err
+	}
+	rows, err := csv.NewReader(bytes.NewReader(b)).ReadAll()
+	if err != nil {
+		return report.Table{}, false, fmt.Errorf("%s: %w", path, err)
+	}
+	if len(rows) < 2 || len(rows) > 41 || len(rows[0]) > 12 {
+		return report.Table{}, false, nil
+	}
+	t := report.Table{Caption: filepath.Base(path), Head: rows[0], Right: make([]bool, len(rows[0]))}
+	for j := range rows[0] {
+		right := true
+		for _, r := range rows[1:] {
+			if _, err := strconv.ParseFloat(r[j], 64); err != nil && r[j] != "" {
+				right = false
+			}
+		}
+		t.Right[j] = right
+	}
+	for _, r := range rows[1:] {
+		row := make([]string, len(r))
+		for j, v := range r {
+			row[j] = v
+			if x, err := strconv.ParseFloat(v, 64); err == nil && t.Right[j] {
+				row[j] = strconv.FormatFloat(x, 'g', 4, 64)
+			}
+		}
+		t.Rows = append(t.Rows, row)
+	}
+	return t, true, nil
+}
+
+// methodSection states the model's assumptions and how to reproduce the
+// numbers.
+func methodSection(fc *forecastData) report.Section {
+	r := &fc.rep
+	cmd, exact := reproduceCommand(r)
+	s := report.Section{ID: "method", Title: "Assumptions and reproducibility"}
+	s.Intro = []string{
+		"The engine simulates each quarter lead by lead: lead arrivals (Poisson, or gamma-mixed Poisson for bursty sources), " +
+			"stage transitions with their own delay distributions (a semi-Markov funnel, with rejected leads recycled to nurture), " +
+			"the SDR queue that sets response times, contact rates that fall with those response times (a Hill curve with a floor), " +
+			"and deals that close inside the quarter or stay open. Before each quarter a warm-up fills the pipeline, so the quarter opens as a real one does.",
+		"Simulated quarters are independent draws of the same funnel: the ranges are what this funnel produces by chance, " +
+			"not a trend; a change in the market, the team or the definitions is a different model.",
+	}
+	if r.ParamsDrawn {
+		s.Intro = append(s.Intro, "Parameter uncertainty: each quarter also draws the model's rates from their posteriors (the observation counts of the calibration), so the ranges include what the data leave unknown.")
+	} else {
+		s.Intro = append(s.Intro, "Parameter uncertainty: the model's rates are held fixed, so the ranges show chance alone; a calibrated model with observation counts would widen them.")
+	}
+	params := "fixed"
+	if r.ParamsDrawn {
+		params = "drawn from their posteriors"
+	}
+	scen := r.Scenario
+	if scen == "" {
+		scen = "none"
+	}
+	s.Metrics = []report.Metric{
+		{"Model", r.Model, "Name in the model file."},
+		{"Model hash", r.ModelHash, "SHA-256 of the model's canonical form: the same hash, the same model."},
+		{"Scenario", scen, "Changes applied to the model before simulating."},
+		{"Seed", strconv.FormatUint(r.Seed, 10), "The same seed gives the same outputs, byte for byte, on any number of cores."},
+		{"Quarters", render.Count(float64(r.Quarters)), "Independent simulated quarters."},
+		{"Horizon", strconv.Itoa(r.Horizon) + " quarter(s)", "Consecutive quarters per run, pipeline carried over; the report summarises the first."},
+		{"Parameters", params, "Whether each quarter redraws the model's rates."},
+		{"Leads simulated", render.Count(float64(r.LeadsSimulated)), "Leads simulated in all, warm-up included."},
+	}
+	t := report.Table{Caption: "Transition probabilities: the model's, and as simulated", Head: []string{"from", "to", "model p", "simulated rate", "mean moves a quarter"},
+		Right: []bool{false, false, true, true, true}}
+	for _, e := range r.Transitions {
+		t.Rows = append(t.Rows, []string{e.From, e.To, render.Percent(e.P), render.Percent(float64(e.Rate)), render.Count(float64(e.Moves))})
+	}
+	t.Note = "Simulated rate: leads taking the transition ÷ leads entering its from-stage, over all quarters; it differs from p where leads are still in the stage at quarter end or where response times cut contact."
+	s.Tables = []report.Table{t}
+	note := "Run from the repository root with the embedded default model."
+	if !exact {
+		note = "MODEL.yaml stands for the model file whose hash is " + r.ModelHash + "."
+	}
+	s.Pre = []report.Pre{{Caption: "Reproduce these numbers (" + note + ")", Text: cmd}}
+	s.Notes = []string{"Definitions: " + strings.Join([]string{defRevenue, defProbQuota, defCoverage, defNeeded, defSLA, defContacted, defQualified, defConversion}, " ")}
+	return s
+}
+
+// writeReport writes report.html, report.md and the PNG charts to dir,
+// each atomically.
+func writeReport(dir string, doc *report.Document, charts []reportChart) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	for _, c := range charts {
+		if err := writeFile(filepath.Join(dir, c.file), c.png); err != nil {
+			return err
+		}
+	}
+	var html, md bytes.Buffer
+	if err := report.WriteHTML(&html, doc); err != nil {
+		return err
+	}
+	if err := report.WriteMarkdown(&md, doc); err != nil {
+		return err
+	}
+	if err := writeFile(filepath.Join(dir, "report.md"), md.Bytes()); err != nil {
+		return err
+	}
+	return writeFile(filepath.Join(dir, "report.html"), html.Bytes())
+}
+

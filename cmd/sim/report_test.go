@@ -1,0 +1,301 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/xml"
+	"errors"
+	"image/png"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+)
+
+// The fixtures are outputs of
+//
+//	sim forecast --quarters 40 --seed 7 --out testdata/report_forecast   (summary.json, quarters.csv kept)
+//	sim compare --quarters 30 --seed 7 --out testdata/report_compare baseline two-more-sdrs respond-24x7   (compare.json kept)
+//
+// so that the golden report tests the report, not the engine's stream.
+var reportFixtures = []string{filepath.Join("testdata", "report_forecast"), filepath.Join("testdata", "report_compare")}
+
+// runReport runs sim report on folders into a temporary folder and returns it.
+func runReport(t *testing.T, folders ...string) string {
+	t.Helper()
+	dir := filepath.Join(t.TempDir(), "report")
+	out, errOut, err := runSim(t, context.Background(), append([]string{"report", "--out", dir}, folders...)...)
+	if err != nil {
+		t.Fatalf("sim report: %v\n%s%s", err, out, errOut)
+	}
+	return dir
+}
+
+func TestReportMarkdownGolden(t *testing.T) {
+	dir := runReport(t, reportFixtures...)
+	md, err := os.ReadFile(filepath.Join(dir, "report.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	golden(t, "report_basic.md", string(md))
+
+	// Every image the Markdown links to is a PNG beside it.
+	links := regexp.MustCompile(`!\[[^\]]*\]\(([^)]+)\)`).FindAllStringSubmatch(string(md), -1)
+	if len(links) != 5 {
+		t.Errorf("report.md links %d images, want 5 (funnel, revenue, coverage, sla, tornado)", len(links))
+	}
+	for _, l := range links {
+		f, err := os.Open(filepath.Join(dir, l[1]))
+		if err != nil {
+			t.Errorf("report.md links %s: %v", l[1], err)
+			continue
+		}
+		if _, err := png.DecodeConfig(f); err != nil {
+			t.Errorf("%s: not a PNG: %v", l[1], err)
+		}
+		f.Close()
+	}
+	// Sections and the reproduction command.
+	for _, want := range []string{"## Funnel", "## Revenue distribution", "## Pipeline coverage", "## SLAs and response times",
+		"## Scenarios: what moves revenue", "## Assumptions and reproducibility",
+		"sim forecast --quarters 40 --seed 7", "Coverage = open pipeline value at the start of the quarter ÷ quota"} {
+		if !strings.Contains(string(md), want) {
+			t.Errorf("report.md lacks %q", want)
+		}
+	}
+}
+
+// checkSelfContained checks that page loads nothing: no URL of a scheme
+// other than data:, no scripts, style sheets, images, frames or objects,
+// and that charts are inline SVG.
+func checkSelfContained(t *testing.T, page string, charts int) {
+	t.Helper()
+	for _, bad := range []string{"http://", "https://", "//cdn", "<script", "<link", "<img", "<iframe", "<object", "<embed", "@import", "src=", "xlink:href", "file:"} {
+		if i := strings.Index(page, bad); i >= 0 {
+			t.Errorf("report.html contains %q: %q", bad, page[max(0, i-60):min(len(page), i+60)])
+		}
+	}
+	for _, m := range regexp.MustCompile(`url\(\s*['"]?([a-z]+):`).FindAllStringSubmatch(page, -1) {
+		if m[1] != "data" {
+			t.Errorf("report.html has url(%s:...)", m[1])
+		}
+	}
+	for _, m := range regexp.MustCompile(`href="([^"]*)"`).FindAllStringSubmatch(page, -1) {
+		if !strings.HasPrefix(m[1], "#") {
+			t.Errorf("report.html links to %q; want in-page anchors only", m[1])
+		}
+	}
+	if n := strings.Count(page, "<svg"); n != charts {
+		t.Errorf("report.html has %d inline <svg>, want %d", n, charts)
+	}
+	if n := strings.Count(page, "@font-face"); n != 2 {
+		t.Errorf("report.html declares %d @font-face rules, want 2 (regular and bold, once each)", n)
+	}
+}
+
+// checkWellFormed parses page as XML (the report is polyglot markup:
+// HTML5 that is also well-formed XML), checking that every element is
+// closed and nested, attributes are quoted and text is escaped, and that
+// it has html, head with a title and a UTF-8 charset, and body.
+func checkWellFormed(t *testing.T, page string) {
+	t.Helper()
+	d := xml.NewDecoder(strings.NewReader(page))
+	d.Strict = true
+	var stack []string
+	seen := map[string]int{}
+	ids := map[string]bool{}
+	for {
+		tok, err := d.Token()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			line, _ := d.InputPos()
+			t.Fatalf("report.html is not well-formed at line %d: %v", line, err)
+		}
+		switch x := tok.(type) {
+		case xml.StartElement:
+			seen[x.Name.Local]++
+			if len(stack) == 0 && x.Name.Local != "html" {
+				t.Errorf("root element is <%s>, want <html>", x.Name.Local)
+			}
+			for _, a := range x.Attr {
+				if a.Name.Local == "id" {
+					if ids[a.Value] {
+						t.Errorf("duplicate id %q", a.Value)
+					}
+					ids[a.Value] = true
+				}
+			}
+			stack = append(stack, x.Name.Local)
+		case xml.EndElement:
+			stack = stack[:len(stack)-1]
+		case xml.Directive:
+			if !strings.EqualFold(string(x), "DOCTYPE html") {
+				t.Errorf("directive %q, want DOCTYPE html", x)
+			}
+		}
+	}
+	for _, el := range []string{"html", "head", "title", "meta", "style", "body"} {
+		if seen[el] == 0 {
+			t.Errorf("report.html has no <%s>", el)
+		}
+	}
+	if seen["html"] != 1 || seen["head"] != 1 || seen["body"] != 1 || seen["title"] != 1 {
+		t.Errorf("report.html has %d html, %d head, %d body, %d title elements, want one each", seen["html"], seen["head"], seen["body"], seen["title"])
+	}
+	if !strings.Contains(page, `<meta charset="utf-8"/>`) {
+		t.Error("report.html does not declare its charset")
+	}
+	for _, m := range regexp.MustCompile(`href="#([^"]*)"`).FindAllStringSubmatch(page, -1) {
+		if !ids[m[1]] {
+			t.Errorf("anchor #%s points nowhere", m[1])
+		}
+	}
+}
+
+func TestReportHTML(t *testing.T) {
+	dir := runReport(t, reportFixtures...)
+	b, err := os.ReadFile(filepath.Join(dir, "report.html"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	page := string(b)
+	checkSelfContained(t, page, 5)
+	checkWellFormed(t, page)
+	for _, want := range []string{"@media print", "break-before: page", "P(hit quota)", "sim forecast --quarters 40 --seed 7",
+		"Coverage = open pipeline value at the start of the quarter ÷ quota", "Biggest lever"} {
+		if !strings.Contains(page, want) {
+			t.Errorf("report.html lacks %q", want)
+		}
+	}
+}
+
+// TestReportFromForecast reports a fresh forecast folder, found one level
+// down, whose response-time chart comes from the folder's own SVG and PNG.
+func TestReportFromForecast(t *testing.T) {
+	root := t.TempDir()
+	fc := filepath.Join(root, "forecast")
+	if _, _, err := runSim(t, context.Background(), "forecast", "--quarters", "30", "--seed", "2", "--out", fc, "-q"); err != nil {
+		t.Fatal(err)
+	}
+	dir := runReport(t, root)
+	b, err := os.ReadFile(filepath.Join(dir, "report.html"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkSelfContained(t, string(b), 5) // funnel, revenue, coverage, sla, response
+	checkWellFormed(t, string(b))
+	for _, f := range []string{"forecast-response.png", "forecast-revenue.png", "report.md"} {
+		if _, err := os.Stat(filepath.Join(dir, f)); err != nil {
+			t.Error(err)
+		}
+	}
+	ents, _ := os.ReadDir(dir)
+	for _, e := range ents {
+		if strings.HasPrefix(e.Name(), ".") || strings.Contains(e.Name(), ".tmp") {
+			t.Errorf("temporary file left behind: %s", e.Name())
+		}
+	}
+}
+
+func TestReportErrors(t *testing.T) {
+	empty := t.TempDir()
+	for _, tt := range []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"missing folder", []string{"report", "--out", t.TempDir(), "testdata/no-such-folder"},
+			"report: stat testdata/no-such-folder: no such file or directory"},
+		{"not an output folder", []string{"report", "--out", t.TempDir(), empty},
+			"report: " + empty + " holds no output of sim forecast, compare, sla, plan or calibrate (looked for summary.json with quarters.csv, compare.json, sla.json, plan.json, calibration.md, parameters.json)"},
+		{"a file", []string{"report", "--out", t.TempDir(), "testdata/report_compare/compare.json"},
+			"report: testdata/report_compare/compare.json is not a folder"},
+		{"bad flag", []string{"report", "--bogus"}, "report: unknown flag: --bogus (run 'sim report --help')"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			_, _, err := runSim(t, context.Background(), tt.args...)
+			if err == nil || err.Error() != tt.want {
+				t.Errorf("error = %v\nwant    %s", err, tt.want)
+			}
+		})
+	}
+}
+
+// TestReportCompareOnly reports a comparison without a forecast: no
+// executive summary figures, the scenario section alone.
+func TestReportCompareOnly(t *testing.T) {
+	dir := runReport(t, filepath.Join("testdata", "report_compare"))
+	b, err := os.ReadFile(filepath.Join(dir, "report.html"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkSelfContained(t, string(b), 1)
+	checkWellFormed(t, string(b))
+	if !strings.Contains(string(b), "No forecast folder was given") {
+		t.Error("report without a forecast does not say so")
+	}
+}
+
+// TestReportBrowser renders report.html in headless Chromium, when it is
+// installed, and checks that it produces a screenshot of the page.
+// scripts/report-browser-check.sh does the same and logs network requests.
+func TestReportBrowser(t *testing.T) {
+	const chromium = "/usr/bin/chromium"
+	if _, err := os.Stat(chromium); err != nil {
+		t.Skip("no " + chromium)
+	}
+	if testing.Short() {
+		t.Skip("headless browser in -short mode")
+	}
+	dir := runReport(t, reportFixtures...)
+	shot := filepath.Join(t.TempDir(), "report.png")
+	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, chromium, "--headless", "--no-sandbox", "--disable-gpu",
+		"--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run",
+		"--user-data-dir="+t.TempDir(), "--screenshot="+shot, "--window-size=1280,2000",
+		"file://"+filepath.ToSlash(must(filepath.Abs(filepath.Join(dir, "report.html")))))
+	var out bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &out
+	if err := cmd.Run(); err != nil {
+		t.Fatalf("chromium: %v\n%s", err, out.String())
+	}
+	f, err := os.Open(shot)
+	if err != nil {
+		t.Fatalf("no screenshot: %v\n%s", err, out.String())
+	}
+	defer f.Close()
+	img, err := png.Decode(f)
+	if err != nil {
+		t.Fatalf("screenshot: %v", err)
+	}
+	if b := img.Bounds(); b.Dx() != 1280 || b.Dy() != 2000 {
+		t.Errorf("screenshot is %v, want 1280x2000", b.Size())
+	}
+	// The page is not blank: the headline and the cards draw dark pixels.
+	dark := 0
+	for y := 0; y < 400; y += 2 {
+		for x := 0; x < 1280; x += 2 {
+			r, g, b, _ := img.At(x, y).RGBA()
+			if r+g+b < 3*0x4000 {
+				dark++
+			}
+		}
+	}
+	if dark < 500 {
+		t.Errorf("screenshot looks blank: %d dark pixels in the top 400 rows", dark)
+	}
+}
+
+func must[T any](v T, err error) T {
+	if err != nil {
+		panic(err)
+	}
+	return v
+}
