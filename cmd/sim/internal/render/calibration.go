@@ -6,7 +6,6 @@ import (
 	"math"
 
 	"gonum.org/v1/plot"
-	"gonum.org/v1/plot/palette/moreland"
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
@@ -194,11 +193,12 @@ func ArrivalHeatmap(source string, weights [7][24]float64, perWeek float64, zone
 	days := []string{"Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"}
 	p := New(fmt.Sprintf("%s: %s of leads arrive on weekdays 8:00-18:00", source, Percent(work/total)),
 		fmt.Sprintf("%s leads a week · busiest hour %s %02d:00 (%s the average) · %s", Count(perWeek), days[peakD], peakH, Ratio(g[peakD][peakH]), zone))
-	pal := moreland.Kindlmann().Palette(64)
-	// Light is quiet, dark is busy.
-	cols := pal.Colors()
-	for i, j := 0, len(cols)-1; i < j; i, j = i+1, j-1 {
-		cols[i], cols[j] = cols[j], cols[i]
+	// One hue, white (quiet) to dark blue (busy): readable in greyscale.
+	cols := make([]color.Color, 64)
+	for i := range cols {
+		f := float64(i) / 63
+		mix := func(a uint8) uint8 { return uint8(math.Round(255 - f*(255-float64(a)))) }
+		cols[i] = color.RGBA{R: mix(Blue.R), G: mix(Blue.G), B: mix(Blue.B), A: 0xff}
 	}
 	h := plotter.NewHeatMap(g, revPalette(cols))
 	h.Min, h.Max = 0, math.Max(g.maxZ(), 1e-9)
