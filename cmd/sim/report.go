@@ -568,6 +568,10 @@ func takeaways(r *montecarlo.Report, cmp *compareData) []string {
 	return out
 }
 
+func metric(name, value, definition string) report.Metric {
+	return report.Metric{Name: name, Value: value, Definition: definition}
+}
+
 func signPlus(v float64) string {
 	if v > 0 {
 		return "+"
@@ -636,9 +640,9 @@ func forecastSections(fc *forecastData, id string, cs *chartSet, label bool) ([]
 		Note: defMarketing}
 	fun.Tables = []report.Table{st, src}
 	fun.Metrics = []report.Metric{
-		{"MQLs a quarter", count(r.MQLs.Mean), "Leads entering the handoff stage (marketing qualified), mean a quarter."},
-		{"Contacted", render.Percent(float64(r.ContactRate)) + " of MQLs", defContacted},
-		{"Qualified", qualified(r), defQualified},
+		metric("MQLs a quarter", count(r.MQLs.Mean), "Leads entering the handoff stage (marketing qualified), mean a quarter."),
+		metric("Contacted", render.Percent(float64(r.ContactRate))+" of MQLs", defContacted),
+		metric("Qualified", qualified(r), defQualified),
 	}
 	ch, err := cs.plot(render.Funnel(names, vols, conv, "Funnel volume per quarter, by stage"), id+"-funnel", "Mean volume a quarter at each stage on the way to a win, with stage-to-stage conversion.")
 	if err != nil {
@@ -651,13 +655,13 @@ func forecastSections(fc *forecastData, id string, cs *chartSet, label bool) ([]
 	rv := report.Section{ID: id + "-revenue", Title: "Revenue distribution" + suffix,
 		Intro: []string{fmt.Sprintf("Revenue closed-won in the quarter over %s simulated quarters: each one draws its own arrivals, conversions and delays.", render.Count(float64(r.Quarters)))}}
 	rv.Metrics = []report.Metric{
-		{"Revenue, mean", money(r.Revenue.Mean) + " ± " + money(2*r.Revenue.SE), defRevenue + " Mean ± two standard errors of the mean."},
-		{"Revenue, P10 / P50 / P90", money(r.Revenue.P10) + " / " + money(r.Revenue.P50) + " / " + money(r.Revenue.P90), "Quantiles over simulated quarters: 10% of quarters fall below P10, 10% above P90."},
-		{"Deals won, mean (P10–P90)", count(r.DealsWon.Mean) + " (" + count(r.DealsWon.P10) + "–" + count(r.DealsWon.P90) + ")", "Deals closed-won inside the quarter."},
+		metric("Revenue, mean", money(r.Revenue.Mean)+" ± "+money(2*r.Revenue.SE), defRevenue+" Mean ± two standard errors of the mean."),
+		metric("Revenue, P10 / P50 / P90", money(r.Revenue.P10)+" / "+money(r.Revenue.P50)+" / "+money(r.Revenue.P90), "Quantiles over simulated quarters: 10% of quarters fall below P10, 10% above P90."),
+		metric("Deals won, mean (P10–P90)", count(r.DealsWon.Mean)+" ("+count(r.DealsWon.P10)+"–"+count(r.DealsWon.P90)+")", "Deals closed-won inside the quarter."),
 	}
 	if r.Quota > 0 {
-		rv.Metrics = append(rv.Metrics, report.Metric{"Quota", render.Money(r.Quota, cur), "Revenue target a quarter, from the model."},
-			report.Metric{"P(hit quota)", render.Percent(float64(r.ProbHitQuota)) + " ± " + render.Percent(2*float64(r.ProbHitQuotaSE)), defProbQuota})
+		rv.Metrics = append(rv.Metrics, metric("Quota", render.Money(r.Quota, cur), "Revenue target a quarter, from the model."),
+			metric("P(hit quota)", render.Percent(float64(r.ProbHitQuota))+" ± "+render.Percent(2*float64(r.ProbHitQuotaSE)), defProbQuota))
 	}
 	if len(r.PerQuarter) > 1 {
 		t := report.Table{Caption: "Revenue by quarter of the horizon (pipeline carried over)", Head: []string{"quarter", "P10", "P50", "P90"}, Right: []bool{false, true, true, true}}
@@ -678,9 +682,9 @@ func forecastSections(fc *forecastData, id string, cs *chartSet, label bool) ([]
 			Intro: []string{"How much open pipeline the quarter starts with, against quota, and how much this funnel needs. " +
 				"Rules of thumb (3x, 4x) assume a win rate of 33% or 25%; the needed coverage comes from the funnel's own win rates and cycle times."}}
 		cv.Metrics = []report.Metric{
-			{"Coverage, median (P10–P90)", render.Ratio(float64(r.Coverage.P50)) + " (" + render.Ratio(float64(r.Coverage.P10)) + "–" + render.Ratio(float64(r.Coverage.P90)) + ")", defCoverage},
-			{"Coverage needed (80%)", render.Ratio(float64(r.CoverageNeeded)), defNeeded},
-			{"Open pipeline, median", money(r.OpenPipeline.P50) + ", " + count(r.OpenDeals.P50) + " deals", defOpenPipeline},
+			metric("Coverage, median (P10–P90)", render.Ratio(float64(r.Coverage.P50))+" ("+render.Ratio(float64(r.Coverage.P10))+"–"+render.Ratio(float64(r.Coverage.P90))+")", defCoverage),
+			metric("Coverage needed (80%)", render.Ratio(float64(r.CoverageNeeded)), defNeeded),
+			metric("Open pipeline, median", money(r.OpenPipeline.P50)+", "+count(r.OpenDeals.P50)+" deals", defOpenPipeline),
 		}
 		if ch, err = cs.plot(render.CoverageHistogram(fc.coverage, float64(r.CoverageNeeded)), id+"-coverage", "Share of simulated quarters by coverage at quarter start, against the 3x and 4x rules and this funnel's need."); err != nil {
 			return nil, err
@@ -716,9 +720,9 @@ func forecastSections(fc *forecastData, id string, cs *chartSet, label bool) ([]
 	}
 	if !math.IsNaN(float64(r.ResponseP50.P50)) {
 		sl.Metrics = append(sl.Metrics,
-			report.Metric{"MQL response, median", render.Duration(float64(r.ResponseP50.P50)), defResponse},
-			report.Metric{"MQL response, P90", render.Duration(float64(r.ResponseP90.P50)), "90% of a quarter's MQLs are first touched within this time (median over quarters)."},
-			report.Metric{"Contacted", render.Percent(float64(r.ContactRate)) + " of " + count(r.MQLs.Mean) + " MQLs", defContacted})
+			metric("MQL response, median", render.Duration(float64(r.ResponseP50.P50)), defResponse),
+			metric("MQL response, P90", render.Duration(float64(r.ResponseP90.P50)), "90% of a quarter's MQLs are first touched within this time (median over quarters)."),
+			metric("Contacted", render.Percent(float64(r.ContactRate))+" of "+count(r.MQLs.Mean)+" MQLs", defContacted))
 	}
 	c, ok, err := cs.copy(fc.dir, "response", id+"-response", "Share of MQLs by response time (log scale), against the first-touch SLA.")
 	if err != nil {
@@ -923,14 +927,14 @@ func methodSection(fc *forecastData) report.Section {
 		scen = "none"
 	}
 	s.Metrics = []report.Metric{
-		{"Model", r.Model, "Name in the model file."},
-		{"Model hash", r.ModelHash, "SHA-256 of the model's canonical form: the same hash, the same model."},
-		{"Scenario", scen, "Changes applied to the model before simulating."},
-		{"Seed", strconv.FormatUint(r.Seed, 10), "The same seed gives the same outputs, byte for byte, on any number of cores."},
-		{"Quarters", render.Count(float64(r.Quarters)), "Independent simulated quarters."},
-		{"Horizon", strconv.Itoa(r.Horizon) + " quarter(s)", "Consecutive quarters per run, pipeline carried over; the report summarises the first."},
-		{"Parameters", params, "Whether each quarter redraws the model's rates."},
-		{"Leads simulated", render.Count(float64(r.LeadsSimulated)), "Leads simulated in all, warm-up included."},
+		metric("Model", r.Model, "Name in the model file."),
+		metric("Model hash", r.ModelHash, "SHA-256 of the model's canonical form: the same hash, the same model."),
+		metric("Scenario", scen, "Changes applied to the model before simulating."),
+		metric("Seed", strconv.FormatUint(r.Seed, 10), "The same seed gives the same outputs, byte for byte, on any number of cores."),
+		metric("Quarters", render.Count(float64(r.Quarters)), "Independent simulated quarters."),
+		metric("Horizon", strconv.Itoa(r.Horizon)+" quarter(s)", "Consecutive quarters per run, pipeline carried over; the report summarises the first."),
+		metric("Parameters", params, "Whether each quarter redraws the model's rates."),
+		metric("Leads simulated", render.Count(float64(r.LeadsSimulated)), "Leads simulated in all, warm-up included."),
 	}
 	t := report.Table{Caption: "Transition probabilities: the model's, and as simulated", Head: []string{"from", "to", "model p", "simulated rate", "mean moves a quarter"},
 		Right: []bool{false, false, true, true, true}}
@@ -971,4 +975,3 @@ func writeReport(dir string, doc *report.Document, charts []reportChart) error {
 	}
 	return writeFile(filepath.Join(dir, "report.html"), html.Bytes())
 }
-

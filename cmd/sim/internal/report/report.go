@@ -20,8 +20,8 @@ type Document struct {
 	// Headline is the finding in one sentence, shown above the key figures.
 	Headline string
 	// Points are the takeaways, one sentence each, under the headline.
-	Points []string
-	KPIs   []KPI
+	Points   []string
+	KPIs     []KPI
 	Sections []Section
 }
 
