@@ -1,0 +1,27 @@
+package main
+
+import (
+	"fmt"
+
+	"github.com/funnelsim/funnel/cmd/sim/internal/render"
+	"github.com/funnelsim/funnel/model"
+	"github.com/funnelsim/funnel/montecarlo"
+	"gonum.org/v1/plot"
+)
+
+// horizonChart returns the fan chart of a multi-quarter forecast (P10-P90
+// band, median, quota) from rep.PerQuarter, or nil when the horizon is a
+// single quarter. forecastCharts adds it as "horizon" (horizon.png/svg).
+func horizonChart(m *model.Model, rep *montecarlo.Report) *plot.Plot {
+	if len(rep.PerQuarter) < 2 {
+		return nil
+	}
+	n := len(rep.PerQuarter)
+	qs := make([]string, n)
+	p10, p50, p90 := make([]float64, n), make([]float64, n), make([]float64, n)
+	for k, s := range rep.PerQuarter {
+		qs[k] = fmt.Sprintf("Q%d", k+1)
+		p10[k], p50[k], p90[k] = float64(s.P10), float64(s.P50), float64(s.P90)
+	}
+	return render.Fan(qs, p10, p50, p90, m.Quota, m.Currency)
+}
