@@ -217,6 +217,9 @@ func forecastCharts(m *model.Model, res *montecarlo.Results, rep *montecarlo.Rep
 		}
 		charts["response"] = render.ResponseTimes(sample, slaMin)
 	}
+	if p := horizonChart(m, rep); p != nil {
+		charts["horizon"] = p
+	}
 	return charts
 }
 
@@ -347,7 +350,11 @@ func reportMarkdown(m *model.Model, rep *montecarlo.Report) string {
 		{"funnel", "Funnel volume and conversion"},
 		{"sla", "SLA compliance"},
 		{"response", "MQL response times"},
+		{"horizon", "Revenue over the horizon"},
 	} {
+		if c.file == "horizon" && rep.Horizon < 2 {
+			continue
+		}
 		fmt.Fprintf(&b, "## %s\n\n![%s](%s.png)\n\n", c.caption, c.caption, c.file)
 	}
 	b.WriteString(`## Definitions
