@@ -177,8 +177,8 @@ type Handoff struct {
 
 // SLA is a service-level agreement on a handoff: leads entering From must
 // reach one of To (or, when To is empty, their first touch by an SDR) within
-// Hours hours, counted in working hours of the SDR team when Business is
-// set, else in wall-clock hours. Compliance is the share of leads entering
+// Hours hours, counted in the company's business hours
+// (Model.BusinessHours) when Business is set, else in wall-clock hours. Compliance is the share of leads entering
 // From in a quarter that do; a lead that never reaches To breaches it.
 type SLA struct {
 	Name     string   `yaml:"name" json:"name"`
@@ -221,14 +221,20 @@ type Model struct {
 	// WarmupDays is how long the engine simulates before the quarter to
 	// build the open pipeline when Start is nil; 0 derives it from the
 	// delays (see WarmupDaysNeeded).
-	WarmupDays  float64      `yaml:"warmup_days,omitempty" json:"warmup_days,omitempty"`
-	MaxRecycles int          `yaml:"max_recycles" json:"max_recycles"` // recycle edges a lead may take, ≥ 0
-	Stages      []Stage      `yaml:"stages" json:"stages"`
-	Transitions []Transition `yaml:"transitions" json:"transitions"`
-	Sources     []Source     `yaml:"sources" json:"sources"`
-	Handoff     *Handoff     `yaml:"handoff,omitempty" json:"handoff,omitempty"` // nil: no SDR queue
-	SLAs        []SLA        `yaml:"slas,omitempty" json:"slas,omitempty"`
-	Start       *Start       `yaml:"start,omitempty" json:"start,omitempty"` // nil: warm up
+	WarmupDays  float64 `yaml:"warmup_days,omitempty" json:"warmup_days,omitempty"`
+	MaxRecycles int     `yaml:"max_recycles" json:"max_recycles"` // recycle edges a lead may take, ≥ 0
+	// BusinessHours are the company's business hours, in which SLAs with
+	// business_hours: true are counted. They are not the SDR team's
+	// working hours (Handoff.SDR.Hours), which decide when leads are
+	// answered: staffing the SDRs around the clock does not change what
+	// "4 business hours" means. Nil means Monday to Friday, 9:00 to 17:00.
+	BusinessHours *WorkHours   `yaml:"business_hours,omitempty" json:"business_hours,omitempty"`
+	Stages        []Stage      `yaml:"stages" json:"stages"`
+	Transitions   []Transition `yaml:"transitions" json:"transitions"`
+	Sources       []Source     `yaml:"sources" json:"sources"`
+	Handoff       *Handoff     `yaml:"handoff,omitempty" json:"handoff,omitempty"` // nil: no SDR queue
+	SLAs          []SLA        `yaml:"slas,omitempty" json:"slas,omitempty"`
+	Start         *Start       `yaml:"start,omitempty" json:"start,omitempty"` // nil: warm up
 }
 
 // StageIndex returns the index of the stage named name, or -1.
@@ -244,6 +250,18 @@ func (m *Model) SourceIndex(name string) int {
 // OpportunityStage returns the index of the opportunity stage, or -1.
 func (m *Model) OpportunityStage() int {
 	return slices.IndexFunc(m.Stages, func(s Stage) bool { return s.Opportunity })
+}
+
+// DefaultBusinessHours are the business hours of a model that does not
+// set them: Monday to Friday, 9:00 to 17:00.
+var DefaultBusinessHours = WorkHours{Days: []Weekday{1, 2, 3, 4, 5}, Start: 9, End: 17}
+
+// Business returns the model's business hours (see BusinessHours).
+func (m *Model) Business() *WorkHours {
+	if m.BusinessHours != nil {
+		return m.BusinessHours
+	}
+	return &DefaultBusinessHours
 }
 
 // QuarterHours returns the length of a quarter in hours.

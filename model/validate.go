@@ -54,6 +54,9 @@ func (m *Model) Validate() error {
 	if !(m.WarmupDays >= 0) || m.WarmupDays > 3650 {
 		add(fieldErr("warmup_days", m.WarmupDays, "days in [0,3650]; 0 derives it from the delays"))
 	}
+	if m.BusinessHours != nil {
+		add(m.BusinessHours.validate("business_hours"))
+	}
 	if m.MaxRecycles < 0 {
 		add(fieldErr("max_recycles", m.MaxRecycles, "a non-negative count"))
 	}
@@ -204,9 +207,6 @@ func (m *Model) Validate() error {
 		}
 		if !(s.Hours > 0) || math.IsInf(s.Hours, 0) {
 			add(fieldErr(p+".hours", s.Hours, "a positive number of hours"))
-		}
-		if s.Business && m.Handoff == nil {
-			add(fieldErr(p+".business_hours", true, "a model with a handoff (business hours are the SDR team's)"))
 		}
 		if !(s.Target >= 0 && s.Target <= 1) {
 			add(fieldErr(p+".target", s.Target, "a share in [0,1]"))

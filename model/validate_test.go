@@ -233,8 +233,8 @@ func TestValidate(t *testing.T) {
 			`slas[1].to[1]: got "closed", want the name of a stage`},
 		{"sla-no-to-off-handoff", func(m *Model) { m.SLAs[1].To = nil },
 			`slas[1].to: got "[]", want target stages, or from: the handoff stage to measure the first touch`},
-		{"sla-business-without-handoff", func(m *Model) { m.Handoff = nil; m.SLAs = m.SLAs[1:]; m.SLAs[0].Business = true },
-			`slas[0].business_hours: got true, want a model with a handoff (business hours are the SDR team's)`},
+		{"business-hours-end", func(m *Model) { m.BusinessHours = &WorkHours{Start: 9, End: 8} },
+			`business_hours.end: got 8, want an hour in (start=9, 24], or 0 for around the clock`},
 
 		// Starting state.
 		{"start-lead-stage-unknown", func(m *Model) { m.Start.Leads[0].Stage = "sql" },
@@ -280,7 +280,6 @@ func TestValidate(t *testing.T) {
 		})
 	}
 }
-
 
 // TestValidateStartOpportunitiesReach: open opportunities in the starting
 // state put leads in the opportunity stage, so a model whose only way into

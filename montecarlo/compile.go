@@ -140,13 +140,14 @@ type compiled struct {
 	noContact int     // stage index, -1: stays
 	ncRecycle bool
 	servers   int
-	handle    sampler // hours of working time
-	cal       calendar
+	handle    sampler  // hours of working time
+	cal       calendar // the SDR team's working hours: the queue
+	biz       calendar // the company's business hours: business-hours SLAs
 	oppStage  int
 }
 
 func compile(m *model.Model) *compiled {
-	c := &compiled{m: m, quarter: m.QuarterHours(), maxRecyc: m.MaxRecycles, handoff: -1, noContact: -1}
+	c := &compiled{m: m, quarter: m.QuarterHours(), maxRecyc: m.MaxRecycles, handoff: -1, noContact: -1, biz: newCalendar(m.Business())}
 	if m.Start == nil {
 		c.warmup = model.HoursPerWeek * math.Ceil(m.WarmupDaysNeeded()/7)
 	}
@@ -281,8 +282,8 @@ func (t *aliasTable) draw(r *rand.Rand) int {
 }
 
 // calendar maps wall-clock hours (0 = Monday 00:00 of the quarter's first
-// week, in the model's time zone) to working hours of the SDR team and
-// back. Outside working hours, working time stands still. In working-time
+// week, in the model's time zone) to working hours of a schedule (the SDR
+// team's, or the company's business hours) and back. Outside working hours, working time stands still. In working-time
 // coordinates the SDR queue is a plain first-come-first-served queue.
 type calendar struct {
 	always bool

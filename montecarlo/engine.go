@@ -336,7 +336,7 @@ func (s *sim) measureSLA(l *lead, stg *stage, to int, next float64) {
 
 func (s *sim) elapsed(x *sla, from, to float64) float64 {
 	if x.business {
-		return s.c.cal.work(to) - s.c.cal.work(from)
+		return s.c.biz.work(to) - s.c.biz.work(from)
 	}
 	return to - from
 }
@@ -445,11 +445,7 @@ func (s *sim) serve(l *lead) {
 			if sl.to != nil {
 				continue
 			}
-			el := touch - a
-			if sl.business {
-				el = startW - aw
-			}
-			if el <= sl.hours {
+			if s.elapsed(sl, a, touch) <= sl.hours {
 				s.res.SLAMet[i*len(c.slas)+x]++
 			}
 		}

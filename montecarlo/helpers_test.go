@@ -13,7 +13,6 @@ import (
 // derived from the analytic distribution or from the spread between
 // independent quarters, never from the engine's own summary.
 
-
 // seeds returns the seeds to run: several, fewer under -short.
 func seeds() []uint64 {
 	if testing.Short() {
