@@ -418,6 +418,18 @@ func buildReport(folders []outFolder, title string) (*report.Document, []reportC
 			var s report.Section
 			s, err = compareSection(&c, f.path, id, cs)
 			secs = []report.Section{s}
+		case "calibrate":
+			var s report.Section
+			s, err = calibrateSection(f.path, id, cs)
+			secs = []report.Section{s}
+		case "sla":
+			var s report.Section
+			s, err = slaSection(f.path, id, cs)
+			secs = []report.Section{s}
+		case "plan":
+			var s report.Section
+			s, err = planSection(f.path, id, cs)
+			secs = []report.Section{s}
 		default:
 			var s report.Section
 			s, err = genericSection(f, id, cs)
@@ -974,4 +986,234 @@ func writeReport(dir string, doc *report.Document, charts []reportChart) error {
 		return err
 	}
 	return writeFile(filepath.Join(dir, "report.html"), html.Bytes())
+}
+
+// folderCharts adds the folder's charts whose names start with one of
+// prefixes, in that order, to s.
+func folderCharts(s *report.Section, dir, id string, cs *chartSet, captions func(string) string, prefixes ...string) error {
+	ents, err := os.ReadDir(dir)
+	if err != nil {
+		return err
+	}
+	for _, p := range prefixes {
+		for _, e := range ents {
+			name := e.Name()
+			if !strings.HasSuffix(name, ".svg") || !strings.HasPrefix(name, p) {
+				continue
+			}
+			base := strings.TrimSuffix(name, ".svg")
+			c, ok, err := cs.copy(dir, base, id+"-"+base, captions(base))
+			if err != nil {
+				return err
+			}
+			if ok {
+				s.Charts = append(s.Charts, c)
+			}
+		}
+	}
+	return nil
+}
+
+// calibrateSection returns the calibration diagnostics: every fitted
+// parameter with its interval and n, the warnings and the charts.
+func calibrateSection(dir, id string, cs *chartSet) (report.Section, error) {
+	s := report.Section{ID: id, Title: "Calibration diagnostics",
+		Intro: []string{"How the model was estimated from the CRM export: each parameter with its 95% interval and the number of observations behind it, " +
+			"the warnings of the fit, and charts comparing the data with the fitted model (time in stage, response-time decay of contact, deal sizes, arrival profiles). " +
+			"Open leads are censored, not counted as failures."}}
+	path := filepath.Join(dir, "parameters.json")
+	if _, err := os.Stat(path); err == nil {
+		p, err := readJSONFile[struct {
+			AsOf       string `json:"as_of"`
+			Parameters []struct {
+				Path     string           `json:"path"`
+				Estimate montecarlo.Float `json:"estimate"`
+				Lower    montecarlo.Float `json:"lower"`
+				Upper    montecarlo.Float `json:"upper"`
+				N        int              `json:"n"`
+				Method   string           `json:"method"`
+			} `json:"parameters"`
+			Warnings []string `json:"warnings"`
+		}](path)
+		if err != nil {
+			return s, err
+		}
+		if p.AsOf != "" {
+			s.Intro = append(s.Intro, "Export as of "+p.AsOf+".")
+		}
+		g := func(v montecarlo.Float) string {
+			if math.IsNaN(float64(v)) {
+				return "–"
+			}
+			return strconv.FormatFloat(float64(v), 'g', 4, 64)
+		}
+		t := report.Table{Caption: "Fitted parameters", Head: []string{"parameter", "estimate", "95% interval", "n", "method"},
+			Right: []bool{false, true, true, true, false}}
+		for _, x := range p.Parameters {
+			t.Rows = append(t.Rows, []string{x.Path, g(x.Estimate), "[" + g(x.Lower) + ", " + g(x.Upper) + "]", render.Count(float64(x.N)), x.Method})
+		}
+		s.Tables = append(s.Tables, t)
+		if len(p.Warnings) > 0 {
+			w := report.Table{Caption: "Warnings of the fit", Head: []string{"warning"}}
+			for _, x := range p.Warnings {
+				w.Rows = append(w.Rows, []string{x})
+			}
+			s.Tables = append(s.Tables, w)
+		}
+	} else if b, err := os.ReadFile(filepath.Join(dir, "calibration.md")); err == nil {
+		s.Pre = append(s.Pre, report.Pre{Caption: "calibration.md", Text: strings.TrimSpace(string(b))})
+	}
+	caption := func(base string) string {
+		switch {
+		case base == "decay":
+			return "Contact rate by response time: observed with intervals, and the fitted decay curve."
+		case strings.HasPrefix(base, "survival-"):
+			return "Time in stage " + strings.TrimPrefix(base, "survival-") + ": Kaplan-Meier estimate from the export against the fitted model."
+		case strings.HasPrefix(base, "deals-"):
+			return "Deal amounts of source " + strings.TrimPrefix(base, "deals-") + " with the fitted distribution."
+		case strings.HasPrefix(base, "arrivals-"):
+			return "Weekday-by-hour arrival profile of source " + strings.TrimPrefix(base, "arrivals-") + "."
+		}
+		return chartCaption(base)
+	}
+	if err := folderCharts(&s, dir, id, cs, caption, "decay", "survival-", "deals-", "arrivals-"); err != nil {
+		return s, err
+	}
+	s.Compact = len(s.Charts) > 3
+	s.Notes = append(s.Notes, "Source: "+dir+".")
+	return s, nil
+}
+
+// slaSection returns the sweep of response policies of sim sla.
+func slaSection(dir, id string, cs *chartSet) (report.Section, error) {
+	d, err := readJSONFile[struct {
+		Model    string   `json:"model"`
+		Currency string   `json:"currency"`
+		Design   string   `json:"design"`
+		Quarters int      `json:"quarters"`
+		Seed     uint64   `json:"seed"`
+		Broken   []string `json:"erlang_c_assumptions_broken"`
+		Policies []struct {
+			Name       string                      `json:"name"`
+			Lever      string                      `json:"lever"`
+			Headcount  int                         `json:"headcount"`
+			Hours      string                      `json:"hours"`
+			RespP50    montecarlo.Float            `json:"response_minutes_p50"`
+			Compliance map[string]montecarlo.Float `json:"compliance"`
+			MQLs       montecarlo.Float            `json:"mqls"`
+			Contacted  montecarlo.Float            `json:"contacted"`
+			Revenue    montecarlo.Float            `json:"revenue"`
+			Lo         montecarlo.Float            `json:"revenue_delta_lo95"`
+			Hi         montecarlo.Float            `json:"revenue_delta_hi95"`
+		} `json:"policies"`
+	}](filepath.Join(dir, "sla.json"))
+	if err != nil {
+		return report.Section{}, err
+	}
+	s := report.Section{ID: id, Title: "Response policies and SDR headcount",
+		Intro: []string{fmt.Sprintf("Response policies of the SDR team and what each does to response times, contact and revenue (%s; %s simulated quarters each, seed %d, common random numbers). "+
+			"Revenue intervals are paired 95%% intervals of the difference from the base.", d.Design, render.Count(float64(d.Quarters)), d.Seed)}}
+	var slaNames []string
+	for _, p := range d.Policies {
+		for k := range p.Compliance {
+			if !slices.Contains(slaNames, k) {
+				slaNames = append(slaNames, k)
+			}
+		}
+	}
+	sort.Strings(slaNames)
+	head := []string{"policy", "SDRs", "hours", "median response", "contacted", "revenue a quarter", "vs base, 95%"}
+	right := []bool{false, true, false, true, true, true, true}
+	for _, n := range slaNames {
+		head, right = append(head, n), append(right, true)
+	}
+	t := report.Table{Caption: "Policies", Head: head, Right: right,
+		Note: "Contacted: share of MQLs an SDR reached. Compliance columns: share of leads handled within each SLA or first-touch target."}
+	for _, p := range d.Policies {
+		delta := "base"
+		if p.Lever != "base" {
+			delta = signedMoney(float64(p.Lo), d.Currency) + " to " + signedMoney(float64(p.Hi), d.Currency)
+		}
+		contacted := "n/a"
+		if p.MQLs > 0 {
+			contacted = render.Percent(float64(p.Contacted / p.MQLs))
+		}
+		row := []string{p.Name, strconv.Itoa(p.Headcount), p.Hours, render.Duration(float64(p.RespP50)), contacted, render.Money(float64(p.Revenue), d.Currency), delta}
+		for _, n := range slaNames {
+			v, ok := p.Compliance[n]
+			if ok {
+				row = append(row, render.Percent(float64(v)))
+			} else {
+				row = append(row, "")
+			}
+		}
+		t.Rows = append(t.Rows, row)
+	}
+	s.Tables = append(s.Tables, t)
+	if err := folderCharts(&s, dir, id, cs, chartCaption, "moneycurve", "compliance"); err != nil {
+		return s, err
+	}
+	if len(d.Broken) > 0 {
+		s.Notes = append(s.Notes, "Erlang C (M/M/c) is shown for comparison in sla.json; the model breaks its assumptions: "+strings.Join(d.Broken, "; ")+".")
+	}
+	s.Notes = append(s.Notes, "Source: "+dir+".")
+	return s, nil
+}
+
+// planSection returns the backwards plan of sim plan.
+func planSection(dir, id string, cs *chartSet) (report.Section, error) {
+	d, err := readJSONFile[struct {
+		Model       string  `json:"model"`
+		Goal        float64 `json:"goal"`
+		Probability float64 `json:"probability"`
+		Quarters    int     `json:"quarters"`
+		Seed        uint64  `json:"seed"`
+		Worksheet   []struct {
+			Label  string           `json:"label"`
+			Needed montecarlo.Float `json:"needed"`
+			Now    montecarlo.Float `json:"now"`
+			Rate   string           `json:"rate"`
+		} `json:"worksheet"`
+		Scale     montecarlo.Float `json:"scale"`
+		ScaleLo   montecarlo.Float `json:"scale_lo95"`
+		ScaleHi   montecarlo.Float `json:"scale_hi95"`
+		MQLs      montecarlo.Float `json:"mqls"`
+		MQLsLo    montecarlo.Float `json:"mqls_lo95"`
+		MQLsHi    montecarlo.Float `json:"mqls_hi95"`
+		Reachable bool             `json:"reachable"`
+	}](filepath.Join(dir, "plan.json"))
+	if err != nil {
+		return report.Section{}, err
+	}
+	s := report.Section{ID: id, Title: "Plan: what the goal needs",
+		Intro: []string{"The revenue goal worked backwards through the funnel's own rates (average deal, win rate, stage conversions, contact rate) to the leads a quarter it needs, " +
+			"then checked by simulation: inbound arrivals are scaled until the goal is met with the target probability."}}
+	count := func(v montecarlo.Float) string { return render.Count(float64(v)) }
+	t := report.Table{Caption: "Worksheet, a quarter", Head: []string{"step", "needed", "now", "how"}, Right: []bool{false, true, true, false}}
+	for i, w := range d.Worksheet {
+		needed, now := count(w.Needed), count(w.Now)
+		if i == 0 && d.Goal > 0 {
+			needed = render.Money(float64(w.Needed), "")
+		}
+		if math.IsNaN(float64(w.Now)) {
+			now = "–"
+		}
+		t.Rows = append(t.Rows, []string{w.Label, needed, now, w.Rate})
+	}
+	t.Note = "The worksheet multiplies means: it ignores chance, so the simulated answer below is the one to plan with."
+	s.Tables = append(s.Tables, t)
+	if d.Reachable {
+		s.Metrics = append(s.Metrics,
+			metric(fmt.Sprintf("MQLs a quarter for a %s chance", render.Percent(d.Probability)), count(d.MQLs)+" ("+count(d.MQLsLo)+"–"+count(d.MQLsHi)+")",
+				"Simulated: inbound arrivals scaled until P(revenue ≥ goal) reaches the target; 95% interval from the bisection's sampling error."),
+			metric("Inbound leads vs today", render.Ratio(float64(d.Scale))+" ("+render.Ratio(float64(d.ScaleLo))+"–"+render.Ratio(float64(d.ScaleHi))+")",
+				"Multiple of today's inbound arrival rates that the goal needs."))
+	} else {
+		s.Intro = append(s.Intro, "The goal was not reachable by scaling inbound arrivals within the range tried.")
+	}
+	if err := folderCharts(&s, dir, id, cs, chartCaption, ""); err != nil {
+		return s, err
+	}
+	s.Notes = append(s.Notes, fmt.Sprintf("%s simulated quarters at each scale, seed %d. Source: %s.", render.Count(float64(d.Quarters)), d.Seed, dir))
+	return s, nil
 }

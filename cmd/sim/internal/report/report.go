@@ -64,6 +64,9 @@ type Section struct {
 	Metrics []Metric
 	Tables  []Table
 	Charts  []Chart
+	// Compact lays the charts out two a row (in HTML), for many small
+	// diagnostics.
+	Compact bool
 	// Pre is preformatted text (a command, a verbatim file), shown after
 	// the charts.
 	Pre   []Pre
