@@ -14,6 +14,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/funnelsim/funnel/model"
 )
 
 // The fixtures are outputs of
@@ -23,6 +25,49 @@ import (
 //
 // so that the golden report tests the report, not the engine's stream.
 var reportFixtures = []string{filepath.Join("testdata", "report_forecast"), filepath.Join("testdata", "report_compare")}
+
+// fixtures copies the report fixtures to a temporary folder with the
+// model hash of today's default model, so that the report's reproduction
+// command names the default model whatever its edits since the fixtures
+// were made, and returns the copies and that hash.
+func fixtures(t *testing.T) ([]string, string) {
+	t.Helper()
+	hash := model.Default().Hash()
+	root := t.TempDir()
+	var out []string
+	for _, dir := range reportFixtures {
+		dst := filepath.Join(root, filepath.Base(dir))
+		if err := os.MkdirAll(dst, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		ents, err := os.ReadDir(dir)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, e := range ents {
+			b, err := os.ReadFile(filepath.Join(dir, e.Name()))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if e.Name() == "summary.json" {
+				b = regexp.MustCompile(`"model_hash": "[0-9a-f]+"`).ReplaceAll(b, []byte(`"model_hash": "`+hash+`"`))
+			}
+			if err := os.WriteFile(filepath.Join(dst, e.Name()), b, 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+		out = append(out, dst)
+	}
+	return out, hash
+}
+
+// stable replaces what varies between runs in a report: the folders and
+// the model hash.
+func stable(s, root, hash string) string {
+	s = strings.ReplaceAll(s, root, "FIXTURES")
+	s = strings.ReplaceAll(s, hash, "MODELHASH")
+	return strings.ReplaceAll(s, hash[:12], "MODELHASH")
+}
 
 // runReport runs sim report on folders into a temporary folder and returns it.
 func runReport(t *testing.T, folders ...string) string {
@@ -36,12 +81,13 @@ func runReport(t *testing.T, folders ...string) string {
 }
 
 func TestReportMarkdownGolden(t *testing.T) {
-	dir := runReport(t, reportFixtures...)
+	fx, hash := fixtures(t)
+	dir := runReport(t, fx...)
 	md, err := os.ReadFile(filepath.Join(dir, "report.md"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	golden(t, "report_basic.md", string(md))
+	golden(t, "report_basic.md", stable(string(md), filepath.Dir(fx[0]), hash))
 
 	// Every image the Markdown links to is a PNG beside it.
 	links := regexp.MustCompile(`!\[[^\]]*\]\(([^)]+)\)`).FindAllStringSubmatch(string(md), -1)
@@ -159,7 +205,8 @@ func checkWellFormed(t *testing.T, page string) {
 }
 
 func TestReportHTML(t *testing.T) {
-	dir := runReport(t, reportFixtures...)
+	fx, _ := fixtures(t)
+	dir := runReport(t, fx...)
 	b, err := os.ReadFile(filepath.Join(dir, "report.html"))
 	if err != nil {
 		t.Fatal(err)
