@@ -159,14 +159,7 @@ func (c *calib) fitArrivals() {
 		src.Entry = ar.Entry
 		src.Segment = mode(segment[name])
 		src.RatePerWeek = fit.WeeklyRate
-		src.RateWeeks = 0
-		if fit.WeeklyRateSE > 0 {
-			src.RateWeeks = math.Round(fit.WeeklyRate/(fit.WeeklyRateSE*fit.WeeklyRateSE)*100) / 100
-		}
-		c.param(Param{Path: "sources[" + name + "].rate_per_week", Estimate: fit.WeeklyRate,
-			Lower: fit.WeeklyRate - z95*fit.WeeklyRateSE, Upper: fit.WeeklyRate + z95*fit.WeeklyRateSE, N: fit.Total,
-			Method:    fmt.Sprintf("mean of %d weekly counts, negative binomial SE", weeks),
-			Posterior: fmt.Sprintf("gamma(shape %.6g, rate %.6g per week)", fit.WeeklyRate*src.RateWeeks, src.RateWeeks)})
+		rateSE, method := fit.WeeklyRateSE, fmt.Sprintf("mean of %d weekly counts, negative binomial SE", weeks)
 		// The engine's overdispersion is a gamma multiplier per quarter.
 		qw := m.QuarterWeeks
 		if nq := weeks / qw; nq >= 3 {
@@ -187,6 +180,14 @@ func (c *calib) fitArrivals() {
 			src.Dispersion = 0
 			if ar.QuarterPValue < 0.05 && !math.IsInf(r, 1) {
 				src.Dispersion = math.Round(r*1000) / 1000
+				// A quarter's multiplier is shared by its weeks, so weekly
+				// counts are not independent: the rate is known only as
+				// well as nq quarterly counts tell it,
+				// Var = (μq + μq²/r)/nq / weeks², μq the quarterly mean.
+				if se := math.Sqrt((mu+mu*mu/r)/float64(nq)) / float64(qw); se > rateSE {
+					rateSE = se
+					method = fmt.Sprintf("mean of %d weekly counts, SE from %d quarterly counts (negative binomial)", weeks, nq)
+				}
 				c.param(Param{Path: "sources[" + name + "].dispersion", Estimate: r, Lower: r * math.Exp(-z95*logSE), Upper: r * math.Exp(z95*logSE), N: nq,
 					Method: fmt.Sprintf("negative binomial size of %d quarterly counts (LR test p=%.2g)", nq, ar.QuarterPValue)})
 			}
@@ -194,6 +195,14 @@ func (c *calib) fitArrivals() {
 			src.Dispersion = 0
 			c.warn(fmt.Errorf("source %s: %d whole quarters, too few to test the quarter-to-quarter overdispersion: dispersion set to 0 (Poisson)", name, weeks/qw))
 		}
+		src.RateWeeks = 0
+		if rateSE > 0 {
+			src.RateWeeks = math.Round(fit.WeeklyRate/(rateSE*rateSE)*100) / 100
+		}
+		c.param(Param{Path: "sources[" + name + "].rate_per_week", Estimate: fit.WeeklyRate,
+			Lower: fit.WeeklyRate - z95*rateSE, Upper: fit.WeeklyRate + z95*rateSE, N: fit.Total,
+			Method:    method,
+			Posterior: fmt.Sprintf("gamma(shape %.6g, rate %.6g per week)", fit.WeeklyRate*src.RateWeeks, src.RateWeeks)})
 		prof := fit.Profile
 		if fit.Total < 20*model.HoursPerWeek {
 			prof, ar.PooledProfile = pooled.Profile, true
@@ -455,7 +464,10 @@ var ageBands = []float64{1, 2, 4, 7, 14, 30, 60, 90, 180, 365, math.Inf(1)}
 
 // startState writes the open funnel at the as-of date: leads in every
 // non-terminal stage grouped by stage, source and age band (at the band's
-// mean age), and every open opportunity with its amount and age.
+// mean age), and every open opportunity with its amount and age. On the
+// handoff stage, leads whose first touch did not connect are left out
+// (in the model they never move again) and a contacted lead's age counts
+// from its first touch, as its delays do.
 func (c *calib) startState() {
 	m := c.m
 	st := &model.Start{}
@@ -493,6 +505,26 @@ func (c *calib) startState() {
 	sum := map[key]float64{}
 	count := map[key]int{}
 	var keys []key
+	// On the handoff stage the engine walks an open lead as contacted,
+	// its delay counted from the first touch. A lead whose first touch
+	// did not connect and that has not moved on stays there for good in
+	// the model (its recycle is used up, or there is no NoContact stage):
+	// it is left out. A contacted lead's age counts from its touch.
+	handoff := ""
+	if m.Handoff != nil && len(c.resp) > 0 {
+		handoff = m.Handoff.Stage
+	}
+	type entry struct {
+		lead string
+		at   time.Time
+	}
+	resp := map[entry]Response{}
+	if handoff != "" {
+		for _, r := range c.resp {
+			resp[entry{r.Lead, r.Entered}] = r
+		}
+	}
+	dead, waiting := 0, 0
 	ev := c.e.StageEvents
 	for i := 0; i < len(ev); i++ {
 		if i+1 < len(ev) && ev[i+1].LeadID == ev[i].LeadID {
@@ -508,7 +540,19 @@ func (c *calib) startState() {
 				continue // written as an open opportunity below
 			}
 		}
-		age := c.e.AsOf.Sub(s.At).Hours() / 24
+		since := s.At
+		if s.Stage == handoff {
+			switch r, ok := resp[entry{s.LeadID, s.At}]; {
+			case !ok || r.Censored:
+				waiting++
+			case !r.Contacted:
+				dead++
+				continue
+			default:
+				since = r.Entered.Add(time.Duration(r.Minutes * float64(time.Minute)))
+			}
+		}
+		age := c.e.AsOf.Sub(since).Hours() / 24
 		b, _ := slices.BinarySearch(ageBands, age)
 		k := key{s.Stage, sourceOf(s.LeadID), b}
 		if count[k] == 0 {
@@ -516,6 +560,12 @@ func (c *calib) startState() {
 		}
 		count[k]++
 		sum[k] += age
+	}
+	if dead > 0 {
+		c.warn(fmt.Errorf("%d leads in the handoff stage %s were not contacted and can no longer be recycled: they stay there for good and are left out of the start state", dead, handoff))
+	}
+	if waiting > 0 {
+		c.warn(fmt.Errorf("%d leads in the handoff stage %s wait for their first touch: the forecast walks them as contacted, age counted from their entry", waiting, handoff))
 	}
 	slices.SortFunc(keys, func(a, b key) int {
 		return cmp.Or(cmp.Compare(m.StageIndex(a.stage), m.StageIndex(b.stage)), cmp.Compare(a.source, b.source), cmp.Compare(a.band, b.band))
