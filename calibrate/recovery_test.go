@@ -46,10 +46,23 @@ func truth(m *model.Model) map[string]float64 {
 	return v
 }
 
+// inactive returns m with no active stages. An active stage is entered at
+// the lead's next active moment after its delay, so the time observed in
+// the stage before is the delay plus that wait, which the delay's family
+// cannot represent exactly: calibration fits the observed time (what a
+// forecast needs), and recovering the delay's own parameters is tested on
+// models without the wait.
+func inactive(m *model.Model) *model.Model {
+	for i := range m.Stages {
+		m.Stages[i].Active = false
+	}
+	return m
+}
+
 // unlike returns a model unlike the default: other probabilities, Weibull
 // and gamma delays, an exponential decay with a high floor.
 func unlike() *model.Model {
-	m := model.Default()
+	m := inactive(model.Default())
 	set := func(from, to string, p float64, d model.Dist) {
 		for i := range m.Transitions {
 			if t := &m.Transitions[i]; t.From == from && t.To == to {
@@ -96,7 +109,7 @@ func TestRecovery(t *testing.T) {
 		name string
 		m    *model.Model
 	}{
-		{"default", scaled(model.Default(), 10)},
+		{"default", scaled(inactive(model.Default()), 10)},
 		{"unlike", scaled(unlike(), 10)},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

@@ -82,6 +82,14 @@ type Stage struct {
 	// with a deal amount: exactly one stage of a model has it. Pipeline
 	// value is the amount of leads at or after it that are not terminal.
 	Opportunity bool `yaml:"opportunity,omitempty" json:"opportunity,omitempty"`
+	// Active marks a stage leads enter by acting (a form filled, a demo
+	// requested): the entry happens at the lead's first active moment
+	// after its delay ends, where a lead acts at rate w(h)/8 an hour, w its
+	// source's weekday-by-hour profile normalised to mean 1 (about three
+	// actions a day, most in the profile's busy hours). MQLs then
+	// arrive when people act (mostly in business hours), not uniformly
+	// around the clock.
+	Active bool `yaml:"active,omitempty" json:"active,omitempty"`
 	// Observations is the number of leads whose exit from this stage the
 	// transition probabilities were estimated from (calibration writes
 	// it). When positive, and the forecast draws parameters, each

@@ -90,6 +90,7 @@ type edge struct {
 }
 
 type stage struct {
+	active   bool // entered at the lead's next active moment
 	edges    []edge
 	obs      float64 // observations behind the edges' probabilities; 0: known
 	outcome  model.Outcome
@@ -110,6 +111,7 @@ type source struct {
 	thinP     float64 // probability a new lead ever leaves its entry stage
 	disp      float64
 	alias     aliasTable // hour of week
+	act       activity   // when its leads act
 	deal      sampler
 	sales     bool
 	stayCount bool // count leads that never leave the entry stage without walking them
@@ -153,7 +155,7 @@ func compile(m *model.Model) *compiled {
 	}
 	c.stages = make([]stage, len(m.Stages))
 	for i, s := range m.Stages {
-		c.stages[i] = stage{outcome: s.Outcome, opp: s.Opportunity, terminal: s.Outcome != model.Open, obs: s.Observations}
+		c.stages[i] = stage{outcome: s.Outcome, opp: s.Opportunity, terminal: s.Outcome != model.Open, obs: s.Observations, active: s.Active}
 	}
 	for id, t := range m.Transitions {
 		f := m.StageIndex(t.From)
@@ -213,7 +215,7 @@ func compile(m *model.Model) *compiled {
 		e := m.StageIndex(s.Entry)
 		src := source{
 			entry: e, rate: s.RatePerWeek / model.HoursPerWeek, disp: s.Dispersion,
-			alias: newAlias(w[:]), deal: newSampler(s.DealSize, 1), sales: s.SalesSourced, thinP: 1,
+			alias: newAlias(w[:]), act: newActivity(w), deal: newSampler(s.DealSize, 1), sales: s.SalesSourced, thinP: 1,
 			rateWeeks: s.RateWeeks, dealObs: s.DealObservations,
 		}
 		src.rate0, src.dealMu0 = src.rate, src.deal.a
@@ -412,4 +414,47 @@ func (c *compiled) drawParams(r *rand.Rand) {
 			src.thinP = edges[len(edges)-1].cum
 		}
 	}
+}
+
+// activity is a source's weekday-by-hour profile as the intensity of a
+// lead's actions: w(h) an hour, w normalised to mean 1.
+type activity struct {
+	w   [model.HoursPerWeek]float64
+	cum [model.HoursPerWeek + 1]float64 // ∫w before each hour of the week
+}
+
+func newActivity(w [model.HoursPerWeek]float64) activity {
+	a := activity{w: w}
+	for h := range model.HoursPerWeek {
+		a.cum[h+1] = a.cum[h] + w[h]
+	}
+	return a
+}
+
+// actionHours is the mean time between a lead's actions at the profile's
+// average intensity: a lead acts at rate w(h)/actionHours an hour, about
+// three times a day, most of them in the profile's busy hours.
+const actionHours = 8
+
+// next returns the first moment after t at which the lead acts, given an
+// Exp(1) variate e: the time where ∫_t w = actionHours·e.
+func (a *activity) next(t, e float64) float64 {
+	e *= actionHours
+	week := a.cum[model.HoursPerWeek]
+	wk := math.Floor(t / model.HoursPerWeek)
+	r := t - wk*model.HoursPerWeek
+	h := min(int(r), model.HoursPerWeek-1)
+	target := wk*week + a.cum[h] + a.w[h]*(r-float64(h)) + e
+	wk = math.Floor(target / week)
+	r = target - wk*week
+	lo, hi := 0, model.HoursPerWeek-1
+	for lo < hi { // the hour whose cumulative end exceeds r
+		mid := (lo + hi) / 2
+		if a.cum[mid+1] > r {
+			hi = mid
+		} else {
+			lo = mid + 1
+		}
+	}
+	return max(t, wk*model.HoursPerWeek+float64(lo)+(r-a.cum[lo])/a.w[lo])
 }

@@ -291,6 +291,9 @@ func (s *sim) walk(l *lead, clock, thin float64, served bool) {
 			return
 		}
 		next := clock + e.delay.draw(s.r)
+		if c.stages[e.to].active {
+			next = c.sources[l.src].act.next(next, s.r.ExpFloat64())
+		}
 		if len(stg.slas) > 0 {
 			s.measureSLA(l, stg, e.to, next)
 		}
@@ -572,6 +575,9 @@ func (s *sim) walkAged(l *lead) {
 		return
 	}
 	next := l.t + e.delay.drawGiven(s.r, age)
+	if c.stages[e.to].active {
+		next = c.sources[l.src].act.next(next, s.r.ExpFloat64())
+	}
 	if s.take(l, e, next) {
 		s.walk(l, next, 1, false)
 	}
