@@ -128,6 +128,9 @@ func calibrateCmd(ctx context.Context, e *env, args []string) error {
 	if _, err := model.Parse(bytes.NewReader(yml)); err != nil {
 		return fmt.Errorf("calibrate: the written model does not parse: %w", err)
 	}
+	if err := os.MkdirAll(filepath.Dir(cfg.output), 0o755); err != nil {
+		return err
+	}
 	if err := writeFile(cfg.output, yml); err != nil {
 		return err
 	}
