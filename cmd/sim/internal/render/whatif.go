@@ -178,13 +178,23 @@ func MoneyCurve(policies []Policy, currency string) *plot.Plot {
 		return noData("Revenue against response time", "no policy with a response time")
 	}
 	slices.SortStableFunc(ps, func(a, b Policy) int { return cmpFloat(a.Minutes, b.Minutes) })
+	// The title compares the best of the fastest policies with the base
+	// (or, without one, the slowest policy), naming both.
 	fast, slow := ps[0], ps[len(ps)-1]
+	for _, q := range ps {
+		if q.Minutes == fast.Minutes && q.Revenue > fast.Revenue {
+			fast = q
+		}
+		if q.Base {
+			slow = q
+		}
+	}
 	fastText := "in " + Duration(fast.Minutes)
 	if fast.Minutes <= minResponse {
 		fastText = "at once"
 	}
-	title := fmt.Sprintf("Answering %s instead of in %s is worth %s a quarter", fastText, Duration(slow.Minutes),
-		Money(fast.Revenue-slow.Revenue, currency))
+	title := fmt.Sprintf("%s, answering %s, beats %s (%s) by %s a quarter", fast.Name, fastText,
+		slow.Name, Duration(slow.Minutes), Money(fast.Revenue-slow.Revenue, currency))
 	if fast.Revenue < slow.Revenue {
 		title = fmt.Sprintf("Faster response does not pay here: %s at %s vs %s at %s", Money(fast.Revenue, currency),
 			Duration(fast.Minutes), Money(slow.Revenue, currency), Duration(slow.Minutes))
