@@ -16,6 +16,7 @@ import (
 	"github.com/funnelsim/funnel/model"
 	"github.com/funnelsim/funnel/montecarlo"
 	"github.com/funnelsim/funnel/montecarlo/whatif"
+	"github.com/spf13/pflag"
 	"gonum.org/v1/plot"
 )
 
@@ -52,8 +53,8 @@ Examples:
   sim compare --model my.yaml baseline my-whatif.yaml --json
 `
 
-// whatifConfig holds the flags every what-if command shares.
-type whatifConfig struct {
+// runFlags holds the flags every simulating command shares.
+type runFlags struct {
 	model    string
 	quarters int
 	seed     uint64
@@ -63,18 +64,16 @@ type whatifConfig struct {
 	quiet    bool
 }
 
-func (c *whatifConfig) register(fs interface {
-	StringVar(*string, string, string, string)
-	IntVar(*int, string, int, string)
-	Uint64Var(*uint64, string, uint64, string)
-	BoolVar(*bool, string, bool, string)
-}, quarters int, out string) {
+// register adds the shared flags to fs, with the command's default number
+// of quarters and output folder.
+func (c *runFlags) register(fs *pflag.FlagSet, quarters int, out string) {
 	fs.StringVar(&c.model, "model", "", "model `FILE` (YAML or JSON); default: the embedded default model")
-	fs.IntVar(&c.quarters, "quarters", quarters, "quarters to simulate for each scenario")
-	fs.Uint64Var(&c.seed, "seed", 1, "random seed, shared by every scenario (common random numbers)")
+	fs.IntVar(&c.quarters, "quarters", quarters, "independent quarters to simulate (for each scenario)")
+	fs.Uint64Var(&c.seed, "seed", 1, "random seed: the same seed gives the same outputs, byte for byte; shared by every scenario (common random numbers)")
 	fs.IntVar(&c.workers, "workers", 0, "parallel workers (0: one per core); does not change the results")
-	fs.StringVar(&c.out, "out", out, "output `DIR` for the CSV, JSON and charts")
-	fs.BoolVar(&c.json, "json", false, "print the JSON on stdout instead of the table")
+	fs.StringVar(&c.out, "out", out, "output `DIR` for the JSON, CSV, charts and report")
+	fs.BoolVar(&c.json, "json", false, "print the JSON on stdout instead of the human summary")
+	fs.BoolVarP(&c.quiet, "quiet", "q", false, "no progress bar")
 }
 
 type compareJSON struct {
@@ -129,10 +128,9 @@ func scenarioDescription(name string) string {
 }
 
 func compareCmd(ctx context.Context, e *env, args []string) error {
-	var cfg whatifConfig
+	var cfg runFlags
 	fs := newFlags(e, "compare", compareUsage)
 	cfg.register(fs, 2000, filepath.Join("out", "compare"))
-	fs.BoolVarP(&cfg.quiet, "quiet", "q", false, "no progress bar")
 	names, err := parseFlags(fs, args)
 	if err != nil {
 		return err

@@ -56,31 +56,19 @@ Examples:
 `
 
 type forecastConfig struct {
-	model    string
+	runFlags
 	scenario string
-	quarters int
 	horizon  int
-	seed     uint64
-	workers  int
-	out      string
-	json     bool
-	quiet    bool
 	params   string
 }
 
 func forecastCmd(ctx context.Context, e *env, args []string) error {
 	var cfg forecastConfig
 	fs := newFlags(e, "forecast", forecastUsage)
-	fs.StringVar(&cfg.model, "model", "", "model `FILE` (YAML or JSON); default: the embedded default model")
+	cfg.register(fs, 10000, "out")
 	fs.StringVar(&cfg.scenario, "scenario", "", "scenario `FILE`, or the name of an embedded one: "+strings.Join(model.Scenarios(), ", "))
-	fs.IntVar(&cfg.quarters, "quarters", 10000, "number of independent quarters to simulate")
 	fs.IntVar(&cfg.horizon, "horizon", 1, "consecutive quarters per run, pipeline carried over")
-	fs.Uint64Var(&cfg.seed, "seed", 1, "random seed: the same seed gives the same outputs, byte for byte")
-	fs.IntVar(&cfg.workers, "workers", 0, "parallel workers (0: one per core); does not change the results")
-	fs.StringVar(&cfg.out, "out", "out", "output `DIR` for the JSON, CSV, charts and report")
-	fs.BoolVar(&cfg.json, "json", false, "print summary.json on stdout instead of the human summary")
 	fs.StringVar(&cfg.params, "params", "auto", "parameter uncertainty: drawn (each quarter draws rates from their posteriors), fixed, or auto (drawn when the model has observation counts, as calibrated models do)")
-	fs.BoolVarP(&cfg.quiet, "quiet", "q", false, "no progress bar")
 	rest, err := parseFlags(fs, args)
 	if err != nil {
 		return err

@@ -78,13 +78,12 @@ type lineJSON struct {
 }
 
 func planCmd(ctx context.Context, e *env, args []string) error {
-	var cfg whatifConfig
+	var cfg runFlags
 	var goal, prob float64
 	fs := newFlags(e, "plan", planUsage)
 	cfg.register(fs, 500, filepath.Join("out", "plan"))
 	fs.Float64Var(&goal, "goal", 0, "revenue goal a quarter, currency (0: the model's quota)")
 	fs.Float64Var(&prob, "probability", 0.8, "the chance of reaching the goal the plan must give")
-	fs.BoolVarP(&cfg.quiet, "quiet", "q", false, "no progress bar")
 	rest, err := parseFlags(fs, args)
 	if err != nil {
 		return err

@@ -75,7 +75,7 @@ Examples:
 `
 
 type slaConfig struct {
-	whatifConfig
+	runFlags
 	headcounts  []int
 	hours       []string
 	slaMinutes  []float64
@@ -146,7 +146,6 @@ func slaCmd(ctx context.Context, e *env, args []string) error {
 	fs.DurationVar(&cfg.within, "within", 5*time.Minute, "inverse question: the first-touch time, wall-clock")
 	fs.Float64Var(&cfg.inQuarters, "in-quarters", 0.8, "inverse question: the share of quarters that must meet it")
 	fs.StringVar(&cfg.searchHours, "search-hours", "", "inverse question: the coverage to search headcounts with (default: the model's)")
-	fs.BoolVarP(&cfg.quiet, "quiet", "q", false, "no progress bar")
 	rest, err := parseFlags(fs, args)
 	if err != nil {
 		return err
