@@ -501,6 +501,7 @@ func (c *calib) startState() {
 	type key struct {
 		stage, source string
 		band          int
+		waiting       bool // on the handoff stage, not touched yet
 	}
 	sum := map[key]float64{}
 	count := map[key]int{}
@@ -541,10 +542,12 @@ func (c *calib) startState() {
 			}
 		}
 		since := s.At
+		wait := false
 		if s.Stage == handoff {
 			switch r, ok := resp[entry{s.LeadID, s.At}]; {
 			case !ok || r.Censored:
 				waiting++
+				wait = true
 			case !r.Contacted:
 				dead++
 				continue
@@ -554,7 +557,7 @@ func (c *calib) startState() {
 		}
 		age := c.e.AsOf.Sub(since).Hours() / 24
 		b, _ := slices.BinarySearch(ageBands, age)
-		k := key{s.Stage, sourceOf(s.LeadID), b}
+		k := key{s.Stage, sourceOf(s.LeadID), b, wait}
 		if count[k] == 0 {
 			keys = append(keys, k)
 		}
@@ -565,13 +568,13 @@ func (c *calib) startState() {
 		c.warn(fmt.Errorf("%d leads in the handoff stage %s were not contacted and can no longer be recycled: they stay there for good and are left out of the start state", dead, handoff))
 	}
 	if waiting > 0 {
-		c.warn(fmt.Errorf("%d leads in the handoff stage %s wait for their first touch: the forecast walks them as contacted, age counted from their entry", waiting, handoff))
+		c.warn(fmt.Errorf("%d leads in the handoff stage %s wait for their first touch: the forecast queues them for the SDRs, their wait counted from their entry", waiting, handoff))
 	}
 	slices.SortFunc(keys, func(a, b key) int {
-		return cmp.Or(cmp.Compare(m.StageIndex(a.stage), m.StageIndex(b.stage)), cmp.Compare(a.source, b.source), cmp.Compare(a.band, b.band))
+		return cmp.Or(cmp.Compare(m.StageIndex(a.stage), m.StageIndex(b.stage)), cmp.Compare(a.source, b.source), cmp.Compare(a.band, b.band), boolCmp(a.waiting, b.waiting))
 	})
 	for _, k := range keys {
-		st.Leads = append(st.Leads, model.OpenLead{Stage: k.stage, Source: k.source, Count: count[k], AgeDays: math.Round(sum[k]/float64(count[k])*100) / 100})
+		st.Leads = append(st.Leads, model.OpenLead{Stage: k.stage, Source: k.source, Count: count[k], AgeDays: math.Round(sum[k]/float64(count[k])*100) / 100, Waiting: k.waiting})
 	}
 	var knownAges []float64
 	for _, o := range openOpps {
@@ -612,4 +615,14 @@ func (c *calib) startState() {
 		c.warn(fmt.Errorf("%d open opportunities have no amount: given their source's mean fitted deal size", noAmount))
 	}
 	m.Start = st
+}
+
+func boolCmp(a, b bool) int {
+	switch {
+	case a == b:
+		return 0
+	case a:
+		return 1
+	}
+	return -1
 }

@@ -203,6 +203,12 @@ type OpenLead struct {
 	Source  string  `yaml:"source" json:"source"`
 	Count   int     `yaml:"count" json:"count"`       // ≥ 1
 	AgeDays float64 `yaml:"age_days" json:"age_days"` // time already spent in Stage, days ≥ 0
+	// Waiting marks leads on the handoff stage that have not had their
+	// first touch: they join the SDR queue, having waited AgeDays, and are
+	// contacted with the probability their whole wait gives. Open leads
+	// on the handoff stage without it have been touched and contacted;
+	// their age counts from the touch.
+	Waiting bool `yaml:"waiting,omitempty" json:"waiting,omitempty"`
 }
 
 // OpenOpportunity is an opportunity open at the start of the quarter.

@@ -227,6 +227,9 @@ func (m *Model) Validate() error {
 			if !(l.AgeDays >= 0) || math.IsInf(l.AgeDays, 0) {
 				add(fieldErr(p+".age_days", l.AgeDays, "a non-negative age in days"))
 			}
+			if l.Waiting && (m.Handoff == nil || l.Stage != m.Handoff.Stage) {
+				add(fieldErr(p+".waiting", true, "leads on the handoff stage (waiting for their first touch)"))
+			}
 		}
 		for i, o := range st.Opportunities {
 			p := fmt.Sprintf("start.opportunities[%d]", i)

@@ -400,8 +400,15 @@ func (s *sim) serveQueue() {
 	}
 	s.sortPending()
 	s.queuing = true
+	// With a warm-up the SDRs are free from the start of time; from a
+	// starting state they can serve no one before the quarter starts (the
+	// leads waiting in it were not touched by then).
+	free := math.Inf(-1)
+	if c.m.Start != nil {
+		free = c.cal.work(0)
+	}
 	for i := range s.free {
-		s.free[i] = math.Inf(-1)
+		s.free[i] = free
 	}
 	next := 0
 	for next < len(s.sorted) || len(s.heap) > 0 {
@@ -527,12 +534,16 @@ func (s *sim) startState(qkey uint64) {
 		for i := range ol.Count {
 			s.gen.s = key(key(lkey, uint64(g)), uint64(i))
 			l := lead{id: 1<<63 | uint64(g)<<32 | uint64(i), src: int16(src), stage: int32(stg), t: -ol.AgeDays * 24}
+			s.leads++
+			if ol.Waiting { // in the SDR queue since -age, served first come first served
+				s.queue(&l)
+				continue
+			}
 			if c.stages[stg].postOpp {
 				l.inPipe, l.oppStart = true, l.t
 				l.amount = c.sources[src].deal.draw(s.r)
 			}
 			s.walkAged(&l)
-			s.leads++
 		}
 	}
 	okey := key(qkey, purposeStartOpp)
