@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"strconv"
 
 	"github.com/funnelsim/funnel/model"
 	"github.com/funnelsim/funnel/montecarlo"
@@ -142,7 +143,7 @@ func Worksheet(goal float64, q Rates) []Line {
 	nan := math.NaN()
 	return []Line{
 		{"revenue goal", goal, nan, ""},
-		{"deals won", d, q.Deals, "÷ average won deal " + fmt.Sprintf("%.0f %s", q.AvgDeal, q.Currency)},
+		{"deals won", d, q.Deals, "÷ average won deal " + q.Currency + " " + thousands(q.AvgDeal)},
 		{"opportunities", o, q.Opps, "÷ win rate " + pct(q.WinRate)},
 		{q.SALStage + "s", s, q.SALs, "÷ " + q.SALStage + " → " + q.OppStage + " " + pct(q.SALToOpp)},
 		{q.SALStage + "s from " + q.MQLStage + "s", sm, q.SALs - q.DirectSALs, fmt.Sprintf("− %.0f from sales' own sources", q.DirectSALs)},
@@ -353,4 +354,17 @@ func slopeLS(x, y []float64) float64 {
 		return math.NaN()
 	}
 	return sxy / sxx
+}
+
+// thousands formats v rounded to a whole number with comma thousands
+// separators: 34731.4 → "34,731".
+func thousands(v float64) string {
+	s := strconv.FormatFloat(math.Round(math.Abs(v)), 'f', 0, 64)
+	for i := len(s) - 3; i > 0; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	if v < 0 && s != "0" {
+		s = "-" + s
+	}
+	return s
 }
