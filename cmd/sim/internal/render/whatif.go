@@ -214,9 +214,26 @@ func MoneyCurve(policies []Policy, currency string) *plot.Plot {
 		ymin, ymax = math.Min(ymin, lo), math.Max(ymax, hi)
 	}
 	span := math.Max(ymax-ymin, math.Abs(ymax)*0.05)
-	for i, q := range ps {
+	// A label goes above its point, or below when that would overlap a
+	// label already placed (points close in both time and revenue);
+	// placing from the highest revenue down puts the lower point's label
+	// below it.
+	order := make([]int, len(ps))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortStableFunc(order, func(a, b int) int { return cmpFloat(ps[b].Revenue, ps[a].Revenue) })
+	for _, i := range order {
+		q := ps[i]
+		y := q.Revenue + span*0.07
+		for j := range lbl.x {
+			if math.Abs(lbl.x[j]-pts[i].X) < 0.4 && math.Abs(lbl.y[j]-y) < span*0.08 {
+				y = q.Revenue - span*0.07
+				break
+			}
+		}
 		lbl.x = append(lbl.x, pts[i].X)
-		lbl.y = append(lbl.y, q.Revenue+span*0.07)
+		lbl.y = append(lbl.y, y)
 		lbl.texts = append(lbl.texts, q.Name)
 	}
 	sc, _ := plotter.NewScatter(pts)
