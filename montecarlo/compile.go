@@ -57,6 +57,24 @@ func (s *sampler) draw(r *rand.Rand) float64 {
 	}
 }
 
+// sample returns s.draw(r) for r = rand.New(g), calling g directly.
+func (s *sampler) sample(g *stream, r *rand.Rand) float64 {
+	switch s.form {
+	case model.Fixed:
+		return s.a
+	case model.Exponential:
+		return s.a * g.expFloat64()
+	case model.LogNormal:
+		return exp(s.a + s.b*g.normFloat64())
+	case model.Weibull:
+		return s.a * math.Pow(g.expFloat64(), s.b)
+	case model.Gamma:
+		return s.b * gamma(r, s.a)
+	default:
+		return s.values[g.intN(len(s.values))]
+	}
+}
+
 // survival returns P(X > x) for x in the engine's unit.
 func (s *sampler) survival(x float64) float64 { return 1 - s.dist.CDF(x/s.scale) }
 
@@ -278,6 +296,15 @@ func newAlias(w []float64) aliasTable {
 func (t *aliasTable) draw(r *rand.Rand) int {
 	i := r.IntN(len(t.prob))
 	if r.Float64() < t.prob[i] {
+		return i
+	}
+	return t.alias[i]
+}
+
+// sample returns t.draw(rand.New(g)), calling g directly.
+func (t *aliasTable) sample(g *stream) int {
+	i := g.intN(len(t.prob))
+	if g.float64() < t.prob[i] {
 		return i
 	}
 	return t.alias[i]

@@ -158,7 +158,7 @@ func (s *sim) runQuarter(q int, seed uint64) {
 			lkey := key(bkey, purposeLead)
 			for i := range n {
 				s.gen.s = key(lkey, uint64(i))
-				t := lo + float64(s.r.IntN(weeks))*model.HoursPerWeek + float64(src.alias.draw(s.r)) + s.gen.float64()
+				t := lo + float64(s.gen.intN(weeks))*model.HoursPerWeek + float64(src.alias.sample(&s.gen)) + s.gen.float64()
 				l := lead{id: uint64(j)<<48 | uint64(b+1<<15)<<32 | uint64(i), src: int16(j), stage: int32(src.entry)}
 				if s.tr != nil {
 					s.tr.Lead(l.id, j, t)
@@ -214,7 +214,7 @@ func (s *sim) enter(l *lead, st int, t float64) {
 	switch {
 	case stg.postOpp && !l.inPipe: // entering the pipeline, at or after the opportunity stage
 		l.inPipe, l.oppStart = true, t
-		l.amount = c.sources[l.src].deal.draw(s.r)
+		l.amount = c.sources[l.src].deal.sample(&s.gen, s.r)
 		if k >= 0 {
 			i := s.idx(k)
 			if c.sources[l.src].sales {
@@ -290,9 +290,9 @@ func (s *sim) walk(l *lead, clock, thin float64, served bool) {
 			s.stop(l)
 			return
 		}
-		next := clock + e.delay.draw(s.r)
+		next := clock + e.delay.sample(&s.gen, s.r)
 		if c.stages[e.to].active {
-			next = c.sources[l.src].act.next(next, s.r.ExpFloat64())
+			next = c.sources[l.src].act.next(next, s.gen.expFloat64())
 		}
 		if len(stg.slas) > 0 {
 			s.measureSLA(l, stg, e.to, next)
@@ -436,7 +436,7 @@ func (s *sim) serve(l *lead) {
 		}
 	}
 	startW := max(aw, s.free[j])
-	s.free[j] = startW + c.handle.draw(s.r)
+	s.free[j] = startW + c.handle.sample(&s.gen, s.r)
 	touch := max(a, c.cal.wall(startW))
 	resp := (touch - a) * 60 // minutes
 	// Contacted with probability contact·m(resp): decide without computing
@@ -541,7 +541,7 @@ func (s *sim) startState(qkey uint64) {
 			}
 			if c.stages[stg].postOpp {
 				l.inPipe, l.oppStart = true, l.t
-				l.amount = c.sources[src].deal.draw(s.r)
+				l.amount = c.sources[src].deal.sample(&s.gen, s.r)
 			}
 			s.walkAged(&l)
 		}
@@ -587,7 +587,7 @@ func (s *sim) walkAged(l *lead) {
 	}
 	next := l.t + e.delay.drawGiven(s.r, age)
 	if c.stages[e.to].active {
-		next = c.sources[l.src].act.next(next, s.r.ExpFloat64())
+		next = c.sources[l.src].act.next(next, s.gen.expFloat64())
 	}
 	if s.take(l, e, next) {
 		s.walk(l, next, 1, false)
