@@ -319,6 +319,7 @@ type calendar struct {
 	lo, hi [model.HoursPerWeek]float64     // open interval within each hour of the week
 	cum    [model.HoursPerWeek + 1]float64 // working hours before each hour of the week
 	week   float64                         // working hours a week
+	index  hourIndex                       // of cum
 }
 
 func newCalendar(h *model.WorkHours) calendar {
@@ -340,6 +341,7 @@ func newCalendar(h *model.WorkHours) calendar {
 		c.cum[w+1] = c.cum[w] + open
 	}
 	c.week = c.cum[model.HoursPerWeek]
+	c.index = newHourIndex(&c.cum)
 	return c
 }
 
@@ -370,16 +372,7 @@ func (c *calendar) wall(w float64) float64 {
 	}
 	wk := math.Floor(w / c.week)
 	r := w - wk*c.week
-	// The first hour whose cumulative end exceeds r.
-	lo, hi := 0, model.HoursPerWeek-1
-	for lo < hi {
-		mid := (lo + hi) / 2
-		if c.cum[mid+1] > r {
-			hi = mid
-		} else {
-			lo = mid + 1
-		}
-	}
+	lo := c.index.find(&c.cum, r)
 	return wk*model.HoursPerWeek + float64(lo) + c.lo[lo] + (r - c.cum[lo])
 }
 
@@ -446,8 +439,9 @@ func (c *compiled) drawParams(r *rand.Rand) {
 // activity is a source's weekday-by-hour profile as the intensity of a
 // lead's actions: w(h) an hour, w normalised to mean 1.
 type activity struct {
-	w   [model.HoursPerWeek]float64
-	cum [model.HoursPerWeek + 1]float64 // ∫w before each hour of the week
+	w     [model.HoursPerWeek]float64
+	cum   [model.HoursPerWeek + 1]float64 // ∫w before each hour of the week
+	index hourIndex                       // of cum
 }
 
 func newActivity(w [model.HoursPerWeek]float64) activity {
@@ -455,6 +449,7 @@ func newActivity(w [model.HoursPerWeek]float64) activity {
 	for h := range model.HoursPerWeek {
 		a.cum[h+1] = a.cum[h] + w[h]
 	}
+	a.index = newHourIndex(&a.cum)
 	return a
 }
 
@@ -474,14 +469,61 @@ func (a *activity) next(t, e float64) float64 {
 	target := wk*week + a.cum[h] + a.w[h]*(r-float64(h)) + e
 	wk = math.Floor(target / week)
 	r = target - wk*week
+	lo := a.index.find(&a.cum, r) // the hour whose cumulative end exceeds r
+	return max(t, wk*model.HoursPerWeek+float64(lo)+(r-a.cum[lo])/a.w[lo])
+}
+
+// hourBuckets is the number of equal slices of a week's cumulative total
+// that hourIndex keeps a starting hour for.
+const hourBuckets = 1024
+
+// hourIndex finds, in a week's non-decreasing cumulative totals cum (cum[h]
+// before hour h), the first hour h whose end cum[h+1] exceeds r, or the
+// last hour if none does: what a binary search over the hours finds, but
+// from a table of starting hours and a short forward scan.
+type hourIndex struct {
+	inv   float64                // buckets per unit of cum
+	first [hourBuckets + 1]uint8 // no later than the answer for any r in the bucket
+}
+
+func newHourIndex(cum *[model.HoursPerWeek + 1]float64) hourIndex {
+	var x hourIndex
+	total := cum[model.HoursPerWeek]
+	if !(total > 0) || math.IsInf(total, 1) {
+		return x // every r in bucket 0, which starts at hour 0
+	}
+	x.inv = hourBuckets / total
+	for b := 1; b <= hourBuckets; b++ {
+		// r in bucket b has r·inv ≥ b, so r is well above the start of
+		// bucket b-1, whose answer is therefore no later than r's.
+		x.first[b] = uint8(searchHour(cum, float64(b-1)/x.inv))
+	}
+	return x
+}
+
+// find returns the first hour h with cum[h+1] > r, or the last hour.
+func (x *hourIndex) find(cum *[model.HoursPerWeek + 1]float64, r float64) int {
+	b := 0
+	if f := r * x.inv; f > 0 { // NaN: bucket 0
+		b = int(min(f, hourBuckets))
+	}
+	h := int(x.first[b])
+	for h < model.HoursPerWeek-1 && !(cum[h+1] > r) {
+		h++
+	}
+	return h
+}
+
+// searchHour is hourIndex.find by binary search.
+func searchHour(cum *[model.HoursPerWeek + 1]float64, r float64) int {
 	lo, hi := 0, model.HoursPerWeek-1
-	for lo < hi { // the hour whose cumulative end exceeds r
+	for lo < hi {
 		mid := (lo + hi) / 2
-		if a.cum[mid+1] > r {
+		if cum[mid+1] > r {
 			hi = mid
 		} else {
 			lo = mid + 1
 		}
 	}
-	return max(t, wk*model.HoursPerWeek+float64(lo)+(r-a.cum[lo])/a.w[lo])
+	return lo
 }
