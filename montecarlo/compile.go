@@ -157,7 +157,8 @@ type compiled struct {
 	contact   float64
 	decay     model.Decay
 	logT50    float64 // ln t50 of a Hill decay
-	noContact int     // stage index, -1: stays
+	contactB  *contactBounds
+	noContact int // stage index, -1: stays
 	ncRecycle bool
 	servers   int
 	handle    sampler  // hours of working time
@@ -207,6 +208,7 @@ func compile(m *model.Model) *compiled {
 		c.contact = h.Contact
 		c.decay = h.Decay
 		c.logT50 = math.Log(h.Decay.T50)
+		c.contactB = c.newContactBounds()
 		if h.NoContact != "" {
 			c.noContact = m.StageIndex(h.NoContact)
 			c.ncRecycle = !c.stages[c.noContact].terminal
@@ -388,6 +390,60 @@ func (c *compiled) decayAt(t float64) float64 {
 		return 1
 	}
 	return d.Floor + (1-d.Floor)/(1+exp(d.K*(math.Log(t)-c.logT50)))
+}
+
+// contacted reports whether u < contact·m(resp), m the decay curve at resp
+// minutes: exactly the comparison u < c.contact*c.decayAt(resp), decided
+// from a table of bounds when they settle it.
+func (c *compiled) contacted(u, resp float64) bool {
+	if b := c.contactB; b != nil {
+		if f := resp * b.inv; f >= 0 && f < contactCells {
+			lh := &b.lohi[int(f)]
+			if u < lh[0] {
+				return true
+			}
+			if u >= lh[1] {
+				return false
+			}
+		}
+	}
+	return u < c.contact*c.decayAt(resp)
+}
+
+// contactCells is the number of response-time cells of contactBounds.
+const contactCells = 2048
+
+// contactBounds brackets contact·m(t) over cells of response time, for a
+// decay curve m that decreases in t: lohi[i] holds a value below and a
+// value above c.contact*c.decayAt(t) for every t with int(t·inv) = i. The
+// bounds use the neighbouring cells' ends and a relative margin of 1e-9,
+// far wider than the rounding errors of decayAt and of t·inv.
+type contactBounds struct {
+	inv  float64 // cells a minute
+	lohi [contactCells][2]float64
+}
+
+func (c *compiled) newContactBounds() *contactBounds {
+	d := &c.decay
+	var span float64 // minutes the cells cover
+	switch d.Form {
+	case model.Hill:
+		span = 64 * d.T50
+	case model.ExpFloor:
+		span = 20 * d.Tau
+	default:
+		return nil
+	}
+	if !(span > 0) || math.IsInf(span, 0) || !(d.Floor >= 0 && d.Floor <= 1) {
+		return nil
+	}
+	b := &contactBounds{inv: contactCells / span}
+	width := span / contactCells
+	at := func(i int) float64 { return c.contact * c.decayAt(max(0, float64(i)*width)) }
+	for i := range b.lohi {
+		b.lohi[i] = [2]float64{at(i+2) * (1 - 1e-9), at(i-1) * (1 + 1e-9)}
+	}
+	return b
 }
 
 // drawParams draws the uncertain parameters of c for one run from their

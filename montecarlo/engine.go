@@ -442,7 +442,7 @@ func (s *sim) serve(l *lead) {
 	// Contacted with probability contact·m(resp): decide without computing
 	// m when u alone settles it (m lies in [floor, 1]).
 	u := s.gen.float64()
-	contacted := u < c.contact*c.decay.Floor || (u < c.contact && u < c.contact*c.decayAt(resp))
+	contacted := u < c.contact*c.decay.Floor || (u < c.contact && c.contacted(u, resp))
 	if k := s.period(a); k >= 0 {
 		i := s.idx(k)
 		s.res.MQLs[i]++
