@@ -22,6 +22,8 @@ const (
 	// that |x| < 700 gives (Cody and Waite).
 	ln2HiN = 6.93147180369123816490e-01 / expN
 	ln2LoN = 1.90821492927058770002e-10 / expN
+
+	roundMagic = 0x1.8p52
 )
 
 // exp returns e^x to within about 1 ulp, several times faster than
@@ -33,9 +35,20 @@ func exp(x float64) float64 {
 	if !(x > -700 && x < 700) {
 		return math.Exp(x)
 	}
-	k := math.Round(x * invLn2N)
+	// k = math.Round(y): adding and subtracting 1.5·2^52 rounds |y| < 2^51
+	// to the nearest integer, ties to even, which differs from Round's
+	// ties away from zero only at exact halves (rare, and sent to Round).
+	// The sum's low bits hold k as an integer. (A zero k may lose its sign,
+	// which changes nothing below.)
+	y := x * invLn2N
+	big := y + roundMagic
+	k := big - roundMagic
+	ki := int64(math.Float64bits(big) - math.Float64bits(roundMagic))
+	if d := y - k; d == 0.5 || d == -0.5 {
+		k = math.Round(y)
+		ki = int64(k)
+	}
 	r := (x - k*ln2HiN) - k*ln2LoN
-	ki := int64(k)
 	j := ki & (expN - 1)
 	e := ki >> expTableBits
 	p := 1 + r*(1+r*(0.5+r*(1.0/6+r*(1.0/24+r*(1.0/120)))))
