@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 	"math"
@@ -205,12 +204,7 @@ func compareCmd(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	if cfg.json {
-		b, err := json.MarshalIndent(out, "", "  ")
-		if err != nil {
-			return err
-		}
-		_, err = fmt.Fprintf(e.stdout, "%s\n", b)
-		return err
+		return printJSON(e.stdout, out)
 	}
 	w := e.stdout
 	fmt.Fprintf(w, "What-ifs against %s (model %s): %s simulated quarters each, seed %d, common random numbers\n",

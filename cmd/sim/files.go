@@ -5,6 +5,7 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
+	"io"
 	"os"
 	"strings"
 
@@ -14,6 +15,24 @@ import (
 
 // writeFile writes data to path atomically (see package atomicfile).
 func writeFile(path string, data []byte) error { return atomicfile.WriteFile(path, data) }
+
+// printJSON writes v to w as indented JSON, for --json.
+func printJSON(w io.Writer, v any) error {
+	b, err := json.MarshalIndent(v, "", "  ")
+	if err != nil {
+		return err
+	}
+	_, err = fmt.Fprintf(w, "%s\n", b)
+	return err
+}
+
+// noArgs reports positional arguments given to a command that takes none.
+func noArgs(cmd string, rest []string) error {
+	if len(rest) > 0 {
+		return fmt.Errorf("%s: unexpected argument %q (flags start with --)", cmd, rest[0])
+	}
+	return nil
+}
 
 func writeJSON(path string, v any) error {
 	b, err := json.MarshalIndent(v, "", "  ")

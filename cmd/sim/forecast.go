@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 	"math"
@@ -73,8 +72,8 @@ func forecastCmd(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	if len(rest) > 0 {
-		return fmt.Errorf("forecast: unexpected argument %q (flags start with --)", rest[0])
+	if err := noArgs("forecast", rest); err != nil {
+		return err
 	}
 	if cfg.quarters < 1 {
 		return fmt.Errorf("forecast: --quarters %d: want at least 1", cfg.quarters)
@@ -108,12 +107,7 @@ func forecastCmd(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	if cfg.json {
-		b, err := json.MarshalIndent(rep, "", "  ")
-		if err != nil {
-			return err
-		}
-		_, err = fmt.Fprintf(e.stdout, "%s\n", b)
-		return err
+		return printJSON(e.stdout, rep)
 	}
 	writeSummary(e.stdout, m, rep)
 	fmt.Fprintf(e.stdout, "\nWrote %s: summary.json, quarters.csv, report.md and charts (PNG, SVG).\n", cfg.out)

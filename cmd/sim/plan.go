@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"math"
 	"os"
@@ -88,8 +87,8 @@ func planCmd(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	if len(rest) > 0 {
-		return fmt.Errorf("plan: unexpected argument %q (flags start with --)", rest[0])
+	if err := noArgs("plan", rest); err != nil {
+		return err
 	}
 	if cfg.quarters < 10 {
 		return fmt.Errorf("plan: --quarters %d: want at least 10", cfg.quarters)
@@ -175,12 +174,7 @@ func planCmd(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	if cfg.json {
-		b, err := json.MarshalIndent(out, "", "  ")
-		if err != nil {
-			return err
-		}
-		_, err = fmt.Fprintf(e.stdout, "%s\n", b)
-		return err
+		return printJSON(e.stdout, out)
 	}
 	w := e.stdout
 	cur := m.Currency

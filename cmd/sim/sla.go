@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 	"math"
@@ -150,8 +149,8 @@ func slaCmd(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	if len(rest) > 0 {
-		return fmt.Errorf("sla: unexpected argument %q (flags start with --)", rest[0])
+	if err := noArgs("sla", rest); err != nil {
+		return err
 	}
 	if cfg.quarters < 2 {
 		return fmt.Errorf("sla: --quarters %d: want at least 2", cfg.quarters)
@@ -337,12 +336,7 @@ func slaCmd(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	if cfg.json {
-		b, err := json.MarshalIndent(doc, "", "  ")
-		if err != nil {
-			return err
-		}
-		_, err = fmt.Fprintf(e.stdout, "%s\n", b)
-		return err
+		return printJSON(e.stdout, doc)
 	}
 	writeSLAReport(e.stdout, base, pols, search, cfg)
 	fmt.Fprintf(e.stdout, "\nWrote %s: sla.csv, sla.json, moneycurve.png, compliance.png (and .svg).\n", cfg.out)
