@@ -40,24 +40,9 @@ func newSampler(d model.Dist, scale float64) sampler {
 	return s
 }
 
-func (s *sampler) draw(r *rand.Rand) float64 {
-	switch s.form {
-	case model.Fixed:
-		return s.a
-	case model.Exponential:
-		return s.a * r.ExpFloat64()
-	case model.LogNormal:
-		return exp(s.a + s.b*r.NormFloat64())
-	case model.Weibull:
-		return s.a * math.Pow(r.ExpFloat64(), s.b)
-	case model.Gamma:
-		return s.b * gamma(r, s.a)
-	default:
-		return s.values[r.IntN(len(s.values))]
-	}
-}
-
-// sample returns s.draw(r) for r = rand.New(g), calling g directly.
+// sample draws from s with the worker's stream g; r must be rand.New(g)
+// (gamma variates still take it). The values equal those a rand.Rand-based
+// sampler would draw from the same stream (tested against a reference).
 func (s *sampler) sample(g *stream, r *rand.Rand) float64 {
 	switch s.form {
 	case model.Fixed:
@@ -78,13 +63,14 @@ func (s *sampler) sample(g *stream, r *rand.Rand) float64 {
 // survival returns P(X > x) for x in the engine's unit.
 func (s *sampler) survival(x float64) float64 { return 1 - s.dist.CDF(x/s.scale) }
 
-// drawGiven draws X conditional on X > age (engine units), by inversion.
-func (s *sampler) drawGiven(r *rand.Rand, age float64) float64 {
+// drawGiven draws X conditional on X > age (engine units), by inversion,
+// with the worker's stream g and r = rand.New(g).
+func (s *sampler) drawGiven(g *stream, r *rand.Rand, age float64) float64 {
 	if age <= 0 {
-		return s.draw(r)
+		return s.sample(g, r)
 	}
 	if s.form == model.Exponential {
-		return age + s.draw(r) // memoryless
+		return age + s.sample(g, r) // memoryless
 	}
 	f := s.dist.CDF(age / s.scale)
 	if f >= 1 {
@@ -295,15 +281,7 @@ func newAlias(w []float64) aliasTable {
 	return t
 }
 
-func (t *aliasTable) draw(r *rand.Rand) int {
-	i := r.IntN(len(t.prob))
-	if r.Float64() < t.prob[i] {
-		return i
-	}
-	return t.alias[i]
-}
-
-// sample returns t.draw(rand.New(g)), calling g directly.
+// sample draws an index with the worker's stream g.
 func (t *aliasTable) sample(g *stream) int {
 	i := g.intN(len(t.prob))
 	if g.float64() < t.prob[i] {

@@ -590,7 +590,7 @@ func (s *sim) walkAged(l *lead) {
 		s.stop(l)
 		return
 	}
-	next := l.t + e.delay.drawGiven(s.r, age)
+	next := l.t + e.delay.drawGiven(&s.gen, s.r, age)
 	if c.stages[e.to].active {
 		next = c.sources[l.src].act.next(next, s.gen.expFloat64())
 	}

@@ -108,7 +108,8 @@ func TestSamplers(t *testing.T) {
 	} {
 		t.Run(d.Form.String(), func(t *testing.T) {
 			s := newSampler(d, 24) // days to hours, as for delays
-			r := rand.New(rand.NewPCG(5, uint64(d.Form)))
+			g := &stream{s: 5<<8 | uint64(d.Form)}
+			r := rand.New(g)
 			x := make([]float64, n)
 			for i := range x {
 				x[i] = s.draw(r)
@@ -127,7 +128,7 @@ func TestSamplers(t *testing.T) {
 			age, q90 := d.Quantile(0.5)*24, d.Quantile(0.9)*24
 			k := 0
 			for range n {
-				v := s.drawGiven(r, age)
+				v := s.drawGiven(g, r, age)
 				if v < age {
 					t.Fatalf("drawGiven(%v) = %v < age", age, v)
 				}
