@@ -69,8 +69,10 @@ var charts = []struct {
 	{"nodata", func() *plot.Plot { return RevenueHistogram(nil, 5e6, "USD") }},
 }
 
+// TestGolden compares every chart of the package (the forecast charts and
+// the what-if charts) with its golden image.
 func TestGolden(t *testing.T) {
-	for _, tt := range charts {
+	for _, tt := range append(charts, whatifCharts...) {
 		t.Run(tt.name, func(t *testing.T) {
 			var buf bytes.Buffer
 			if err := Encode(&buf, tt.plot(), Width, Height, "png"); err != nil {

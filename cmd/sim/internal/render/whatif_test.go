@@ -1,10 +1,7 @@
 package render
 
 import (
-	"bytes"
 	"math"
-	"os"
-	"path/filepath"
 	"testing"
 
 	"gonum.org/v1/plot"
@@ -46,33 +43,6 @@ var whatifCharts = []struct {
 	{"tornado_nan", func() *plot.Plot {
 		return Tornado([]Effect{{"x", math.NaN(), math.NaN(), math.NaN()}}, "Revenue effect", "EUR", "")
 	}},
-}
-
-func TestWhatifGolden(t *testing.T) {
-	for _, tt := range whatifCharts {
-		t.Run(tt.name, func(t *testing.T) {
-			var buf bytes.Buffer
-			if err := Encode(&buf, tt.plot(), Width, Height, "png"); err != nil {
-				t.Fatal(err)
-			}
-			path := filepath.Join("testdata", tt.name+".png")
-			if *regen {
-				if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
-					t.Fatal(err)
-				}
-				return
-			}
-			want, err := os.ReadFile(path)
-			if err != nil {
-				t.Fatalf("%v (run go test -regen to create it)", err)
-			}
-			if !bytes.Equal(buf.Bytes(), want) && !samePixels(t, buf.Bytes(), want) {
-				got := filepath.Join("testdata", tt.name+".got.png")
-				os.WriteFile(got, buf.Bytes(), 0o644)
-				t.Errorf("%s differs from %s (run go test -regen after checking it)", got, path)
-			}
-		})
-	}
 }
 
 func TestFanPanicsOnLengths(t *testing.T) {
