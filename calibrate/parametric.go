@@ -225,8 +225,15 @@ func FitDelay(obs []Obs, form DelayForm) (Fit, error) {
 // are left out of all; the error is that of the last failure if every form
 // fails.
 func FitBestDelay(obs []Obs) (best Fit, all []Fit, err error) {
+	return bestByAIC(func(form DelayForm) (Fit, error) { return FitDelay(obs, form) })
+}
+
+// bestByAIC fits every form in DelayForms with fit and returns the fit with
+// the smallest AIC and all successful fits in DelayForms order, or, if
+// every form fails, the last error.
+func bestByAIC(fit func(DelayForm) (Fit, error)) (best Fit, all []Fit, err error) {
 	for _, form := range DelayForms {
-		f, e := FitDelay(obs, form)
+		f, e := fit(form)
 		if e != nil {
 			err = e
 			continue
@@ -234,6 +241,9 @@ func FitBestDelay(obs []Obs) (best Fit, all []Fit, err error) {
 		all = append(all, f)
 	}
 	if len(all) == 0 {
+		if err == nil {
+			err = errors.New("calibrate: no delay form could be fitted")
+		}
 		return Fit{}, nil, err
 	}
 	best = all[0]

@@ -1,7 +1,6 @@
 package calibrate
 
 import (
-	"errors"
 	"fmt"
 	"math"
 	"slices"
@@ -142,25 +141,5 @@ func FitTruncatedDelay(obs []TruncObs, form DelayForm) (Fit, error) {
 // successful fits in DelayForms order. It returns the last error if every
 // form fails.
 func FitBestTruncatedDelay(obs []TruncObs) (best Fit, all []Fit, err error) {
-	for _, form := range DelayForms {
-		f, e := FitTruncatedDelay(obs, form)
-		if e != nil {
-			err = e
-			continue
-		}
-		all = append(all, f)
-	}
-	if len(all) == 0 {
-		if err == nil {
-			err = errors.New("calibrate: no delay form could be fitted")
-		}
-		return Fit{}, nil, err
-	}
-	best = all[0]
-	for _, f := range all[1:] {
-		if f.AIC < best.AIC {
-			best = f
-		}
-	}
-	return best, all, nil
+	return bestByAIC(func(form DelayForm) (Fit, error) { return FitTruncatedDelay(obs, form) })
 }
