@@ -9,7 +9,7 @@ import (
 )
 
 // benchQuarters is the number of quarters simulated per benchmark op.
-const benchQuarters = 200
+const benchQuarters = 2000
 
 func benchRun(b *testing.B, m *model.Model) {
 	b.Helper()

@@ -151,6 +151,8 @@ type compiled struct {
 	cal       calendar // the SDR team's working hours: the queue
 	biz       calendar // the company's business hours: business-hours SLAs
 	oppStage  int
+
+	stat *stationary // the stationary opening state; nil: a warm-up
 }
 
 func compile(m *model.Model) *compiled {

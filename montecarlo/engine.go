@@ -89,6 +89,7 @@ type sim struct {
 	heap    []pend
 	free    []float64 // servers' next free working time
 	resp    [][]float64
+	mult    []float64 // past blocks' rate multipliers (stationary start)
 	leads   int64
 }
 
@@ -131,9 +132,13 @@ func (s *sim) runQuarter(q int, seed uint64) {
 		c.drawParams(s.r)
 	}
 	first := 0.0
-	if c.m.Start != nil {
+	switch {
+	case c.m.Start != nil:
 		s.startState(qkey)
-	} else {
+	case c.stat != nil:
+		first = -c.warmup
+		s.stationaryStart(qkey)
+	default:
 		first = -c.warmup
 	}
 	// Arrivals, block by block (a block is a quarter, or the part of the
@@ -548,7 +553,7 @@ func (s *sim) startState(qkey uint64) {
 				l.inPipe, l.oppStart = true, l.t
 				l.amount = c.sources[src].deal.sample(&s.gen, s.r)
 			}
-			s.walkAged(&l)
+			s.walkAged(&l, false)
 		}
 	}
 	okey := key(qkey, purposeStartOpp)
@@ -557,33 +562,55 @@ func (s *sim) startState(qkey uint64) {
 		src := c.m.SourceIndex(o.Source)
 		l := lead{id: 1<<62 | uint64(i), src: int16(src), stage: int32(c.oppStage), t: -o.AgeDays * 24,
 			inPipe: true, oppStart: -o.AgeDays * 24, amount: o.Amount}
-		s.walkAged(&l)
+		s.walkAged(&l, false)
 		s.leads++
 	}
 }
 
 // walkAged continues a lead that has been in its stage since l.t < 0 and
-// is still there at 0: its exit is drawn conditional on that.
-func (s *sim) walkAged(l *lead) {
+// is still there at 0 (a stationary start: at -c.warmup): its exit is drawn
+// conditional on that. movers tells that the lead is known to leave its
+// stage: it does not stay for good, nor take a recycle edge past the cap.
+func (s *sim) walkAged(l *lead, movers bool) {
 	c := s.c
 	stg := &c.stages[l.stage]
-	age := -l.t
+	now := 0.0
+	if movers {
+		now = -c.warmup
+	}
+	age := now - l.t
 	stay := 1.0
 	for _, e := range stg.edges {
 		stay -= e.p
 	}
 	stay = max(stay, 0)
-	total := stay
+	moving := func(e *edge) bool { return !movers || !(e.recycle && int(l.recycles) >= c.maxRecyc) }
+	total := 0.0
+	if !movers {
+		total = stay
+	}
 	for j := range stg.edges {
-		total += stg.edges[j].p * stg.edges[j].delay.survival(age)
+		if moving(&stg.edges[j]) {
+			total += stg.edges[j].p * stg.edges[j].delay.survival(age)
+		}
 	}
 	u := s.gen.float64() * total
 	var e *edge
 	for j := range stg.edges {
+		if !moving(&stg.edges[j]) {
+			continue
+		}
 		u -= stg.edges[j].p * stg.edges[j].delay.survival(age)
 		if u < 0 {
 			e = &stg.edges[j]
 			break
+		}
+	}
+	if e == nil && movers { // rounding left u just above 0: the last mover
+		for j := len(stg.edges) - 1; j >= 0 && e == nil; j-- {
+			if moving(&stg.edges[j]) && stg.edges[j].p > 0 {
+				e = &stg.edges[j]
+			}
 		}
 	}
 	if e == nil || (e.recycle && int(l.recycles) >= c.maxRecyc) {
@@ -631,6 +658,9 @@ func run(ctx context.Context, m *model.Model, cfg Config, tr Tracer) (*Results, 
 		workers = 1
 	}
 	c := compile(m)
+	if tr == nil && !cfg.DrawParams && m.Start == nil && m.WarmupDays == 0 && c.stationaryOK() {
+		c.useStationary()
+	}
 	res := newResults(m, cfg)
 	const block = 8
 	nblocks := (cfg.Quarters + block - 1) / block

@@ -38,6 +38,8 @@ const (
 	purposeStartLead
 	purposeStartOpp
 	purposeParams
+	purposeStationary
+	purposePilot
 )
 
 // poisson returns a Poisson(λ) variate. For λ < 10 it multiplies uniforms

@@ -1,0 +1,701 @@
+package montecarlo
+
+import (
+	"math"
+	"math/rand/v2"
+	"slices"
+
+	"gonum.org/v1/gonum/dsp/fourier"
+
+	"github.com/funnelsim/funnel/model"
+)
+
+// The stationary opening state.
+//
+// Without a starting state a run must open on a funnel in steady state: an
+// open pipeline, leads in flight between stages, MQLs waiting for an SDR.
+// Simulating a warm-up long enough for the slowest delays (41 weeks for the
+// default model) costs three times the measured quarter. Instead, the leads
+// that arrived before the near window [-T_w, 0) are drawn directly in the
+// state they are in at -T_w: by the marking theorem, leads arriving as a
+// Poisson process and moving independently are, at any moment, a Poisson
+// process over (stage, recycles, time in stage). Its intensity is computed
+// once per model by propagating the arrival rates through the funnel on an
+// hourly grid (delays as kernels, convolved by FFT; actions by the sources'
+// weekday-by-hour activity; the SDR queue as below), one past block at a
+// time so that each block keeps its own rate multiplier. Each run then
+// draws Poisson counts and walks the drawn leads on, conditional on the
+// time they have spent in their stage, exactly as a calibrated starting
+// state is walked.
+//
+// Without an SDR queue leads do not interact, T_w is 0 and the state is
+// exact up to the hourly grid. With one, a lead's contact depends on the
+// queue it met, so the far past uses the queue's stationary law — response
+// offset and contact by hour of the week of arrival — measured once per
+// model by a pilot simulation of the queue alone over pilotWeeks weeks, fed
+// by the MQL flow the propagation computes (twice, so that recycled MQLs
+// feed back into the load). The last week before the quarter is simulated
+// in full, the queue included, so the queue at the quarter's start and the
+// MQLs entering just before it are exact.
+
+const (
+	loadStep       = 0.3                    // the queue law is linearised in its load between 1 and 1+loadStep
+	pilotWeeks     = 1000                   // weeks of the pilot queue simulation
+	pilotBurn      = 2                      // weeks of it discarded while the queue fills
+	respBins       = 2 * model.HoursPerWeek // response offsets the queue law keeps, hours
+	stationaryPast = 2                      // the past propagated, in warm-ups derived from the delays (whose 5% tails the opening pipeline needs)
+	nearWeeks      = 1                      // weeks simulated in full before the quarter, with a queue
+)
+
+type cellKind uint8
+
+const (
+	cellAged    cellKind = iota // in the stage since t (on the handoff stage: touched at t)
+	cellWaiting                 // on the handoff stage since t, not yet touched
+	cellReady                   // its delay on edge done, acting at its next active moment
+)
+
+type statClass struct {
+	kind  cellKind
+	stage int32
+	rec   int16
+	edge  int16 // cellReady: index of the edge among the stage's
+}
+
+// statTable holds the intensity of the leads from one source that arrived
+// in one past block, over cells (class, hourly bin of t): a with the queue
+// at the average load, b at loadStep more (equal where the queue does not
+// matter).
+type statTable struct {
+	src, block int
+	a, b       []float64 // intensity of each cell, per unit of the block's rate multiplier
+	cumA, cumB []float64 // their cumulative sums within each class
+	bin        []int32
+	segs       []statSeg // the cells of each class, drawn apart so that a scenario changing one class leaves the others' leads as they were
+}
+
+type statSeg struct {
+	class  int16
+	lo, hi int32 // cells
+}
+
+type stationary struct {
+	tw      float64 // near window, hours: the state is drawn at -tw
+	t0      float64 // start of bin 0, hours (bins are one hour)
+	classes []statClass
+	tables  []statTable
+	share   []float64 // each source's share of the MQLs, for the queue's load
+	blocks  []int     // the past blocks, oldest first
+}
+
+// queueLaw is the SDR queue's stationary law: for an MQL arriving in hour
+// h of the week, the probability that it is touched d whole hours of bins
+// later and contacted (c) or not (n).
+type queueLaw struct {
+	c, n [model.HoursPerWeek][respBins]float64
+	tail [model.HoursPerWeek][respBins + 1]float64 // P(offset >= d)
+}
+
+// stationaryOK reports whether the stationary opening state can represent
+// m: every non-terminal pipeline stage must be left for good (a lead that
+// could stay in the pipeline forever makes the open pipeline grow without
+// bound, which only a finite warm-up can express).
+func (c *compiled) stationaryOK() bool {
+	for i := range c.stages {
+		st := &c.stages[i]
+		if !st.postOpp || st.terminal {
+			continue
+		}
+		if st.handoff {
+			return false
+		}
+		p := 0.0
+		for _, e := range st.edges {
+			if e.recycle {
+				return false
+			}
+			p += e.p
+		}
+		if p < 1-1e-9 {
+			return false
+		}
+	}
+	return true
+}
+
+// prop propagates arrival rates through the funnel on the hourly grid.
+type prop struct {
+	c    *compiled
+	n    int // bins
+	fft  *fourier.FFT
+	kern [][]complex128 // by transition id: the delay kernel's transform
+	pad  []float64
+	coef []complex128
+	out  []float64
+	surv [][]float64 // by transition id: survival of the delay at the age of each bin at the end
+	law  *queueLaw
+	topo []int // stages, each after every stage with a non-recycle edge into it
+}
+
+func newProp(c *compiled, n int) *prop {
+	N := 1
+	for N < 2*n {
+		N *= 2
+	}
+	p := &prop{c: c, n: n, fft: fourier.NewFFT(N), pad: make([]float64, N), out: make([]float64, N)}
+	p.kern = make([][]complex128, len(c.m.Transitions))
+	p.surv = make([][]float64, len(c.m.Transitions))
+	k := make([]float64, N)
+	// Gauss-Legendre nodes on [0,1]: a lead enters uniformly within its
+	// hour and lands in the bin its entry plus delay falls in.
+	nodes := [3]float64{0.5 - math.Sqrt(0.15), 0.5, 0.5 + math.Sqrt(0.15)}
+	weights := [3]float64{5.0 / 18, 8.0 / 18, 5.0 / 18}
+	for i := range c.stages {
+		for _, e := range c.stages[i].edges {
+			clear(k)
+			cdf := func(x float64) float64 {
+				if x <= 0 {
+					return 0
+				}
+				return 1 - e.delay.survival(x)
+			}
+			for d := range n {
+				v := 0.0
+				for q, u := range nodes {
+					v += weights[q] * (cdf(float64(d+1)-u) - cdf(float64(d)-u))
+				}
+				k[d] = v
+			}
+			p.kern[e.id] = p.fft.Coefficients(nil, k)
+			sv := make([]float64, n)
+			for i := range sv {
+				sv[i] = e.delay.survival(float64(n-i) - 0.5)
+			}
+			p.surv[e.id] = sv
+		}
+	}
+	// Topological order of the non-recycle graph (acyclic, validated).
+	seen := make([]bool, len(c.stages))
+	var visit func(s int)
+	visit = func(s int) {
+		if seen[s] {
+			return
+		}
+		seen[s] = true
+		for _, e := range c.stages[s].edges {
+			if !e.recycle {
+				visit(e.to)
+			}
+		}
+		if s == c.handoff && c.noContact >= 0 && !c.ncRecycle {
+			visit(c.noContact)
+		}
+		p.topo = append(p.topo, s)
+	}
+	for s := range c.stages {
+		visit(s)
+	}
+	slices.Reverse(p.topo)
+	return p
+}
+
+// conv returns p·(x ⊛ kernel of edge id), truncated to n bins, into dst.
+func (p *prop) conv(dst, x []float64, id int, prob float64) {
+	clear(p.pad)
+	copy(p.pad, x)
+	p.coef = p.fft.Coefficients(p.coef, p.pad)
+	for i, k := range p.kern[id] {
+		p.coef[i] *= k
+	}
+	p.out = p.fft.Sequence(p.out, p.coef)
+	scale := prob / float64(len(p.pad))
+	for i := range dst {
+		dst[i] = max(0, p.out[i]*scale)
+	}
+}
+
+// run propagates one week of arrivals x (expected leads a bin, bins 0 to
+// 167) of source j entering its entry stage, and returns by class the rate
+// of the class's clock over the bins: entries (or, on the handoff stage,
+// contacted touches) for cellAged, handoff entries for cellWaiting, leads
+// becoming ready to act for cellReady. classes maps a class to its index,
+// adding new ones. mql, when not nil, receives the handoff entries.
+func (p *prop) run(j int, x []float64, classes *[]statClass, mql []float64) [][]float64 {
+	c, n := p.c, p.n
+	R := c.maxRecyc + 1
+	entries := make([][]float64, len(c.stages)*R)
+	at := func(s, r int) []float64 {
+		i := s*R + r
+		if entries[i] == nil {
+			entries[i] = make([]float64, n)
+		}
+		return entries[i]
+	}
+	copy(at(c.sources[j].entry, 0), x)
+	var out [][]float64
+	put := func(cl statClass, v []float64) {
+		i := slices.Index(*classes, cl)
+		if i < 0 {
+			i = len(*classes)
+			*classes = append(*classes, cl)
+		}
+		for len(out) <= i {
+			out = append(out, nil)
+		}
+		out[i] = v
+	}
+	act := &c.sources[j].act
+	for r := range R {
+		for _, s := range p.topo {
+			e := entries[s*R+r]
+			if e == nil {
+				continue
+			}
+			st := &c.stages[s]
+			clock := e // when the stage's delays start
+			if st.handoff {
+				if mql != nil {
+					addTo(mql, e)
+				}
+				put(statClass{kind: cellWaiting, stage: int32(s), rec: int16(r)}, e)
+				touched, missed := make([]float64, n), make([]float64, n)
+				for i, v := range e {
+					if v == 0 {
+						continue
+					}
+					h := i % model.HoursPerWeek
+					lc, ln := &p.law.c[h], &p.law.n[h]
+					m := min(respBins, n-i)
+					tc, tm := touched[i:i+m], missed[i:i+m]
+					for d := range m {
+						tc[d] += v * lc[d]
+						tm[d] += v * ln[d]
+					}
+				}
+				clock = touched
+				if c.noContact >= 0 {
+					switch {
+					case !c.ncRecycle:
+						addTo(at(c.noContact, r), missed)
+					case r+1 < R:
+						addTo(at(c.noContact, r+1), missed)
+					}
+				}
+			}
+			put(statClass{kind: cellAged, stage: int32(s), rec: int16(r)}, clock)
+			for ei := range st.edges {
+				ed := &st.edges[ei]
+				if ed.p == 0 || (ed.recycle && r >= c.maxRecyc) {
+					continue
+				}
+				y := make([]float64, n)
+				p.conv(y, clock, ed.id, ed.p)
+				r2 := r
+				if ed.recycle {
+					r2++
+				}
+				if c.stages[ed.to].active {
+					put(statClass{kind: cellReady, stage: int32(s), rec: int16(r), edge: int16(ei)}, slices.Clone(y))
+					activate(act, y)
+				}
+				addTo(at(ed.to, r2), y)
+			}
+		}
+	}
+	return out
+}
+
+func addTo(dst, x []float64) {
+	for i, v := range x {
+		dst[i] += v
+	}
+}
+
+// activate turns x, leads ready to act by bin, into the leads acting by bin
+// (in place), at intensity w(h)/actionHours, and returns the mass still
+// waiting at the end. Leads become ready uniformly within their bin.
+func activate(a *activity, x []float64) float64 {
+	w := 0.0
+	for i, v := range x {
+		l := a.w[i%model.HoursPerWeek] / actionHours
+		if l <= 0 {
+			w += v
+			x[i] = 0
+			continue
+		}
+		q := math.Exp(-l)
+		in := (1 - q) / l // share of a bin's new arrivals still waiting at its end
+		x[i] = w*(1-q) + v*(1-in)
+		w = w*q + v*in
+	}
+	return w
+}
+
+// factor returns, for each bin i, the probability that a lead whose class
+// clock fell in bin i is still in the class at the end of the n bins.
+func (p *prop) factor(cl statClass, j int, law *queueLaw) []float64 {
+	c, n := p.c, p.n
+	f := make([]float64, n)
+	switch cl.kind {
+	case cellAged:
+		for _, e := range c.stages[cl.stage].edges {
+			if e.p == 0 || (e.recycle && int(cl.rec) >= c.maxRecyc) {
+				continue
+			}
+			for i, v := range p.surv[e.id] {
+				f[i] += e.p * v
+			}
+		}
+	case cellWaiting:
+		for i := max(0, n-respBins); i < n; i++ {
+			f[i] = law.tail[i%model.HoursPerWeek][n-i]
+		}
+	case cellReady: // ready in bin i and not acted by the end
+		a := &c.sources[j].act
+		rest := 0.0 // intensity from the end of bin i to the end
+		for i := n - 1; i >= 0; i-- {
+			l := a.w[i%model.HoursPerWeek] / actionHours
+			in := 1.0
+			if l > 0 {
+				in = (1 - math.Exp(-l)) / l
+			}
+			f[i] = in * math.Exp(-rest)
+			rest += l
+		}
+	}
+	return f
+}
+
+// buildStationary computes the stationary opening state of c: tw is the
+// near window, n the bins of the past propagated.
+func (c *compiled) buildStationary(tw float64, n int) *stationary {
+	const week = model.HoursPerWeek
+	n = (n + week - 1) / week * week
+	st := &stationary{tw: tw, t0: -tw - float64(n)}
+	p := newProp(c, n)
+	weekOf := func(j int) []float64 { // a week of arrivals, in bins 0 to 167
+		src := &c.sources[j]
+		x := make([]float64, n)
+		for h := range week {
+			x[h] = src.rate * src.act.w[h] // w has mean 1
+		}
+		return x
+	}
+	// The queue's law at the average load and at 1+loadStep times it.
+	var lawB *queueLaw
+	if c.handoff >= 0 {
+		p.law = &queueLaw{}
+		for h := range week { // first guess: touched at once, contacted at contact·m(0)
+			p.law.c[h][0] = c.contact * c.decayAt(0)
+			p.law.n[h][0] = 1 - p.law.c[h][0]
+		}
+		p.law.fillTail()
+		var rates [][week]float64
+		for range 2 {
+			rates = rates[:0]
+			var scratch []statClass
+			for j := range c.sources {
+				mql := make([]float64, n)
+				p.run(j, weekOf(j), &scratch, mql)
+				var w [week]float64
+				for i, v := range mql {
+					w[i%week] += v
+				}
+				rates = append(rates, w)
+			}
+			p.law = c.pilotQueue(rates, 1)
+		}
+		lawB = c.pilotQueue(rates, 1+loadStep)
+		total := 0.0
+		for _, w := range rates {
+			for _, v := range w {
+				total += v
+			}
+		}
+		for _, w := range rates {
+			sum := 0.0
+			for _, v := range w {
+				sum += v
+			}
+			st.share = append(st.share, sum/max(total, 1e-300))
+		}
+	}
+	q := c.quarter
+	for b := int(math.Floor(st.t0 / q)); float64(b)*q < -tw; b++ {
+		st.blocks = append(st.blocks, b)
+	}
+	for j := range c.sources {
+		lawA := p.law
+		ea := p.run(j, weekOf(j), &st.classes, nil)
+		eb := ea
+		if lawB != nil {
+			p.law = lawB
+			eb = p.run(j, weekOf(j), &st.classes, nil)
+			p.law = lawA
+		}
+		fa := make([][]float64, len(st.classes))
+		fb := make([][]float64, len(st.classes))
+		for k := range ea {
+			if ea[k] != nil {
+				fa[k] = p.factor(st.classes[k], j, lawA)
+				fb[k] = fa[k]
+				if lawB != nil && st.classes[k].kind == cellWaiting {
+					fb[k] = p.factor(st.classes[k], j, lawB)
+				}
+			}
+		}
+		for _, b := range st.blocks {
+			// Arrival weeks k (bins 168k to 168k+167) inside block b.
+			var weeks []int
+			for k := 0; k*week < n; k++ {
+				t := st.t0 + float64(k*week)
+				if t >= float64(b)*q && t < float64(b+1)*q {
+					weeks = append(weeks, k)
+				}
+			}
+			t := statTable{src: j, block: b}
+			any := false
+			fold := func(v []float64, i int) float64 {
+				x := 0.0
+				for _, k := range weeks {
+					if i-k*week >= 0 {
+						x += v[i-k*week]
+					}
+				}
+				return x
+			}
+			for k := range ea {
+				if ea[k] == nil {
+					continue
+				}
+				ta, tb := 0.0, 0.0
+				lo := len(t.a)
+				for i := range n {
+					a := fold(ea[k], i) * fa[k][i]
+					bb := a
+					if lawB != nil {
+						bb = fold(eb[k], i) * fb[k][i]
+					}
+					if a > 0 || bb > 0 {
+						ta += a
+						tb += bb
+						t.a, t.b = append(t.a, a), append(t.b, bb)
+						t.cumA, t.cumB = append(t.cumA, ta), append(t.cumB, tb)
+						t.bin = append(t.bin, int32(i))
+					}
+				}
+				if len(t.a) > lo {
+					t.segs = append(t.segs, statSeg{class: int16(k), lo: int32(lo), hi: int32(len(t.a))})
+					any = true
+				}
+			}
+			if any {
+				st.tables = append(st.tables, t)
+			}
+		}
+	}
+	return st
+}
+
+func (l *queueLaw) fillTail() {
+	for h := range l.c {
+		for d := respBins - 1; d >= 0; d-- {
+			l.tail[h][d] = l.tail[h][d+1] + l.c[h][d] + l.n[h][d]
+		}
+	}
+}
+
+// pilotQueue simulates the SDR queue alone for pilotWeeks weeks, fed by
+// Poisson MQL arrivals at load·rates[j][h] an hour from each source j in
+// hour h of the week, and returns its law.
+func (c *compiled) pilotQueue(rates [][model.HoursPerWeek]float64, load float64) *queueLaw {
+	var g stream
+	g.s = key(0x70696c6f74, purposePilot) // fixed: the law is part of the model
+	r := rand.New(&g)
+	law := &queueLaw{}
+	free := make([]float64, c.servers)
+	for i := range free {
+		free[i] = math.Inf(-1)
+	}
+	var times []float64
+	for wk := range pilotWeeks + pilotBurn {
+		for h := range model.HoursPerWeek {
+			lam := 0.0
+			for j := range rates {
+				lam += load * rates[j][h]
+			}
+			k := poisson(r, lam)
+			t0 := float64(wk*model.HoursPerWeek + h)
+			times = times[:0]
+			for range k {
+				times = append(times, t0+g.float64())
+			}
+			slices.Sort(times)
+			for _, a := range times {
+				aw := c.cal.work(a)
+				j := 0
+				for i := 1; i < len(free); i++ {
+					if free[i] < free[j] {
+						j = i
+					}
+				}
+				startW := max(aw, free[j])
+				free[j] = startW + c.handle.sample(&g, r)
+				touch := max(a, c.cal.wall(startW))
+				u := g.float64()
+				if wk < pilotBurn {
+					continue
+				}
+				d := min(int(math.Floor(touch))-int(t0), respBins-1)
+				if c.contacted(u, (touch-a)*60) {
+					law.c[h][d]++
+				} else {
+					law.n[h][d]++
+				}
+			}
+		}
+	}
+	for h := range law.c {
+		sum := 0.0
+		for d := range respBins {
+			sum += law.c[h][d] + law.n[h][d]
+		}
+		if sum == 0 { // no MQL ever arrives in this hour: any law will do
+			law.c[h][0] = c.contact * c.decayAt(0)
+			law.n[h][0] = 1 - law.c[h][0]
+			continue
+		}
+		for d := range respBins {
+			law.c[h][d] /= sum
+			law.n[h][d] /= sum
+		}
+	}
+	law.fillTail()
+	return law
+}
+
+// stationaryStart draws the leads that arrived before -tw in the state
+// they are in at -tw and walks them on.
+func (s *sim) stationaryStart(qkey uint64) {
+	c := s.c
+	st := c.stat
+	// The past blocks' rate multipliers and the queue's load in each.
+	nb := len(st.blocks)
+	if cap(s.mult) < nb*len(c.sources) {
+		s.mult = make([]float64, nb*len(c.sources))
+	}
+	mult := s.mult[:nb*len(c.sources)]
+	for j := range c.sources {
+		for bi, b := range st.blocks {
+			mult[j*nb+bi] = 1
+			if c.sources[j].disp > 0 {
+				mult[j*nb+bi] = s.blockMult(qkey, j, b)
+			}
+		}
+	}
+	for ti := range st.tables {
+		tb := &st.tables[ti]
+		bi := slices.Index(st.blocks, tb.block)
+		g := mult[tb.src*nb+bi]
+		x := 0.0 // the load's interpolation weight
+		if st.share != nil {
+			load := 0.0
+			for j, sh := range st.share {
+				load += sh * mult[j*nb+bi]
+			}
+			x = (load - 1) / loadStep
+		}
+		tkey := key(key(key(qkey, purposeStationary), uint64(tb.src)), uint64(tb.block+1<<20))
+		for _, sg := range tb.segs {
+			s.drawSeg(tb, sg, key(tkey, uint64(sg.class)), g, x, uint64(ti)<<44|uint64(sg.class)<<32)
+		}
+	}
+}
+
+// drawSeg draws the leads of one class of table tb, whose intensity is
+// g·((1-x)·a + x·b): as the superposition of its two parts when x is in
+// [0, 1], else from its larger part, thinned.
+func (s *sim) drawSeg(tb *statTable, sg statSeg, ckey uint64, g, x float64, id uint64) {
+	a, b := tb.a[sg.lo:sg.hi], tb.b[sg.lo:sg.hi]
+	ca, cb := tb.cumA[sg.lo:sg.hi], tb.cumB[sg.lo:sg.hi]
+	ta, tbt := ca[len(ca)-1], cb[len(cb)-1]
+	draw := func(part uint64, mean float64, cum []float64, accept func(k int) float64) {
+		s.gen.s = key(ckey, part)
+		n := poisson(s.r, mean)
+		if n == 0 {
+			return
+		}
+		lkey := key(ckey, part+purposeLead<<8)
+		total := cum[len(cum)-1]
+		for i := range n {
+			s.gen.s = key(lkey, uint64(i))
+			k, _ := slices.BinarySearch(cum, s.gen.float64()*total)
+			k = min(k, len(cum)-1)
+			if accept != nil && !(s.gen.float64() < accept(k)) {
+				continue
+			}
+			s.startLead(tb, sg, int(sg.lo)+k, id|part<<28|uint64(i))
+		}
+	}
+	switch {
+	case x == 0:
+		draw(0, g*ta, ca, nil)
+	case x > 0 && x < 1:
+		draw(0, g*(1-x)*ta, ca, nil)
+		draw(1, g*x*tbt, cb, nil)
+	case x < 0:
+		draw(0, g*(1-x)*ta, ca, func(k int) float64 { return ((1-x)*a[k] + x*b[k]) / ((1 - x) * a[k]) })
+	default:
+		draw(1, g*x*tbt, cb, func(k int) float64 { return ((1-x)*a[k] + x*b[k]) / (x * b[k]) })
+	}
+}
+
+// startLead walks on the lead of cell k of table tb, with the worker's
+// stream already on the lead's.
+func (s *sim) startLead(tb *statTable, sg statSeg, k int, id uint64) {
+	c := s.c
+	st := c.stat
+	src := &c.sources[tb.src]
+	cl := st.classes[sg.class]
+	t := st.t0 + float64(tb.bin[k]) + s.gen.float64()
+	l := lead{id: 1<<61 | id, src: int16(tb.src), stage: cl.stage, recycles: cl.rec, t: t}
+	s.leads++
+	switch cl.kind {
+	case cellWaiting:
+		s.queue(&l)
+	case cellReady:
+		e := &c.stages[cl.stage].edges[cl.edge]
+		l.t = -st.tw
+		next := src.act.next(-st.tw, s.gen.expFloat64())
+		if s.take(&l, e, next) {
+			s.walk(&l, next, 1, false)
+		}
+	default:
+		if c.stages[cl.stage].postOpp {
+			l.inPipe, l.oppStart = true, t
+			l.amount = src.deal.sample(&s.gen, s.r)
+		}
+		s.walkAged(&l, true)
+	}
+}
+
+// blockMult returns the rate multiplier of source j in block b of run
+// qkey: the first draw of the block's arrival stream.
+func (s *sim) blockMult(qkey uint64, j, b int) float64 {
+	src := &s.c.sources[j]
+	s.gen.s = key(key(key(qkey, purposeArrivals), uint64(j)), uint64(b+1<<20))
+	return gamma(s.r, src.disp) / src.disp
+}
+
+// useStationary makes runs of c open on the stationary state instead of a
+// warm-up: the past the warm-up would simulate is propagated instead, and
+// only the near window (a week with an SDR queue, else nothing) is
+// simulated before the quarter.
+func (c *compiled) useStationary() {
+	tw := 0.0
+	if c.handoff >= 0 {
+		tw = nearWeeks * model.HoursPerWeek
+	}
+	c.stat = c.buildStationary(tw, int(stationaryPast*c.warmup))
+	c.warmup = tw
+}
