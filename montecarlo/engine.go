@@ -90,6 +90,7 @@ type sim struct {
 	free    []float64 // servers' next free working time
 	resp    [][]float64
 	mult    []float64 // past blocks' rate multipliers (stationary start)
+	weights []float64 // walkAged's edge weights
 	leads   int64
 }
 
@@ -589,18 +590,23 @@ func (s *sim) walkAged(l *lead, movers bool) {
 	if !movers {
 		total = stay
 	}
+	w := s.weights[:0] // p·S(age) of each edge, 0 for those not taken
 	for j := range stg.edges {
+		x := 0.0
 		if moving(&stg.edges[j]) {
-			total += stg.edges[j].p * stg.edges[j].delay.survival(age)
+			x = stg.edges[j].p * stg.edges[j].delay.survival(age)
+			total += x
 		}
+		w = append(w, x)
 	}
+	s.weights = w
 	u := s.gen.float64() * total
 	var e *edge
 	for j := range stg.edges {
 		if !moving(&stg.edges[j]) {
 			continue
 		}
-		u -= stg.edges[j].p * stg.edges[j].delay.survival(age)
+		u -= w[j]
 		if u < 0 {
 			e = &stg.edges[j]
 			break
