@@ -444,6 +444,25 @@ func (c *compiled) buildStationary(tw float64, n int) *stationary {
 				}
 			}
 		}
+		// Strided prefix sums of the responses: pre[i] = v[i] + pre[i-168].
+		prefix := func(v []float64) []float64 {
+			if v == nil {
+				return nil
+			}
+			pre := slices.Clone(v)
+			for i := week; i < n; i++ {
+				pre[i] += pre[i-week]
+			}
+			return pre
+		}
+		pa, pb := make([][]float64, len(ea)), make([][]float64, len(eb))
+		for k := range ea {
+			pa[k] = prefix(ea[k])
+			pb[k] = pa[k]
+			if lawB != nil {
+				pb[k] = prefix(eb[k])
+			}
+		}
 		for _, b := range st.blocks {
 			// Arrival weeks k (bins 168k to 168k+167) inside block b.
 			var weeks []int
@@ -455,14 +474,20 @@ func (c *compiled) buildStationary(tw float64, n int) *stationary {
 			}
 			t := statTable{src: j, block: b}
 			any := false
-			fold := func(v []float64, i int) float64 {
-				x := 0.0
-				for _, k := range weeks {
-					if i-k*week >= 0 {
-						x += v[i-k*week]
+			// The arrivals of weeks k0..k1 reach bin i as the response to
+			// one week read at i-168k: a difference of strided prefix sums.
+			k0, k1 := 0, -1
+			if len(weeks) > 0 {
+				k0, k1 = weeks[0], weeks[len(weeks)-1]
+			}
+			fold := func(pre []float64, i int) float64 {
+				at := func(j int) float64 {
+					if j < 0 {
+						return 0
 					}
+					return pre[j]
 				}
-				return x
+				return max(0, at(i-k0*week)-at(i-(k1+1)*week))
 			}
 			for k := range ea {
 				if ea[k] == nil {
@@ -471,10 +496,10 @@ func (c *compiled) buildStationary(tw float64, n int) *stationary {
 				ta, tb := 0.0, 0.0
 				lo := len(t.a)
 				for i := range n {
-					a := fold(ea[k], i) * fa[k][i]
+					a := fold(pa[k], i) * fa[k][i]
 					bb := a
 					if lawB != nil {
-						bb = fold(eb[k], i) * fb[k][i]
+						bb = fold(pb[k], i) * fb[k][i]
 					}
 					if a > 0 || bb > 0 {
 						ta += a
