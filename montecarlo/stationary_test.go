@@ -1,7 +1,6 @@
 package montecarlo
 
 import (
-	"context"
 	"math"
 	"testing"
 
@@ -37,14 +36,8 @@ func TestStationaryMatchesWarmup(t *testing.T) {
 			if c := compile(stat); !c.stationaryOK() {
 				t.Fatal("stationary start not used")
 			}
-			a, err := Run(context.Background(), stat, Config{Quarters: tc.n, Seed: 101})
-			if err != nil {
-				t.Fatal(err)
-			}
-			b, err := Run(context.Background(), warm, Config{Quarters: tc.n, Seed: 202})
-			if err != nil {
-				t.Fatal(err)
-			}
+			a := mustRun(t, stat, Config{Quarters: tc.n, Seed: 101})
+			b := mustRun(t, warm, Config{Quarters: tc.n, Seed: 202})
 			for _, f := range []struct {
 				what string
 				a, b []float64
@@ -56,11 +49,12 @@ func TestStationaryMatchesWarmup(t *testing.T) {
 				{"MQLs", a.MQLs, b.MQLs},
 				{"contacted", a.Contacted, b.Contacted},
 			} {
-				ma, sa := meanSD(f.a)
+				ma, va := meanVar(f.a)
+				mb, vb := meanVar(f.b)
+				sa, sb := math.Sqrt(va), math.Sqrt(vb)
 				if sa == 0 { // no queue: no MQLs
 					continue
 				}
-				mb, sb := meanSD(f.b)
 				n := float64(tc.n)
 				t.Logf("%-13s stationary %.6g (sd %.4g)  warm-up %.6g (sd %.4g)", f.what, ma, sa, mb, sb)
 				within(t, f.what+" mean", ma, mb, math.Sqrt((sa*sa+sb*sb)/n))
@@ -70,15 +64,4 @@ func TestStationaryMatchesWarmup(t *testing.T) {
 			}
 		})
 	}
-}
-
-func meanSD(x []float64) (mean, sd float64) {
-	for _, v := range x {
-		mean += v
-	}
-	mean /= float64(len(x))
-	for _, v := range x {
-		sd += (v - mean) * (v - mean)
-	}
-	return mean, math.Sqrt(sd / float64(len(x)-1))
 }
