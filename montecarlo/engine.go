@@ -438,17 +438,7 @@ func (s *sim) serve(l *lead) {
 	c := s.c
 	s.gen.s = l.rng
 	a := l.t
-	aw := c.cal.work(a)
-	// The server free first (ties to the lowest index).
-	j := 0
-	for i := 1; i < len(s.free); i++ {
-		if s.free[i] < s.free[j] {
-			j = i
-		}
-	}
-	startW := max(aw, s.free[j])
-	s.free[j] = startW + c.handle.sample(&s.gen, s.r)
-	touch := max(a, c.cal.wall(startW))
+	touch, j := c.assign(s.free, a, &s.gen, s.r)
 	resp := (touch - a) * 60 // minutes
 	// Contacted with probability contact·m(resp): decide without computing
 	// m when u alone settles it (m lies in [floor, 1]).
@@ -492,6 +482,22 @@ func (s *sim) serve(l *lead) {
 		s.enter(l, c.noContact, touch)
 		s.walk(l, touch, 1, false)
 	}
+}
+
+// assign gives a lead arriving at wall-clock a to the SDR free first (ties
+// to the lowest index), free holding each SDR's next free working time,
+// draws its handling time with g and r = rand.New(g), and returns the
+// first touch and the SDR.
+func (c *compiled) assign(free []float64, a float64, g *stream, r *rand.Rand) (touch float64, sdr int) {
+	j := 0
+	for i := 1; i < len(free); i++ {
+		if free[i] < free[j] {
+			j = i
+		}
+	}
+	startW := max(c.cal.work(a), free[j])
+	free[j] = startW + c.handle.sample(g, r)
+	return max(a, c.cal.wall(startW)), j
 }
 
 // sortPending sorts the handoff entries by time: a counting sort into

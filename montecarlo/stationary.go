@@ -312,9 +312,10 @@ func addTo(dst, x []float64) {
 }
 
 // activate turns x, leads ready to act by bin, into the leads acting by bin
-// (in place), at intensity w(h)/actionHours, and returns the mass still
-// waiting at the end. Leads become ready uniformly within their bin.
-func activate(a *activity, x []float64) float64 {
+// (in place), at intensity w(h)/actionHours. Leads become ready uniformly
+// within their bin; those still waiting at the end are the cellReady
+// class, whose share factor gives.
+func activate(a *activity, x []float64) {
 	w := 0.0
 	for i, v := range x {
 		l := a.w[i%model.HoursPerWeek] / actionHours
@@ -328,7 +329,6 @@ func activate(a *activity, x []float64) float64 {
 		x[i] = w*(1-q) + v*(1-in)
 		w = w*q + v*in
 	}
-	return w
 }
 
 // factor returns, for each bin i, the probability that a lead whose class
@@ -385,9 +385,8 @@ func (c *compiled) buildStationary(tw float64, n int) *stationary {
 	var lawB *queueLaw
 	if c.handoff >= 0 {
 		p.law = &queueLaw{}
-		for h := range week { // first guess: touched at once, contacted at contact·m(0)
-			p.law.c[h][0] = c.contact * c.decayAt(0)
-			p.law.n[h][0] = 1 - p.law.c[h][0]
+		for h := range week { // first guess: touched at once
+			p.law.immediate(c, h)
 		}
 		p.law.fillTail()
 		var rates [][week]float64
@@ -522,6 +521,13 @@ func (c *compiled) buildStationary(tw float64, n int) *stationary {
 	return st
 }
 
+// immediate sets the law of hour h to a touch at once, contacted with
+// probability contact·m(0).
+func (l *queueLaw) immediate(c *compiled, h int) {
+	l.c[h][0] = c.contact * c.decayAt(0)
+	l.n[h][0] = 1 - l.c[h][0]
+}
+
 func (l *queueLaw) fillTail() {
 	for h := range l.c {
 		for d := respBins - 1; d >= 0; d-- {
@@ -557,16 +563,7 @@ func (c *compiled) pilotQueue(rates [][model.HoursPerWeek]float64, load float64)
 			}
 			slices.Sort(times)
 			for _, a := range times {
-				aw := c.cal.work(a)
-				j := 0
-				for i := 1; i < len(free); i++ {
-					if free[i] < free[j] {
-						j = i
-					}
-				}
-				startW := max(aw, free[j])
-				free[j] = startW + c.handle.sample(&g, r)
-				touch := max(a, c.cal.wall(startW))
+				touch, _ := c.assign(free, a, &g, r)
 				u := g.float64()
 				if wk < pilotBurn {
 					continue
@@ -586,8 +583,7 @@ func (c *compiled) pilotQueue(rates [][model.HoursPerWeek]float64, load float64)
 			sum += law.c[h][d] + law.n[h][d]
 		}
 		if sum == 0 { // no MQL ever arrives in this hour: any law will do
-			law.c[h][0] = c.contact * c.decayAt(0)
-			law.n[h][0] = 1 - law.c[h][0]
+			law.immediate(c, h)
 			continue
 		}
 		for d := range respBins {
