@@ -11,7 +11,9 @@ import (
 // benchQuarters is the number of quarters simulated per benchmark op.
 const benchQuarters = 2000
 
-func benchRun(b *testing.B, m *model.Model) {
+func benchRun(b *testing.B, m *model.Model) { benchRunCfg(b, m, Config{}) }
+
+func benchRunCfg(b *testing.B, m *model.Model, cfg Config) {
 	b.Helper()
 	if err := m.Validate(); err != nil {
 		b.Fatal(err)
@@ -19,7 +21,8 @@ func benchRun(b *testing.B, m *model.Model) {
 	var leads int64
 	ops := 0
 	for b.Loop() {
-		r, err := Run(context.Background(), m, Config{Quarters: benchQuarters, Seed: uint64(ops + 1)})
+		cfg.Quarters, cfg.Seed = benchQuarters, uint64(ops+1)
+		r, err := Run(context.Background(), m, cfg)
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -69,16 +72,27 @@ func plain5Stage() *model.Model {
 	}
 }
 
-// BenchmarkRunPlain5Stage runs plain5Stage with its derived warm-up.
+// BenchmarkRunPlain5Stage runs plain5Stage, drawn from its marks (its
+// leads do not interact), preparation included.
 func BenchmarkRunPlain5Stage(b *testing.B) { benchRun(b, plain5Stage()) }
+
+// BenchmarkRunPlain5StageWalked runs plain5Stage lead by lead, from the
+// stationary opening state: the engine for funnels with an SDR queue.
+func BenchmarkRunPlain5StageWalked(b *testing.B) {
+	benchRunCfg(b, plain5Stage(), Config{engine: engineWalk})
+}
 
 // TestHotPathAllocs checks that, once a worker's buffers have grown, a
 // simulated quarter allocates nothing: the allocations of a 120-quarter run
 // exceed those of a 20-quarter run by far less than one per extra quarter.
 // (Run itself allocates its results, a fixed number of slices.)
 func TestHotPathAllocs(t *testing.T) {
+	t.Run("walked", func(t *testing.T) { testAllocs(t, model.Default()) })
+	t.Run("marks", func(t *testing.T) { testAllocs(t, plain5Stage()) })
+}
+
+func testAllocs(t *testing.T, m *model.Model) {
 	small, big := size(20, 10), size(120, 60)
-	m := model.Default()
 	allocs := func(n int) uint64 {
 		var before, after runtime.MemStats
 		runtime.GC()

@@ -152,7 +152,8 @@ type compiled struct {
 	biz       calendar // the company's business hours: business-hours SLAs
 	oppStage  int
 
-	stat *stationary // the stationary opening state; nil: a warm-up
+	stat  *stationary // the stationary opening state; nil: a warm-up
+	marks *marks      // runs drawn from marks (no SDR queue); nil: walked lead by lead
 }
 
 func compile(m *model.Model) *compiled {

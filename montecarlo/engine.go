@@ -32,7 +32,17 @@ type Config struct {
 	// Progress, when not nil, is called with the number of quarters done
 	// so far, from the workers' goroutines but never concurrently.
 	Progress func(done int)
+
+	engine engine // tests: force an engine
 }
+
+type engine uint8
+
+const (
+	engineAuto  engine = iota
+	engineWalk         // walk every lead, even where marks would do
+	engineMarks        // draw from marks wherever they are possible
+)
 
 // DefaultConfig is the configuration used for zero fields.
 var DefaultConfig = Config{Quarters: 10000, Horizon: 1}
@@ -132,6 +142,33 @@ func (s *sim) runQuarter(q int, seed uint64) {
 		s.gen.s = key(qkey, purposeParams)
 		c.drawParams(s.r)
 	}
+	if c.marks != nil {
+		s.markedRun(qkey)
+	} else {
+		s.walkRun(qkey)
+	}
+	if q < len(s.res.RespSample) {
+		s.res.RespSample[q] = slices.Clone(s.resp[0])
+	}
+	// Response-time quantiles.
+	for k := range s.H {
+		i := s.idx(k)
+		s.res.RespP50[i], s.res.RespP90[i] = math.NaN(), math.NaN()
+		if v := s.resp[k]; len(v) > 0 {
+			s.res.RespP50[i] = quantileSelect(v, 0.5)
+			s.res.RespP90[i] = quantileSelect(v, 0.9)
+		}
+		s.res.Coverage[i] = math.NaN()
+		if quota := c.m.Quota; quota > 0 {
+			s.res.Coverage[i] = s.res.OpenPipeline[i] / quota
+		}
+	}
+}
+
+// walkRun simulates run qkey lead by lead: its opening state, its
+// arrivals and the SDR queue.
+func (s *sim) walkRun(qkey uint64) {
+	c := s.c
 	first := 0.0
 	switch {
 	case c.m.Start != nil:
@@ -181,22 +218,6 @@ func (s *sim) runQuarter(q int, seed uint64) {
 		}
 	}
 	s.serveQueue()
-	if q < len(s.res.RespSample) {
-		s.res.RespSample[q] = slices.Clone(s.resp[0])
-	}
-	// Response-time quantiles.
-	for k := range s.H {
-		i := s.idx(k)
-		s.res.RespP50[i], s.res.RespP90[i] = math.NaN(), math.NaN()
-		if v := s.resp[k]; len(v) > 0 {
-			s.res.RespP50[i] = quantileSelect(v, 0.5)
-			s.res.RespP90[i] = quantileSelect(v, 0.9)
-		}
-		s.res.Coverage[i] = math.NaN()
-		if quota := c.m.Quota; quota > 0 {
-			s.res.Coverage[i] = s.res.OpenPipeline[i] / quota
-		}
-	}
 }
 
 // move counts a lead taking edge e at time t.
@@ -671,7 +692,12 @@ func run(ctx context.Context, m *model.Model, cfg Config, tr Tracer) (*Results, 
 	}
 	c := compile(m)
 	if tr == nil && !cfg.DrawParams && m.Start == nil && m.WarmupDays == 0 && c.stationaryOK() {
-		c.useStationary()
+		if cfg.engine != engineWalk {
+			c.marks = c.buildMarks(cfg.Horizon, cfg.engine == engineMarks)
+		}
+		if c.marks == nil {
+			c.useStationary()
+		}
 	}
 	res := newResults(m, cfg)
 	const block = 8

@@ -40,6 +40,7 @@ const (
 	purposeParams
 	purposeStationary
 	purposePilot
+	purposeMarks
 )
 
 // poisson returns a Poisson(λ) variate. For λ < 10 it multiplies uniforms

@@ -128,7 +128,8 @@ type prop struct {
 	c    *compiled
 	n    int // bins
 	fft  *fourier.FFT
-	kern [][]complex128 // by transition id: the delay kernel's transform
+	ker  [][]float64    // by transition id: the delay kernel, bin-to-bin transfer
+	kern [][]complex128 // by transition id: its transform
 	pad  []float64
 	coef []complex128
 	out  []float64
@@ -138,11 +139,9 @@ type prop struct {
 }
 
 func newProp(c *compiled, n int) *prop {
-	N := 1
-	for N < 2*n {
-		N *= 2
-	}
+	N := fftLen(n)
 	p := &prop{c: c, n: n, fft: fourier.NewFFT(N), pad: make([]float64, N), out: make([]float64, N)}
+	p.ker = make([][]float64, len(c.m.Transitions))
 	p.kern = make([][]complex128, len(c.m.Transitions))
 	p.surv = make([][]float64, len(c.m.Transitions))
 	k := make([]float64, N)
@@ -159,19 +158,18 @@ func newProp(c *compiled, n int) *prop {
 				}
 				return 1 - e.delay.survival(x)
 			}
+			var lo [3]float64 // cdf(d-u) at the nodes, carried from bin to bin
 			for d := range n {
 				v := 0.0
 				for q, u := range nodes {
-					v += weights[q] * (cdf(float64(d+1)-u) - cdf(float64(d)-u))
+					hi := cdf(float64(d+1) - u)
+					v += weights[q] * (hi - lo[q])
+					lo[q] = hi
 				}
 				k[d] = v
 			}
+			p.ker[e.id] = slices.Clone(k[:n])
 			p.kern[e.id] = p.fft.Coefficients(nil, k)
-			sv := make([]float64, n)
-			for i := range sv {
-				sv[i] = e.delay.survival(float64(n-i) - 0.5)
-			}
-			p.surv[e.id] = sv
 		}
 	}
 	// Topological order of the non-recycle graph (acyclic, validated).
@@ -197,6 +195,16 @@ func newProp(c *compiled, n int) *prop {
 	}
 	slices.Reverse(p.topo)
 	return p
+}
+
+// fftLen is the transform length prop uses for n bins: a power of two at
+// least 2n, so that the circular convolution does not wrap.
+func fftLen(n int) int {
+	N := 1
+	for N < 2*n {
+		N *= 2
+	}
+	return N
 }
 
 // conv returns p·(x ⊛ kernel of edge id), truncated to n bins, into dst.
@@ -331,6 +339,19 @@ func activate(a *activity, x []float64) {
 	}
 }
 
+// survival returns, for each bin i, the survival of e's delay at the age
+// from the middle of bin i to the end of the n bins.
+func (p *prop) survival(e *edge) []float64 {
+	if p.surv[e.id] == nil {
+		sv := make([]float64, p.n)
+		for i := range sv {
+			sv[i] = e.delay.survival(float64(p.n-i) - 0.5)
+		}
+		p.surv[e.id] = sv
+	}
+	return p.surv[e.id]
+}
+
 // factor returns, for each bin i, the probability that a lead whose class
 // clock fell in bin i is still in the class at the end of the n bins.
 func (p *prop) factor(cl statClass, j int, law *queueLaw) []float64 {
@@ -342,7 +363,7 @@ func (p *prop) factor(cl statClass, j int, law *queueLaw) []float64 {
 			if e.p == 0 || (e.recycle && int(cl.rec) >= c.maxRecyc) {
 				continue
 			}
-			for i, v := range p.surv[e.id] {
+			for i, v := range p.survival(&e) {
 				f[i] += e.p * v
 			}
 		}

@@ -36,7 +36,7 @@ func TestStationaryMatchesWarmup(t *testing.T) {
 			if c := compile(stat); !c.stationaryOK() {
 				t.Fatal("stationary start not used")
 			}
-			a := mustRun(t, stat, Config{Quarters: tc.n, Seed: 101})
+			a := mustRun(t, stat, Config{Quarters: tc.n, Seed: 101, engine: engineWalk})
 			b := mustRun(t, warm, Config{Quarters: tc.n, Seed: 202})
 			for _, f := range []struct {
 				what string

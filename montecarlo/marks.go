@@ -1,0 +1,480 @@
+package montecarlo
+
+import (
+	"math"
+	"runtime"
+	"slices"
+	"sync"
+	"sync/atomic"
+
+	"gonum.org/v1/gonum/dsp/fourier"
+
+	"github.com/funnelsim/funnel/model"
+)
+
+// Marks: exact aggregation of a funnel without an SDR queue.
+//
+// Without a handoff no lead waits for another: each source's leads arrive
+// as a Poisson process (given each block's rate multiplier) and move on
+// independently. Mark every lead with its path through the funnel and the
+// period in which it enters each stage of that path: before the horizon,
+// one of its quarters, or after it. By the marking theorem the numbers of
+// leads carrying each mark are independent Poisson variates, and every
+// per-quarter result is a sum over marks: the count times the mark's
+// entries and moves, plus, for each of its leads and each of its spells in
+// the pipeline, one deal amount added to the quarters the mark says
+// (created, won, open at a quarter's start). A run then draws a few hundred
+// Poisson counts and the deal amounts instead of walking every lead.
+//
+// The marks' means are computed once per model on the hourly grid of the
+// stationary state (the same window of the past, the same delay kernels),
+// backwards along each path: the probability that a lead entering stage i
+// in bin t goes on to enter the later stages in the given periods is the
+// kernel's correlation with that probability one stage on, restricted to
+// the next entry's period. A lead's arrival rate in each bin, times that
+// probability, summed over a block's bins, is the mark's mean per unit of
+// the block's multiplier. Active stages (entered at the lead's next active
+// moment), SLAs (whose clocks need each lead's times) and funnels with
+// more paths or periods than the limits below are walked lead by lead.
+
+const (
+	maxMarkPaths = 512 // paths from the sources' entry stages to where leads stop
+	maxMarkDepth = 32  // stages on a path
+	// marksWork bounds the precomputation: its correlations times their
+	// transform length, per lead arriving in a run. A correlation of
+	// length N costs about 1e-7·N s of CPU and walking a lead about 150
+	// ns, so marks are used when preparing them costs less than walking
+	// 10,000 runs (the default forecast) would.
+	marksWork = 15000
+)
+
+// markPath is one path of a source's leads: the stages entered, the edges
+// taken between them, and its probability (including that of stopping).
+type markPath struct {
+	src    int
+	stages []int
+	edges  []*edge
+	prob   float64
+	key    uint64
+}
+
+// mark is the leads of one path entering its stages in given periods.
+type mark struct {
+	src      int
+	key      uint64    // its stream: a hash of its path and periods
+	mu       []float64 // mean count per unit of the rate multiplier, by block
+	entries  []int32   // period·stages + stage of each entry inside the horizon
+	moves    []int32   // period·transitions + id of each move inside the horizon
+	episodes []episode // its spells in the pipeline that count somewhere
+}
+
+// episode is a spell in the pipeline: one deal amount, counted as created
+// in period created, won in period won (-1: not in the horizon) and open at
+// the start of periods openLo to openHi-1.
+type episode struct {
+	created, won   int8
+	openLo, openHi int8
+}
+
+type marks struct {
+	blocks []int // arrival blocks, from the first past one to the horizon's last
+	marks  []mark
+}
+
+// markPaths enumerates the paths of each source's new leads, or returns
+// nil when there are more than maxMarkPaths or one is longer than
+// maxMarkDepth (a cycle without the recycle cap).
+func (c *compiled) markPaths() []markPath {
+	var paths []markPath
+	var stages []int
+	var edges []*edge
+	ok := true
+	var dfs func(j, st, rec int, prob float64)
+	dfs = func(j, st, rec int, prob float64) {
+		if !ok || len(stages) >= maxMarkDepth || len(paths) > maxMarkPaths {
+			ok = false
+			return
+		}
+		stages = append(stages, st)
+		stg := &c.stages[st]
+		stay := 1.0
+		if n := len(stg.edges); n > 0 {
+			stay = 1 - stg.edges[n-1].cum
+		}
+		for i := range stg.edges {
+			e := &stg.edges[i]
+			if e.p <= 0 {
+				continue
+			}
+			if e.recycle && rec >= c.maxRecyc { // taken at the cap: the lead stays
+				stay += e.p
+				continue
+			}
+			r := rec
+			if e.recycle {
+				r++
+			}
+			edges = append(edges, e)
+			dfs(j, e.to, r, prob*e.p)
+			edges = edges[:len(edges)-1]
+		}
+		if stay > 1e-12 {
+			k := key(uint64(j), uint64(len(stages)))
+			for i, s := range stages {
+				k = key(k, uint64(s))
+				if i > 0 {
+					k = key(k, uint64(edges[i-1].id))
+				}
+			}
+			paths = append(paths, markPath{src: j, stages: slices.Clone(stages), edges: slices.Clone(edges), prob: prob * stay, key: k})
+		}
+		stages = stages[:len(stages)-1]
+	}
+	for j := range c.sources {
+		dfs(j, c.sources[j].entry, 0, 1)
+	}
+	if !ok || len(paths) > maxMarkPaths {
+		return nil
+	}
+	return paths
+}
+
+// markable reports whether runs of c can be drawn by marks: no SDR queue,
+// no SLA, no active stage.
+func (c *compiled) markable() bool {
+	if c.handoff >= 0 || len(c.slas) > 0 || c.quarter != math.Trunc(c.quarter) {
+		return false
+	}
+	for i := range c.stages {
+		if c.stages[i].active {
+			return false
+		}
+	}
+	return true
+}
+
+// markTail is the probability, per delay, beyond the past the marks
+// propagate: the window is the longest path's sum of each delay's
+// 1-markTail quantile, so that leads older than it are still in flight
+// with probability below markTail per stage left.
+const markTail = 1e-6
+
+// markPast returns the past the marks of paths need, in hours.
+func markPast(paths []markPath) float64 {
+	past := 0.0
+	for _, pa := range paths {
+		sum := 0.0
+		for _, e := range pa.edges {
+			sum += e.delay.dist.Quantile(1-markTail) * e.delay.scale
+		}
+		past = max(past, sum)
+	}
+	return past
+}
+
+// corrBound returns the number of correlations buildMarks makes for a path
+// of k edges over H quarters, at most: each node is a non-decreasing
+// sequence of the later entries' periods (H+2 values) not starting after
+// the horizon.
+func corrBound(k, H int) int {
+	n := 0
+	for l := 1; l <= k; l++ { // suffix lengths
+		n += binomial(l+H+1, l) - 1
+	}
+	return n
+}
+
+func binomial(n, k int) int {
+	r := 1
+	for i := 1; i <= k; i++ {
+		r = r * (n - k + i) / i
+	}
+	return r
+}
+
+// buildMarks computes the marks of runs of H quarters, or returns nil when
+// the funnel exceeds the limits or, unless force, when walking its leads
+// is cheaper (see marksWork).
+func (c *compiled) buildMarks(H int, force bool) *marks {
+	if !c.markable() {
+		return nil
+	}
+	paths := c.markPaths()
+	if paths == nil {
+		return nil
+	}
+	const week = model.HoursPerWeek
+	n := int(math.Ceil(markPast(paths)/week)) * week // bin 0 is a Monday, 00:00
+	tq := int(c.quarter)
+	L := n + H*tq
+	corr, leads := 0.0, 0.0
+	for _, pa := range paths {
+		corr += float64(corrBound(len(pa.edges), H))
+	}
+	for j := range c.sources {
+		leads += c.sources[j].rate * float64(H*tq)
+	}
+	if !force && corr*float64(fftLen(L)) > marksWork*leads {
+		return nil
+	}
+	p := newProp(c, L)
+	mk := &marks{}
+	for b := int(math.Floor(float64(-n) / c.quarter)); b < H; b++ {
+		mk.blocks = append(mk.blocks, b)
+	}
+	// The paths are independent: spread them over the cores, each worker
+	// with its own transform, and keep their marks in path order.
+	out := make([][]mark, len(paths))
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), len(paths)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			w := *p
+			w.fft = fourier.NewFFT(len(p.pad))
+			w.pad, w.out, w.coef = make([]float64, len(p.pad)), make([]float64, len(p.pad)), nil
+			for {
+				i := int(next.Add(1) - 1)
+				if i >= len(paths) {
+					return
+				}
+				out[i] = w.pathMarks(paths[i], H, n, mk.blocks)
+			}
+		}()
+	}
+	wg.Wait()
+	for _, ms := range out {
+		mk.marks = append(mk.marks, ms...)
+	}
+	return mk
+}
+
+// pathMarks returns the marks of path pa over H quarters after n hours of
+// past, with means by block of blocks.
+func (p *prop) pathMarks(pa markPath, H, n int, blocks []int) []mark {
+	c, L := p.c, p.n
+	const week = model.HoursPerWeek
+	tq := int(c.quarter)
+	// bins returns the bins of period k: -1 before the horizon, else the
+	// horizon's quarter k.
+	bins := func(k int8) (lo, hi int) {
+		if k < 0 {
+			return 0, n
+		}
+		return n + int(k)*tq, n + (int(k)+1)*tq
+	}
+	after := int8(H)
+	type node struct {
+		per []int8 // periods of the later entries
+		v   []float64
+	}
+	ones := make([]float64, L)
+	for i := range ones {
+		ones[i] = 1
+	}
+	level := []node{{v: ones}}
+	for i := len(pa.edges) - 1; i >= 0; i-- {
+		e := pa.edges[i]
+		var next []node
+		for _, nd := range level {
+			first := after
+			if len(nd.per) > 0 {
+				first = nd.per[0]
+			}
+			for k := int8(-1); k <= first; k++ {
+				per := append([]int8{k}, nd.per...)
+				if k == after {
+					next = append(next, node{per, p.tail(e.id)})
+					continue
+				}
+				lo, hi := bins(k)
+				if !slices.ContainsFunc(nd.v[lo:hi], func(x float64) bool { return x > 0 }) {
+					continue
+				}
+				next = append(next, node{per, p.correlate(nd.v, lo, hi, e.id)})
+			}
+		}
+		level = next
+	}
+	src := &c.sources[pa.src]
+	b0 := blocks[0]
+	var ms []mark
+	for _, nd := range level {
+		first := after
+		if len(nd.per) > 0 {
+			first = nd.per[0]
+		}
+		for k := int8(-1); k <= first && k < after; k++ {
+			m := c.newMark(pa, append([]int8{k}, nd.per...), H)
+			if m == nil {
+				continue
+			}
+			m.mu = make([]float64, len(blocks))
+			lo, hi := bins(k)
+			for i := lo; i < hi; i++ {
+				m.mu[int(math.Floor(float64(i-n)/c.quarter))-b0] += src.rate * src.act.w[i%week] * nd.v[i]
+			}
+			for i := range m.mu {
+				m.mu[i] *= pa.prob
+			}
+			if slices.Max(m.mu) > 0 {
+				ms = append(ms, *m)
+			}
+		}
+	}
+	return ms
+}
+
+// tail returns, for each bin i, the probability that the delay of edge id
+// from bin i ends after the last bin.
+func (p *prop) tail(id int) []float64 {
+	k := p.ker[id]
+	v := make([]float64, p.n)
+	cum := 0.0 // kernel mass of offsets below p.n-i
+	for i := p.n - 1; i >= 0; i-- {
+		cum += k[p.n-1-i]
+		v[i] = max(0, 1-cum)
+	}
+	return v
+}
+
+// correlate returns, for each bin i, Σ_d ker(d)·x(i+d) over x restricted
+// to bins [lo, hi): the probability, from bin i, of the next entry in
+// that range weighted by x there.
+func (p *prop) correlate(x []float64, lo, hi, id int) []float64 {
+	clear(p.pad)
+	copy(p.pad[lo:hi], x[lo:hi])
+	p.coef = p.fft.Coefficients(p.coef, p.pad)
+	for i, k := range p.kern[id] {
+		p.coef[i] *= complex(real(k), -imag(k))
+	}
+	p.out = p.fft.Sequence(p.out, p.coef)
+	v := make([]float64, p.n)
+	scale := 1 / float64(len(p.pad))
+	for i := range v {
+		v[i] = max(0, p.out[i]*scale)
+	}
+	return v
+}
+
+// newMark returns the mark of path pa with entry periods per (-1 before
+// the horizon of H quarters, H after it), or nil if it counts nowhere.
+func (c *compiled) newMark(pa markPath, per []int8, H int) *mark {
+	m := &mark{src: pa.src, key: pa.key}
+	S, E := len(c.stages), len(c.m.Transitions)
+	in := func(k int8) bool { return k >= 0 && int(k) < H }
+	var ep episode
+	inPipe := false
+	for i, st := range pa.stages {
+		k := per[i]
+		m.key = key(m.key, uint64(k+1))
+		if in(k) {
+			m.entries = append(m.entries, int32(int(k)*S+st))
+			if i > 0 {
+				m.moves = append(m.moves, int32(int(k)*E+pa.edges[i-1].id))
+			}
+		}
+		stg := &c.stages[st]
+		switch {
+		case stg.postOpp && !inPipe:
+			inPipe, ep = true, episode{created: k, won: -1}
+		case inPipe && !stg.postOpp:
+			if stg.outcome == model.Won && in(k) {
+				ep.won = k
+			}
+			m.addEpisode(ep, k, H)
+			inPipe = false
+		}
+	}
+	if inPipe {
+		m.addEpisode(ep, int8(H), H)
+	}
+	if len(m.entries) == 0 && len(m.moves) == 0 && len(m.episodes) == 0 {
+		return nil
+	}
+	return m
+}
+
+// addEpisode adds ep, closed in period end, if it counts in the horizon.
+func (m *mark) addEpisode(ep episode, end int8, H int) {
+	ep.openLo, ep.openHi = ep.created+1, min(end+1, int8(H))
+	if !(ep.created >= 0 && int(ep.created) < H) {
+		ep.created = -1
+	}
+	if ep.created >= 0 || ep.won >= 0 || ep.openLo < ep.openHi {
+		m.episodes = append(m.episodes, ep)
+	}
+}
+
+// markedRun draws run q of a funnel without a queue from its marks.
+func (s *sim) markedRun(qkey uint64) {
+	c := s.c
+	mk := c.marks
+	nb := len(mk.blocks)
+	if cap(s.mult) < nb*len(c.sources) {
+		s.mult = make([]float64, nb*len(c.sources))
+	}
+	mult := s.mult[:nb*len(c.sources)]
+	for j := range c.sources {
+		for bi, b := range mk.blocks {
+			mult[j*nb+bi] = 1
+			if c.sources[j].disp > 0 {
+				mult[j*nb+bi] = s.blockMult(qkey, j, b)
+			}
+		}
+	}
+	res := s.res
+	S, E := len(c.stages), len(c.m.Transitions)
+	base := s.idx(0)
+	eOff, mOff := base*S, base*E
+	mkey := key(qkey, purposeMarks)
+	for i := range mk.marks {
+		m := &mk.marks[i]
+		mean := 0.0
+		for bi, v := range m.mu {
+			mean += v * mult[m.src*nb+bi]
+		}
+		s.gen.s = key(mkey, m.key)
+		n := poisson(s.r, mean)
+		if n == 0 {
+			continue
+		}
+		s.leads += int64(n)
+		x := float64(n)
+		for _, o := range m.entries {
+			res.Entries[eOff+int(o)] += x
+		}
+		for _, o := range m.moves {
+			res.Moves[mOff+int(o)] += x
+		}
+		if len(m.episodes) == 0 {
+			continue
+		}
+		src := &c.sources[m.src]
+		for range n {
+			for _, ep := range m.episodes {
+				a := src.deal.sample(&s.gen, s.r)
+				if ep.created >= 0 {
+					i := base + int(ep.created)
+					if src.sales {
+						res.SalesCreated[i]++
+						res.SalesValue[i] += a
+					} else {
+						res.MktCreated[i]++
+						res.MktValue[i] += a
+					}
+				}
+				if ep.won >= 0 {
+					i := base + int(ep.won)
+					res.Revenue[i] += a
+					res.Won[i]++
+				}
+				for k := ep.openLo; k < ep.openHi; k++ {
+					res.OpenPipeline[base+int(k)] += a
+					res.OpenDeals[base+int(k)]++
+				}
+			}
+		}
+	}
+}
