@@ -21,7 +21,10 @@ func benchRunCfg(b *testing.B, m *model.Model, cfg Config) {
 	var leads int64
 	ops := 0
 	for b.Loop() {
-		cfg.Quarters, cfg.Seed = benchQuarters, uint64(ops+1)
+		if cfg.Quarters == 0 {
+			cfg.Quarters = benchQuarters
+		}
+		cfg.Seed = uint64(ops + 1)
 		r, err := Run(context.Background(), m, cfg)
 		if err != nil {
 			b.Fatal(err)
@@ -31,8 +34,8 @@ func benchRunCfg(b *testing.B, m *model.Model, cfg Config) {
 	}
 	s := b.Elapsed().Seconds()
 	b.ReportMetric(float64(leads)/s, "leads/s")
-	b.ReportMetric(float64(ops*benchQuarters)/s, "quarters/s")
-	b.ReportMetric(float64(leads)/float64(ops*benchQuarters), "leads/quarter")
+	b.ReportMetric(float64(ops*cfg.Quarters)/s, "quarters/s")
+	b.ReportMetric(float64(leads)/float64(ops*cfg.Quarters), "leads/quarter")
 }
 
 // BenchmarkRunDefault runs the default model (warm-up, SDR queue, business
@@ -75,6 +78,12 @@ func plain5Stage() *model.Model {
 // BenchmarkRunPlain5Stage runs plain5Stage, drawn from its marks (its
 // leads do not interact), preparation included.
 func BenchmarkRunPlain5Stage(b *testing.B) { benchRun(b, plain5Stage()) }
+
+// BenchmarkForecastPlain5Stage is the forecast of plain5Stage: 10,000
+// quarters, preparation included (the target: under 2 s on 2 cores).
+func BenchmarkForecastPlain5Stage(b *testing.B) {
+	benchRunCfg(b, plain5Stage(), Config{Quarters: 10000})
+}
 
 // BenchmarkRunPlain5StageWalked runs plain5Stage lead by lead, from the
 // stationary opening state: the engine for funnels with an SDR queue.

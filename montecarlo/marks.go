@@ -217,7 +217,7 @@ func (c *compiled) buildMarks(H int, force bool) *marks {
 	if !force && corr*float64(fftLen(L)) > marksWork*leads {
 		return nil
 	}
-	p := newProp(c, L)
+	p := newProp(c, L, fftLen(L))
 	mk := &marks{}
 	for b := int(math.Floor(float64(-n) / c.quarter)); b < H; b++ {
 		mk.blocks = append(mk.blocks, b)

@@ -4,6 +4,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"slices"
+	"sync"
 
 	"gonum.org/v1/gonum/dsp/fourier"
 
@@ -138,38 +139,51 @@ type prop struct {
 	topo []int // stages, each after every stage with a non-recycle edge into it
 }
 
-func newProp(c *compiled, n int) *prop {
-	N := fftLen(n)
+// newProp returns a propagator over n bins whose transforms have length N
+// (at least 2n, so that the circular convolution does not wrap).
+func newProp(c *compiled, n, N int) *prop {
 	p := &prop{c: c, n: n, fft: fourier.NewFFT(N), pad: make([]float64, N), out: make([]float64, N)}
 	p.ker = make([][]float64, len(c.m.Transitions))
 	p.kern = make([][]complex128, len(c.m.Transitions))
 	p.surv = make([][]float64, len(c.m.Transitions))
-	k := make([]float64, N)
 	// Gauss-Legendre nodes on [0,1]: a lead enters uniformly within its
-	// hour and lands in the bin its entry plus delay falls in.
+	// hour and lands in the bin its entry plus delay falls in. The kernels
+	// are independent: one goroutine each.
 	nodes := [3]float64{0.5 - math.Sqrt(0.15), 0.5, 0.5 + math.Sqrt(0.15)}
 	weights := [3]float64{5.0 / 18, 8.0 / 18, 5.0 / 18}
+	var wg sync.WaitGroup
 	for i := range c.stages {
 		for _, e := range c.stages[i].edges {
-			clear(k)
-			cdf := func(x float64) float64 {
-				if x <= 0 {
-					return 0
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				cdf := func(x float64) float64 {
+					if x <= 0 {
+						return 0
+					}
+					return 1 - e.delay.survival(x)
 				}
-				return 1 - e.delay.survival(x)
-			}
-			var lo [3]float64 // cdf(d-u) at the nodes, carried from bin to bin
-			for d := range n {
-				v := 0.0
-				for q, u := range nodes {
-					hi := cdf(float64(d+1) - u)
-					v += weights[q] * (hi - lo[q])
-					lo[q] = hi
+				k := make([]float64, n)
+				var lo [3]float64 // cdf(d-u) at the nodes, carried from bin to bin
+				for d := range n {
+					v := 0.0
+					for q, u := range nodes {
+						hi := cdf(float64(d+1) - u)
+						v += weights[q] * (hi - lo[q])
+						lo[q] = hi
+					}
+					k[d] = v
 				}
-				k[d] = v
-			}
-			p.ker[e.id] = slices.Clone(k[:n])
-			p.kern[e.id] = p.fft.Coefficients(nil, k)
+				p.ker[e.id] = k
+			}()
+		}
+	}
+	wg.Wait()
+	for id, k := range p.ker {
+		if k != nil {
+			clear(p.pad)
+			copy(p.pad, k)
+			p.kern[id] = p.fft.Coefficients(nil, p.pad)
 		}
 	}
 	// Topological order of the non-recycle graph (acyclic, validated).
@@ -393,7 +407,7 @@ func (c *compiled) buildStationary(tw float64, n int) *stationary {
 	const week = model.HoursPerWeek
 	n = (n + week - 1) / week * week
 	st := &stationary{tw: tw, t0: -tw - float64(n)}
-	p := newProp(c, n)
+	p := newProp(c, n, fftLen(n))
 	weekOf := func(j int) []float64 { // a week of arrivals, in bins 0 to 167
 		src := &c.sources[j]
 		x := make([]float64, n)
