@@ -153,23 +153,67 @@ func (c *compiled) markable() bool {
 	return true
 }
 
-// markTail is the probability, per delay, beyond the past the marks
-// propagate: the window is the longest path's sum of each delay's
-// 1-markTail quantile, so that leads older than it are still in flight
-// with probability below markTail per stage left.
+// markTail is the probability, per path, beyond the past the marks
+// propagate: a lead older than the window is still in flight with
+// probability below markTail.
 const markTail = 1e-6
 
-// markPast returns the past the marks of paths need, in hours.
+// markPast returns the past the marks of paths need, in hours: the longest
+// path's 1-markTail quantile of its total delay. The total is bounded on a
+// daily grid (each delay rounded up to whole days, so the bound is
+// conservative), its distribution the product of the delays' transforms.
 func markPast(paths []markPath) float64 {
-	past := 0.0
+	days := 0 // a bound on every path's quantile: the sum of its delays' quantiles
 	for _, pa := range paths {
 		sum := 0.0
 		for _, e := range pa.edges {
-			sum += e.delay.dist.Quantile(1-markTail) * e.delay.scale
+			sum += e.delay.dist.Quantile(1-markTail) * e.delay.scale / 24
 		}
-		past = max(past, sum)
+		days = max(days, int(math.Ceil(sum))+len(pa.edges)+1)
 	}
-	return past
+	pmf := make(map[int][]float64) // by transition id: mass at each whole day, rounded up
+	past := 0
+	for _, pa := range paths {
+		if len(pa.edges) == 0 {
+			continue
+		}
+		N := fftLen(len(pa.edges) * (days + 1))
+		fft := fourier.NewFFT(N)
+		pad := make([]float64, N)
+		var prod []complex128
+		for _, e := range pa.edges {
+			f, ok := pmf[e.id]
+			if !ok {
+				f = make([]float64, days+1)
+				prev := 0.0
+				for d := range days {
+					cdf := 1 - e.delay.survival(float64(d+1)*24)
+					f[d+1], prev = cdf-prev, cdf
+				}
+				pmf[e.id] = f
+			}
+			clear(pad)
+			copy(pad, f)
+			c := fft.Coefficients(nil, pad)
+			if prod == nil {
+				prod = c
+				continue
+			}
+			for i := range prod {
+				prod[i] *= c[i]
+			}
+		}
+		tot := fft.Sequence(nil, prod)
+		tail := 0.0
+		d := len(tot) - 1
+		for ; d > 0; d-- {
+			if tail += tot[d] / float64(N); tail >= markTail {
+				break
+			}
+		}
+		past = max(past, d+1)
+	}
+	return float64(past) * 24
 }
 
 // corrBound returns the number of correlations buildMarks makes for a path
