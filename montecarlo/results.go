@@ -20,7 +20,7 @@ type Results struct {
 	SLAs     []string // SLA names, in model order
 	Quota    float64  // revenue target a quarter
 	Currency string
-	Leads    int64 // leads simulated in all, warm-up included: the work done
+	Leads    int64 // leads simulated in all, warm-up included (drawn from marks: the leads the drawn marks hold): the work done
 
 	Revenue      []float64 // closed-won amount in the quarter, currency
 	Won          []float64 // deals closed-won in the quarter
