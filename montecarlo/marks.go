@@ -456,18 +456,7 @@ func (s *sim) markedRun(qkey uint64) {
 	c := s.c
 	mk := c.marks
 	nb := len(mk.blocks)
-	if cap(s.mult) < nb*len(c.sources) {
-		s.mult = make([]float64, nb*len(c.sources))
-	}
-	mult := s.mult[:nb*len(c.sources)]
-	for j := range c.sources {
-		for bi, b := range mk.blocks {
-			mult[j*nb+bi] = 1
-			if c.sources[j].disp > 0 {
-				mult[j*nb+bi] = s.blockMult(qkey, j, b)
-			}
-		}
-	}
+	mult := s.blockMults(qkey, mk.blocks)
 	res := s.res
 	S, E := len(c.stages), len(c.m.Transitions)
 	base := s.idx(0)

@@ -637,18 +637,7 @@ func (s *sim) stationaryStart(qkey uint64) {
 	st := c.stat
 	// The past blocks' rate multipliers and the queue's load in each.
 	nb := len(st.blocks)
-	if cap(s.mult) < nb*len(c.sources) {
-		s.mult = make([]float64, nb*len(c.sources))
-	}
-	mult := s.mult[:nb*len(c.sources)]
-	for j := range c.sources {
-		for bi, b := range st.blocks {
-			mult[j*nb+bi] = 1
-			if c.sources[j].disp > 0 {
-				mult[j*nb+bi] = s.blockMult(qkey, j, b)
-			}
-		}
-	}
+	mult := s.blockMults(qkey, st.blocks)
 	for ti := range st.tables {
 		tb := &st.tables[ti]
 		bi := slices.Index(st.blocks, tb.block)
@@ -733,6 +722,26 @@ func (s *sim) startLead(tb *statTable, sg statSeg, k int, id uint64) {
 		}
 		s.walkAged(&l, true)
 	}
+}
+
+// blockMults returns the rate multipliers of run qkey for each source j
+// and block blocks[i], at j·len(blocks)+i, in the sim's buffer.
+func (s *sim) blockMults(qkey uint64, blocks []int) []float64 {
+	c := s.c
+	nb := len(blocks)
+	if cap(s.mult) < nb*len(c.sources) {
+		s.mult = make([]float64, nb*len(c.sources))
+	}
+	mult := s.mult[:nb*len(c.sources)]
+	for j := range c.sources {
+		for bi, b := range blocks {
+			mult[j*nb+bi] = 1
+			if c.sources[j].disp > 0 {
+				mult[j*nb+bi] = s.blockMult(qkey, j, b)
+			}
+		}
+	}
+	return mult
 }
 
 // blockMult returns the rate multiplier of source j in block b of run
