@@ -240,6 +240,11 @@ func binomial(n, k int) int {
 // the funnel exceeds the limits or, unless force, when walking its leads
 // is cheaper (see marksWork).
 func (c *compiled) buildMarks(H int, force bool) *marks {
+	return c.buildMarksFine(H, force, fineWeeks)
+}
+
+// buildMarksFine is buildMarks keeping fine weeks of the past by the hour.
+func (c *compiled) buildMarksFine(H int, force bool, fine int) *marks {
 	if !c.markable() {
 		return nil
 	}
@@ -251,6 +256,10 @@ func (c *compiled) buildMarks(H int, force bool) *marks {
 	n := int(math.Ceil(markPast(paths)/week)) * week // bin 0 is a Monday, 00:00
 	tq := int(c.quarter)
 	L := n + H*tq
+	F := 0 // the first fine bin
+	if tq%24 == 0 {
+		F = max(0, n-fine*week)
+	}
 	corr, leads := 0.0, 0.0
 	for _, pa := range paths {
 		corr += float64(corrBound(len(pa.edges), H))
@@ -258,16 +267,20 @@ func (c *compiled) buildMarks(H int, force bool) *marks {
 	for j := range c.sources {
 		leads += c.sources[j].rate * float64(H*tq)
 	}
-	if !force && corr*float64(fftLen(L)) > marksWork*leads {
+	cost := fftLen(L - F)
+	if F > 0 {
+		cost += fftLen(L / 24)
+	}
+	if !force && corr*float64(cost) > marksWork*leads {
 		return nil
 	}
-	p := newProp(c, L, fftLen(L))
+	g := newGrid(c, L, F)
 	mk := &marks{}
 	for b := int(math.Floor(float64(-n) / c.quarter)); b < H; b++ {
 		mk.blocks = append(mk.blocks, b)
 	}
 	// The paths are independent: spread them over the cores, each worker
-	// with its own transform, and keep their marks in path order.
+	// with its own transforms, and keep their marks in path order.
 	out := make([][]mark, len(paths))
 	var next atomic.Int64
 	var wg sync.WaitGroup
@@ -275,9 +288,7 @@ func (c *compiled) buildMarks(H int, force bool) *marks {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			w := *p
-			w.fft = fourier.NewFFT(len(p.pad))
-			w.pad, w.out, w.coef = make([]float64, len(p.pad)), make([]float64, len(p.pad)), nil
+			w := g.clone()
 			for {
 				i := int(next.Add(1) - 1)
 				if i >= len(paths) {
@@ -294,10 +305,186 @@ func (c *compiled) buildMarks(H int, force bool) *marks {
 	return mk
 }
 
+// fineWeeks is the past the marks keep hour by hour before the horizon;
+// the older past is kept by the day. A lead enters a stage there at least
+// fineWeeks before the horizon, so whatever it does in the horizon comes
+// after delays of that length, whose densities change by a few percent a
+// day: within a day the probabilities are close to linear, which the daily
+// kernels and the slope in the arrival sum below treat exactly.
+const fineWeeks = 26
+
+// grid holds the marks' probabilities over the hourly bins [0, L) (bin n
+// is the horizon's start) at two resolutions: by the hour over the fine
+// bins [F, L), by the day over all of them (a fine day the mean of its
+// hours). Without a coarse part F is 0 and the days are unused.
+type grid struct {
+	fine  *prop // over the L-F fine bins
+	F, L  int
+	days  int
+	tails []value // by transition id: see newGrid
+	dfft  *fourier.FFT
+	dkern [][]complex128 // by transition id: the daily kernel's transform
+	dpad  []float64
+	dout  []float64
+	dcoef []complex128
+}
+
+// value is a function of the entry bin on the grid.
+type value struct {
+	h []float64 // by fine bin
+	d []float64 // by day
+}
+
+func newGrid(c *compiled, L, F int) *grid {
+	ker := hourKernels(c, L)
+	Lf := L - F
+	short := make([][]float64, len(ker))
+	for id, k := range ker {
+		if k != nil {
+			short[id] = k[:Lf]
+		}
+	}
+	g := &grid{F: F, L: L, tails: make([]value, len(ker))}
+	g.fine = &prop{c: c, n: Lf, ker: short, kern: make([][]complex128, len(ker))}
+	N := fftLen(Lf)
+	g.fine.fft, g.fine.pad, g.fine.out = fourier.NewFFT(N), make([]float64, N), make([]float64, N)
+	if F > 0 {
+		g.days = L / 24
+		N := fftLen(g.days)
+		g.dfft, g.dpad, g.dout = fourier.NewFFT(N), make([]float64, N), make([]float64, N)
+		g.dkern = make([][]complex128, len(ker))
+	}
+	for id, k := range ker {
+		if k == nil {
+			continue
+		}
+		clear(g.fine.pad)
+		copy(g.fine.pad, short[id])
+		g.fine.kern[id] = g.fine.fft.Coefficients(nil, g.fine.pad)
+		// After the horizon: the probability that the delay from bin i
+		// ends at or after bin L.
+		t := make([]float64, L)
+		cum := 0.0 // kernel mass of offsets below L-i
+		for i := L - 1; i >= 0; i-- {
+			cum += k[L-1-i]
+			t[i] = max(0, 1-cum)
+		}
+		g.tails[id] = value{h: t[F:], d: g.daily(t, nil)}
+		if F == 0 {
+			continue
+		}
+		// The daily kernel: a delay of 24q+r hours moves the leads of a
+		// day's first 24-r hours to day q, the others to day q+1. Mapping
+		// the day's mean value to the means of those two days is exact
+		// for a value linear within days; for a quadratic one, with second
+		// derivative g'' an hour², it is off by g''·r(24-r)/2, which the
+		// second difference around day q+½ corrects.
+		clear(g.dpad)
+		put := func(j int, v float64) {
+			if j >= 0 && j < g.days {
+				g.dpad[j] += v
+			}
+		}
+		for s, v := range k {
+			q, r := s/24, float64(s%24)
+			put(q, v*(24-r)/24)
+			put(q+1, v*r/24)
+			if r > 0 {
+				a := -v * r * (24 - r) / 2 / (24 * 24) // times ½(Δ²(q) + Δ²(q+1))
+				if q == 0 {                            // no day before: the difference at q+1
+					put(0, a)
+					put(1, -2*a)
+					put(2, a)
+					continue
+				}
+				put(q-1, a/2)
+				put(q, -a/2)
+				put(q+1, -a/2)
+				put(q+2, a/2)
+			}
+		}
+		g.dkern[id] = g.dfft.Coefficients(nil, g.dpad)
+	}
+	return g
+}
+
+// clone returns a copy of g with its own transforms and buffers, for
+// another goroutine.
+func (g *grid) clone() *grid {
+	w := *g
+	f := *g.fine
+	f.fft = fourier.NewFFT(len(f.pad))
+	f.pad, f.out, f.coef = make([]float64, len(f.pad)), make([]float64, len(f.pad)), nil
+	w.fine = &f
+	if g.days > 0 {
+		w.dfft = fourier.NewFFT(len(g.dpad))
+		w.dpad, w.dout, w.dcoef = make([]float64, len(g.dpad)), make([]float64, len(g.dpad)), nil
+	}
+	return &w
+}
+
+// daily sets dst (nil: a new slice) to the daily means of the hourly x,
+// which ends at bin L, over the whole days x covers, and returns it: nil
+// without days.
+func (g *grid) daily(x []float64, dst []float64) []float64 {
+	if g.days == 0 {
+		return nil
+	}
+	off := g.L - len(x) // the first bin of x, a multiple of 24
+	if dst == nil {
+		dst = make([]float64, g.days)
+	}
+	for D := off / 24; D < g.days; D++ {
+		s := 0.0
+		for _, v := range x[24*D-off : 24*D-off+24] {
+			s += v
+		}
+		dst[D] = s / 24
+	}
+	return dst
+}
+
+// positive reports whether x is positive anywhere in bins [lo, hi).
+func (g *grid) positive(x value, lo, hi int) bool {
+	pos := func(x float64) bool { return x > 0 }
+	if hi > g.F && slices.ContainsFunc(x.h[max(lo, g.F)-g.F:hi-g.F], pos) {
+		return true
+	}
+	return g.days > 0 && lo < g.F && slices.ContainsFunc(x.d[lo/24:min(hi, g.F)/24], pos)
+}
+
+// correlate returns, for each bin i, Σ_d ker(d)·x(i+d) over x restricted
+// to bins [lo, hi), at both resolutions.
+func (g *grid) correlate(x value, lo, hi, id int) value {
+	var v value
+	if hi > g.F {
+		v.h = g.fine.correlate(x.h, max(lo, g.F)-g.F, hi-g.F, id)
+	} else {
+		v.h = make([]float64, g.L-g.F)
+	}
+	if g.days == 0 {
+		return v
+	}
+	clear(g.dpad)
+	copy(g.dpad[lo/24:hi/24], x.d[lo/24:hi/24])
+	g.dcoef = g.dfft.Coefficients(g.dcoef, g.dpad)
+	for i, k := range g.dkern[id] {
+		g.dcoef[i] *= complex(real(k), -imag(k))
+	}
+	g.dout = g.dfft.Sequence(g.dout, g.dcoef)
+	v.d = make([]float64, g.days)
+	scale := 1 / float64(len(g.dpad))
+	for i := range g.F / 24 {
+		v.d[i] = max(0, g.dout[i]*scale)
+	}
+	g.daily(v.h, v.d)
+	return v
+}
+
 // pathMarks returns the marks of path pa over H quarters after n hours of
 // past, with means by block of blocks.
-func (p *prop) pathMarks(pa markPath, H, n int, blocks []int) []mark {
-	c, L := p.c, p.n
+func (g *grid) pathMarks(pa markPath, H, n int, blocks []int) []mark {
+	c, L, F := g.fine.c, g.L, g.F
 	const week = model.HoursPerWeek
 	tq := int(c.quarter)
 	// bins returns the bins of period k: -1 before the horizon, else the
@@ -311,13 +498,13 @@ func (p *prop) pathMarks(pa markPath, H, n int, blocks []int) []mark {
 	after := int8(H)
 	type node struct {
 		per []int8 // periods of the later entries
-		v   []float64
+		v   value
 	}
-	ones := make([]float64, L)
+	ones := make([]float64, max(L-F, g.days))
 	for i := range ones {
 		ones[i] = 1
 	}
-	level := []node{{v: ones}}
+	level := []node{{v: value{h: ones[:L-F], d: ones[:g.days]}}}
 	for i := len(pa.edges) - 1; i >= 0; i-- {
 		e := pa.edges[i]
 		var next []node
@@ -329,20 +516,34 @@ func (p *prop) pathMarks(pa markPath, H, n int, blocks []int) []mark {
 			for k := int8(-1); k <= first; k++ {
 				per := append([]int8{k}, nd.per...)
 				if k == after {
-					next = append(next, node{per, p.tail(e.id)})
+					next = append(next, node{per, g.tails[e.id]})
 					continue
 				}
 				lo, hi := bins(k)
-				if !slices.ContainsFunc(nd.v[lo:hi], func(x float64) bool { return x > 0 }) {
+				if !g.positive(nd.v, lo, hi) {
 					continue
 				}
-				next = append(next, node{per, p.correlate(nd.v, lo, hi, e.id)})
+				next = append(next, node{per, g.correlate(nd.v, lo, hi, e.id)})
 			}
 		}
 		level = next
 	}
 	src := &c.sources[pa.src]
+	// A coarse day adds its arrivals λ_h times the value g at hour h, which
+	// near the middle c of the day is g(c) + g'(c)·x + g''(c)·x²/2 (x = h-c).
+	// The day's mean value is ḡ = g(c) + g''(c)·v/2 (v the mean of x²), so
+	// the day adds Σλ·ḡ + Σλx·g' + (Σλx² - Σλ·v)·g''/2, the derivatives
+	// taken from the days around it.
+	const v = (24*24 - 1) / 12.0
+	var dayW, dayM, dayV [7]float64
+	for h := range week {
+		w, x := src.act.w[h], float64(h%24)+0.5-12
+		dayW[h/24] += w
+		dayM[h/24] += w * x
+		dayV[h/24] += w * (x*x - v)
+	}
 	b0 := blocks[0]
+	block := func(i int) int { return int(math.Floor(float64(i-n)/c.quarter)) - b0 }
 	var ms []mark
 	for _, nd := range level {
 		first := after
@@ -356,8 +557,16 @@ func (p *prop) pathMarks(pa markPath, H, n int, blocks []int) []mark {
 			}
 			m.mu = make([]float64, len(blocks))
 			lo, hi := bins(k)
-			for i := lo; i < hi; i++ {
-				m.mu[int(math.Floor(float64(i-n)/c.quarter))-b0] += src.rate * src.act.w[i%week] * nd.v[i]
+			for i := max(lo, F); i < hi; i++ {
+				m.mu[block(i)] += src.rate * src.act.w[i%week] * nd.v.h[i-F]
+			}
+			d := nd.v.d
+			for D := lo / 24; D < min(hi, F)/24; D++ {
+				prev := d[max(D-1, 0)] // at D = 0 the slope is one-sided, the curvature 0
+				g1 := (d[D+1] - prev) / float64(24*(1+min(D, 1)))
+				g2 := (d[D+1] - 2*d[D] + prev) / (24 * 24) * float64(min(D, 1))
+				w := D % 7
+				m.mu[block(24*D)] += src.rate * (dayW[w]*d[D] + dayM[w]*g1 + dayV[w]*g2/2)
 			}
 			for i := range m.mu {
 				m.mu[i] *= pa.prob
@@ -368,19 +577,6 @@ func (p *prop) pathMarks(pa markPath, H, n int, blocks []int) []mark {
 		}
 	}
 	return ms
-}
-
-// tail returns, for each bin i, the probability that the delay of edge id
-// from bin i ends after the last bin.
-func (p *prop) tail(id int) []float64 {
-	k := p.ker[id]
-	v := make([]float64, p.n)
-	cum := 0.0 // kernel mass of offsets below p.n-i
-	for i := p.n - 1; i >= 0; i-- {
-		cum += k[p.n-1-i]
-		v[i] = max(0, 1-cum)
-	}
-	return v
 }
 
 // correlate returns, for each bin i, Σ_d ker(d)·x(i+d) over x restricted

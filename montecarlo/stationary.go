@@ -143,42 +143,9 @@ type prop struct {
 // (at least 2n, so that the circular convolution does not wrap).
 func newProp(c *compiled, n, N int) *prop {
 	p := &prop{c: c, n: n, fft: fourier.NewFFT(N), pad: make([]float64, N), out: make([]float64, N)}
-	p.ker = make([][]float64, len(c.m.Transitions))
-	p.kern = make([][]complex128, len(c.m.Transitions))
-	p.surv = make([][]float64, len(c.m.Transitions))
-	// Gauss-Legendre nodes on [0,1]: a lead enters uniformly within its
-	// hour and lands in the bin its entry plus delay falls in. The kernels
-	// are independent: one goroutine each.
-	nodes := [3]float64{0.5 - math.Sqrt(0.15), 0.5, 0.5 + math.Sqrt(0.15)}
-	weights := [3]float64{5.0 / 18, 8.0 / 18, 5.0 / 18}
-	var wg sync.WaitGroup
-	for i := range c.stages {
-		for _, e := range c.stages[i].edges {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				cdf := func(x float64) float64 {
-					if x <= 0 {
-						return 0
-					}
-					return 1 - e.delay.survival(x)
-				}
-				k := make([]float64, n)
-				var lo [3]float64 // cdf(d-u) at the nodes, carried from bin to bin
-				for d := range n {
-					v := 0.0
-					for q, u := range nodes {
-						hi := cdf(float64(d+1) - u)
-						v += weights[q] * (hi - lo[q])
-						lo[q] = hi
-					}
-					k[d] = v
-				}
-				p.ker[e.id] = k
-			}()
-		}
-	}
-	wg.Wait()
+	p.ker = hourKernels(c, n)
+	p.kern = make([][]complex128, len(p.ker))
+	p.surv = make([][]float64, len(p.ker))
 	for id, k := range p.ker {
 		if k != nil {
 			clear(p.pad)
@@ -219,6 +186,46 @@ func fftLen(n int) int {
 		N *= 2
 	}
 	return N
+}
+
+// hourKernels returns, by transition id, the delay kernels over n hourly
+// bins: the probability that a lead entering a stage uniformly within bin
+// 0 ends the delay in bin d. The kernels are independent: one goroutine
+// each.
+func hourKernels(c *compiled, n int) [][]float64 {
+	ker := make([][]float64, len(c.m.Transitions))
+	// Gauss-Legendre nodes on [0,1] for the entry within its hour.
+	nodes := [3]float64{0.5 - math.Sqrt(0.15), 0.5, 0.5 + math.Sqrt(0.15)}
+	weights := [3]float64{5.0 / 18, 8.0 / 18, 5.0 / 18}
+	var wg sync.WaitGroup
+	for i := range c.stages {
+		for _, e := range c.stages[i].edges {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				cdf := func(x float64) float64 {
+					if x <= 0 {
+						return 0
+					}
+					return 1 - e.delay.survival(x)
+				}
+				k := make([]float64, n)
+				var lo [3]float64 // cdf(d-u) at the nodes, carried from bin to bin
+				for d := range n {
+					v := 0.0
+					for q, u := range nodes {
+						hi := cdf(float64(d+1) - u)
+						v += weights[q] * (hi - lo[q])
+						lo[q] = hi
+					}
+					k[d] = v
+				}
+				ker[e.id] = k
+			}()
+		}
+	}
+	wg.Wait()
+	return ker
 }
 
 // conv returns p·(x ⊛ kernel of edge id), truncated to n bins, into dst.
