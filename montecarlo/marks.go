@@ -216,18 +216,6 @@ func markPast(paths []markPath) float64 {
 	return float64(past) * 24
 }
 
-// corrBound returns the number of correlations buildMarks makes for a path
-// of k edges over H quarters, at most: each node is a non-decreasing
-// sequence of the later entries' periods (H+2 values) not starting after
-// the horizon.
-func corrBound(k, H int) int {
-	n := 0
-	for l := 1; l <= k; l++ { // suffix lengths
-		n += binomial(l+H+1, l) - 1
-	}
-	return n
-}
-
 func binomial(n, k int) int {
 	r := 1
 	for i := 1; i <= k; i++ {
@@ -260,9 +248,13 @@ func (c *compiled) buildMarksFine(H int, force bool, fine int) *marks {
 	if tq%24 == 0 {
 		F = max(0, n-fine*week)
 	}
+	// The correlations, at most: a suffix of l edges has a value for each
+	// non-decreasing sequence of its entries' periods (H+2 values) not
+	// starting after the horizon.
+	sfx := suffixTree(paths)
 	corr, leads := 0.0, 0.0
-	for _, pa := range paths {
-		corr += float64(corrBound(len(pa.edges), H))
+	for _, x := range sfx[1:] {
+		corr += float64(binomial(x.depth+H+1, x.depth) - 1)
 	}
 	for j := range c.sources {
 		leads += c.sources[j].rate * float64(H*tq)
@@ -279,26 +271,58 @@ func (c *compiled) buildMarksFine(H int, force bool, fine int) *marks {
 	for b := int(math.Floor(float64(-n) / c.quarter)); b < H; b++ {
 		mk.blocks = append(mk.blocks, b)
 	}
-	// The paths are independent: spread them over the cores, each worker
-	// with its own transforms, and keep their marks in path order.
+	// Paths that end alike share the values of their common suffix: the
+	// suffixes are computed one length at a time, each from the one a
+	// stage shorter, spread over the cores (each worker with its own
+	// transforms); a length's values are dropped once the next one has
+	// them. The marks are kept in path order.
 	out := make([][]mark, len(paths))
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	for range min(runtime.GOMAXPROCS(0), len(paths)) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			w := g.clone()
-			for {
-				i := int(next.Add(1) - 1)
-				if i >= len(paths) {
-					return
-				}
-				out[i] = w.pathMarks(paths[i], H, n, mk.blocks)
-			}
-		}()
+	workers := make([]*grid, runtime.GOMAXPROCS(0))
+	for i := range workers {
+		workers[i] = g.clone()
 	}
-	wg.Wait()
+	one := make([]float64, max(L-F, g.days))
+	for i := range one {
+		one[i] = 1
+	}
+	sfx[0].level = []markNode{{v: value{h: one[:L-F], d: one[:g.days]}}}
+	byDepth := [][]int{{0}}
+	for i := 1; i < len(sfx); i++ {
+		d := sfx[i].depth
+		for len(byDepth) <= d {
+			byDepth = append(byDepth, nil)
+		}
+		byDepth[d] = append(byDepth[d], i)
+	}
+	for d, ids := range byDepth {
+		var next atomic.Int64
+		var wg sync.WaitGroup
+		for _, w := range workers[:min(len(workers), len(ids))] {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				for {
+					k := int(next.Add(1) - 1)
+					if k >= len(ids) {
+						return
+					}
+					x := &sfx[ids[k]]
+					if d > 0 {
+						x.level = w.extend(sfx[x.parent].level, x.edge, H, n)
+					}
+					for _, i := range x.paths {
+						out[i] = w.pathMarks(paths[i], x.level, H, n, mk.blocks)
+					}
+				}
+			}()
+		}
+		wg.Wait()
+		if d > 0 {
+			for _, i := range byDepth[d-1] {
+				sfx[i].level = nil
+			}
+		}
+	}
 	for _, ms := range out {
 		mk.marks = append(mk.marks, ms...)
 	}
@@ -481,53 +505,87 @@ func (g *grid) correlate(x value, lo, hi, id int) value {
 	return v
 }
 
-// pathMarks returns the marks of path pa over H quarters after n hours of
-// past, with means by block of blocks.
-func (g *grid) pathMarks(pa markPath, H, n int, blocks []int) []mark {
-	c, L, F := g.fine.c, g.L, g.F
-	const week = model.HoursPerWeek
-	tq := int(c.quarter)
-	// bins returns the bins of period k: -1 before the horizon, else the
-	// horizon's quarter k.
-	bins := func(k int8) (lo, hi int) {
-		if k < 0 {
-			return 0, n
+// suffix is the common end of some paths: its edges are edge followed by
+// those of suffix parent. level holds its values: for each sequence of
+// periods of the later entries, the probability, from each bin of entry
+// into edge's stage, of taking the suffix's edges into those periods.
+type suffix struct {
+	edge   *edge
+	parent int
+	depth  int   // edges
+	paths  []int // the paths whose edges are exactly these
+	level  []markNode
+}
+
+type markNode struct {
+	per []int8 // periods of the later entries
+	v   value
+}
+
+// suffixTree returns the suffixes of paths, the empty one first, each
+// after its parent.
+func suffixTree(paths []markPath) []suffix {
+	sfx := []suffix{{parent: -1}}
+	child := make(map[[2]int]int)
+	for i, pa := range paths {
+		cur := 0
+		for l := len(pa.edges) - 1; l >= 0; l-- {
+			e := pa.edges[l]
+			k, ok := child[[2]int{cur, e.id}]
+			if !ok {
+				k = len(sfx)
+				sfx = append(sfx, suffix{edge: e, parent: cur, depth: sfx[cur].depth + 1})
+				child[[2]int{cur, e.id}] = k
+			}
+			cur = k
 		}
-		return n + int(k)*tq, n + (int(k)+1)*tq
+		sfx[cur].paths = append(sfx[cur].paths, i)
 	}
+	return sfx
+}
+
+// bins returns the bins of period k over H quarters after n bins of past:
+// -1 before the horizon, else the horizon's quarter k.
+func (g *grid) bins(k int8, n int) (lo, hi int) {
+	if k < 0 {
+		return 0, n
+	}
+	tq := int(g.fine.c.quarter)
+	return n + int(k)*tq, n + (int(k)+1)*tq
+}
+
+// extend returns the level of the suffix that prepends edge e to the one
+// whose level is level.
+func (g *grid) extend(level []markNode, e *edge, H, n int) []markNode {
 	after := int8(H)
-	type node struct {
-		per []int8 // periods of the later entries
-		v   value
-	}
-	ones := make([]float64, max(L-F, g.days))
-	for i := range ones {
-		ones[i] = 1
-	}
-	level := []node{{v: value{h: ones[:L-F], d: ones[:g.days]}}}
-	for i := len(pa.edges) - 1; i >= 0; i-- {
-		e := pa.edges[i]
-		var next []node
-		for _, nd := range level {
-			first := after
-			if len(nd.per) > 0 {
-				first = nd.per[0]
-			}
-			for k := int8(-1); k <= first; k++ {
-				per := append([]int8{k}, nd.per...)
-				if k == after {
-					next = append(next, node{per, g.tails[e.id]})
-					continue
-				}
-				lo, hi := bins(k)
-				if !g.positive(nd.v, lo, hi) {
-					continue
-				}
-				next = append(next, node{per, g.correlate(nd.v, lo, hi, e.id)})
-			}
+	var next []markNode
+	for _, nd := range level {
+		first := after
+		if len(nd.per) > 0 {
+			first = nd.per[0]
 		}
-		level = next
+		for k := int8(-1); k <= first; k++ {
+			per := append([]int8{k}, nd.per...)
+			if k == after {
+				next = append(next, markNode{per, g.tails[e.id]})
+				continue
+			}
+			lo, hi := g.bins(k, n)
+			if !g.positive(nd.v, lo, hi) {
+				continue
+			}
+			next = append(next, markNode{per, g.correlate(nd.v, lo, hi, e.id)})
+		}
 	}
+	return next
+}
+
+// pathMarks returns the marks of path pa, whose edges' level is level,
+// over H quarters after n hours of past, with means by block of blocks.
+func (g *grid) pathMarks(pa markPath, level []markNode, H, n int, blocks []int) []mark {
+	c, F := g.fine.c, g.F
+	const week = model.HoursPerWeek
+	after := int8(H)
 	src := &c.sources[pa.src]
 	// A coarse day adds its arrivals λ_h times the value g at hour h, which
 	// near the middle c of the day is g(c) + g'(c)·x + g''(c)·x²/2 (x = h-c).
@@ -556,7 +614,7 @@ func (g *grid) pathMarks(pa markPath, H, n int, blocks []int) []mark {
 				continue
 			}
 			m.mu = make([]float64, len(blocks))
-			lo, hi := bins(k)
+			lo, hi := g.bins(k, n)
 			for i := max(lo, F); i < hi; i++ {
 				m.mu[block(i)] += src.rate * src.act.w[i%week] * nd.v.h[i-F]
 			}
