@@ -162,6 +162,7 @@ const markTail = 1e-6
 // path's 1-markTail quantile of its total delay. The total is bounded on a
 // daily grid (each delay rounded up to whole days, so the bound is
 // conservative), its distribution the product of the delays' transforms.
+// Paths whose delays are among another's are skipped.
 func markPast(paths []markPath) float64 {
 	days := 0 // a bound on every path's quantile: the sum of its delays' quantiles
 	for _, pa := range paths {
@@ -171,47 +172,103 @@ func markPast(paths []markPath) float64 {
 		}
 		days = max(days, int(math.Ceil(sum))+len(pa.edges)+1)
 	}
-	pmf := make(map[int][]float64) // by transition id: mass at each whole day, rounded up
-	past := 0
-	for _, pa := range paths {
+	// A path whose delays are among another's (as a multiset) has the
+	// smaller total, stochastically: only the others are computed.
+	count := func(pa markPath) map[int]int {
+		m := make(map[int]int)
+		for _, e := range pa.edges {
+			m[e.id]++
+		}
+		return m
+	}
+	counts := make([]map[int]int, len(paths))
+	for i, pa := range paths {
+		counts[i] = count(pa)
+	}
+	within := func(a, b int) bool { // a's delays among b's
+		for id, n := range counts[a] {
+			if counts[b][id] < n {
+				return false
+			}
+		}
+		return true
+	}
+	var top []markPath
+	for i, pa := range paths {
 		if len(pa.edges) == 0 {
 			continue
 		}
-		N := fftLen(len(pa.edges) * (days + 1))
-		fft := fourier.NewFFT(N)
-		pad := make([]float64, N)
-		var prod []complex128
-		for _, e := range pa.edges {
-			f, ok := pmf[e.id]
-			if !ok {
-				f = make([]float64, days+1)
-				prev := 0.0
-				for d := range days {
-					cdf := 1 - e.delay.survival(float64(d+1)*24)
-					f[d+1], prev = cdf-prev, cdf
-				}
-				pmf[e.id] = f
-			}
-			clear(pad)
-			copy(pad, f)
-			c := fft.Coefficients(nil, pad)
-			if prod == nil {
-				prod = c
-				continue
-			}
-			for i := range prod {
-				prod[i] *= c[i]
-			}
-		}
-		tot := fft.Sequence(nil, prod)
-		tail := 0.0
-		d := len(tot) - 1
-		for ; d > 0; d-- {
-			if tail += tot[d] / float64(N); tail >= markTail {
+		dominated := false
+		for j := range paths {
+			if j != i && within(i, j) && (!within(j, i) || j < i) {
+				dominated = true
 				break
 			}
 		}
-		past = max(past, d+1)
+		if !dominated {
+			top = append(top, pa)
+		}
+	}
+	pmf := make(map[int][]float64) // by transition id: mass at each whole day, rounded up
+	for _, pa := range top {
+		for _, e := range pa.edges {
+			if _, ok := pmf[e.id]; ok {
+				continue
+			}
+			f := make([]float64, days+1)
+			prev := 0.0
+			for d := range days {
+				cdf := 1 - e.delay.survival(float64(d+1)*24)
+				f[d+1], prev = cdf-prev, cdf
+			}
+			pmf[e.id] = f
+		}
+	}
+	quantile := make([]int, len(top)) // the paths' quantiles, computed in parallel
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), len(top)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				i := int(next.Add(1) - 1)
+				if i >= len(top) {
+					return
+				}
+				pa := top[i]
+				N := fftLen(len(pa.edges) * (days + 1))
+				fft := fourier.NewFFT(N)
+				pad := make([]float64, N)
+				var prod []complex128
+				for _, e := range pa.edges {
+					clear(pad)
+					copy(pad, pmf[e.id])
+					c := fft.Coefficients(nil, pad)
+					if prod == nil {
+						prod = c
+						continue
+					}
+					for i := range prod {
+						prod[i] *= c[i]
+					}
+				}
+				tot := fft.Sequence(nil, prod)
+				tail := 0.0
+				d := len(tot) - 1
+				for ; d > 0; d-- {
+					if tail += tot[d] / float64(N); tail >= markTail {
+						break
+					}
+				}
+				quantile[i] = d + 1
+			}
+		}()
+	}
+	wg.Wait()
+	past := 0
+	for _, q := range quantile {
+		past = max(past, q)
 	}
 	return float64(past) * 24
 }
