@@ -60,19 +60,30 @@ func (s *sampler) sample(g *stream, r *rand.Rand) float64 {
 	}
 }
 
+// cdf returns P(X <= x) for x in the engine's unit.
+func (s *sampler) cdf(x float64) float64 { return s.dist.CDF(x / s.scale) }
+
 // survival returns P(X > x) for x in the engine's unit.
-func (s *sampler) survival(x float64) float64 { return 1 - s.dist.CDF(x/s.scale) }
+func (s *sampler) survival(x float64) float64 { return 1 - s.cdf(x) }
 
 // drawGiven draws X conditional on X > age (engine units), by inversion,
 // with the worker's stream g and r = rand.New(g).
 func (s *sampler) drawGiven(g *stream, r *rand.Rand, age float64) float64 {
+	if age <= 0 || s.form == model.Exponential {
+		return s.drawAbove(g, r, age, 0)
+	}
+	return s.drawAbove(g, r, age, s.cdf(age))
+}
+
+// drawAbove is drawGiven given f = s.cdf(age), which it needs only for a
+// positive age and a form other than exponential.
+func (s *sampler) drawAbove(g *stream, r *rand.Rand, age, f float64) float64 {
 	if age <= 0 {
 		return s.sample(g, r)
 	}
 	if s.form == model.Exponential {
 		return age + s.sample(g, r) // memoryless
 	}
-	f := s.dist.CDF(age / s.scale)
 	if f >= 1 {
 		return age
 	}

@@ -101,6 +101,7 @@ type sim struct {
 	resp    [][]float64
 	mult    []float64 // past blocks' rate multipliers (stationary start)
 	weights []float64 // walkAged's edge weights
+	cdfs    []float64 // and the delays' CDFs at the age
 	leads   int64
 }
 
@@ -618,31 +619,34 @@ func (s *sim) walkAged(l *lead, movers bool) {
 		total = stay
 	}
 	w := s.weights[:0] // p·S(age) of each edge, 0 for those not taken
+	f := s.cdfs[:0]    // and F(age), for the delay's draw
 	for j := range stg.edges {
-		x := 0.0
+		x, y := 0.0, 0.0
 		if moving(&stg.edges[j]) {
-			x = stg.edges[j].p * stg.edges[j].delay.survival(age)
+			y = stg.edges[j].delay.cdf(age)
+			x = stg.edges[j].p * (1 - y)
 			total += x
 		}
-		w = append(w, x)
+		w, f = append(w, x), append(f, y)
 	}
-	s.weights = w
+	s.weights, s.cdfs = w, f
 	u := s.gen.float64() * total
 	var e *edge
+	je := -1
 	for j := range stg.edges {
 		if !moving(&stg.edges[j]) {
 			continue
 		}
 		u -= w[j]
 		if u < 0 {
-			e = &stg.edges[j]
+			e, je = &stg.edges[j], j
 			break
 		}
 	}
 	if e == nil && movers { // rounding left u just above 0: the last mover
 		for j := len(stg.edges) - 1; j >= 0 && e == nil; j-- {
 			if moving(&stg.edges[j]) && stg.edges[j].p > 0 {
-				e = &stg.edges[j]
+				e, je = &stg.edges[j], j
 			}
 		}
 	}
@@ -650,7 +654,7 @@ func (s *sim) walkAged(l *lead, movers bool) {
 		s.stop(l)
 		return
 	}
-	next := l.t + e.delay.drawGiven(&s.gen, s.r, age)
+	next := l.t + e.delay.drawAbove(&s.gen, s.r, age, f[je])
 	if c.stages[e.to].active {
 		next = c.sources[l.src].act.next(next, s.gen.expFloat64())
 	}
