@@ -71,6 +71,8 @@ type statTable struct {
 	src, block int
 	a, b       []float64 // intensity of each cell, per unit of the block's rate multiplier
 	cumA, cumB []float64 // their cumulative sums within each class
+	guideA     []int32   // of each class, its guide table for cumA (see seek)
+	guideB     []int32
 	bin        []int32
 	segs       []statSeg // the cells of each class, drawn apart so that a scenario changing one class leaves the others' leads as they were
 }
@@ -78,6 +80,38 @@ type statTable struct {
 type statSeg struct {
 	class  int16
 	lo, hi int32 // cells
+	glo    int32 // its guide tables start at guideA[glo], guideB[glo]
+}
+
+// guide appends to dst the guide table of the cumulative sums cum: for
+// each of its m = len(cum)/2+1 buckets b, the first index whose sum reaches
+// b/m of the total.
+func guide(dst []int32, cum []float64) []int32 {
+	m := len(cum)/2 + 1
+	total := cum[len(cum)-1]
+	k := 0
+	for b := range m {
+		for k < len(cum)-1 && cum[k] < float64(b)/float64(m)*total {
+			k++
+		}
+		dst = append(dst, int32(k))
+	}
+	return dst
+}
+
+// seek returns the first index k with cum[k] >= x (the last if none),
+// as slices.BinarySearch would, starting from the guide table gd.
+func seek(cum []float64, gd []int32, x float64) int {
+	m := len(gd)
+	b := min(int(x/cum[len(cum)-1]*float64(m)), m-1)
+	k := int(gd[max(b, 0)])
+	for k > 0 && cum[k-1] >= x {
+		k--
+	}
+	for k < len(cum)-1 && cum[k] < x {
+		k++
+	}
+	return k
 }
 
 type stationary struct {
@@ -551,7 +585,10 @@ func (c *compiled) buildStationary(tw float64, n int) *stationary {
 					}
 				}
 				if len(t.a) > lo {
-					t.segs = append(t.segs, statSeg{class: int16(k), lo: int32(lo), hi: int32(len(t.a))})
+					sg := statSeg{class: int16(k), lo: int32(lo), hi: int32(len(t.a)), glo: int32(len(t.guideA))}
+					t.guideA = guide(t.guideA, t.cumA[lo:])
+					t.guideB = guide(t.guideB, t.cumB[lo:])
+					t.segs = append(t.segs, sg)
 					any = true
 				}
 			}
@@ -670,8 +707,10 @@ func (s *sim) stationaryStart(qkey uint64) {
 func (s *sim) drawSeg(tb *statTable, sg statSeg, ckey uint64, g, x float64, id uint64) {
 	a, b := tb.a[sg.lo:sg.hi], tb.b[sg.lo:sg.hi]
 	ca, cb := tb.cumA[sg.lo:sg.hi], tb.cumB[sg.lo:sg.hi]
+	m := int(sg.hi-sg.lo)/2 + 1
+	ga, gb := tb.guideA[sg.glo:int(sg.glo)+m], tb.guideB[sg.glo:int(sg.glo)+m]
 	ta, tbt := ca[len(ca)-1], cb[len(cb)-1]
-	draw := func(part uint64, mean float64, cum []float64, accept func(k int) float64) {
+	draw := func(part uint64, mean float64, cum []float64, gd []int32, accept func(k int) float64) {
 		s.gen.s = key(ckey, part)
 		n := poisson(s.r, mean)
 		if n == 0 {
@@ -681,8 +720,7 @@ func (s *sim) drawSeg(tb *statTable, sg statSeg, ckey uint64, g, x float64, id u
 		total := cum[len(cum)-1]
 		for i := range n {
 			s.gen.s = key(lkey, uint64(i))
-			k, _ := slices.BinarySearch(cum, s.gen.float64()*total)
-			k = min(k, len(cum)-1)
+			k := seek(cum, gd, s.gen.float64()*total)
 			if accept != nil && !(s.gen.float64() < accept(k)) {
 				continue
 			}
@@ -691,14 +729,14 @@ func (s *sim) drawSeg(tb *statTable, sg statSeg, ckey uint64, g, x float64, id u
 	}
 	switch {
 	case x == 0:
-		draw(0, g*ta, ca, nil)
+		draw(0, g*ta, ca, ga, nil)
 	case x > 0 && x < 1:
-		draw(0, g*(1-x)*ta, ca, nil)
-		draw(1, g*x*tbt, cb, nil)
+		draw(0, g*(1-x)*ta, ca, ga, nil)
+		draw(1, g*x*tbt, cb, gb, nil)
 	case x < 0:
-		draw(0, g*(1-x)*ta, ca, func(k int) float64 { return ((1-x)*a[k] + x*b[k]) / ((1 - x) * a[k]) })
+		draw(0, g*(1-x)*ta, ca, ga, func(k int) float64 { return ((1-x)*a[k] + x*b[k]) / ((1 - x) * a[k]) })
 	default:
-		draw(1, g*x*tbt, cb, func(k int) float64 { return ((1-x)*a[k] + x*b[k]) / (x * b[k]) })
+		draw(1, g*x*tbt, cb, gb, func(k int) float64 { return ((1-x)*a[k] + x*b[k]) / (x * b[k]) })
 	}
 }
 
