@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Regenerates the charts in docs/ that the README shows, from the commands
+# the README quotes, and prints those commands' summaries to compare with
+# the README's examples. Takes a few minutes on two cores.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+go build -o "$tmp/sim" ./cmd/sim
+sim="$tmp/sim"
+
+"$sim" forecast --quarters 2000 --out "$tmp/forecast" > "$tmp/forecast.txt"
+"$sim" forecast --quarters 2000 --horizon 4 --out "$tmp/horizon" > /dev/null
+"$sim" compare --out "$tmp/compare" > "$tmp/compare.txt"
+"$sim" sla --quarters 200 --out "$tmp/sla" > "$tmp/sla.txt"
+"$sim" plan --quarters 150 --out "$tmp/plan" > "$tmp/plan.txt"
+"$sim" calibrate data/sample -o "$tmp/model.yaml" --out "$tmp/calibrate" > /dev/null
+
+cp "$tmp/forecast/revenue.png" "$tmp/forecast/coverage.png" docs/
+cp "$tmp/horizon/horizon.png" docs/
+cp "$tmp/compare/tornado.png" docs/
+cp "$tmp/sla/moneycurve.png" docs/
+cp "$tmp/calibrate/decay.png" docs/
+for f in forecast compare sla plan; do
+	echo "== sim $f"
+	cat "$tmp/$f.txt"
+done
