@@ -28,9 +28,12 @@ Usage: sim forecast [--model FILE] [--scenario FILE|NAME] [flags]
 Simulates --quarters independent quarters of the funnel, lead by lead:
 arrivals, stage transitions and their delays, the SDR queue that sets
 response times, contact rates that decay with those response times, and
-deals that close inside the quarter or stay open. Before each quarter the
-engine simulates a warm-up, so the quarter opens with a realistic pipeline
-(or starts from the model's start: state, as calibration writes it).
+deals that close inside the quarter or stay open. Each quarter opens on
+the funnel's steady state (the leads and deals in flight, drawn from their
+law, computed once from the model), so the quarter opens with a realistic
+pipeline, or on the model's start: state, as calibration writes it. A
+funnel without an SDR queue is drawn exactly from Poisson counts of its
+leads by path instead of lead by lead: the same law, much faster.
 
 It prints a summary and writes to --out:
   summary.json    the numbers below, for programs (documented in README)

@@ -921,7 +921,8 @@ func methodSection(fc *forecastData) report.Section {
 		"The engine simulates each quarter lead by lead: lead arrivals (Poisson, or gamma-mixed Poisson for bursty sources), " +
 			"stage transitions with their own delay distributions (a semi-Markov funnel, with rejected leads recycled to nurture), " +
 			"the SDR queue that sets response times, contact rates that fall with those response times (a Hill curve with a floor), " +
-			"and deals that close inside the quarter or stay open. Before each quarter a warm-up fills the pipeline, so the quarter opens as a real one does.",
+			"and deals that close inside the quarter or stay open. Each quarter opens on the funnel's steady state (the leads and deals in flight, drawn from their law), " +
+			"so the quarter opens as a real one does.",
 		"Simulated quarters are independent draws of the same funnel: the ranges are what this funnel produces by chance, " +
 			"not a trend; a change in the market, the team or the definitions is a different model.",
 	}
