@@ -2,8 +2,10 @@
 // lead, in continuous time.
 //
 // Run simulates independent quarters in parallel. Each quarter starts from
-// the model's starting state, or from a warm-up long enough for the open
-// pipeline to reach its steady state, and then runs its leads through the
+// the model's starting state, or from the funnel's steady state (the leads
+// in flight drawn from their law, computed once per model; see
+// stationary.go), or from a warm-up the model asks for, and then runs its
+// leads through the
 // taxonomy: arrivals from each source (Poisson, or negative binomial with a
 // gamma-mixed rate, shaped by a weekday-by-hour profile), transitions with
 // their delays, the SDR queue at the handoff stage (first come, first
@@ -19,5 +21,7 @@
 //
 // Exactness: leads that never leave their entry stage are counted with one
 // Poisson draw instead of being walked one by one. By the thinning property
-// of the Poisson process this changes no distribution.
+// of the Poisson process this changes no distribution. In a funnel without
+// an SDR queue no lead waits for another, and whole quarters are drawn
+// from the Poisson counts of leads by path and period (marks.go) instead.
 package montecarlo
