@@ -249,8 +249,8 @@ func markPast(paths []markPath) float64 {
 						prod = c
 						continue
 					}
-					for i := range prod {
-						prod[i] *= c[i]
+					for f := range prod {
+						prod[f] *= c[f]
 					}
 				}
 				tot := fft.Sequence(nil, prod)
@@ -285,10 +285,11 @@ func binomial(n, k int) int {
 // the funnel exceeds the limits or, unless force, when walking its leads
 // is cheaper (see marksWork).
 func (c *compiled) buildMarks(H int, force bool) *marks {
-	return c.buildMarksFine(H, force, fineWeeks)
+	return c.buildMarksFine(H, force, -1)
 }
 
-// buildMarksFine is buildMarks keeping fine weeks of the past by the hour.
+// buildMarksFine is buildMarks keeping fine weeks of the past by the hour;
+// -1: as many as the transform that fineWeeks needs holds.
 func (c *compiled) buildMarksFine(H int, force bool, fine int) *marks {
 	if !c.markable() {
 		return nil
@@ -301,10 +302,10 @@ func (c *compiled) buildMarksFine(H int, force bool, fine int) *marks {
 	n := int(math.Ceil(markPast(paths)/week)) * week // bin 0 is a Monday, 00:00
 	tq := int(c.quarter)
 	L := n + H*tq
-	F := 0 // the first fine bin
-	if tq%24 == 0 {
-		F = max(0, n-fine*week)
+	if fine < 0 {
+		fine = (fftLen(fineWeeks*week+H*tq)/2 - H*tq) / week
 	}
+	F := max(0, n-fine*week) // the first fine bin; quarters are whole weeks
 	// The correlations, at most: a suffix of l edges has a value for each
 	// non-decreasing sequence of its entries' periods (H+2 values) not
 	// starting after the horizon.
@@ -386,12 +387,13 @@ func (c *compiled) buildMarksFine(H int, force bool, fine int) *marks {
 	return mk
 }
 
-// fineWeeks is the past the marks keep hour by hour before the horizon;
+// fineWeeks is the least past the marks keep hour by hour before the
+// horizon (35 weeks for one quarter, 71 for two: what the transform holds);
 // the older past is kept by the day. A lead enters a stage there at least
-// fineWeeks before the horizon, so whatever it does in the horizon comes
+// that long before the horizon, so whatever it does in the horizon comes
 // after delays of that length, whose densities change by a few percent a
-// day: within a day the probabilities are close to linear, which the daily
-// kernels and the slope in the arrival sum below treat exactly.
+// day: within a day the probabilities are close to linear, which the
+// daily kernels and the arrival sum below treat exactly.
 const fineWeeks = 26
 
 // grid holds the marks' probabilities over the hourly bins [0, L) (bin n
@@ -457,31 +459,15 @@ func newGrid(c *compiled, L, F int) *grid {
 		// The daily kernel: a delay of 24q+r hours moves the leads of a
 		// day's first 24-r hours to day q, the others to day q+1. Mapping
 		// the day's mean value to the means of those two days is exact
-		// for a value linear within days; for a quadratic one, with second
-		// derivative g'' an hour², it is off by g''·r(24-r)/2, which the
-		// second difference around day q+½ corrects.
+		// for a value linear across them (and for a step at a day's end).
 		clear(g.dpad)
-		put := func(j int, v float64) {
-			if j >= 0 && j < g.days {
-				g.dpad[j] += v
-			}
-		}
 		for s, v := range k {
 			q, r := s/24, float64(s%24)
-			put(q, v*(24-r)/24)
-			put(q+1, v*r/24)
-			if r > 0 {
-				a := -v * r * (24 - r) / 2 / (24 * 24) // times ½(Δ²(q) + Δ²(q+1))
-				if q == 0 {                            // no day before: the difference at q+1
-					put(0, a)
-					put(1, -2*a)
-					put(2, a)
-					continue
-				}
-				put(q-1, a/2)
-				put(q, -a/2)
-				put(q+1, -a/2)
-				put(q+2, a/2)
+			if q < g.days {
+				g.dpad[q] += v * (24 - r) / 24
+			}
+			if q+1 < g.days {
+				g.dpad[q+1] += v * r / 24
 			}
 		}
 		g.dkern[id] = g.dfft.Coefficients(nil, g.dpad)
@@ -644,18 +630,16 @@ func (g *grid) pathMarks(pa markPath, level []markNode, H, n int, blocks []int) 
 	const week = model.HoursPerWeek
 	after := int8(H)
 	src := &c.sources[pa.src]
-	// A coarse day adds its arrivals λ_h times the value g at hour h, which
-	// near the middle c of the day is g(c) + g'(c)·x + g''(c)·x²/2 (x = h-c).
-	// The day's mean value is ḡ = g(c) + g''(c)·v/2 (v the mean of x²), so
-	// the day adds Σλ·ḡ + Σλx·g' + (Σλx² - Σλ·v)·g''/2, the derivatives
-	// taken from the days around it.
-	const v = (24*24 - 1) / 12.0
-	var dayW, dayM, dayV [7]float64
+	// A coarse day adds its arrivals λ_h times the value at hour h, which
+	// is the day's mean ḡ plus its slope g' times x = h minus the day's
+	// middle: Σλ·ḡ + Σλx·g', the slope taken from the days around it.
+	// (The arrivals' profile puts them at set hours of the day, so the
+	// slope matters; their curvature term changes the means by far less.)
+	var dayW, dayM [7]float64
 	for h := range week {
 		w, x := src.act.w[h], float64(h%24)+0.5-12
 		dayW[h/24] += w
 		dayM[h/24] += w * x
-		dayV[h/24] += w * (x*x - v)
 	}
 	b0 := blocks[0]
 	block := func(i int) int { return int(math.Floor(float64(i-n)/c.quarter)) - b0 }
@@ -677,11 +661,8 @@ func (g *grid) pathMarks(pa markPath, level []markNode, H, n int, blocks []int) 
 			}
 			d := nd.v.d
 			for D := lo / 24; D < min(hi, F)/24; D++ {
-				prev := d[max(D-1, 0)] // at D = 0 the slope is one-sided, the curvature 0
-				g1 := (d[D+1] - prev) / float64(24*(1+min(D, 1)))
-				g2 := (d[D+1] - 2*d[D] + prev) / (24 * 24) * float64(min(D, 1))
-				w := D % 7
-				m.mu[block(24*D)] += src.rate * (dayW[w]*d[D] + dayM[w]*g1 + dayV[w]*g2/2)
+				slope := (d[D+1] - d[max(D-1, 0)]) / float64(24*(1+min(D, 1))) // one-sided at D = 0
+				m.mu[block(24*D)] += src.rate * (dayW[D%7]*d[D] + dayM[D%7]*slope)
 			}
 			for i := range m.mu {
 				m.mu[i] *= pa.prob

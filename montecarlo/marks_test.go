@@ -162,13 +162,15 @@ func TestMarksClosedForm(t *testing.T) {
 }
 
 // TestMarksCoarsePast checks the daily grid of the far past against the
-// hourly one: the marks' means, by mark and block, and the expected
-// entries and moves they imply, computed both ways. Leads older than
-// fineWeeks reach the horizon only through long delays, smooth at the
-// scale of a day, so the two must agree to 1e-6 relative: a thousandth of
-// the Monte Carlo standard error of the mean won deals in a 10,000-quarter
-// forecast (plain5Stage: 6e-4 relative). Measured: 4e-7 (plain), 2e-10
-// (mixed); without the slope and curvature terms of the arrival sum, 1e-5.
+// hourly one: each mark's mean and the expected entries and moves of each
+// stage and transition, computed both ways. Leads older than the fine
+// past reach the horizon only through long delays, smooth at the scale of
+// a day, so every difference must stay below 1% of the Monte Carlo
+// standard error of that mean in a 10,000-quarter forecast. Both funnels
+// keep a real share of their leads in the coarse past (252 and 338 weeks
+// of past, deals open for months). Measured: at most 0.17 (plain) and 0.41
+// (default without queue) of that; without the slope term of the arrival
+// sum, 1.9 and 4.2.
 func TestMarksCoarsePast(t *testing.T) {
 	for _, tc := range []struct {
 		name string
@@ -176,7 +178,7 @@ func TestMarksCoarsePast(t *testing.T) {
 		h    int
 	}{
 		{"plain", plain5Stage, 1},
-		{"mixed", mixedQueueFree, 2},
+		{"default without queue", func() *model.Model { return defaultQueueFree(1) }, 1},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			m := tc.m()
@@ -184,7 +186,7 @@ func TestMarksCoarsePast(t *testing.T) {
 				t.Fatal(err)
 			}
 			c := compile(m)
-			coarse, hourly := c.buildMarksFine(tc.h, true, fineWeeks), c.buildMarksFine(tc.h, true, 1<<20)
+			coarse, hourly := c.buildMarksFine(tc.h, true, -1), c.buildMarksFine(tc.h, true, 1<<20)
 			mus := func(mk *marks) (map[string][]float64, map[int32]float64, float64) {
 				by := make(map[string][]float64)
 				entries := make(map[int32]float64)
@@ -203,37 +205,53 @@ func TestMarksCoarsePast(t *testing.T) {
 				}
 				return by, entries, tot
 			}
-			a, ea, ta := mus(coarse)
+			a, ea, _ := mus(coarse)
 			b, eb, tb := mus(hourly)
-			diff := 0.0
-			for k, x := range a {
-				y := b[k]
-				if y == nil {
-					y = make([]float64, len(x))
+			// A mean μ over 10,000 quarters has a Poisson standard error of
+			// √(μ/10⁴); each difference must stay below 1% of it.
+			tol := func(mu float64) float64 { return 0.01 * math.Sqrt(mu/1e4) }
+			sum := func(x []float64) float64 {
+				s := 0.0
+				for _, v := range x {
+					s += v
 				}
-				for i := range x {
-					diff += math.Abs(x[i] - y[i])
-				}
+				return s
 			}
+			worst, diff := 0.0, 0.0 // the largest difference in tolerances, Σ|Δμ|
 			for k, y := range b {
-				if a[k] == nil {
-					for _, v := range y {
-						diff += v
-					}
+				d := math.Abs(sum(a[k]) - sum(y))
+				worst, diff = max(worst, d/tol(sum(y))), diff+d
+			}
+			for k, x := range a {
+				if b[k] == nil {
+					worst, diff = max(worst, sum(x)/tol(sum(x))), diff+sum(x)
 				}
 			}
-			t.Logf("%d marks coarse, %d hourly; Σ|Δμ| = %.3g of Σμ = %.6g", len(a), len(b), diff, tb)
-			if !(diff <= 1e-5*tb) || math.Abs(ta-tb) > 1e-5*tb {
-				t.Errorf("marks differ: Σ|Δμ| = %.3g, Σμ %.6g coarse, %.6g hourly; want within 1e-5", diff, ta, tb)
+			t.Logf("%d marks coarse, %d hourly; Σ|Δμ| = %.3g of Σμ = %.6g; worst mark %.3g tolerances", len(a), len(b), diff, tb, worst)
+			if !(worst <= 1) {
+				t.Errorf("a mark's mean differs by %.3g times 1%% of its 10,000-quarter SE", worst)
 			}
-			worst := 0.0
+			worst = 0
 			for k, y := range eb {
-				worst = max(worst, math.Abs(ea[k]-y)/y)
+				worst = max(worst, math.Abs(ea[k]-y)/tol(y))
 			}
-			t.Logf("expected entries and moves: worst relative difference %.3g", worst)
-			if !(worst <= 1e-6) {
-				t.Errorf("expected entries and moves differ by %.3g relative, want <= 1e-6", worst)
+			t.Logf("expected entries and moves: worst difference %.3g tolerances", worst)
+			if !(worst <= 1) {
+				t.Errorf("expected entries or moves differ by %.3g times 1%% of their 10,000-quarter SE", worst)
 			}
 		})
 	}
+}
+
+// defaultQueueFree is the default model without its SDR queue, SLAs and
+// active stage, with the given recycle cap: a funnel of several sources
+// and recycled paths that marks can draw.
+func defaultQueueFree(maxRecycles int) *model.Model {
+	m := model.Default()
+	m.Name = "default without queue"
+	m.Handoff, m.SLAs, m.MaxRecycles = nil, nil, maxRecycles
+	for i := range m.Stages {
+		m.Stages[i].Active = false
+	}
+	return m
 }

@@ -1,6 +1,7 @@
 package montecarlo
 
 import (
+	"math"
 	"math/rand/v2"
 	"slices"
 	"testing"
@@ -8,10 +9,13 @@ import (
 
 // TestSeek checks the guided search against slices.BinarySearch on
 // cumulative sums with zero cells, concentrated mass and ties, at random
-// points and at every sum exactly.
+// points and at every sum exactly; and on sums just below the buckets'
+// thresholds, where rounding sends a point to a bucket whose guide is past
+// its answer (seek must step back).
 func TestSeek(t *testing.T) {
 	r := rand.New(rand.NewPCG(1, 2))
-	for trial := range 200 {
+	var cases [][]float64
+	for range 200 {
 		n := 1 + r.IntN(300)
 		cum := make([]float64, n)
 		s := 0.0
@@ -25,6 +29,23 @@ func TestSeek(t *testing.T) {
 			}
 			cum[i] = s
 		}
+		cases = append(cases, cum)
+	}
+	for n := 2; n <= 200; n++ { // guide uses n/2+1 buckets
+		total := float64(n) * (1 + r.Float64())
+		m := n/2 + 1
+		cum := make([]float64, 0, n)
+		for b := 1; b < m; b++ {
+			cum = append(cum, math.Nextafter(float64(b)/float64(m)*total, 0))
+		}
+		for len(cum) < n {
+			cum = append(cum, total)
+		}
+		cases = append(cases, cum)
+	}
+	stepped := false
+	for trial, cum := range cases {
+		n, s := len(cum), cum[len(cum)-1]
 		if s == 0 {
 			continue
 		}
@@ -37,8 +58,15 @@ func TestSeek(t *testing.T) {
 			want, _ := slices.BinarySearch(cum, x)
 			want = min(want, n-1)
 			if got := seek(cum, gd, x); got != want {
-				t.Fatalf("trial %d: seek(%v) = %d, BinarySearch %d", trial, x, got, want)
+				t.Fatalf("case %d: seek(%v) = %d, BinarySearch %d", trial, x, got, want)
+			}
+			m := len(gd)
+			if b := min(int(x/s*float64(m)), m-1); int(gd[b]) > want {
+				stepped = true
 			}
 		}
+	}
+	if !stepped {
+		t.Error("no case made seek step back from its guide")
 	}
 }

@@ -587,12 +587,17 @@ func (c *compiled) buildStationary(tw float64, n int) *stationary {
 				if len(t.a) > lo {
 					sg := statSeg{class: int16(k), lo: int32(lo), hi: int32(len(t.a)), glo: int32(len(t.guideA))}
 					t.guideA = guide(t.guideA, t.cumA[lo:])
-					t.guideB = guide(t.guideB, t.cumB[lo:])
+					if lawB != nil {
+						t.guideB = guide(t.guideB, t.cumB[lo:])
+					}
 					t.segs = append(t.segs, sg)
 					any = true
 				}
 			}
 			if any {
+				if lawB == nil { // b is a: so are its sums and guides
+					t.guideB = t.guideA
+				}
 				st.tables = append(st.tables, t)
 			}
 		}
