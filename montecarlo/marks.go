@@ -329,58 +329,72 @@ func (c *compiled) buildMarksFine(H int, force bool, fine int) *marks {
 	for b := int(math.Floor(float64(-n) / c.quarter)); b < H; b++ {
 		mk.blocks = append(mk.blocks, b)
 	}
-	// Paths that end alike share the values of their common suffix: the
-	// suffixes are computed one length at a time, each from the one a
-	// stage shorter, spread over the cores (each worker with its own
-	// transforms); a length's values are dropped once the next one has
-	// them. The marks are kept in path order.
+	// Paths that end alike share the values of their common suffix: each
+	// suffix is computed from the one an edge shorter, depth first over
+	// the cores (each worker with its own transforms, taking the suffix
+	// most recently made ready), and a suffix's values are dropped once
+	// the suffixes that extend it have theirs, so only a few branches of
+	// the tree are held at a time. The marks are kept in path order.
 	out := make([][]mark, len(paths))
-	workers := make([]*grid, runtime.GOMAXPROCS(0))
-	for i := range workers {
-		workers[i] = g.clone()
+	kids := make([][]int, len(sfx))
+	for i := 1; i < len(sfx); i++ {
+		kids[sfx[i].parent] = append(kids[sfx[i].parent], i)
+	}
+	pending := make([]atomic.Int32, len(sfx)) // extensions still to compute
+	for i := range sfx {
+		pending[i].Store(int32(len(kids[i])))
 	}
 	one := make([]float64, max(L-F, g.days))
 	for i := range one {
 		one[i] = 1
 	}
 	sfx[0].level = []markNode{{v: value{h: one[:L-F], d: one[:g.days]}}}
-	byDepth := [][]int{{0}}
-	for i := 1; i < len(sfx); i++ {
-		d := sfx[i].depth
-		for len(byDepth) <= d {
-			byDepth = append(byDepth, nil)
-		}
-		byDepth[d] = append(byDepth[d], i)
-	}
-	for d, ids := range byDepth {
-		var next atomic.Int64
-		var wg sync.WaitGroup
-		for _, w := range workers[:min(len(workers), len(ids))] {
-			wg.Add(1)
-			go func() {
-				defer wg.Done()
-				for {
-					k := int(next.Add(1) - 1)
-					if k >= len(ids) {
-						return
-					}
-					x := &sfx[ids[k]]
-					if d > 0 {
-						x.level = w.extend(sfx[x.parent].level, x.edge, H, n)
-					}
-					for _, i := range x.paths {
-						out[i] = w.pathMarks(paths[i], x.level, H, n, mk.blocks)
+	var (
+		mu    sync.Mutex
+		ready = sync.NewCond(&mu)
+		stack = []int{0} // suffixes whose parents' values are there
+		left  = len(sfx)
+	)
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), len(sfx)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			w := g.clone()
+			for {
+				mu.Lock()
+				for len(stack) == 0 && left > 0 {
+					ready.Wait()
+				}
+				if left == 0 {
+					mu.Unlock()
+					return
+				}
+				i := stack[len(stack)-1]
+				stack = stack[:len(stack)-1]
+				mu.Unlock()
+				x := &sfx[i]
+				if i > 0 {
+					x.level = w.extend(sfx[x.parent].level, x.edge, H, n)
+					if pending[x.parent].Add(-1) == 0 {
+						sfx[x.parent].level = nil
 					}
 				}
-			}()
-		}
-		wg.Wait()
-		if d > 0 {
-			for _, i := range byDepth[d-1] {
-				sfx[i].level = nil
+				for _, p := range x.paths {
+					out[p] = w.pathMarks(paths[p], x.level, H, n, mk.blocks)
+				}
+				if len(kids[i]) == 0 {
+					x.level = nil
+				}
+				mu.Lock()
+				stack = append(stack, kids[i]...)
+				left--
+				ready.Broadcast()
+				mu.Unlock()
 			}
-		}
+		}()
 	}
+	wg.Wait()
 	for _, ms := range out {
 		mk.marks = append(mk.marks, ms...)
 	}
