@@ -493,10 +493,7 @@ func newGrid(c *compiled, L, F int) *grid {
 // another goroutine.
 func (g *grid) clone() *grid {
 	w := *g
-	f := *g.fine
-	f.fft = fourier.NewFFT(len(f.pad))
-	f.pad, f.out, f.coef = make([]float64, len(f.pad)), make([]float64, len(f.pad)), nil
-	w.fine = &f
+	w.fine = g.fine.clone()
 	if g.days > 0 {
 		w.dfft = fourier.NewFFT(len(g.dpad))
 		w.dpad, w.dout, w.dcoef = make([]float64, len(g.dpad)), make([]float64, len(g.dpad)), nil

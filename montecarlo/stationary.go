@@ -222,6 +222,56 @@ func fftLen(n int) int {
 	return N
 }
 
+// clone returns a copy of p with its own transform and buffers, for
+// another goroutine; the kernels are shared, read only.
+func (p *prop) clone() *prop {
+	q := *p
+	q.fft = fourier.NewFFT(len(p.pad))
+	q.pad, q.out, q.coef = make([]float64, len(p.pad)), make([]float64, len(p.pad)), nil
+	return &q
+}
+
+// runJob is one call of prop.run: source src's week of arrivals with the
+// queue's law law; mql, when not nil, receives the handoff entries.
+type runJob struct {
+	src int
+	law *queueLaw
+	mql []float64
+}
+
+// runAll makes the calls of jobs concurrently and returns their outputs
+// by class, indexed into *classes, which it extends as the calls made in
+// order would.
+func (p *prop) runAll(jobs []runJob, weekOf func(int) []float64, classes *[]statClass) [][][]float64 {
+	outs := make([][][]float64, len(jobs))
+	locals := make([][]statClass, len(jobs))
+	var wg sync.WaitGroup
+	for i, jb := range jobs {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			q := p.clone()
+			q.law = jb.law
+			outs[i] = q.run(jb.src, weekOf(jb.src), &locals[i], jb.mql)
+		}()
+	}
+	wg.Wait()
+	for i, out := range outs {
+		global := make([][]float64, len(*classes))
+		for k, v := range out {
+			g := slices.Index(*classes, locals[i][k])
+			if g < 0 {
+				g = len(*classes)
+				*classes = append(*classes, locals[i][k])
+				global = append(global, nil)
+			}
+			global[g] = v
+		}
+		outs[i] = global
+	}
+	return outs
+}
+
 // hourKernels returns, by transition id, the delay kernels over n hourly
 // bins: the probability that a lead entering a stage uniformly within bin
 // 0 ends the delay in bin d. The kernels are independent: one goroutine
@@ -469,9 +519,13 @@ func (c *compiled) buildStationary(tw float64, n int) *stationary {
 		for range 2 {
 			rates = rates[:0]
 			var scratch []statClass
-			for j := range c.sources {
-				mql := make([]float64, n)
-				p.run(j, weekOf(j), &scratch, mql)
+			jobs := make([]runJob, len(c.sources))
+			for j := range jobs {
+				jobs[j] = runJob{src: j, law: p.law, mql: make([]float64, n)}
+			}
+			p.runAll(jobs, weekOf, &scratch)
+			for _, jb := range jobs {
+				mql := jb.mql
 				var w [week]float64
 				for i, v := range mql {
 					w[i%week] += v
@@ -499,14 +553,20 @@ func (c *compiled) buildStationary(tw float64, n int) *stationary {
 	for b := int(math.Floor(st.t0 / q)); float64(b)*q < -tw; b++ {
 		st.blocks = append(st.blocks, b)
 	}
+	// Each source's responses at both laws, computed concurrently.
+	lawA := p.law
+	var jobs []runJob
 	for j := range c.sources {
-		lawA := p.law
-		ea := p.run(j, weekOf(j), &st.classes, nil)
-		eb := ea
+		jobs = append(jobs, runJob{src: j, law: lawA})
 		if lawB != nil {
-			p.law = lawB
-			eb = p.run(j, weekOf(j), &st.classes, nil)
-			p.law = lawA
+			jobs = append(jobs, runJob{src: j, law: lawB})
+		}
+	}
+	resp := p.runAll(jobs, weekOf, &st.classes)
+	for j := range c.sources {
+		ea, eb := resp[j], resp[j]
+		if lawB != nil {
+			ea, eb = resp[2*j], resp[2*j+1]
 		}
 		fa := make([][]float64, len(st.classes))
 		fb := make([][]float64, len(st.classes))
