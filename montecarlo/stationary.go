@@ -516,7 +516,7 @@ func (c *compiled) buildStationary(tw float64, n int) *stationary {
 		}
 		p.law.fillTail()
 		var rates [][week]float64
-		for range 2 {
+		for it := range 2 {
 			rates = rates[:0]
 			var scratch []statClass
 			jobs := make([]runJob, len(c.sources))
@@ -532,9 +532,19 @@ func (c *compiled) buildStationary(tw float64, n int) *stationary {
 				}
 				rates = append(rates, w)
 			}
+			if it == 0 {
+				p.law = c.pilotQueue(rates, 1)
+				continue
+			}
+			// The final law and the one at the higher load, concurrently.
+			done := make(chan struct{})
+			go func() {
+				defer close(done)
+				lawB = c.pilotQueue(rates, 1+loadStep)
+			}()
 			p.law = c.pilotQueue(rates, 1)
+			<-done
 		}
-		lawB = c.pilotQueue(rates, 1+loadStep)
 		total := 0.0
 		for _, w := range rates {
 			for _, v := range w {
