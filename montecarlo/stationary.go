@@ -573,106 +573,133 @@ func (c *compiled) buildStationary(tw float64, n int) *stationary {
 		}
 	}
 	resp := p.runAll(jobs, weekOf, &st.classes)
+	// Each source's tables, built concurrently (the survival arrays the
+	// factors share are filled first) and kept in source order.
+	for i := range c.stages {
+		for e := range c.stages[i].edges {
+			p.survival(&c.stages[i].edges[e])
+		}
+	}
+	tabs := make([][]statTable, len(c.sources))
+	var wg sync.WaitGroup
 	for j := range c.sources {
-		ea, eb := resp[j], resp[j]
-		if lawB != nil {
-			ea, eb = resp[2*j], resp[2*j+1]
-		}
-		fa := make([][]float64, len(st.classes))
-		fb := make([][]float64, len(st.classes))
-		for k := range ea {
-			if ea[k] != nil {
-				fa[k] = p.factor(st.classes[k], j, lawA)
-				fb[k] = fa[k]
-				if lawB != nil && st.classes[k].kind == cellWaiting {
-					fb[k] = p.factor(st.classes[k], j, lawB)
-				}
-			}
-		}
-		// Strided prefix sums of the responses: pre[i] = v[i] + pre[i-168].
-		prefix := func(v []float64) []float64 {
-			if v == nil {
-				return nil
-			}
-			pre := slices.Clone(v)
-			for i := week; i < n; i++ {
-				pre[i] += pre[i-week]
-			}
-			return pre
-		}
-		pa, pb := make([][]float64, len(ea)), make([][]float64, len(eb))
-		for k := range ea {
-			pa[k] = prefix(ea[k])
-			pb[k] = pa[k]
-			if lawB != nil {
-				pb[k] = prefix(eb[k])
-			}
-		}
-		for _, b := range st.blocks {
-			// Arrival weeks k (bins 168k to 168k+167) inside block b.
-			var weeks []int
-			for k := 0; k*week < n; k++ {
-				t := st.t0 + float64(k*week)
-				if t >= float64(b)*q && t < float64(b+1)*q {
-					weeks = append(weeks, k)
-				}
-			}
-			t := statTable{src: j, block: b}
-			any := false
-			// The arrivals of weeks k0..k1 reach bin i as the response to
-			// one week read at i-168k: a difference of strided prefix sums.
-			k0, k1 := 0, -1
-			if len(weeks) > 0 {
-				k0, k1 = weeks[0], weeks[len(weeks)-1]
-			}
-			fold := func(pre []float64, i int) float64 {
-				at := func(j int) float64 {
-					if j < 0 {
-						return 0
-					}
-					return pre[j]
-				}
-				return max(0, at(i-k0*week)-at(i-(k1+1)*week))
-			}
-			for k := range ea {
-				if ea[k] == nil {
-					continue
-				}
-				ta, tb := 0.0, 0.0
-				lo := len(t.a)
-				for i := range n {
-					a := fold(pa[k], i) * fa[k][i]
-					bb := a
-					if lawB != nil {
-						bb = fold(pb[k], i) * fb[k][i]
-					}
-					if a > 0 || bb > 0 {
-						ta += a
-						tb += bb
-						t.a, t.b = append(t.a, a), append(t.b, bb)
-						t.cumA, t.cumB = append(t.cumA, ta), append(t.cumB, tb)
-						t.bin = append(t.bin, int32(i))
-					}
-				}
-				if len(t.a) > lo {
-					sg := statSeg{class: int16(k), lo: int32(lo), hi: int32(len(t.a)), glo: int32(len(t.guideA))}
-					t.guideA = guide(t.guideA, t.cumA[lo:])
-					if lawB != nil {
-						t.guideB = guide(t.guideB, t.cumB[lo:])
-					}
-					t.segs = append(t.segs, sg)
-					any = true
-				}
-			}
-			if any {
-				if lawB == nil { // b is a: so are its sums and guides
-					t.guideB = t.guideA
-				}
-				st.tables = append(st.tables, t)
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			tabs[j] = p.tables(st, j, resp, lawA, lawB, n)
+		}()
+	}
+	wg.Wait()
+	for _, ts := range tabs {
+		st.tables = append(st.tables, ts...)
+	}
+	return st
+}
+
+// tables returns the tables of source j of st from the responses resp of
+// runAll (with lawB: j's at lawA, then at lawB).
+func (p *prop) tables(st *stationary, j int, resp [][][]float64, lawA, lawB *queueLaw, n int) []statTable {
+	const week = model.HoursPerWeek
+	q := p.c.quarter
+	var out []statTable
+	ea, eb := resp[j], resp[j]
+	if lawB != nil {
+		ea, eb = resp[2*j], resp[2*j+1]
+	}
+	fa := make([][]float64, len(st.classes))
+	fb := make([][]float64, len(st.classes))
+	for k := range ea {
+		if ea[k] != nil {
+			fa[k] = p.factor(st.classes[k], j, lawA)
+			fb[k] = fa[k]
+			if lawB != nil && st.classes[k].kind == cellWaiting {
+				fb[k] = p.factor(st.classes[k], j, lawB)
 			}
 		}
 	}
-	return st
+	// Strided prefix sums of the responses: pre[i] = v[i] + pre[i-168].
+	prefix := func(v []float64) []float64 {
+		if v == nil {
+			return nil
+		}
+		pre := slices.Clone(v)
+		for i := week; i < n; i++ {
+			pre[i] += pre[i-week]
+		}
+		return pre
+	}
+	pa, pb := make([][]float64, len(ea)), make([][]float64, len(eb))
+	for k := range ea {
+		pa[k] = prefix(ea[k])
+		pb[k] = pa[k]
+		if lawB != nil {
+			pb[k] = prefix(eb[k])
+		}
+	}
+	for _, b := range st.blocks {
+		// Arrival weeks k (bins 168k to 168k+167) inside block b.
+		var weeks []int
+		for k := 0; k*week < n; k++ {
+			t := st.t0 + float64(k*week)
+			if t >= float64(b)*q && t < float64(b+1)*q {
+				weeks = append(weeks, k)
+			}
+		}
+		t := statTable{src: j, block: b}
+		any := false
+		// The arrivals of weeks k0..k1 reach bin i as the response to
+		// one week read at i-168k: a difference of strided prefix sums.
+		k0, k1 := 0, -1
+		if len(weeks) > 0 {
+			k0, k1 = weeks[0], weeks[len(weeks)-1]
+		}
+		fold := func(pre []float64, i int) float64 {
+			at := func(j int) float64 {
+				if j < 0 {
+					return 0
+				}
+				return pre[j]
+			}
+			return max(0, at(i-k0*week)-at(i-(k1+1)*week))
+		}
+		for k := range ea {
+			if ea[k] == nil {
+				continue
+			}
+			ta, tb := 0.0, 0.0
+			lo := len(t.a)
+			for i := range n {
+				a := fold(pa[k], i) * fa[k][i]
+				bb := a
+				if lawB != nil {
+					bb = fold(pb[k], i) * fb[k][i]
+				}
+				if a > 0 || bb > 0 {
+					ta += a
+					tb += bb
+					t.a, t.b = append(t.a, a), append(t.b, bb)
+					t.cumA, t.cumB = append(t.cumA, ta), append(t.cumB, tb)
+					t.bin = append(t.bin, int32(i))
+				}
+			}
+			if len(t.a) > lo {
+				sg := statSeg{class: int16(k), lo: int32(lo), hi: int32(len(t.a)), glo: int32(len(t.guideA))}
+				t.guideA = guide(t.guideA, t.cumA[lo:])
+				if lawB != nil {
+					t.guideB = guide(t.guideB, t.cumB[lo:])
+				}
+				t.segs = append(t.segs, sg)
+				any = true
+			}
+		}
+		if any {
+			if lawB == nil { // b is a: so are its sums and guides
+				t.guideB = t.guideA
+			}
+			out = append(out, t)
+		}
+	}
+	return out
 }
 
 // immediate sets the law of hour h to a touch at once, contacted with
