@@ -44,7 +44,7 @@ const (
 	pilotWeeks     = 1000                   // weeks of the pilot queue simulation
 	pilotBurn      = 2                      // weeks of it discarded while the queue fills
 	respBins       = 2 * model.HoursPerWeek // response offsets the queue law keeps, hours
-	stationaryPast = 2                      // the past propagated, in warm-ups derived from the delays (whose 5% tails the opening pipeline needs)
+	stationaryPast = 3                      // the past propagated, in warm-ups derived from the delays (whose 5% tails the opening pipeline needs; see TestStationaryPast)
 	nearWeeks      = 1                      // weeks simulated in full before the quarter, with a queue
 )
 

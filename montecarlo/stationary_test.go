@@ -8,7 +8,8 @@ import (
 )
 
 // TestStationaryMatchesWarmup checks the stationary opening state against
-// its definition: a warm-up twice as long as the one the engine derives,
+// its definition: a warm-up as long as the past it propagates
+// (stationaryPast times the warm-up the engine derives),
 // simulated lead by lead from an empty funnel, must open the quarter on
 // the same pipeline and produce the same quarter. Both runs are
 // independent (different seeds); means must agree within 4 standard errors
@@ -32,7 +33,7 @@ func TestStationaryMatchesWarmup(t *testing.T) {
 			if err := warm.Validate(); err != nil {
 				t.Fatal(err)
 			}
-			warm.WarmupDays = 2 * warm.WarmupDaysNeeded()
+			warm.WarmupDays = stationaryPast * warm.WarmupDaysNeeded()
 			if c := compile(stat); !c.stationaryOK() {
 				t.Fatal("stationary start not used")
 			}
