@@ -66,12 +66,12 @@ type statClass struct {
 // statTable holds the intensity of the leads from one source that arrived
 // in one past block, over cells (class, hourly bin of t): a with the queue
 // at the average load, b at loadStep more (equal where the queue does not
-// matter).
+// matter), per unit of the block's rate multiplier, as their cumulative
+// sums within each class.
 type statTable struct {
 	src, block int
-	a, b       []float64 // intensity of each cell, per unit of the block's rate multiplier
-	cumA, cumB []float64 // their cumulative sums within each class
-	guideA     []int32   // of each class, its guide table for cumA (see seek)
+	cumA, cumB []float64
+	guideA     []int32 // of each class, its guide table for cumA (see seek)
 	guideB     []int32
 	bin        []int32
 	segs       []statSeg // the cells of each class, drawn apart so that a scenario changing one class leaves the others' leads as they were
@@ -667,7 +667,7 @@ func (p *prop) tables(st *stationary, j int, resp [][][]float64, lawA, lawB *que
 				continue
 			}
 			ta, tb := 0.0, 0.0
-			lo := len(t.a)
+			lo := len(t.cumA)
 			for i := range n {
 				a := fold(pa[k], i) * fa[k][i]
 				bb := a
@@ -677,13 +677,15 @@ func (p *prop) tables(st *stationary, j int, resp [][][]float64, lawA, lawB *que
 				if a > 0 || bb > 0 {
 					ta += a
 					tb += bb
-					t.a, t.b = append(t.a, a), append(t.b, bb)
-					t.cumA, t.cumB = append(t.cumA, ta), append(t.cumB, tb)
+					t.cumA = append(t.cumA, ta)
+					if lawB != nil {
+						t.cumB = append(t.cumB, tb)
+					}
 					t.bin = append(t.bin, int32(i))
 				}
 			}
-			if len(t.a) > lo {
-				sg := statSeg{class: int16(k), lo: int32(lo), hi: int32(len(t.a)), glo: int32(len(t.guideA))}
+			if len(t.cumA) > lo {
+				sg := statSeg{class: int16(k), lo: int32(lo), hi: int32(len(t.cumA)), glo: int32(len(t.guideA))}
 				t.guideA = guide(t.guideA, t.cumA[lo:])
 				if lawB != nil {
 					t.guideB = guide(t.guideB, t.cumB[lo:])
@@ -694,7 +696,7 @@ func (p *prop) tables(st *stationary, j int, resp [][][]float64, lawA, lawB *que
 		}
 		if any {
 			if lawB == nil { // b is a: so are its sums and guides
-				t.guideB = t.guideA
+				t.cumB, t.guideB = t.cumA, t.guideA
 			}
 			out = append(out, t)
 		}
@@ -807,8 +809,13 @@ func (s *sim) stationaryStart(qkey uint64) {
 // g·((1-x)·a + x·b): as the superposition of its two parts when x is in
 // [0, 1], else from its larger part, thinned.
 func (s *sim) drawSeg(tb *statTable, sg statSeg, ckey uint64, g, x float64, id uint64) {
-	a, b := tb.a[sg.lo:sg.hi], tb.b[sg.lo:sg.hi]
 	ca, cb := tb.cumA[sg.lo:sg.hi], tb.cumB[sg.lo:sg.hi]
+	cell := func(cum []float64, k int) float64 { // the intensity of cell k
+		if k == 0 {
+			return cum[0]
+		}
+		return cum[k] - cum[k-1]
+	}
 	m := int(sg.hi-sg.lo)/2 + 1
 	ga, gb := tb.guideA[sg.glo:int(sg.glo)+m], tb.guideB[sg.glo:int(sg.glo)+m]
 	ta, tbt := ca[len(ca)-1], cb[len(cb)-1]
@@ -836,9 +843,15 @@ func (s *sim) drawSeg(tb *statTable, sg statSeg, ckey uint64, g, x float64, id u
 		draw(0, g*(1-x)*ta, ca, ga, nil)
 		draw(1, g*x*tbt, cb, gb, nil)
 	case x < 0:
-		draw(0, g*(1-x)*ta, ca, ga, func(k int) float64 { return ((1-x)*a[k] + x*b[k]) / ((1 - x) * a[k]) })
+		draw(0, g*(1-x)*ta, ca, ga, func(k int) float64 {
+			a := cell(ca, k)
+			return ((1-x)*a + x*cell(cb, k)) / ((1 - x) * a)
+		})
 	default:
-		draw(1, g*x*tbt, cb, gb, func(k int) float64 { return ((1-x)*a[k] + x*b[k]) / (x * b[k]) })
+		draw(1, g*x*tbt, cb, gb, func(k int) float64 {
+			b := cell(cb, k)
+			return ((1-x)*cell(ca, k) + x*b) / (x * b)
+		})
 	}
 }
 
