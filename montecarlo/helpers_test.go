@@ -44,6 +44,28 @@ func within(t *testing.T, what string, got, want, se float64) {
 }
 
 // meanVar returns the sample mean and the unbiased sample variance of x.
+// sameLaw checks the series a and b of one quantity from two independent
+// runs (a value per quarter, as many quarters each): their means must agree
+// within 4 standard errors of the difference and, if sd, so must their
+// standard deviations (the SE of a standard deviation is about sd/√(2n)).
+// Two constant series must be equal.
+func sameLaw(t *testing.T, what string, a, b []float64, sd bool) {
+	t.Helper()
+	ma, va := meanVar(a)
+	mb, vb := meanVar(b)
+	if va == 0 && vb == 0 {
+		if ma != mb {
+			t.Errorf("%s: constant %v in one run, %v in the other", what, ma, mb)
+		}
+		return
+	}
+	n := float64(len(a))
+	within(t, what+" mean", ma, mb, math.Sqrt((va+vb)/n))
+	if sd {
+		within(t, what+" sd", math.Sqrt(va), math.Sqrt(vb), math.Sqrt((va+vb)/(2*n)))
+	}
+}
+
 func meanVar(x []float64) (mean, variance float64) {
 	for _, v := range x {
 		mean += v

@@ -72,22 +72,6 @@ func TestMarksMatchWalk(t *testing.T) {
 			walked.WarmupDays = 7 * weeks
 			a := mustRun(t, marked, Config{Quarters: tc.n, Horizon: tc.h, Seed: 101, engine: engineMarks})
 			b := mustRun(t, walked, Config{Quarters: tc.n, Horizon: tc.h, Seed: 202})
-			n := float64(tc.n)
-			compare := func(what string, x, y []float64, sd bool) {
-				t.Helper()
-				ma, va := meanVar(x)
-				mb, vb := meanVar(y)
-				if va == 0 && vb == 0 {
-					if ma != mb {
-						t.Errorf("%s: constant %v marked, %v walked", what, ma, mb)
-					}
-					return
-				}
-				within(t, what+" mean", ma, mb, math.Sqrt((va+vb)/n))
-				if sd {
-					within(t, what+" sd", math.Sqrt(va), math.Sqrt(vb), math.Sqrt((va+vb)/(2*n)))
-				}
-			}
 			for k := range tc.h {
 				for _, f := range []struct {
 					what string
@@ -103,14 +87,14 @@ func TestMarksMatchWalk(t *testing.T) {
 					{"open pipeline", a.OpenPipeline, b.OpenPipeline, true},
 					{"open deals", a.OpenDeals, b.OpenDeals, true},
 				} {
-					compare(fmt.Sprintf("q%d %s", k, f.what), a.Period(f.a, k), b.Period(f.b, k), f.sd)
+					sameLaw(t, fmt.Sprintf("q%d %s", k, f.what), a.Period(f.a, k), b.Period(f.b, k), f.sd)
 				}
 				S, E := len(marked.Stages), len(marked.Transitions)
 				for s, name := range a.Stages {
-					compare(fmt.Sprintf("q%d entries %s", k, name), columnOf(a.Entries, S*tc.h, k*S+s), columnOf(b.Entries, S*tc.h, k*S+s), true)
+					sameLaw(t, fmt.Sprintf("q%d entries %s", k, name), columnOf(a.Entries, S*tc.h, k*S+s), columnOf(b.Entries, S*tc.h, k*S+s), true)
 				}
 				for e, tr := range marked.Transitions {
-					compare(fmt.Sprintf("q%d moves %s->%s", k, tr.From, tr.To), columnOf(a.Moves, E*tc.h, k*E+e), columnOf(b.Moves, E*tc.h, k*E+e), false)
+					sameLaw(t, fmt.Sprintf("q%d moves %s->%s", k, tr.From, tr.To), columnOf(a.Moves, E*tc.h, k*E+e), columnOf(b.Moves, E*tc.h, k*E+e), false)
 				}
 			}
 		})
