@@ -93,8 +93,10 @@ type sim struct {
 	queuing bool    // handoff entries go to the heap, not to pending
 	params  bool    // draw parameters per run (c is then this worker's own)
 
-	pending []pend
-	sorted  []pend
+	pending []pend // handoff entries made before serving
+	up      []pend // upstream's, sorted
+	own     []pend // downstream's, sorted
+	upLeads int64  // leads the last upstream part simulated
 	counts  []int32
 	heap    []pend
 	free    []float64 // servers' next free working time
@@ -130,7 +132,28 @@ func (s *sim) idx(k int) int { return s.q*s.H + k }
 // runQuarter simulates run q: the warm-up (or the starting state) and H
 // measured quarters.
 func (s *sim) runQuarter(q int, seed uint64) {
-	c := s.c
+	qkey := s.begin(q, seed)
+	if s.c.marks != nil {
+		s.markedRun(qkey)
+	} else {
+		s.upstream(qkey)
+		s.downstream(qkey, s.up)
+	}
+	s.finish(q)
+}
+
+// runAfter simulates run q downstream of the upstream part u simulated
+// for it (see RunSweep): u's model differs from s's only downstream.
+func (s *sim) runAfter(u *sim, q int, seed uint64) {
+	qkey := s.begin(q, seed)
+	s.res.copyRun(u.res, 0, q)
+	s.leads += u.upLeads
+	s.downstream(qkey, u.up)
+	s.finish(q)
+}
+
+// begin readies s for run q and returns the run's key.
+func (s *sim) begin(q int, seed uint64) uint64 {
 	s.q = q
 	s.queuing = false
 	s.pending = s.pending[:0]
@@ -141,17 +164,17 @@ func (s *sim) runQuarter(q int, seed uint64) {
 	qkey := key(seed, uint64(q))
 	if s.params {
 		s.gen.s = key(qkey, purposeParams)
-		c.drawParams(s.r)
+		s.c.drawParams(s.r)
 	}
-	if c.marks != nil {
-		s.markedRun(qkey)
-	} else {
-		s.walkRun(qkey)
-	}
+	return qkey
+}
+
+// finish computes run q's statistics of its response times and coverage.
+func (s *sim) finish(q int) {
+	c := s.c
 	if q < len(s.res.RespSample) {
 		s.res.RespSample[q] = slices.Clone(s.resp[0])
 	}
-	// Response-time quantiles.
 	for k := range s.H {
 		i := s.idx(k)
 		s.res.RespP50[i], s.res.RespP90[i] = math.NaN(), math.NaN()
@@ -166,17 +189,21 @@ func (s *sim) runQuarter(q int, seed uint64) {
 	}
 }
 
-// walkRun simulates run qkey lead by lead: its opening state, its
-// arrivals and the SDR queue.
-func (s *sim) walkRun(qkey uint64) {
+// upstream simulates the part of run qkey that the SDR queue cannot
+// change: the opening state (the stationary state's cells whose leads have
+// not met the queue), the arrivals, and every lead's walk up to its first
+// handoff, whose entries it leaves in s.up, sorted by time. Models that
+// differ only downstream of it (see sameUpstream) simulate it alike.
+func (s *sim) upstream(qkey uint64) {
 	c := s.c
+	leads := s.leads
 	first := 0.0
 	switch {
 	case c.m.Start != nil:
 		s.startState(qkey)
 	case c.stat != nil:
 		first = -c.warmup
-		s.stationaryStart(qkey)
+		s.stationaryStart(qkey, true)
 	default:
 		first = -c.warmup
 	}
@@ -218,7 +245,20 @@ func (s *sim) walkRun(qkey uint64) {
 			s.leads += int64(n)
 		}
 	}
-	s.serveQueue()
+	s.up = s.sortPending(s.up)
+	s.pending = s.pending[:0]
+	s.upLeads = s.leads - leads
+}
+
+// downstream simulates the rest of run qkey: the stationary state's cells
+// whose leads have met the queue, and the SDR queue fed by up (the
+// upstream part's handoff entries, sorted) and by those cells.
+func (s *sim) downstream(qkey uint64, up []pend) {
+	if s.c.stat != nil {
+		s.stationaryStart(qkey, false)
+	}
+	s.own = s.sortPending(s.own)
+	s.serveQueue(up, s.own)
 }
 
 // move counts a lead taking edge e at time t.
@@ -424,14 +464,15 @@ func (s *sim) popHeap() pend {
 	return top
 }
 
-// serveQueue serves the handoff entries in time order, first come first
-// served, and walks each lead on from its first touch.
-func (s *sim) serveQueue() {
+// serveQueue serves the handoff entries of a and b (each sorted by time,
+// a's first among equal times) and those made while serving, in time
+// order, first come first served, and walks each lead on from its first
+// touch.
+func (s *sim) serveQueue(a, b []pend) {
 	c := s.c
 	if c.handoff < 0 {
 		return
 	}
-	s.sortPending()
 	s.queuing = true
 	// With a warm-up the SDRs are free from the start of time; from a
 	// starting state they can serve no one before the quarter starts (the
@@ -443,14 +484,28 @@ func (s *sim) serveQueue() {
 	for i := range s.free {
 		s.free[i] = free
 	}
-	next := 0
-	for next < len(s.sorted) || len(s.heap) > 0 {
+	i, j := 0, 0
+	for {
 		var p pend
-		if len(s.heap) > 0 && (next == len(s.sorted) || s.heap[0].t < s.sorted[next].t) {
+		fromA := i < len(a) && (j == len(b) || a[i].t <= b[j].t)
+		next := math.Inf(1)
+		switch {
+		case fromA:
+			next = a[i].t
+		case j < len(b):
+			next = b[j].t
+		}
+		switch {
+		case len(s.heap) > 0 && s.heap[0].t < next:
 			p = s.popHeap()
-		} else {
-			p = s.sorted[next]
-			next++
+		case fromA:
+			p = a[i]
+			i++
+		case j < len(b):
+			p = b[j]
+			j++
+		default:
+			return
 		}
 		s.serve(&p.l)
 	}
@@ -522,13 +577,14 @@ func (c *compiled) assign(free []float64, a float64, g *stream, r *rand.Rand) (t
 	return max(a, c.cal.wall(startW)), j
 }
 
-// sortPending sorts the handoff entries by time: a counting sort into
-// hour buckets, then insertion sort inside each bucket, in O(n).
-func (s *sim) sortPending() {
+// sortPending returns the handoff entries pending, sorted stably by time,
+// in dst's storage: a counting sort into hour buckets, then insertion sort
+// inside each bucket, in O(n).
+func (s *sim) sortPending(dst []pend) []pend {
 	p := s.pending
-	s.sorted = s.sorted[:0]
+	dst = dst[:0]
 	if len(p) == 0 {
-		return
+		return dst
 	}
 	lo := -s.c.warmup
 	nb := int(s.end-lo) + 2
@@ -544,10 +600,7 @@ func (s *sim) sortPending() {
 	for i := 1; i <= nb; i++ {
 		counts[i] += counts[i-1]
 	}
-	if cap(s.sorted) < len(p) {
-		s.sorted = make([]pend, len(p))
-	}
-	out := s.sorted[:len(p)]
+	out := slices.Grow(dst, len(p))[:len(p)]
 	for i := range p {
 		b := bucket(p[i].t)
 		out[counts[b]] = p[i]
@@ -558,7 +611,7 @@ func (s *sim) sortPending() {
 			out[j], out[j-1] = out[j-1], out[j]
 		}
 	}
-	s.sorted = out
+	return out
 }
 
 // startState walks the model's starting state: open leads and
@@ -694,15 +747,7 @@ func run(ctx context.Context, m *model.Model, cfg Config, tr Tracer) (*Results, 
 	if tr != nil {
 		workers = 1
 	}
-	c := compile(m)
-	if tr == nil && !cfg.DrawParams && m.Start == nil && m.WarmupDays == 0 && c.stationaryOK() {
-		if cfg.engine != engineWalk {
-			c.marks = c.buildMarks(cfg.Horizon, cfg.engine == engineMarks)
-		}
-		if c.marks == nil {
-			c.useStationary()
-		}
-	}
+	c := prepare(m, cfg, tr)
 	res := newResults(m, cfg)
 	const block = 8
 	nblocks := (cfg.Quarters + block - 1) / block

@@ -81,6 +81,11 @@ type statSeg struct {
 	class  int16
 	lo, hi int32 // cells
 	glo    int32 // its guide tables start at guideA[glo], guideB[glo]
+	// fixed: the class's intensity does not depend on the queue's law
+	// (its leads have not met the queue), so its leads are drawn from a
+	// alone, whatever the load: a scenario changing the queue draws the
+	// same ones.
+	fixed bool
 }
 
 // guide appends to dst the guide table of the cumulative sums cum: for
@@ -685,7 +690,8 @@ func (p *prop) tables(st *stationary, j int, resp [][][]float64, lawA, lawB *que
 				}
 			}
 			if len(t.cumA) > lo {
-				sg := statSeg{class: int16(k), lo: int32(lo), hi: int32(len(t.cumA)), glo: int32(len(t.guideA))}
+				fixed := lawB == nil || (st.classes[k].kind != cellWaiting && slices.Equal(ea[k], eb[k]))
+				sg := statSeg{class: int16(k), lo: int32(lo), hi: int32(len(t.cumA)), glo: int32(len(t.guideA)), fixed: fixed}
 				t.guideA = guide(t.guideA, t.cumA[lo:])
 				if lawB != nil {
 					t.guideB = guide(t.guideB, t.cumB[lo:])
@@ -779,8 +785,9 @@ func (c *compiled) pilotQueue(rates [][model.HoursPerWeek]float64, load float64)
 }
 
 // stationaryStart draws the leads that arrived before -tw in the state
-// they are in at -tw and walks them on.
-func (s *sim) stationaryStart(qkey uint64) {
+// they are in at -tw and walks them on: those of the fixed cells (see
+// statSeg), or the others.
+func (s *sim) stationaryStart(qkey uint64, fixed bool) {
 	c := s.c
 	st := c.stat
 	// The past blocks' rate multipliers and the queue's load in each.
@@ -800,6 +807,9 @@ func (s *sim) stationaryStart(qkey uint64) {
 		}
 		tkey := key(key(key(qkey, purposeStationary), uint64(tb.src)), uint64(tb.block+1<<20))
 		for _, sg := range tb.segs {
+			if sg.fixed != fixed {
+				continue
+			}
 			s.drawSeg(tb, sg, key(tkey, uint64(sg.class)), g, x, uint64(ti)<<44|uint64(sg.class)<<32)
 		}
 	}
@@ -837,7 +847,7 @@ func (s *sim) drawSeg(tb *statTable, sg statSeg, ckey uint64, g, x float64, id u
 		}
 	}
 	switch {
-	case x == 0:
+	case x == 0 || sg.fixed:
 		draw(0, g*ta, ca, ga, nil)
 	case x > 0 && x < 1:
 		draw(0, g*(1-x)*ta, ca, ga, nil)

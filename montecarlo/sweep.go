@@ -1,0 +1,267 @@
+package montecarlo
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"reflect"
+	"runtime"
+	"slices"
+	"sync"
+	"sync/atomic"
+
+	"github.com/funnelsim/funnel/model"
+)
+
+// RunSweep simulates each of the models ms as Run(ctx, ms[i], cfg) would,
+// and returns exactly the results Run would return, bit for bit, in less
+// time when models differ only in their SDR queue.
+//
+// A lead walks the same way in two models until it first reaches the
+// handoff if the models differ only in what acts from there on: the SDR
+// team (headcount, hours, handling time), the handoff's contact
+// probability and decay curve, and the first-touch SLAs measured at the
+// handoff (see sameUpstream). Such models form a group, and each quarter's
+// upstream part (the opening state of the leads that have not met the
+// queue, the arrivals, and their walks up to the handoff) is simulated
+// once for the whole group; each model then serves its own queue. Every
+// random draw is the one Run makes, so the sweep changes nothing but the
+// time: a sweep over SDR headcounts, hours or first-touch targets pays for
+// the upstream part once instead of once per scenario.
+//
+// cfg.Progress, when not nil, is called with the quarters done so far,
+// each model's counted: up to len(ms)·cfg.Quarters. Models drawing their
+// parameters per run (cfg.DrawParams) are simulated one after the other.
+//
+// RunSweep panics if a model is not valid (see model.Model.Validate).
+func RunSweep(ctx context.Context, ms []*model.Model, cfg Config) ([]*Results, error) {
+	out, _, err := runSweep(ctx, ms, cfg)
+	return out, err
+}
+
+// runSweep is RunSweep, also returning the groups of models it simulated
+// together (nil with cfg.DrawParams).
+func runSweep(ctx context.Context, ms []*model.Model, cfg Config) ([]*Results, [][]int, error) {
+	for i, m := range ms {
+		if err := m.Validate(); err != nil {
+			panic(fmt.Sprintf("montecarlo: invalid model %d: %v", i, err))
+		}
+	}
+	if cfg.Quarters == 0 {
+		cfg.Quarters = DefaultConfig.Quarters
+	}
+	if cfg.Horizon == 0 {
+		cfg.Horizon = DefaultConfig.Horizon
+	}
+	if cfg.Quarters < 0 || cfg.Horizon < 0 {
+		return nil, nil, errors.New("montecarlo: negative quarters or horizon")
+	}
+	out := make([]*Results, len(ms))
+	if cfg.DrawParams {
+		progress := cfg.Progress
+		for i, m := range ms {
+			c := cfg
+			if progress != nil {
+				c.Progress = func(done int) { progress(i*cfg.Quarters + done) }
+			}
+			r, err := Run(ctx, m, c)
+			if err != nil {
+				return nil, nil, err
+			}
+			out[i] = r
+		}
+		return out, nil, nil
+	}
+	cs := make([]*compiled, len(ms))
+	for i, m := range ms {
+		cs[i] = prepare(m, cfg, nil)
+		out[i] = newResults(m, cfg)
+	}
+	groups := sweepGroups(ms, cs)
+	workers := cfg.Workers
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	const block = 8
+	nblocks := (cfg.Quarters + block - 1) / block
+	var next, done atomic.Int64
+	var mu sync.Mutex
+	var wg sync.WaitGroup
+	leads := make([][]int64, workers)
+	for w := range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			sims := make([]*sim, len(ms))
+			for i := range ms {
+				sims[i] = newSim(cs[i], out[i], cfg.Horizon, nil)
+			}
+			ups := make([]*sim, len(groups))
+			for g, grp := range groups {
+				if len(grp) > 1 {
+					lead := grp[0]
+					ups[g] = newSim(cs[lead], newResults(ms[lead], Config{Quarters: 1, Horizon: cfg.Horizon}), cfg.Horizon, nil)
+				}
+			}
+			for {
+				b := int(next.Add(1) - 1)
+				if b >= nblocks || ctx.Err() != nil {
+					break
+				}
+				hi := min((b+1)*block, cfg.Quarters)
+				for q := b * block; q < hi; q++ {
+					for g, grp := range groups {
+						if len(grp) == 1 {
+							sims[grp[0]].runQuarter(q, cfg.Seed)
+							continue
+						}
+						u := ups[g]
+						u.upstreamRun(q, cfg.Seed)
+						for _, i := range grp {
+							sims[i].runAfter(u, q, cfg.Seed)
+						}
+					}
+				}
+				d := done.Add(int64((hi - b*block) * len(ms)))
+				if cfg.Progress != nil {
+					mu.Lock()
+					cfg.Progress(int(d))
+					mu.Unlock()
+				}
+			}
+			leads[w] = make([]int64, len(ms))
+			for i, s := range sims {
+				leads[w][i] = s.leads
+			}
+		}()
+	}
+	wg.Wait()
+	if err := ctx.Err(); err != nil {
+		return nil, nil, err
+	}
+	for _, ls := range leads {
+		for i, n := range ls {
+			out[i].Leads += n
+		}
+	}
+	return out, groups, nil
+}
+
+// upstreamRun simulates the upstream part of run q into the first run of
+// its own results (which it clears first), for runAfter.
+func (s *sim) upstreamRun(q int, seed uint64) {
+	qkey := s.begin(q, seed)
+	r := s.res
+	for _, x := range []*[]float64{&r.Revenue, &r.Won, &r.MktCreated, &r.MktValue, &r.SalesCreated, &r.SalesValue,
+		&r.OpenPipeline, &r.OpenDeals, &r.Coverage, &r.MQLs, &r.Contacted, &r.RespP50, &r.RespP90,
+		&r.Entries, &r.SLAN, &r.SLAMet, &r.Moves} {
+		clear(*x)
+	}
+	s.q = 0 // its rows: the first
+	s.upstream(qkey)
+	s.q = q
+}
+
+// prepare compiles m for a run with cfg and tr, building its marks or its
+// stationary opening state where the run can use them.
+func prepare(m *model.Model, cfg Config, tr Tracer) *compiled {
+	c := compile(m)
+	if tr == nil && !cfg.DrawParams && m.Start == nil && m.WarmupDays == 0 && c.stationaryOK() {
+		if cfg.engine != engineWalk {
+			c.marks = c.buildMarks(cfg.Horizon, cfg.engine == engineMarks)
+		}
+		if c.marks == nil {
+			c.useStationary()
+		}
+	}
+	return c
+}
+
+// sweepGroups partitions the models' indices into groups that share their
+// upstream part, each in index order; a model that shares it with no
+// earlier group leader starts a group of its own.
+func sweepGroups(ms []*model.Model, cs []*compiled) [][]int {
+	var groups [][]int
+	up := make([]*model.Model, len(ms))
+	for i, m := range ms {
+		up[i] = upstreamOf(m)
+	}
+	for i := range ms {
+		placed := false
+		for g, grp := range groups {
+			l := grp[0]
+			if cs[i].marks == nil && cs[l].marks == nil && reflect.DeepEqual(up[i], up[l]) && sameFixed(cs[i], cs[l]) {
+				groups[g] = append(grp, i)
+				placed = true
+				break
+			}
+		}
+		if !placed {
+			groups = append(groups, []int{i})
+		}
+	}
+	return groups
+}
+
+// upstreamOf returns a copy of m without what acts only from a lead's
+// first handoff on: two models whose copies are equal walk every lead
+// alike up to it. The SDR team, the contact probability and the decay
+// curve act at the handoff; the first-touch SLAs (from the handoff stage,
+// without target stages) are measured there; names, targets and the
+// quota change no draw.
+func upstreamOf(m *model.Model) *model.Model {
+	u := m.Clone()
+	u.Name, u.Quota = "", 0
+	if h := u.Handoff; h != nil {
+		h.SDR = model.SDRTeam{}
+		h.Contact = 0
+		h.Decay = model.Decay{}
+	}
+	for i := range u.SLAs {
+		a := &u.SLAs[i]
+		a.Name, a.Target = "", 0
+		if u.Handoff != nil && a.From == u.Handoff.Stage && len(a.To) == 0 {
+			a.Hours, a.Business = 0, false
+		}
+	}
+	return u
+}
+
+// sameFixed reports whether a and b, compiled from models with the same
+// upstream part, also open on the same upstream state: the same warm-up,
+// and the same fixed cells of the stationary state, drawn in the same
+// order.
+func sameFixed(a, b *compiled) bool {
+	if a.warmup != b.warmup || (a.stat == nil) != (b.stat == nil) {
+		return false
+	}
+	if a.stat == nil {
+		return true
+	}
+	sa, sb := a.stat, b.stat
+	if sa.tw != sb.tw || sa.t0 != sb.t0 || !slices.Equal(sa.blocks, sb.blocks) {
+		return false
+	}
+	type cell struct {
+		src, block int
+		class      int16
+		cl         statClass
+		cum        []float64
+		guide      []int32
+		bin        []int32
+	}
+	fixed := func(st *stationary) []cell {
+		var out []cell
+		for _, tb := range st.tables {
+			for _, sg := range tb.segs {
+				if sg.fixed {
+					m := int(sg.hi-sg.lo)/2 + 1
+					out = append(out, cell{tb.src, tb.block, sg.class, st.classes[sg.class],
+						tb.cumA[sg.lo:sg.hi], tb.guideA[sg.glo : int(sg.glo)+m], tb.bin[sg.lo:sg.hi]})
+				}
+			}
+		}
+		return out
+	}
+	return reflect.DeepEqual(fixed(sa), fixed(sb))
+}

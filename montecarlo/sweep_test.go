@@ -1,0 +1,215 @@
+package montecarlo
+
+import (
+	"context"
+	"math"
+	"reflect"
+	"slices"
+	"testing"
+
+	"github.com/funnelsim/funnel/model"
+)
+
+// sweepModels returns variants of base that change each thing upstreamOf
+// leaves out, one at a time, plus one that changes an arrival rate (which
+// the upstream part depends on).
+func sweepModels(base *model.Model) (ms []*model.Model, names []string) {
+	add := func(name string, f func(m *model.Model)) {
+		m := base.Clone()
+		f(m)
+		ms, names = append(ms, m), append(names, name)
+	}
+	add("base", func(*model.Model) {})
+	add("3 SDRs", func(m *model.Model) { m.Handoff.SDR.Headcount = 3 })
+	add("24x7", func(m *model.Model) { m.Handoff.SDR.Hours = model.WorkHours{Start: 0, End: 24} })
+	add("handling", func(m *model.Model) { m.Handoff.SDR.Handle.Median *= 2 })
+	add("contact and decay", func(m *model.Model) {
+		m.Handoff.Contact = 0.7
+		m.Handoff.Decay.T50 = 10
+	})
+	add("first-touch SLA", func(m *model.Model) {
+		for i := range m.SLAs {
+			if m.SLAs[i].From == m.Handoff.Stage && len(m.SLAs[i].To) == 0 {
+				m.SLAs[i].Hours, m.SLAs[i].Business, m.SLAs[i].Target = 0.1, false, 0.5
+			}
+		}
+		m.Name, m.Quota = "renamed", 2*m.Quota
+	})
+	add("more events", func(m *model.Model) { m.Sources[1].RatePerWeek *= 1.5 })
+	return ms, names
+}
+
+// TestRunSweepEqualsRun: RunSweep returns, bit for bit, what Run returns
+// for each model, whichever way the models group: on the stationary
+// opening state (the default), on a calibrated starting state, on a
+// warm-up, over a horizon of two quarters, and with a model drawn from
+// marks among them. It also checks the grouping, so that the comparison
+// covers the shared path.
+func TestRunSweepEqualsRun(t *testing.T) {
+	withStart := model.Default()
+	withStart.Start = &model.Start{
+		Leads: []model.OpenLead{
+			{Stage: "engaged", Source: "web", Count: 800, AgeDays: 5},
+			{Stage: "mql", Source: "web", Count: 40, AgeDays: 0.5, Waiting: true},
+			{Stage: "tql", Source: "events", Count: 30, AgeDays: 0.1},
+		},
+		Opportunities: []model.OpenOpportunity{{Source: "web", Amount: 30000, AgeDays: 20}, {Source: "outbound", Amount: 50000, AgeDays: 70}},
+	}
+	warm := model.Default()
+	warm.WarmupDays = 70
+	for _, tt := range []struct {
+		name  string
+		base  *model.Model
+		cfg   Config
+		pick  []int // of sweepModels
+		group []int // of the models picked, those grouped
+	}{
+		{"stationary", model.Default(), Config{Quarters: size(24, 10), Seed: 3}, []int{0, 1, 2, 3, 4, 5, 6}, []int{0, 1, 2, 3, 4, 5}},
+		{"start", withStart, Config{Quarters: size(24, 10), Seed: 4}, []int{0, 1, 2, 3, 4, 5, 6}, []int{0, 1, 2, 3, 4, 5}},
+		{"warm-up", warm, Config{Quarters: size(12, 6), Seed: 5}, []int{0, 1, 2, 3, 4, 5, 6}, []int{0, 1, 2, 3, 4, 5}},
+		{"horizon-2", model.Default(), Config{Quarters: size(12, 6), Seed: 6, Horizon: 2}, []int{0, 1, 6}, []int{0, 1}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			all, allNames := sweepModels(tt.base)
+			var ms []*model.Model
+			var names []string
+			for _, i := range tt.pick {
+				ms, names = append(ms, all[i]), append(names, allNames[i])
+			}
+			ms, names = append(ms, plain5Stage()), append(names, "marks")
+			// Those grouped share their upstream part; the others not.
+			want := [][]int{tt.group}
+			for i := len(tt.group); i < len(ms); i++ {
+				want = append(want, []int{i})
+			}
+			var done []int
+			cfg := tt.cfg
+			cfg.Workers = 3
+			cfg.Progress = func(d int) { done = append(done, d) }
+			got, groups, err := runSweep(context.Background(), ms, cfg)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !reflect.DeepEqual(groups, want) {
+				t.Fatalf("groups %v, want %v", groups, want)
+			}
+			if n := len(ms) * cfg.Quarters; len(done) == 0 || slices.Max(done) != n || !slices.IsSorted(done) {
+				t.Errorf("progress %v, want increasing to %d", done, n)
+			}
+			for i, m := range ms {
+				r := mustRun(t, m, Config{Quarters: tt.cfg.Quarters, Seed: tt.cfg.Seed, Horizon: tt.cfg.Horizon, Workers: 2})
+				if sumOf(r.Revenue) == 0 || (m.Handoff != nil && sumOf(r.MQLs) == 0) {
+					t.Fatalf("%s: no revenue or no MQLs: the comparison would be vacuous", names[i])
+				}
+				if d := sameResults(r, got[i]); d != "" {
+					t.Errorf("%s: RunSweep differs from Run: %s", names[i], d)
+				}
+			}
+			// The scenarios differ: the sweep did not hand one model's
+			// queue to another.
+			if sameFloats(got[0].RespP50, got[1].RespP50) == "" {
+				t.Error("3 SDRs respond exactly as 6 do")
+			}
+		})
+	}
+}
+
+// TestRunSweepDrawParams: with parameters drawn per run the models are
+// simulated one after the other, still as Run would.
+func TestRunSweepDrawParams(t *testing.T) {
+	ms, _ := sweepModels(model.Default())
+	ms = ms[:2]
+	for _, m := range ms {
+		for i := range m.Stages {
+			m.Stages[i].Observations = 400
+		}
+	}
+	cfg := Config{Quarters: size(10, 4), Seed: 8, DrawParams: true}
+	got, err := RunSweep(context.Background(), ms, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, m := range ms {
+		if d := sameResults(mustRun(t, m, cfg), got[i]); d != "" {
+			t.Errorf("model %d: %s", i, d)
+		}
+	}
+}
+
+// TestCopyRun: copyRun copies every per-run series, and only the run it
+// is asked for.
+func TestCopyRun(t *testing.T) {
+	m := model.Default()
+	cfg := Config{Quarters: 3, Horizon: 2}
+	from, to := newResults(m, Config{Quarters: 1, Horizon: 2}), newResults(m, cfg)
+	v := reflect.ValueOf(from).Elem()
+	series := 0
+	for i := range v.NumField() {
+		if x, ok := v.Field(i).Interface().([]float64); ok {
+			for j := range x {
+				x[j] = float64(1000*i + j + 1)
+			}
+			series++
+		}
+	}
+	to.copyRun(from, 0, 1)
+	w := reflect.ValueOf(to).Elem()
+	for i := range w.NumField() {
+		x, ok := w.Field(i).Interface().([]float64)
+		if !ok {
+			continue
+		}
+		f := v.Field(i).Interface().([]float64)
+		per := len(x) / (cfg.Quarters * cfg.Horizon)
+		for j := range x {
+			run := j / per / cfg.Horizon
+			want := 0.0
+			if run == 1 {
+				want = f[j-per*cfg.Horizon]
+			}
+			if x[j] != want {
+				t.Errorf("%s[%d] = %v, want %v", w.Type().Field(i).Name, j, x[j], want)
+				break
+			}
+		}
+	}
+	if series < 17 {
+		t.Errorf("only %d series checked", series)
+	}
+}
+
+// TestFixedCells: in the default model the cells of leads that have not
+// met the queue are drawn alike whatever its load, the others not; and a
+// change of headcount leaves the fixed cells as they were.
+func TestFixedCells(t *testing.T) {
+	m := model.Default()
+	c := prepare(m, Config{}, nil)
+	handoff := int32(m.StageIndex(m.Handoff.Stage))
+	fixed, other := 0, 0
+	for _, tb := range c.stat.tables {
+		for _, sg := range tb.segs {
+			cl := c.stat.classes[sg.class]
+			outbound := m.Sources[tb.src].Name == "outbound"
+			upstream := cl.rec == 0 && (cl.stage < handoff || (cl.stage == handoff && cl.kind == cellReady)) || outbound
+			if sg.fixed != upstream {
+				t.Errorf("source %d block %d class %+v: fixed %v, want %v", tb.src, tb.block, cl, sg.fixed, upstream)
+			}
+			if sg.fixed {
+				fixed++
+			} else {
+				other++
+			}
+		}
+	}
+	if fixed == 0 || other == 0 {
+		t.Fatalf("%d fixed cells, %d others", fixed, other)
+	}
+	m3 := m.Clone()
+	m3.Handoff.SDR.Headcount = 3
+	if !sameFixed(c, prepare(m3, Config{}, nil)) {
+		t.Error("3 SDRs change the fixed cells")
+	}
+	if math.IsNaN(c.stat.t0) {
+		t.Fatal("no past")
+	}
+}
