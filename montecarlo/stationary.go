@@ -176,6 +176,10 @@ type prop struct {
 	surv [][]float64 // by transition id: survival of the delay at the age of each bin at the end
 	law  *queueLaw
 	topo []int // stages, each after every stage with a non-recycle edge into it
+	// reach: the stage leads to the handoff stage (or is it); dead: it has
+	// no edge to leave by, nor a role at the handoff, so that its entries
+	// make no cell of the state.
+	reach, dead []bool
 }
 
 // newProp returns a propagator over n bins whose transforms have length N
@@ -214,6 +218,25 @@ func newProp(c *compiled, n, N int) *prop {
 		visit(s)
 	}
 	slices.Reverse(p.topo)
+	p.reach = make([]bool, len(c.stages))
+	p.dead = make([]bool, len(c.stages))
+	if c.handoff >= 0 {
+		p.reach[c.handoff] = true
+	}
+	for changed := true; changed; {
+		changed = false
+		for s := range c.stages {
+			for _, e := range c.stages[s].edges {
+				if p.reach[e.to] && !p.reach[s] {
+					p.reach[s], changed = true, true
+				}
+			}
+		}
+	}
+	for s := range c.stages {
+		st := &c.stages[s]
+		p.dead[s] = !st.handoff && !st.active && !slices.ContainsFunc(st.edges, func(e edge) bool { return e.p > 0 })
+	}
 	return p
 }
 
@@ -337,7 +360,9 @@ func (p *prop) conv(dst, x []float64, id int, prob float64) {
 // of the class's clock over the bins: entries (or, on the handoff stage,
 // contacted touches) for cellAged, handoff entries for cellWaiting, leads
 // becoming ready to act for cellReady. classes maps a class to its index,
-// adding new ones. mql, when not nil, receives the handoff entries.
+// adding new ones. mql, when not nil, receives the handoff entries, and
+// only they are wanted: what cannot lead back to the handoff is left out.
+// Entries into dead stages are left at zero: they make no cell.
 func (p *prop) run(j int, x []float64, classes *[]statClass, mql []float64) [][]float64 {
 	c, n := p.c, p.n
 	R := c.maxRecyc + 1
@@ -406,8 +431,13 @@ func (p *prop) run(j int, x []float64, classes *[]statClass, mql []float64) [][]
 				if ed.p == 0 || (ed.recycle && r >= c.maxRecyc) {
 					continue
 				}
+				if mql != nil && !p.reach[ed.to] {
+					continue
+				}
 				y := make([]float64, n)
-				p.conv(y, clock, ed.id, ed.p)
+				if !p.dead[ed.to] {
+					p.conv(y, clock, ed.id, ed.p)
+				}
 				r2 := r
 				if ed.recycle {
 					r2++
@@ -641,6 +671,9 @@ func (p *prop) tables(st *stationary, j int, resp [][][]float64, lawA, lawB *que
 			pb[k] = prefix(eb[k])
 		}
 	}
+	// Each table is built in these buffers, then copied at its size.
+	var cumA, cumB []float64
+	var bins, guideA, guideB []int32
 	for _, b := range st.blocks {
 		// Arrival weeks k (bins 168k to 168k+167) inside block b.
 		var weeks []int
@@ -651,7 +684,7 @@ func (p *prop) tables(st *stationary, j int, resp [][][]float64, lawA, lawB *que
 			}
 		}
 		t := statTable{src: j, block: b}
-		any := false
+		cumA, cumB, bins, guideA, guideB = cumA[:0], cumB[:0], bins[:0], guideA[:0], guideB[:0]
 		// The arrivals of weeks k0..k1 reach bin i as the response to
 		// one week read at i-168k: a difference of strided prefix sums.
 		k0, k1 := 0, -1
@@ -672,7 +705,7 @@ func (p *prop) tables(st *stationary, j int, resp [][][]float64, lawA, lawB *que
 				continue
 			}
 			ta, tb := 0.0, 0.0
-			lo := len(t.cumA)
+			lo := len(cumA)
 			for i := range n {
 				a := fold(pa[k], i) * fa[k][i]
 				bb := a
@@ -682,27 +715,28 @@ func (p *prop) tables(st *stationary, j int, resp [][][]float64, lawA, lawB *que
 				if a > 0 || bb > 0 {
 					ta += a
 					tb += bb
-					t.cumA = append(t.cumA, ta)
+					cumA = append(cumA, ta)
 					if lawB != nil {
-						t.cumB = append(t.cumB, tb)
+						cumB = append(cumB, tb)
 					}
-					t.bin = append(t.bin, int32(i))
+					bins = append(bins, int32(i))
 				}
 			}
-			if len(t.cumA) > lo {
+			if len(cumA) > lo {
 				fixed := lawB == nil || (st.classes[k].kind != cellWaiting && slices.Equal(ea[k], eb[k]))
-				sg := statSeg{class: int16(k), lo: int32(lo), hi: int32(len(t.cumA)), glo: int32(len(t.guideA)), fixed: fixed}
-				t.guideA = guide(t.guideA, t.cumA[lo:])
+				sg := statSeg{class: int16(k), lo: int32(lo), hi: int32(len(cumA)), glo: int32(len(guideA)), fixed: fixed}
+				guideA = guide(guideA, cumA[lo:])
 				if lawB != nil {
-					t.guideB = guide(t.guideB, t.cumB[lo:])
+					guideB = guide(guideB, cumB[lo:])
 				}
 				t.segs = append(t.segs, sg)
-				any = true
 			}
 		}
-		if any {
-			if lawB == nil { // b is a: so are its sums and guides
-				t.cumB, t.guideB = t.cumA, t.guideA
+		if len(t.segs) > 0 {
+			t.cumA, t.bin, t.guideA = slices.Clone(cumA), slices.Clone(bins), slices.Clone(guideA)
+			t.cumB, t.guideB = t.cumA, t.guideA // without lawB, b is a: so are its sums and guides
+			if lawB != nil {
+				t.cumB, t.guideB = slices.Clone(cumB), slices.Clone(guideB)
 			}
 			out = append(out, t)
 		}
