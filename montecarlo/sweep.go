@@ -72,21 +72,34 @@ func runSweep(ctx context.Context, ms []*model.Model, cfg Config) ([]*Results, [
 		}
 		return out, nil, nil
 	}
-	cs := make([]*compiled, len(ms))
-	for i, m := range ms {
-		cs[i] = prepare(m, cfg, nil)
-		out[i] = newResults(m, cfg)
-	}
-	groups := sweepGroups(ms, cs)
 	workers := cfg.Workers
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
 	}
+	// The models are prepared as many at a time as there are workers:
+	// one preparation alone keeps them busy only in parts.
+	cs := make([]*compiled, len(ms))
+	var wg sync.WaitGroup
+	sem := make(chan struct{}, workers)
+	for i, m := range ms {
+		out[i] = newResults(m, cfg)
+		wg.Add(1)
+		sem <- struct{}{}
+		go func() {
+			defer wg.Done()
+			cs[i] = prepare(m, cfg, nil)
+			<-sem
+		}()
+	}
+	wg.Wait()
+	if err := ctx.Err(); err != nil {
+		return nil, nil, err
+	}
+	groups := sweepGroups(ms, cs)
 	const block = 8
 	nblocks := (cfg.Quarters + block - 1) / block
 	var next, done atomic.Int64
 	var mu sync.Mutex
-	var wg sync.WaitGroup
 	leads := make([][]int64, workers)
 	for w := range workers {
 		wg.Add(1)

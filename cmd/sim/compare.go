@@ -156,12 +156,16 @@ func compareCmd(ctx context.Context, e *env, args []string) error {
 		}
 		sims = append(sims, sim{name: scen, m: m})
 	}
+	var ms []*model.Model
+	for _, s := range sims {
+		ms = append(ms, s.m)
+	}
+	results, err := simulateAll(ctx, e, ms, montecarlo.Config{Quarters: cfg.quarters, Seed: cfg.seed, Workers: cfg.workers}, cfg.quiet)
+	if err != nil {
+		return err
+	}
 	for i := range sims {
-		res, err := simulate(ctx, e, sims[i].m, montecarlo.Config{Quarters: cfg.quarters, Seed: cfg.seed, Workers: cfg.workers}, cfg.quiet)
-		if err != nil {
-			return err
-		}
-		sims[i].res = res
+		sims[i].res = results[i]
 	}
 	base := sims[0]
 	out := compareJSON{Model: base.m.Name, Base: base.name, Quarters: cfg.quarters, Seed: cfg.seed, Currency: base.m.Currency,

@@ -124,13 +124,37 @@ func simulate(ctx context.Context, e *env, m *model.Model, cfg montecarlo.Config
 	cfg.Progress = bar.update
 	start := time.Now()
 	res, err := montecarlo.Run(ctx, m, cfg)
-	bar.done(time.Since(start), res)
 	if err != nil {
+		bar.done(0, 0, "")
 		if ctx.Err() != nil {
 			return nil, fmt.Errorf("interrupted; nothing written")
 		}
 		return nil, err
 	}
+	bar.done(time.Since(start), res.Leads, fmt.Sprintf("%d quarters", cfg.Quarters))
+	return res, nil
+}
+
+// simulateAll is simulate for several models with the same configuration,
+// through montecarlo.RunSweep: the models that differ only in their SDR
+// queue share the simulation of what comes before it.
+func simulateAll(ctx context.Context, e *env, ms []*model.Model, cfg montecarlo.Config, quiet bool) ([]*montecarlo.Results, error) {
+	bar := newProgress(e.stderr, len(ms)*cfg.Quarters, quiet)
+	cfg.Progress = bar.update
+	start := time.Now()
+	res, err := montecarlo.RunSweep(ctx, ms, cfg)
+	if err != nil {
+		bar.done(0, 0, "")
+		if ctx.Err() != nil {
+			return nil, fmt.Errorf("interrupted; nothing written")
+		}
+		return nil, err
+	}
+	leads := int64(0)
+	for _, r := range res {
+		leads += r.Leads
+	}
+	bar.done(time.Since(start), leads, fmt.Sprintf("%d scenarios × %d quarters", len(ms), cfg.Quarters))
 	return res, nil
 }
 

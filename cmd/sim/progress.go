@@ -7,7 +7,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/funnelsim/funnel/montecarlo"
 	"golang.org/x/term"
 )
 
@@ -42,12 +41,14 @@ func (p *progress) update(done int) {
 	fmt.Fprintf(p.w, "\rsimulating [%s%s] %d/%d quarters%s\033[K", strings.Repeat("=", n), strings.Repeat(" ", width-n), done, p.total, eta)
 }
 
-func (p *progress) done(d time.Duration, r *montecarlo.Results) {
+// done clears the bar and, unless what is empty (the run failed), says
+// what was simulated: what, the leads walked, in d.
+func (p *progress) done(d time.Duration, leads int64, what string) {
 	if !p.on {
 		return
 	}
 	fmt.Fprint(p.w, "\r\033[K")
-	if r != nil {
-		fmt.Fprintf(p.w, "simulated %d quarters, %.1fM leads, in %.1fs\n", p.total, float64(r.Leads)/1e6, d.Seconds())
+	if what != "" {
+		fmt.Fprintf(p.w, "simulated %s, %.1fM leads, in %.1fs\n", what, float64(leads)/1e6, d.Seconds())
 	}
 }

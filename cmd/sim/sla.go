@@ -269,12 +269,16 @@ func slaCmd(ctx context.Context, e *env, args []string) error {
 			}
 		}
 	}
+	var ms []*model.Model
 	for _, p := range pols {
-		res, err := simulate(ctx, e, p.m, montecarlo.Config{Quarters: cfg.quarters, Seed: cfg.seed, Workers: cfg.workers}, cfg.quiet)
-		if err != nil {
-			return err
-		}
-		p.res, p.rep = res, montecarlo.NewReport(p.m, res)
+		ms = append(ms, p.m)
+	}
+	all, err := simulateAll(ctx, e, ms, montecarlo.Config{Quarters: cfg.quarters, Seed: cfg.seed, Workers: cfg.workers}, cfg.quiet)
+	if err != nil {
+		return err
+	}
+	for i, p := range pols {
+		p.res, p.rep = all[i], montecarlo.NewReport(p.m, all[i])
 		measurePolicy(p, pols[0])
 	}
 
