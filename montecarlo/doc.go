@@ -19,6 +19,12 @@
 // same random numbers for the leads the lever does not touch (common random
 // numbers).
 //
+// RunSweep simulates several models with one configuration and returns
+// exactly what Run returns for each. Models that differ only in their SDR
+// queue (headcount, hours, handling time, contact and decay, first-touch
+// SLAs) walk every lead alike up to its first handoff, so each quarter's
+// part before the queue is simulated once for all of them.
+//
 // Exactness: leads that never leave their entry stage are counted with one
 // Poisson draw instead of being walked one by one. By the thinning property
 // of the Poisson process this changes no distribution. In a funnel without

@@ -46,6 +46,12 @@ const (
 	respBins       = 2 * model.HoursPerWeek // response offsets the queue law keeps, hours
 	stationaryPast = 3                      // the past propagated, in warm-ups derived from the delays (whose 5% tails the opening pipeline needs; see TestStationaryPast)
 	nearWeeks      = 1                      // weeks simulated in full before the quarter, with a queue
+	// negligible is the expected number of leads a run (at a rate
+	// multiplier of 1) that the oldest cells of a class may hold and
+	// still be left out of the stationary state: over the few hundred
+	// classes and blocks of a model, less than one lead in ten million
+	// runs.
+	negligible = 1e-10
 )
 
 type cellKind uint8
@@ -720,6 +726,27 @@ func (p *prop) tables(st *stationary, j int, resp [][][]float64, lawA, lawB *que
 						cumB = append(cumB, tb)
 					}
 					bins = append(bins, int32(i))
+				}
+			}
+			// The oldest cells whose leads add up to less than
+			// negligible are left out (most of a fast stage's cells:
+			// their leads have long left it).
+			p := lo
+			for p < len(cumA) && cumA[p] < negligible && (lawB == nil || cumB[p] < negligible) {
+				p++
+			}
+			if p > lo {
+				da := cumA[p-1]
+				for i := p; i < len(cumA); i++ {
+					cumA[lo+i-p], bins[lo+i-p] = cumA[i]-da, bins[i]
+				}
+				cumA, bins = cumA[:len(cumA)-(p-lo)], bins[:len(bins)-(p-lo)]
+				if lawB != nil {
+					db := cumB[p-1]
+					for i := p; i < len(cumB); i++ {
+						cumB[lo+i-p] = cumB[i] - db
+					}
+					cumB = cumB[:len(cumB)-(p-lo)]
 				}
 			}
 			if len(cumA) > lo {

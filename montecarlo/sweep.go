@@ -21,10 +21,12 @@ import (
 // handoff if the models differ only in what acts from there on: the SDR
 // team (headcount, hours, handling time), the handoff's contact
 // probability and decay curve, and the first-touch SLAs measured at the
-// handoff (see sameUpstream). Such models form a group, and each quarter's
+// handoff (see upstreamOf). Such models form a group, and each quarter's
 // upstream part (the opening state of the leads that have not met the
 // queue, the arrivals, and their walks up to the handoff) is simulated
-// once for the whole group; each model then serves its own queue. Every
+// once for the whole group; each model then serves its own queue. The
+// models are taken ten at a time, to bound the memory their preparations
+// hold, and each batch simulates its own groups' upstream parts. Every
 // random draw is the one Run makes, so the sweep changes nothing but the
 // time: a sweep over SDR headcounts, hours or first-touch targets pays for
 // the upstream part once instead of once per scenario.
@@ -76,13 +78,42 @@ func runSweep(ctx context.Context, ms []*model.Model, cfg Config) ([]*Results, [
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
 	}
+	// The models are simulated sweepBatch at a time, so that the memory
+	// their stationary states take stays bounded; each batch simulates
+	// the upstream part of its own groups.
+	var groups [][]int
+	for lo := 0; lo < len(ms); lo += sweepBatch {
+		hi := min(lo+sweepBatch, len(ms))
+		for i := lo; i < hi; i++ {
+			out[i] = newResults(ms[i], cfg)
+		}
+		gs, err := runBatch(ctx, ms[lo:hi], out[lo:hi], cfg, workers, lo*cfg.Quarters)
+		if err != nil {
+			return nil, nil, err
+		}
+		for _, g := range gs {
+			for k := range g {
+				g[k] += lo
+			}
+			groups = append(groups, g)
+		}
+	}
+	return out, groups, nil
+}
+
+// sweepBatch is the number of models RunSweep prepares and simulates
+// together: the stationary state of the default model takes about 70 MB.
+var sweepBatch = 10
+
+// runBatch is runSweep for models ms, whose results out holds, with
+// cfg.Progress offset by done.
+func runBatch(ctx context.Context, ms []*model.Model, out []*Results, cfg Config, workers, offset int) ([][]int, error) {
 	// The models are prepared as many at a time as there are workers:
 	// one preparation alone keeps them busy only in parts.
 	cs := make([]*compiled, len(ms))
 	var wg sync.WaitGroup
 	sem := make(chan struct{}, workers)
 	for i, m := range ms {
-		out[i] = newResults(m, cfg)
 		wg.Add(1)
 		sem <- struct{}{}
 		go func() {
@@ -93,7 +124,7 @@ func runSweep(ctx context.Context, ms []*model.Model, cfg Config) ([]*Results, [
 	}
 	wg.Wait()
 	if err := ctx.Err(); err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	groups := sweepGroups(ms, cs)
 	const block = 8
@@ -138,7 +169,7 @@ func runSweep(ctx context.Context, ms []*model.Model, cfg Config) ([]*Results, [
 				d := done.Add(int64((hi - b*block) * len(ms)))
 				if cfg.Progress != nil {
 					mu.Lock()
-					cfg.Progress(int(d))
+					cfg.Progress(offset + int(d))
 					mu.Unlock()
 				}
 			}
@@ -150,14 +181,14 @@ func runSweep(ctx context.Context, ms []*model.Model, cfg Config) ([]*Results, [
 	}
 	wg.Wait()
 	if err := ctx.Err(); err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	for _, ls := range leads {
 		for i, n := range ls {
 			out[i].Leads += n
 		}
 	}
-	return out, groups, nil
+	return groups, nil
 }
 
 // upstreamRun simulates the upstream part of run q into the first run of

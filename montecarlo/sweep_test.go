@@ -114,6 +114,29 @@ func TestRunSweepEqualsRun(t *testing.T) {
 	}
 }
 
+// TestRunSweepBatches: models taken a few at a time group within their
+// batch only, and still give what Run gives.
+func TestRunSweepBatches(t *testing.T) {
+	defer func(n int) { sweepBatch = n }(sweepBatch)
+	sweepBatch = 4
+	m := model.Default()
+	m.WarmupDays = 70
+	ms, names := sweepModels(m)
+	cfg := Config{Quarters: size(8, 4), Seed: 9}
+	got, groups, err := runSweep(context.Background(), ms, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := [][]int{{0, 1, 2, 3}, {4, 5}, {6}}; !reflect.DeepEqual(groups, want) {
+		t.Fatalf("groups %v, want %v", groups, want)
+	}
+	for i, m := range ms {
+		if d := sameResults(mustRun(t, m, cfg), got[i]); d != "" {
+			t.Errorf("%s: %s", names[i], d)
+		}
+	}
+}
+
 // TestRunSweepDrawParams: with parameters drawn per run the models are
 // simulated one after the other, still as Run would.
 func TestRunSweepDrawParams(t *testing.T) {
