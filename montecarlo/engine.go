@@ -193,7 +193,7 @@ func (s *sim) finish(q int) {
 // change: the opening state (the stationary state's cells whose leads have
 // not met the queue), the arrivals, and every lead's walk up to its first
 // handoff, whose entries it leaves in s.up, sorted by time. Models that
-// differ only downstream of it (see sameUpstream) simulate it alike.
+// differ only downstream of it (see upstreamOf) simulate it alike.
 func (s *sim) upstream(qkey uint64) {
 	c := s.c
 	leads := s.leads
@@ -774,12 +774,14 @@ func run(ctx context.Context, m *model.Model, cfg Config, tr Tracer) (*Results, 
 				for q := b * block; q < hi; q++ {
 					s.runQuarter(q, cfg.Seed)
 				}
+				// Counted and reported under the lock, so that the counts
+				// reported only grow.
+				mu.Lock()
 				d := done.Add(int64(hi - b*block))
 				if cfg.Progress != nil {
-					mu.Lock()
 					cfg.Progress(int(d))
-					mu.Unlock()
 				}
+				mu.Unlock()
 			}
 			leads[w] = s.leads
 		}()

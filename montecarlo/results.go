@@ -68,21 +68,22 @@ func newResults(m *model.Model, cfg Config) *Results {
 	return r
 }
 
+// series returns every per-run series of r: 13 with one value a period,
+// then Entries, SLAN, SLAMet and Moves with several.
+func (r *Results) series() []*[]float64 {
+	return []*[]float64{&r.Revenue, &r.Won, &r.MktCreated, &r.MktValue, &r.SalesCreated, &r.SalesValue,
+		&r.OpenPipeline, &r.OpenDeals, &r.Coverage, &r.MQLs, &r.Contacted, &r.RespP50, &r.RespP90,
+		&r.Entries, &r.SLAN, &r.SLAMet, &r.Moves}
+}
+
 // copyRun sets every series of run dst to from's of run src (from's
 // shape must be r's but for its runs).
 func (r *Results) copyRun(from *Results, src, dst int) {
-	n := r.Horizon
-	lo, hi := dst*n, (dst+1)*n
-	flo := src * n
-	for _, p := range [][2][]float64{{r.Revenue, from.Revenue}, {r.Won, from.Won}, {r.MktCreated, from.MktCreated},
-		{r.MktValue, from.MktValue}, {r.SalesCreated, from.SalesCreated}, {r.SalesValue, from.SalesValue},
-		{r.OpenPipeline, from.OpenPipeline}, {r.OpenDeals, from.OpenDeals}, {r.Coverage, from.Coverage},
-		{r.MQLs, from.MQLs}, {r.Contacted, from.Contacted}, {r.RespP50, from.RespP50}, {r.RespP90, from.RespP90}} {
-		copy(p[0][lo:hi], p[1][flo:])
-	}
-	for _, p := range [][2][]float64{{r.Entries, from.Entries}, {r.SLAN, from.SLAN}, {r.SLAMet, from.SLAMet}, {r.Moves, from.Moves}} {
-		w := len(p[0]) / max(r.Quarters*n, 1)
-		copy(p[0][lo*w:hi*w], p[1][flo*w:])
+	fs := from.series()
+	for i, p := range r.series() {
+		w := len(*p) / max(r.Quarters*r.Horizon, 1) // values a period
+		n := w * r.Horizon                          // a run
+		copy((*p)[dst*n:(dst+1)*n], (*fs[i])[src*n:])
 	}
 }
 

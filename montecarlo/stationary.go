@@ -87,10 +87,10 @@ type statSeg struct {
 	class  int16
 	lo, hi int32 // cells
 	glo    int32 // its guide tables start at guideA[glo], guideB[glo]
-	// fixed: the class's intensity does not depend on the queue's law
-	// (its leads have not met the queue), so its leads are drawn from a
-	// alone, whatever the load: a scenario changing the queue draws the
-	// same ones.
+	// fixed: the class's intensity is the same at both loads of the
+	// queue (as it is for every class whose leads have not met the
+	// queue), so its leads are drawn from a alone, whatever the load: a
+	// scenario changing only the queue draws the same ones.
 	fixed bool
 }
 

@@ -114,6 +114,9 @@ func runBatch(ctx context.Context, ms []*model.Model, out []*Results, cfg Config
 	var wg sync.WaitGroup
 	sem := make(chan struct{}, workers)
 	for i, m := range ms {
+		if ctx.Err() != nil {
+			break
+		}
 		wg.Add(1)
 		sem <- struct{}{}
 		go func() {
@@ -166,12 +169,14 @@ func runBatch(ctx context.Context, ms []*model.Model, out []*Results, cfg Config
 						}
 					}
 				}
+				// Counted and reported under the lock, so that the counts
+				// reported only grow.
+				mu.Lock()
 				d := done.Add(int64((hi - b*block) * len(ms)))
 				if cfg.Progress != nil {
-					mu.Lock()
 					cfg.Progress(offset + int(d))
-					mu.Unlock()
 				}
+				mu.Unlock()
 			}
 			leads[w] = make([]int64, len(ms))
 			for i, s := range sims {
@@ -195,10 +200,7 @@ func runBatch(ctx context.Context, ms []*model.Model, out []*Results, cfg Config
 // its own results (which it clears first), for runAfter.
 func (s *sim) upstreamRun(q int, seed uint64) {
 	qkey := s.begin(q, seed)
-	r := s.res
-	for _, x := range []*[]float64{&r.Revenue, &r.Won, &r.MktCreated, &r.MktValue, &r.SalesCreated, &r.SalesValue,
-		&r.OpenPipeline, &r.OpenDeals, &r.Coverage, &r.MQLs, &r.Contacted, &r.RespP50, &r.RespP90,
-		&r.Entries, &r.SLAN, &r.SLAMet, &r.Moves} {
+	for _, x := range s.res.series() {
 		clear(*x)
 	}
 	s.q = 0 // its rows: the first

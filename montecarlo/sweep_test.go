@@ -137,6 +137,82 @@ func TestRunSweepBatches(t *testing.T) {
 	}
 }
 
+// TestRunSweepKeepsApart: models that differ in something the walk before
+// the handoff reads do not share it, and still give what Run gives: an
+// SLA measured before the handoff, business hours (which such an SLA
+// counts in), the recycle cap, a delay before the handoff.
+func TestRunSweepKeepsApart(t *testing.T) {
+	base := model.Default()
+	base.WarmupDays = 70
+	base.SLAs = append(base.SLAs, model.SLA{Name: "nurture", From: "engaged", To: []string{"mql"}, Hours: 200, Business: true})
+	variant := func(f func(m *model.Model)) *model.Model {
+		m := base.Clone()
+		m.Handoff.SDR.Headcount = 3 // alone, this would be grouped
+		f(m)
+		return m
+	}
+	ms := []*model.Model{base,
+		variant(func(m *model.Model) { m.SLAs[2].Hours = 20 }),
+		variant(func(m *model.Model) { m.BusinessHours = &model.WorkHours{Start: 9, End: 17} }),
+		variant(func(m *model.Model) { m.MaxRecycles = 1 }),
+		variant(func(m *model.Model) { m.Transitions[1].Delay.Median = 10 }),
+		variant(func(*model.Model) {}),
+	}
+	cfg := Config{Quarters: size(8, 4), Seed: 10}
+	got, groups, err := runSweep(context.Background(), ms, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := [][]int{{0, 5}, {1}, {2}, {3}, {4}}; !reflect.DeepEqual(groups, want) {
+		t.Fatalf("groups %v, want %v", groups, want)
+	}
+	for i, m := range ms {
+		if d := sameResults(mustRun(t, m, cfg), got[i]); d != "" {
+			t.Errorf("model %d: %s", i, d)
+		}
+	}
+}
+
+// TestRunSweepDegenerateQueue: a queue that never makes anyone wait and
+// always contacts has the same law at both loads, so that even the cells
+// of leads past the queue are fixed; a model with a real queue, otherwise
+// alike, must not share their upstream part (sameFixed tells them apart).
+func TestRunSweepDegenerateQueue(t *testing.T) {
+	a := model.Default()
+	a.Handoff.Contact = 1
+	a.Handoff.Decay = model.Decay{}
+	a.Handoff.SDR = model.SDRTeam{Headcount: 50, Hours: model.WorkHours{Start: 0, End: 24}, Handle: model.Dist{Form: model.Fixed, Value: 1e-6}}
+	b := a.Clone()
+	b.Handoff.SDR.Headcount = 40
+	c := model.Default()
+	c.Handoff.Contact = 1
+	c.Handoff.Decay = model.Decay{}
+	ms := []*model.Model{a, b, c}
+	cfg := Config{Quarters: size(8, 4), Seed: 11}
+	got, groups, err := runSweep(context.Background(), ms, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := [][]int{{0, 1}, {2}}; !reflect.DeepEqual(groups, want) {
+		t.Fatalf("groups %v, want %v", groups, want)
+	}
+	for i, m := range ms {
+		if d := sameResults(mustRun(t, m, cfg), got[i]); d != "" {
+			t.Errorf("model %d: %s", i, d)
+		}
+	}
+}
+
+// TestRunSweepCancel: a cancelled sweep returns the context's error.
+func TestRunSweepCancel(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	ms, _ := sweepModels(model.Default())
+	if _, err := RunSweep(ctx, ms, Config{Quarters: 100}); err != context.Canceled {
+		t.Errorf("err = %v, want context.Canceled", err)
+	}
+}
+
 // TestRunSweepDrawParams: with parameters drawn per run the models are
 // simulated one after the other, still as Run would.
 func TestRunSweepDrawParams(t *testing.T) {
