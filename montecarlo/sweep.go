@@ -143,11 +143,17 @@ func runBatch(ctx context.Context, ms []*model.Model, out []*Results, cfg Config
 			for i := range ms {
 				sims[i] = newSim(cs[i], out[i], cfg.Horizon, nil)
 			}
-			ups := make([]*sim, len(groups))
+			// A group's upstream parts of a block of quarters are
+			// simulated first, each into its own sim, and then each
+			// model runs the block's quarters in a row, its own data
+			// still in cache.
+			ups := make([][]*sim, len(groups))
 			for g, grp := range groups {
 				if len(grp) > 1 {
 					lead := grp[0]
-					ups[g] = newSim(cs[lead], newResults(ms[lead], Config{Quarters: 1, Horizon: cfg.Horizon}), cfg.Horizon, nil)
+					for range block {
+						ups[g] = append(ups[g], newSim(cs[lead], newResults(ms[lead], Config{Quarters: 1, Horizon: cfg.Horizon}), cfg.Horizon, nil))
+					}
 				}
 			}
 			for {
@@ -155,17 +161,20 @@ func runBatch(ctx context.Context, ms []*model.Model, out []*Results, cfg Config
 				if b >= nblocks || ctx.Err() != nil {
 					break
 				}
-				hi := min((b+1)*block, cfg.Quarters)
-				for q := b * block; q < hi; q++ {
-					for g, grp := range groups {
-						if len(grp) == 1 {
+				lo, hi := b*block, min((b+1)*block, cfg.Quarters)
+				for g, grp := range groups {
+					if len(grp) == 1 {
+						for q := lo; q < hi; q++ {
 							sims[grp[0]].runQuarter(q, cfg.Seed)
-							continue
 						}
-						u := ups[g]
-						u.upstreamRun(q, cfg.Seed)
-						for _, i := range grp {
-							sims[i].runAfter(u, q, cfg.Seed)
+						continue
+					}
+					for q := lo; q < hi; q++ {
+						ups[g][q-lo].upstreamRun(q, cfg.Seed)
+					}
+					for _, i := range grp {
+						for q := lo; q < hi; q++ {
+							sims[i].runAfter(ups[g][q-lo], q, cfg.Seed)
 						}
 					}
 				}
