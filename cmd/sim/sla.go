@@ -45,6 +45,9 @@ One lever at a time: each policy changes one lever of the model as it is
 and every policy runs with the same seed (common random numbers: revenue
 differences carry a paired 95% interval). --grid runs every combination of
 --headcount, --hours and --threshold instead (it multiplies the runs).
+Policies that change only the SDR team are simulated together: every lead
+walks alike until it reaches the queue, so that part of each quarter is
+simulated once for all of them (the results are those of separate runs).
 
 Inverse question: --target-share 0.9 --within 5m finds the smallest
 headcount for which at least 90% of a quarter's MQLs are first touched
