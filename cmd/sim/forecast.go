@@ -120,24 +120,17 @@ func forecastCmd(ctx context.Context, e *env, args []string) error {
 // simulate runs the engine with a progress bar on stderr when it is a
 // terminal.
 func simulate(ctx context.Context, e *env, m *model.Model, cfg montecarlo.Config, quiet bool) (*montecarlo.Results, error) {
-	bar := newProgress(e.stderr, cfg.Quarters, quiet)
-	cfg.Progress = bar.update
-	start := time.Now()
-	res, err := montecarlo.Run(ctx, m, cfg)
+	res, err := simulateAll(ctx, e, []*model.Model{m}, cfg, quiet)
 	if err != nil {
-		bar.done(0, 0, "")
-		if ctx.Err() != nil {
-			return nil, fmt.Errorf("interrupted; nothing written")
-		}
 		return nil, err
 	}
-	bar.done(time.Since(start), res.Leads, fmt.Sprintf("%d quarters", cfg.Quarters))
-	return res, nil
+	return res[0], nil
 }
 
 // simulateAll is simulate for several models with the same configuration,
-// through montecarlo.RunSweep: the models that differ only in their SDR
-// queue share the simulation of what comes before it.
+// through montecarlo.RunSweep (which runs one model as montecarlo.Run
+// does): the models that differ only in their SDR queue share the
+// simulation of what comes before it.
 func simulateAll(ctx context.Context, e *env, ms []*model.Model, cfg montecarlo.Config, quiet bool) ([]*montecarlo.Results, error) {
 	bar := newProgress(e.stderr, len(ms)*cfg.Quarters, quiet)
 	cfg.Progress = bar.update
@@ -154,7 +147,11 @@ func simulateAll(ctx context.Context, e *env, ms []*model.Model, cfg montecarlo.
 	for _, r := range res {
 		leads += r.Leads
 	}
-	bar.done(time.Since(start), leads, fmt.Sprintf("%d scenarios × %d quarters", len(ms), cfg.Quarters))
+	what := fmt.Sprintf("%d quarters", cfg.Quarters)
+	if len(ms) > 1 {
+		what = fmt.Sprintf("%d scenarios × %d quarters", len(ms), cfg.Quarters)
+	}
+	bar.done(time.Since(start), leads, what)
 	return res, nil
 }
 
