@@ -24,6 +24,6 @@ func ExampleRun() {
 	fmt.Printf("revenue a quarter: $%.1fM ± %.1fM (n=%d)\n", rev.Mean/1e6, math.Ceil(float64(rev.SE)/1e5)/10, rev.N)
 	fmt.Printf("deals won a quarter: %.0f ± %.0f\n", float64(won.Mean), math.Ceil(float64(won.SE)))
 	// Output:
-	// revenue a quarter: $9.9M ± 0.1M (n=200)
-	// deals won a quarter: 298 ± 3
+	// revenue a quarter: $10.0M ± 0.1M (n=200)
+	// deals won a quarter: 299 ± 2
 }

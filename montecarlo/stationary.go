@@ -92,6 +92,16 @@ type statSeg struct {
 	// queue), so its leads are drawn from a alone, whatever the load: a
 	// scenario changing only the queue draws the same ones.
 	fixed bool
+	close int32 // its closing summary in stationary.closing, or -1
+}
+
+// closing summarises a class whose leads can only close (see
+// compiled.closes): its expected leads by edge and period of the close,
+// per unit of the block's rate multiplier, at each load (part a, b), so
+// that a run draws their counts instead of walking each lead.
+type closing struct {
+	mu       [2][]float64 // [part][e·(H+2)+k]: k 0 before the horizon, 1..H its periods, H+1 after it
+	xlo, xhi float64      // the load weights x at which no cell's intensity g·((1-x)·a + x·b) is negative
 }
 
 // guide appends to dst the guide table of the cumulative sums cum: for
@@ -132,6 +142,8 @@ type stationary struct {
 	tables  []statTable
 	share   []float64 // each source's share of the MQLs, for the queue's load
 	blocks  []int     // the past blocks, oldest first
+	H       int       // the horizon the closing summaries are for, quarters
+	closing []closing
 }
 
 // queueLaw is the SDR queue's stationary law: for an MQL arriving in hour
@@ -533,12 +545,12 @@ func (p *prop) factor(cl statClass, j int, law *queueLaw) []float64 {
 	return f
 }
 
-// buildStationary computes the stationary opening state of c: tw is the
-// near window, n the bins of the past propagated.
-func (c *compiled) buildStationary(tw float64, n int) *stationary {
+// buildStationary computes the stationary opening state of c for runs of
+// H quarters: tw is the near window, n the bins of the past propagated.
+func (c *compiled) buildStationary(tw float64, n, H int) *stationary {
 	const week = model.HoursPerWeek
 	n = (n + week - 1) / week * week
-	st := &stationary{tw: tw, t0: -tw - float64(n)}
+	st := &stationary{tw: tw, t0: -tw - float64(n), H: H}
 	p := newProp(c, n, fftLen(n))
 	weekOf := func(j int) []float64 { // a week of arrivals, in bins 0 to 167
 		src := &c.sources[j]
@@ -621,28 +633,132 @@ func (c *compiled) buildStationary(tw float64, n int) *stationary {
 			p.survival(&c.stages[i].edges[e])
 		}
 	}
+	// The closing stages' probabilities by bin, shared by their classes.
+	closeP := make([][]float64, len(c.stages))
+	for s := range c.stages {
+		if !noClosing && c.closes(statClass{kind: cellAged, stage: int32(s)}) {
+			closeP[s] = p.closeProbs(st, s, n)
+		}
+	}
 	tabs := make([][]statTable, len(c.sources))
+	closings := make([][]closing, len(c.sources))
 	var wg sync.WaitGroup
 	for j := range c.sources {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			tabs[j] = p.tables(st, j, resp, lawA, lawB, n)
+			tabs[j], closings[j] = p.tables(st, j, resp, lawA, lawB, n, closeP)
 		}()
 	}
 	wg.Wait()
-	for _, ts := range tabs {
-		st.tables = append(st.tables, ts...)
+	for j, ts := range tabs {
+		for _, t := range ts {
+			for i := range t.segs {
+				if t.segs[i].close >= 0 {
+					t.segs[i].close += int32(len(st.closing))
+				}
+			}
+			st.tables = append(st.tables, t)
+		}
+		st.closing = append(st.closing, closings[j]...)
 	}
 	return st
 }
 
+// closes reports whether the leads of class cl can only close: they sit
+// in an open pipeline stage (not the handoff) whose every edge ends in a
+// terminal stage that is not active and has no edge out. Such a lead's
+// walk from the stationary state is one draw of its close (edge and
+// time), which counts only through the period it falls in.
+func (c *compiled) closes(cl statClass) bool {
+	st := &c.stages[cl.stage]
+	if cl.kind != cellAged || !st.postOpp || st.terminal || st.handoff || len(st.edges) == 0 {
+		return false
+	}
+	for _, e := range st.edges {
+		to := &c.stages[e.to]
+		if e.recycle || !to.terminal || to.active || to.postOpp || len(to.edges) > 0 {
+			return false
+		}
+	}
+	return true
+}
+
+// closeProbs returns, for a lead that entered closing stage stage at t
+// in each of the n hourly bins of the past and is still there at -tw, the
+// probability of each (edge, period of close) as walkAged draws them, at
+// [bin·len(edges)·(H+2) + e·(H+2) + k] (k as in closing), averaged over
+// the hour by Gauss-Legendre. They depend on the bin only, not on the
+// class's block, recycles or source.
+func (p *prop) closeProbs(st *stationary, stage, n int) []float64 {
+	c := p.c
+	H := st.H
+	edges := c.stages[stage].edges
+	K := H + 2
+	out := make([]float64, n*len(edges)*K)
+	nodes := [3]float64{0.5 - math.Sqrt(0.15), 0.5, 0.5 + math.Sqrt(0.15)}
+	weights := [3]float64{5.0 / 18, 8.0 / 18, 5.0 / 18}
+	now := -st.tw
+	for bin := range n {
+		prob := out[bin*len(edges)*K : (bin+1)*len(edges)*K]
+		for q, u := range nodes {
+			t := st.t0 + float64(bin) + u
+			W := 0.0
+			for _, e := range edges {
+				W += e.p * (1 - e.delay.cdf(now-t))
+			}
+			if !(W > 0) {
+				continue // every close falls before the horizon
+			}
+			for ei, e := range edges {
+				w := weights[q] * e.p / W
+				lo := e.delay.cdf(-t) // a close before 0 counts nowhere
+				for j := 1; j <= H; j++ {
+					hi := e.delay.cdf(float64(j)*c.quarter - t)
+					prob[ei*K+j] += w * (hi - lo)
+					lo = hi
+				}
+				prob[ei*K+H+1] += w * (1 - lo)
+			}
+		}
+	}
+	return out
+}
+
+// closingOf returns the closing summary of the cells at bins bins of a
+// class in a closing stage, w values a bin in its closeProbs probs, the
+// cells' intensities at the two loads being the differences of cumA and
+// cumB.
+func closingOf(probs []float64, w int, cumA, cumB []float64, bins []int32) closing {
+	out := closing{xlo: math.Inf(-1), xhi: math.Inf(1)}
+	out.mu[0] = make([]float64, w)
+	out.mu[1] = make([]float64, w)
+	for k := range cumA {
+		a, b := cumA[k], cumB[k]
+		if k > 0 {
+			a, b = a-cumA[k-1], b-cumB[k-1]
+		}
+		switch {
+		case b > a:
+			out.xlo = max(out.xlo, -a/(b-a))
+		case a > b:
+			out.xhi = min(out.xhi, a/(a-b))
+		}
+		for i, v := range probs[int(bins[k])*w : int(bins[k]+1)*w] {
+			out.mu[0][i] += a * v
+			out.mu[1][i] += b * v
+		}
+	}
+	return out
+}
+
 // tables returns the tables of source j of st from the responses resp of
 // runAll (with lawB: j's at lawA, then at lawB).
-func (p *prop) tables(st *stationary, j int, resp [][][]float64, lawA, lawB *queueLaw, n int) []statTable {
+func (p *prop) tables(st *stationary, j int, resp [][][]float64, lawA, lawB *queueLaw, n int, closeP [][]float64) ([]statTable, []closing) {
 	const week = model.HoursPerWeek
 	q := p.c.quarter
 	var out []statTable
+	var closings []closing
 	ea, eb := resp[j], resp[j]
 	if lawB != nil {
 		ea, eb = resp[2*j], resp[2*j+1]
@@ -731,27 +847,36 @@ func (p *prop) tables(st *stationary, j int, resp [][][]float64, lawA, lawB *que
 			// The oldest cells whose leads add up to less than
 			// negligible are left out (most of a fast stage's cells:
 			// their leads have long left it).
-			p := lo
-			for p < len(cumA) && cumA[p] < negligible && (lawB == nil || cumB[p] < negligible) {
-				p++
+			d := lo // the first cell kept
+			for d < len(cumA) && cumA[d] < negligible && (lawB == nil || cumB[d] < negligible) {
+				d++
 			}
-			if p > lo {
-				da := cumA[p-1]
-				for i := p; i < len(cumA); i++ {
-					cumA[lo+i-p], bins[lo+i-p] = cumA[i]-da, bins[i]
+			if d > lo {
+				da := cumA[d-1]
+				for i := d; i < len(cumA); i++ {
+					cumA[lo+i-d], bins[lo+i-d] = cumA[i]-da, bins[i]
 				}
-				cumA, bins = cumA[:len(cumA)-(p-lo)], bins[:len(bins)-(p-lo)]
+				cumA, bins = cumA[:len(cumA)-(d-lo)], bins[:len(bins)-(d-lo)]
 				if lawB != nil {
-					db := cumB[p-1]
-					for i := p; i < len(cumB); i++ {
-						cumB[lo+i-p] = cumB[i] - db
+					db := cumB[d-1]
+					for i := d; i < len(cumB); i++ {
+						cumB[lo+i-d] = cumB[i] - db
 					}
-					cumB = cumB[:len(cumB)-(p-lo)]
+					cumB = cumB[:len(cumB)-(d-lo)]
 				}
 			}
 			if len(cumA) > lo {
 				fixed := lawB == nil || (st.classes[k].kind != cellWaiting && slices.Equal(ea[k], eb[k]))
-				sg := statSeg{class: int16(k), lo: int32(lo), hi: int32(len(cumA)), glo: int32(len(guideA)), fixed: fixed}
+				sg := statSeg{class: int16(k), lo: int32(lo), hi: int32(len(cumA)), glo: int32(len(guideA)), fixed: fixed, close: -1}
+				if cl := st.classes[k]; closeP[cl.stage] != nil && p.c.closes(cl) {
+					cb := cumA[lo:]
+					if lawB != nil {
+						cb = cumB[lo:]
+					}
+					w := len(closeP[cl.stage]) / n
+					sg.close = int32(len(closings))
+					closings = append(closings, closingOf(closeP[cl.stage], w, cumA[lo:], cb, bins[lo:]))
+				}
 				guideA = guide(guideA, cumA[lo:])
 				if lawB != nil {
 					guideB = guide(guideB, cumB[lo:])
@@ -768,7 +893,7 @@ func (p *prop) tables(st *stationary, j int, resp [][][]float64, lawA, lawB *que
 			out = append(out, t)
 		}
 	}
-	return out
+	return out, closings
 }
 
 // immediate sets the law of hour h to a touch at once, contacted with
@@ -871,7 +996,51 @@ func (s *sim) stationaryStart(qkey uint64, fixed bool) {
 			if sg.fixed != fixed {
 				continue
 			}
-			s.drawSeg(tb, sg, key(tkey, uint64(sg.class)), g, x, uint64(ti)<<44|uint64(sg.class)<<32)
+			ckey := key(tkey, uint64(sg.class))
+			if sg.close >= 0 && s.H == st.H {
+				if cl := &st.closing[sg.close]; sg.fixed || (x >= cl.xlo && x <= cl.xhi) {
+					s.drawClosing(tb, sg, cl, ckey, g, x)
+					continue
+				}
+			}
+			s.drawSeg(tb, sg, ckey, g, x, uint64(ti)<<44|uint64(sg.class)<<32)
+		}
+	}
+}
+
+// noClosing turns the closing summaries off (tests: to compare with the
+// leads walked one by one).
+var noClosing = false
+
+// drawClosing draws the leads of a closing class (see closing) of table
+// tb, whose intensity is g·((1-x)·a + x·b), by the edge and period of
+// their close: Poisson counts by the marking theorem, then each lead's
+// amount, counted as walkAged would count it.
+func (s *sim) drawClosing(tb *statTable, sg statSeg, cl *closing, ckey uint64, g, x float64) {
+	c := s.c
+	st := c.stat
+	class := st.classes[sg.class]
+	if sg.fixed {
+		x = 0
+	}
+	src := &c.sources[tb.src]
+	K := s.H + 2
+	for ei := range c.stages[class.stage].edges {
+		e := &c.stages[class.stage].edges[ei]
+		for k := 1; k < K; k++ {
+			i := ei*K + k
+			s.gen.s = key(ckey, uint64(1<<16+i))
+			n := poisson(s.r, g*((1-x)*cl.mu[0][i]+x*cl.mu[1][i]))
+			for range n {
+				l := lead{src: int16(tb.src), stage: class.stage, recycles: class.rec, t: -st.tw,
+					inPipe: true, oppStart: -st.tw, amount: src.deal.sample(&s.gen, s.r)}
+				s.leads++
+				if k == K-1 {
+					s.stop(&l) // still open at the end
+					continue
+				}
+				s.take(&l, e, (float64(k-1)+0.5)*c.quarter) // closes in period k-1
+			}
 		}
 	}
 }
@@ -987,11 +1156,11 @@ func (s *sim) blockMult(qkey uint64, j, b int) float64 {
 // warm-up: the past the warm-up would simulate is propagated instead, and
 // only the near window (a week with an SDR queue, else nothing) is
 // simulated before the quarter.
-func (c *compiled) useStationary() {
+func (c *compiled) useStationary(H int) {
 	tw := 0.0
 	if c.handoff >= 0 {
 		tw = nearWeeks * model.HoursPerWeek
 	}
-	c.stat = c.buildStationary(tw, int(stationaryPast*c.warmup))
+	c.stat = c.buildStationary(tw, int(stationaryPast*c.warmup), H)
 	c.warmup = tw
 }

@@ -1,6 +1,7 @@
 package montecarlo
 
 import (
+	"fmt"
 	"testing"
 
 	"github.com/funnelsim/funnel/model"
@@ -54,4 +55,60 @@ func TestStationaryMatchesWarmup(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestClosingMatchesWalk: the open opportunities of the stationary state,
+// drawn by the edge and period of their close (closing summaries), have
+// the law of the same leads walked one by one: open pipeline and deals at
+// each quarter's start, and what closes in each quarter, over a horizon of
+// two quarters, with independent seeds.
+func TestClosingMatchesWalk(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		m    func() *model.Model
+		n    int
+	}{
+		{"plain", plain5Stage, size(6000, 1500)},
+		{"default", model.Default, size(1200, 300)},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			m := tc.m()
+			cfg := Config{Quarters: tc.n, Seed: 303, Horizon: 2, engine: engineWalk}
+			a := mustRun(t, m, cfg)
+			if c := prepare(m, cfg, nil); len(c.stat.closing) == 0 {
+				t.Fatal("no closing summaries: the comparison would be vacuous")
+			}
+			noClosing = true
+			defer func() { noClosing = false }()
+			cfg.Seed = 404
+			b := mustRun(t, m, cfg)
+			won, lost := m.StageIndex("won"), m.StageIndex("lost")
+			for k := range cfg.Horizon {
+				for _, f := range []struct {
+					what string
+					a, b []float64
+					sd   bool
+				}{
+					{"open pipeline", a.Period(a.OpenPipeline, k), b.Period(b.OpenPipeline, k), true},
+					{"open deals", a.Period(a.OpenDeals, k), b.Period(b.OpenDeals, k), true},
+					{"revenue", a.Period(a.Revenue, k), b.Period(b.Revenue, k), true},
+					{"deals won", a.Period(a.Won, k), b.Period(b.Won, k), false},
+					{"won entries", stageSeries(a, won, k), stageSeries(b, won, k), false},
+					{"lost entries", stageSeries(a, lost, k), stageSeries(b, lost, k), false},
+				} {
+					sameLaw(t, fmt.Sprintf("quarter %d %s", k, f.what), f.a, f.b, f.sd)
+				}
+			}
+		})
+	}
+}
+
+// stageSeries returns the entries into stage s in period k of every run.
+func stageSeries(r *Results, s, k int) []float64 {
+	n := len(r.Stages)
+	out := make([]float64, r.Quarters)
+	for q := range out {
+		out[q] = r.Entries[(q*r.Horizon+k)*n+s]
+	}
+	return out
 }

@@ -226,7 +226,7 @@ func prepare(m *model.Model, cfg Config, tr Tracer) *compiled {
 			c.marks = c.buildMarks(cfg.Horizon, cfg.engine == engineMarks)
 		}
 		if c.marks == nil {
-			c.useStationary()
+			c.useStationary(cfg.Horizon)
 		}
 	}
 	return c
@@ -294,7 +294,7 @@ func sameFixed(a, b *compiled) bool {
 		return true
 	}
 	sa, sb := a.stat, b.stat
-	if sa.tw != sb.tw || sa.t0 != sb.t0 || !slices.Equal(sa.blocks, sb.blocks) {
+	if sa.tw != sb.tw || sa.t0 != sb.t0 || sa.H != sb.H || !slices.Equal(sa.blocks, sb.blocks) {
 		return false
 	}
 	type cell struct {
@@ -304,6 +304,7 @@ func sameFixed(a, b *compiled) bool {
 		cum        []float64
 		guide      []int32
 		bin        []int32
+		close      *closing
 	}
 	fixed := func(st *stationary) []cell {
 		var out []cell
@@ -311,8 +312,12 @@ func sameFixed(a, b *compiled) bool {
 			for _, sg := range tb.segs {
 				if sg.fixed {
 					m := int(sg.hi-sg.lo)/2 + 1
+					var cl *closing
+					if sg.close >= 0 {
+						cl = &st.closing[sg.close]
+					}
 					out = append(out, cell{tb.src, tb.block, sg.class, st.classes[sg.class],
-						tb.cumA[sg.lo:sg.hi], tb.guideA[sg.glo : int(sg.glo)+m], tb.bin[sg.lo:sg.hi]})
+						tb.cumA[sg.lo:sg.hi], tb.guideA[sg.glo : int(sg.glo)+m], tb.bin[sg.lo:sg.hi], cl})
 				}
 			}
 		}
