@@ -103,6 +103,7 @@ type sim struct {
 	resp    [][]float64
 	mult    []float64 // past blocks' rate multipliers (stationary start)
 	weights []float64 // walkAged's edge weights
+	cats    []float64 // drawClosing's cumulative category intensities
 	cdfs    []float64 // and the delays' CDFs at the age
 	leads   int64
 }

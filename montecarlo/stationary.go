@@ -100,7 +100,7 @@ type statSeg struct {
 // per unit of the block's rate multiplier, at each load (part a, b), so
 // that a run draws their counts instead of walking each lead.
 type closing struct {
-	mu       [2][]float64 // [part][e·(H+2)+k]: k 0 before the horizon, 1..H its periods, H+1 after it
+	mu       [2][]float64 // [part][e·(H+2)+k]: k 0 before the horizon, 1..H its periods, H+1 after it; they add up to the cells' intensity
 	xlo, xhi float64      // the load weights x at which no cell's intensity g·((1-x)·a + x·b) is negative
 }
 
@@ -708,11 +708,13 @@ func (p *prop) closeProbs(st *stationary, stage, n int) []float64 {
 				W += e.p * (1 - e.delay.cdf(now-t))
 			}
 			if !(W > 0) {
-				continue // every close falls before the horizon
+				prob[0] += weights[q] // every close falls before the horizon
+				continue
 			}
 			for ei, e := range edges {
 				w := weights[q] * e.p / W
 				lo := e.delay.cdf(-t) // a close before 0 counts nowhere
+				prob[ei*K] += w * (lo - e.delay.cdf(now-t))
 				for j := 1; j <= H; j++ {
 					hi := e.delay.cdf(float64(j)*c.quarter - t)
 					prob[ei*K+j] += w * (hi - lo)
@@ -1013,9 +1015,11 @@ func (s *sim) stationaryStart(qkey uint64, fixed bool) {
 var noClosing = false
 
 // drawClosing draws the leads of a closing class (see closing) of table
-// tb, whose intensity is g·((1-x)·a + x·b), by the edge and period of
-// their close: Poisson counts by the marking theorem, then each lead's
-// amount, counted as walkAged would count it.
+// tb, whose intensity is g·((1-x)·a + x·b): their number (Poisson), then
+// each lead's edge and period of close from its own stream, so that a
+// scenario changing the load slightly gives the same leads the same
+// closes; a lead that closes before the horizon counts nowhere and is
+// dropped, the others are counted as walkAged would count them.
 func (s *sim) drawClosing(tb *statTable, sg statSeg, cl *closing, ckey uint64, g, x float64) {
 	c := s.c
 	st := c.stat
@@ -1023,25 +1027,38 @@ func (s *sim) drawClosing(tb *statTable, sg statSeg, cl *closing, ckey uint64, g
 	if sg.fixed {
 		x = 0
 	}
+	cum := s.cats[:0]
+	total := 0.0
+	for i := range cl.mu[0] {
+		total += max(0, (1-x)*cl.mu[0][i]+x*cl.mu[1][i])
+		cum = append(cum, total)
+	}
+	s.cats = cum
+	s.gen.s = ckey
+	n := poisson(s.r, g*total)
 	src := &c.sources[tb.src]
+	edges := c.stages[class.stage].edges
 	K := s.H + 2
-	for ei := range c.stages[class.stage].edges {
-		e := &c.stages[class.stage].edges[ei]
-		for k := 1; k < K; k++ {
-			i := ei*K + k
-			s.gen.s = key(ckey, uint64(1<<16+i))
-			n := poisson(s.r, g*((1-x)*cl.mu[0][i]+x*cl.mu[1][i]))
-			for range n {
-				l := lead{src: int16(tb.src), stage: class.stage, recycles: class.rec, t: -st.tw,
-					inPipe: true, oppStart: -st.tw, amount: src.deal.sample(&s.gen, s.r)}
-				s.leads++
-				if k == K-1 {
-					s.stop(&l) // still open at the end
-					continue
-				}
-				s.take(&l, e, (float64(k-1)+0.5)*c.quarter) // closes in period k-1
-			}
+	lkey := key(ckey, purposeLead)
+	for i := range n {
+		s.gen.s = key(lkey, uint64(i))
+		u := s.gen.float64() * total
+		j := 0
+		for j < len(cum)-1 && cum[j] <= u {
+			j++
 		}
+		k := j % K
+		if k == 0 {
+			continue // closed before the horizon
+		}
+		l := lead{src: int16(tb.src), stage: class.stage, recycles: class.rec, t: -st.tw,
+			inPipe: true, oppStart: -st.tw, amount: src.deal.sample(&s.gen, s.r)}
+		s.leads++
+		if k == K-1 {
+			s.stop(&l) // still open at the end
+			continue
+		}
+		s.take(&l, &edges[j/K], (float64(k-1)+0.5)*c.quarter) // closes in period k-1
 	}
 }
 
