@@ -105,8 +105,8 @@ func runSweep(ctx context.Context, ms []*model.Model, cfg Config) ([]*Results, [
 // together: the stationary state of the default model takes about 70 MB.
 var sweepBatch = 10
 
-// runBatch is runSweep for models ms, whose results out holds, with
-// cfg.Progress offset by done.
+// runBatch is runSweep for models ms, whose results out holds; the
+// counts it reports to cfg.Progress start at offset.
 func runBatch(ctx context.Context, ms []*model.Model, out []*Results, cfg Config, workers, offset int) ([][]int, error) {
 	// The models are prepared as many at a time as there are workers:
 	// one preparation alone keeps them busy only in parts.
