@@ -8,8 +8,6 @@ import (
 	"math/rand/v2"
 	"runtime"
 	"slices"
-	"sync"
-	"sync/atomic"
 
 	"github.com/funnelsim/funnel/model"
 )
@@ -732,14 +730,8 @@ func run(ctx context.Context, m *model.Model, cfg Config, tr Tracer) (*Results, 
 	if err := m.Validate(); err != nil {
 		panic(fmt.Sprintf("montecarlo: invalid model: %v", err))
 	}
-	if cfg.Quarters == 0 {
-		cfg.Quarters = DefaultConfig.Quarters
-	}
-	if cfg.Horizon == 0 {
-		cfg.Horizon = DefaultConfig.Horizon
-	}
-	if cfg.Quarters < 0 || cfg.Horizon < 0 {
-		return nil, errors.New("montecarlo: negative quarters or horizon")
+	if err := cfg.fill(); err != nil {
+		return nil, err
 	}
 	workers := cfg.Workers
 	if workers <= 0 {
@@ -748,51 +740,23 @@ func run(ctx context.Context, m *model.Model, cfg Config, tr Tracer) (*Results, 
 	if tr != nil {
 		workers = 1
 	}
-	c := prepare(m, cfg, tr)
 	res := newResults(m, cfg)
-	const block = 8
-	nblocks := (cfg.Quarters + block - 1) / block
-	var next, done atomic.Int64
-	var mu sync.Mutex
-	var wg sync.WaitGroup
-	leads := make([]int64, workers)
-	for w := range workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			wc := c
-			if cfg.DrawParams {
-				wc = compile(m) // parameters are drawn into the worker's own copy
-			}
-			s := newSim(wc, res, cfg.Horizon, tr)
-			s.params = cfg.DrawParams
-			for {
-				b := int(next.Add(1) - 1)
-				if b >= nblocks || ctx.Err() != nil {
-					break
-				}
-				hi := min((b+1)*block, cfg.Quarters)
-				for q := b * block; q < hi; q++ {
-					s.runQuarter(q, cfg.Seed)
-				}
-				// Counted and reported under the lock, so that the counts
-				// reported only grow.
-				mu.Lock()
-				d := done.Add(int64(hi - b*block))
-				if cfg.Progress != nil {
-					cfg.Progress(int(d))
-				}
-				mu.Unlock()
-			}
-			leads[w] = s.leads
-		}()
-	}
-	wg.Wait()
-	if err := ctx.Err(); err != nil {
+	if _, err := runBatch(ctx, []*model.Model{m}, []*Results{res}, cfg, workers, 0, tr); err != nil {
 		return nil, err
 	}
-	for _, n := range leads {
-		res.Leads += n
-	}
 	return res, nil
+}
+
+// fill sets cfg's zero fields to their defaults and checks the others.
+func (cfg *Config) fill() error {
+	if cfg.Quarters == 0 {
+		cfg.Quarters = DefaultConfig.Quarters
+	}
+	if cfg.Horizon == 0 {
+		cfg.Horizon = DefaultConfig.Horizon
+	}
+	if cfg.Quarters < 0 || cfg.Horizon < 0 {
+		return errors.New("montecarlo: negative quarters or horizon")
+	}
+	return nil
 }

@@ -2,7 +2,6 @@ package montecarlo
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"reflect"
 	"runtime"
@@ -33,7 +32,7 @@ import (
 //
 // cfg.Progress, when not nil, is called with the quarters done so far,
 // each model's counted: up to len(ms)·cfg.Quarters. Models drawing their
-// parameters per run (cfg.DrawParams) are simulated one after the other.
+// parameters per run (cfg.DrawParams) share nothing.
 //
 // RunSweep panics if a model is not valid (see model.Model.Validate).
 func RunSweep(ctx context.Context, ms []*model.Model, cfg Config) ([]*Results, error) {
@@ -42,38 +41,17 @@ func RunSweep(ctx context.Context, ms []*model.Model, cfg Config) ([]*Results, e
 }
 
 // runSweep is RunSweep, also returning the groups of models it simulated
-// together (nil with cfg.DrawParams).
+// together.
 func runSweep(ctx context.Context, ms []*model.Model, cfg Config) ([]*Results, [][]int, error) {
 	for i, m := range ms {
 		if err := m.Validate(); err != nil {
 			panic(fmt.Sprintf("montecarlo: invalid model %d: %v", i, err))
 		}
 	}
-	if cfg.Quarters == 0 {
-		cfg.Quarters = DefaultConfig.Quarters
-	}
-	if cfg.Horizon == 0 {
-		cfg.Horizon = DefaultConfig.Horizon
-	}
-	if cfg.Quarters < 0 || cfg.Horizon < 0 {
-		return nil, nil, errors.New("montecarlo: negative quarters or horizon")
+	if err := cfg.fill(); err != nil {
+		return nil, nil, err
 	}
 	out := make([]*Results, len(ms))
-	if cfg.DrawParams {
-		progress := cfg.Progress
-		for i, m := range ms {
-			c := cfg
-			if progress != nil {
-				c.Progress = func(done int) { progress(i*cfg.Quarters + done) }
-			}
-			r, err := Run(ctx, m, c)
-			if err != nil {
-				return nil, nil, err
-			}
-			out[i] = r
-		}
-		return out, nil, nil
-	}
 	workers := cfg.Workers
 	if workers <= 0 {
 		workers = runtime.GOMAXPROCS(0)
@@ -87,7 +65,7 @@ func runSweep(ctx context.Context, ms []*model.Model, cfg Config) ([]*Results, [
 		for i := lo; i < hi; i++ {
 			out[i] = newResults(ms[i], cfg)
 		}
-		gs, err := runBatch(ctx, ms[lo:hi], out[lo:hi], cfg, workers, lo*cfg.Quarters)
+		gs, err := runBatch(ctx, ms[lo:hi], out[lo:hi], cfg, workers, lo*cfg.Quarters, nil)
 		if err != nil {
 			return nil, nil, err
 		}
@@ -106,8 +84,11 @@ func runSweep(ctx context.Context, ms []*model.Model, cfg Config) ([]*Results, [
 var sweepBatch = 10
 
 // runBatch is runSweep for models ms, whose results out holds; the
-// counts it reports to cfg.Progress start at offset.
-func runBatch(ctx context.Context, ms []*model.Model, out []*Results, cfg Config, workers, offset int) ([][]int, error) {
+// counts it reports to cfg.Progress start at offset. A tracer tr, when
+// not nil, receives the events of the one model ms holds (workers must
+// then be 1). Models drawing their parameters per run, or traced, are
+// not grouped.
+func runBatch(ctx context.Context, ms []*model.Model, out []*Results, cfg Config, workers, offset int, tr Tracer) ([][]int, error) {
 	// The models are prepared as many at a time as there are workers:
 	// one preparation alone keeps them busy only in parts.
 	cs := make([]*compiled, len(ms))
@@ -121,7 +102,7 @@ func runBatch(ctx context.Context, ms []*model.Model, out []*Results, cfg Config
 		sem <- struct{}{}
 		go func() {
 			defer wg.Done()
-			cs[i] = prepare(m, cfg, nil)
+			cs[i] = prepare(m, cfg, tr)
 			<-sem
 		}()
 	}
@@ -129,7 +110,14 @@ func runBatch(ctx context.Context, ms []*model.Model, out []*Results, cfg Config
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	groups := sweepGroups(ms, cs)
+	var groups [][]int
+	if cfg.DrawParams || tr != nil {
+		for i := range ms {
+			groups = append(groups, []int{i})
+		}
+	} else {
+		groups = sweepGroups(ms, cs)
+	}
 	const block = 8
 	nblocks := (cfg.Quarters + block - 1) / block
 	var next, done atomic.Int64
@@ -141,7 +129,12 @@ func runBatch(ctx context.Context, ms []*model.Model, out []*Results, cfg Config
 			defer wg.Done()
 			sims := make([]*sim, len(ms))
 			for i := range ms {
-				sims[i] = newSim(cs[i], out[i], cfg.Horizon, nil)
+				c := cs[i]
+				if cfg.DrawParams {
+					c = compile(ms[i]) // parameters are drawn into the worker's own copy
+				}
+				sims[i] = newSim(c, out[i], cfg.Horizon, tr)
+				sims[i].params = cfg.DrawParams
 			}
 			// A group's upstream parts of a block of quarters are
 			// simulated first, each into its own sim, and then each

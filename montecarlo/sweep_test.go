@@ -213,8 +213,8 @@ func TestRunSweepCancel(t *testing.T) {
 	}
 }
 
-// TestRunSweepDrawParams: with parameters drawn per run the models are
-// simulated one after the other, still as Run would.
+// TestRunSweepDrawParams: with parameters drawn per run the models share
+// nothing, and still give what Run gives.
 func TestRunSweepDrawParams(t *testing.T) {
 	ms, _ := sweepModels(model.Default())
 	ms = ms[:2]
