@@ -2,6 +2,7 @@ package montecarlo
 
 import (
 	"context"
+	"fmt"
 	"runtime"
 	"testing"
 
@@ -117,5 +118,46 @@ func testAllocs(t *testing.T, m *model.Model) {
 	t.Logf("allocations: %d quarters %d, %d quarters %d: %.3f per extra quarter", small, a, big, b, per)
 	if !(per < 1) {
 		t.Errorf("%.3f allocations per simulated quarter, want < 1 (hot path allocates)", per)
+	}
+}
+
+// BenchmarkQuarterDefault times one quarter of the default model on one
+// goroutine, preparation excluded: its upstream part (the opening state's
+// fixed cells, the arrivals, the walks up to the handoff) and its
+// downstream part (the cells that met the queue, the queue and the walks
+// after it), which a sweep over the SDR team pays once per scenario, here
+// for 2, 6 (the default) and 20 SDRs.
+func BenchmarkQuarterDefault(b *testing.B) {
+	cfg := Config{Quarters: 1}
+	if err := cfg.fill(); err != nil {
+		b.Fatal(err)
+	}
+	const n = 64 // distinct quarters, cycled
+	for _, sdrs := range []int{2, 6, 20} {
+		m := model.Default()
+		m.Handoff.SDR.Headcount = sdrs
+		c := prepare(m, cfg, nil)
+		up := make([]*sim, n)
+		for q := range up {
+			up[q] = newSim(c, newResults(m, cfg), 1, nil)
+			up[q].upstreamRun(q, 1)
+		}
+		if sdrs == 6 {
+			b.Run("upstream", func(b *testing.B) {
+				q := 0
+				for b.Loop() {
+					up[q%n].upstreamRun(q%n, 1)
+					q++
+				}
+			})
+		}
+		b.Run(fmt.Sprintf("downstream/sdrs=%d", sdrs), func(b *testing.B) {
+			s := newSim(c, newResults(m, Config{Quarters: n, Horizon: 1}), 1, nil)
+			q := 0
+			for b.Loop() {
+				s.runAfter(up[q%n], q%n, 1)
+				q++
+			}
+		})
 	}
 }

@@ -350,10 +350,17 @@ func (c *calendar) work(t float64) float64 {
 	if h >= model.HoursPerWeek {
 		h = model.HoursPerWeek - 1
 	}
+	// The working part of the hour: x clamped to [lo, hi], minus lo
+	// (zero for a closed hour, whose lo = hi = 0). Plain comparisons, not
+	// min and max, whose care for NaN and signed zeros costs more here.
 	x := r - float64(h)
+	lo, hi := c.lo[h], c.hi[h]
+	if x > hi {
+		x = hi
+	}
 	in := 0.0
-	if c.hi[h] > c.lo[h] {
-		in = min(max(x, c.lo[h]), c.hi[h]) - c.lo[h]
+	if x > lo {
+		in = x - lo
 	}
 	return wk*c.week + c.cum[h] + in
 }
@@ -518,7 +525,7 @@ func (a *activity) next(t, e float64) float64 {
 	wk = math.Floor(target / week)
 	r = target - wk*week
 	lo := a.index.find(&a.cum, r) // the hour whose cumulative end exceeds r
-	return max(t, wk*model.HoursPerWeek+float64(lo)+(r-a.cum[lo])/a.w[lo])
+	return later(t, wk*model.HoursPerWeek+float64(lo)+(r-a.cum[lo])/a.w[lo])
 }
 
 // hourBuckets is the number of equal slices of a week's cumulative total
@@ -553,7 +560,10 @@ func newHourIndex(cum *[model.HoursPerWeek + 1]float64) hourIndex {
 func (x *hourIndex) find(cum *[model.HoursPerWeek + 1]float64, r float64) int {
 	b := 0
 	if f := r * x.inv; f > 0 { // NaN: bucket 0
-		b = int(min(f, hourBuckets))
+		if f > hourBuckets {
+			f = hourBuckets
+		}
+		b = int(f)
 	}
 	h := int(x.first[b])
 	for h < model.HoursPerWeek-1 && !(cum[h+1] > r) {

@@ -97,7 +97,7 @@ type sim struct {
 	upLeads int64  // leads the last upstream part simulated
 	counts  []int32
 	heap    []pend
-	free    []float64 // servers' next free working time
+	free    servers // the SDRs' next free working times
 	resp    [][]float64
 	mult    []float64 // past blocks' rate multipliers (stationary start)
 	weights []float64 // walkAged's edge weights
@@ -110,7 +110,7 @@ func newSim(c *compiled, res *Results, h int, tr Tracer) *sim {
 	s := &sim{c: c, res: res, H: h, end: float64(h) * c.quarter, tr: tr}
 	s.r = rand.New(&s.gen)
 	s.resp = make([][]float64, h)
-	s.free = make([]float64, c.servers)
+	s.free = newServers(c.servers)
 	return s
 }
 
@@ -480,9 +480,7 @@ func (s *sim) serveQueue(a, b []pend) {
 	if c.m.Start != nil {
 		free = c.cal.work(0)
 	}
-	for i := range s.free {
-		s.free[i] = free
-	}
+	s.free.reset(free)
 	i, j := 0, 0
 	for {
 		var p pend
@@ -514,7 +512,7 @@ func (s *sim) serve(l *lead) {
 	c := s.c
 	s.gen.s = l.rng
 	a := l.t
-	touch, j := c.assign(s.free, a, &s.gen, s.r)
+	touch, j := c.assign(&s.free, a, &s.gen, s.r)
 	resp := (touch - a) * 60 // minutes
 	// Contacted with probability contact·m(resp): decide without computing
 	// m when u alone settles it (m lies in [floor, 1]).
@@ -561,19 +559,55 @@ func (s *sim) serve(l *lead) {
 }
 
 // assign gives a lead arriving at wall-clock a to the SDR free first (ties
-// to the lowest index), free holding each SDR's next free working time,
-// draws its handling time with g and r = rand.New(g), and returns the
-// first touch and the SDR.
-func (c *compiled) assign(free []float64, a float64, g *stream, r *rand.Rand) (touch float64, sdr int) {
-	j := 0
-	for i := 1; i < len(free); i++ {
-		if free[i] < free[j] {
-			j = i
-		}
+// to the lowest index), draws its handling time with g and r =
+// rand.New(g), and returns the first touch and the SDR.
+func (c *compiled) assign(sv *servers, a float64, g *stream, r *rand.Rand) (touch float64, sdr int) {
+	startW := later(c.cal.work(a), sv.t[0])
+	sdr = int(sv.id[0])
+	sv.replaceTop(startW + c.handle.sample(g, r))
+	return later(a, c.cal.wall(startW)), sdr
+}
+
+// servers holds the SDRs' next free working times in a binary min-heap
+// ordered by (time, index), so that its top is the SDR a scan for the
+// earliest time would find first, in O(log n) instead of O(n).
+type servers struct {
+	t  []float64
+	id []int32
+}
+
+func newServers(n int) servers {
+	return servers{t: make([]float64, n), id: make([]int32, n)}
+}
+
+// reset makes every SDR free from working time t.
+func (sv *servers) reset(t float64) {
+	for i := range sv.t {
+		sv.t[i], sv.id[i] = t, int32(i) // in index order: a heap
 	}
-	startW := max(c.cal.work(a), free[j])
-	free[j] = startW + c.handle.sample(g, r)
-	return max(a, c.cal.wall(startW)), j
+}
+
+// replaceTop sets the top SDR's next free time to t and restores the heap.
+func (sv *servers) replaceTop(t float64) {
+	ts, ids := sv.t, sv.id
+	n := len(ts)
+	id := ids[0]
+	i := 0
+	for {
+		k := 2*i + 1
+		if k >= n {
+			break
+		}
+		if r := k + 1; r < n && (ts[r] < ts[k] || ts[r] == ts[k] && ids[r] < ids[k]) {
+			k = r
+		}
+		if t < ts[k] || t == ts[k] && id < ids[k] {
+			break
+		}
+		ts[i], ids[i] = ts[k], ids[k]
+		i = k
+	}
+	ts[i], ids[i] = t, id
 }
 
 // sortPending returns the handoff entries pending, sorted stably by time,

@@ -55,3 +55,15 @@ func exp(x float64) float64 {
 	scale := math.Float64frombits(uint64(e+1023) << 52)
 	return exp2Table[j] * p * scale
 }
+
+// later returns the larger of two times, x or y: max(x, y) for the
+// numbers the engine compares, without the handling of NaN and of signed
+// zeros that makes the built-in max several times slower in hot loops.
+// (It returns y when x and y are zeros of opposite signs, which no time
+// it compares distinguishes.)
+func later(x, y float64) float64 {
+	if x > y {
+		return x
+	}
+	return y
+}

@@ -3,6 +3,7 @@ package montecarlo
 import (
 	"fmt"
 	"math"
+	"math/rand/v2"
 	"testing"
 
 	"github.com/funnelsim/funnel/model"
@@ -207,4 +208,36 @@ func simpson(f func(float64) float64, a, b float64, n int) float64 {
 		s += w * f(a+float64(i)*h)
 	}
 	return s * h / 3
+}
+
+// TestServersMatchScan checks the SDR heap against the scan it replaces:
+// the SDR free first, ties to the lowest index, with many ties.
+func TestServersMatchScan(t *testing.T) {
+	r := rand.New(rand.NewPCG(1, 2))
+	for _, n := range []int{1, 2, 3, 7, 20} {
+		sv := newServers(n)
+		sv.reset(math.Inf(-1))
+		free := make([]float64, n)
+		for i := range free {
+			free[i] = math.Inf(-1)
+		}
+		for step := range 5000 {
+			j := 0
+			for i := 1; i < n; i++ {
+				if free[i] < free[j] {
+					j = i
+				}
+			}
+			if sv.t[0] != free[j] || int(sv.id[0]) != j {
+				t.Fatalf("n=%d step %d: heap top SDR %d free at %v, scan finds SDR %d at %v", n, step, sv.id[0], sv.t[0], j, free[j])
+			}
+			// Coarse times make ties frequent.
+			next := free[j] + float64(r.IntN(3))
+			if math.IsInf(free[j], -1) {
+				next = float64(r.IntN(3))
+			}
+			free[j] = next
+			sv.replaceTop(next)
+		}
+	}
 }

@@ -921,10 +921,8 @@ func (c *compiled) pilotQueue(rates [][model.HoursPerWeek]float64, load float64)
 	g.s = key(0x70696c6f74, purposePilot) // fixed: the law is part of the model
 	r := rand.New(&g)
 	law := &queueLaw{}
-	free := make([]float64, c.servers)
-	for i := range free {
-		free[i] = math.Inf(-1)
-	}
+	free := newServers(c.servers)
+	free.reset(math.Inf(-1))
 	var times []float64
 	for wk := range pilotWeeks + pilotBurn {
 		for h := range model.HoursPerWeek {
@@ -940,7 +938,7 @@ func (c *compiled) pilotQueue(rates [][model.HoursPerWeek]float64, load float64)
 			}
 			slices.Sort(times)
 			for _, a := range times {
-				touch, _ := c.assign(free, a, &g, r)
+				touch, _ := c.assign(&free, a, &g, r)
 				u := g.float64()
 				if wk < pilotBurn {
 					continue
