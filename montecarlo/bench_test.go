@@ -133,7 +133,7 @@ func BenchmarkQuarterDefault(b *testing.B) {
 		b.Fatal(err)
 	}
 	const n = 64 // distinct quarters, cycled
-	for _, sdrs := range []int{2, 6, 20} {
+	for _, sdrs := range []int{1, 2, 6, 20} {
 		m := model.Default()
 		m.Handoff.SDR.Headcount = sdrs
 		c := prepare(m, cfg, nil)

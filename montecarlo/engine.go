@@ -611,22 +611,31 @@ func (sv *servers) replaceTop(t float64) {
 }
 
 // sortPending returns the handoff entries pending, sorted stably by time,
-// in dst's storage: a counting sort into hour buckets, then insertion sort
-// inside each bucket, in O(n).
+// in dst's storage: a counting sort into as many equal buckets of time
+// as there are entries, then insertion sort inside each bucket, in O(n)
+// for times spread as evenly as handoff entries are.
 func (s *sim) sortPending(dst []pend) []pend {
 	p := s.pending
 	dst = dst[:0]
 	if len(p) == 0 {
 		return dst
 	}
-	lo := -s.c.warmup
-	nb := int(s.end-lo) + 2
+	lo, hi := p[0].t, p[0].t
+	for i := range p {
+		lo, hi = min(lo, p[i].t), max(hi, p[i].t)
+	}
+	nb := len(p)
+	inv := float64(nb) / (hi - lo)
+	if math.IsInf(inv, 0) || math.IsNaN(inv) { // all at one time, or nearly
+		inv = 0
+	}
 	if cap(s.counts) < nb+1 {
 		s.counts = make([]int32, nb+1)
 	}
 	counts := s.counts[:nb+1]
 	clear(counts)
-	bucket := func(t float64) int { return min(max(int(t-lo), 0), nb-1) }
+	// Monotone in t, so the buckets are in time order.
+	bucket := func(t float64) int { return min(int((t-lo)*inv), nb-1) }
 	for i := range p {
 		counts[bucket(p[i].t)+1]++
 	}

@@ -1,9 +1,11 @@
 package montecarlo
 
 import (
+	"cmp"
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"slices"
 	"testing"
 
 	"github.com/funnelsim/funnel/model"
@@ -238,6 +240,42 @@ func TestServersMatchScan(t *testing.T) {
 			}
 			free[j] = next
 			sv.replaceTop(next)
+		}
+	}
+}
+
+// TestSortPending checks sortPending against a stable sort: entries at
+// equal times keep their order, whether spread evenly, clustered in a
+// few hours of a long span, or all at one time.
+func TestSortPending(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 4))
+	s := newSim(compile(model.Default()), nil, 1, nil)
+	for _, n := range []int{1, 2, 10, 1000, 5000} {
+		for _, shape := range []string{"even", "clustered", "one time"} {
+			s.pending = s.pending[:0]
+			for i := range n {
+				var at float64
+				switch shape {
+				case "even":
+					at = float64(r.IntN(2*n)) / 4 // with ties
+				case "clustered":
+					at = -1e5 + float64(r.IntN(3)) // most in one hour
+					if r.IntN(10) == 0 {
+						at = float64(r.IntN(2184))
+					}
+				default:
+					at = 7
+				}
+				s.pending = append(s.pending, pend{t: at, l: lead{id: uint64(i)}})
+			}
+			want := slices.Clone(s.pending)
+			slices.SortStableFunc(want, func(a, b pend) int { return cmp.Compare(a.t, b.t) })
+			got := s.sortPending(nil)
+			for i := range want {
+				if got[i].t != want[i].t || got[i].l.id != want[i].l.id {
+					t.Fatalf("%d entries, %s: position %d holds entry %d at %v, want entry %d at %v", n, shape, i, got[i].l.id, got[i].t, want[i].l.id, want[i].t)
+				}
+			}
 		}
 	}
 }
