@@ -126,7 +126,9 @@ func testAllocs(t *testing.T, m *model.Model) {
 // fixed cells, the arrivals, the walks up to the handoff) and its
 // downstream part (the cells that met the queue, the queue and the walks
 // after it), which a sweep over the SDR team pays once per scenario, here
-// for 2, 6 (the default) and 20 SDRs.
+// for 1, 2, 6 (the default) and 20 SDRs: "first" as the first model of a
+// sweep's group, which records the walks after the handoff, "replay" as
+// the others, which replay them.
 func BenchmarkQuarterDefault(b *testing.B) {
 	cfg := Config{Quarters: 1}
 	if err := cfg.fill(); err != nil {
@@ -151,13 +153,24 @@ func BenchmarkQuarterDefault(b *testing.B) {
 				}
 			})
 		}
-		b.Run(fmt.Sprintf("downstream/sdrs=%d", sdrs), func(b *testing.B) {
-			s := newSim(c, newResults(m, Config{Quarters: n, Horizon: 1}), 1, nil)
-			q := 0
-			for b.Loop() {
-				s.runAfter(up[q%n], q%n, 1)
-				q++
+		for _, first := range []bool{true, false} {
+			name := fmt.Sprintf("downstream/sdrs=%d/replay", sdrs)
+			if first {
+				name = fmt.Sprintf("downstream/sdrs=%d/first", sdrs)
 			}
-		})
+			b.Run(name, func(b *testing.B) {
+				s := newSim(c, newResults(m, Config{Quarters: n, Horizon: 1}), 1, nil)
+				q := 0
+				for b.Loop() {
+					u := up[q%n]
+					if first {
+						clear(u.memo)
+						u.steps = u.steps[:0]
+					}
+					s.runAfter(u, q%n, 1)
+					q++
+				}
+			})
+		}
 	}
 }

@@ -95,15 +95,21 @@ type sim struct {
 	up      []pend // upstream's, sorted
 	own     []pend // downstream's, sorted
 	upLeads int64  // leads the last upstream part simulated
-	counts  []int32
-	heap    []pend
-	free    servers // the SDRs' next free working times
-	resp    [][]float64
-	mult    []float64 // past blocks' rate multipliers (stationary start)
-	weights []float64 // walkAged's edge weights
-	cats    []float64 // drawClosing's cumulative category intensities
-	cdfs    []float64 // and the delays' CDFs at the age
-	leads   int64
+	memo    []memo // up's memos, for the models that run after it
+	steps   []step // the memos' recorded walks
+	upSim   *sim   // the upstream part the current run runs after
+	// sameHandle: the handling time of upSim's model is drawn as this
+	// model's (see memo).
+	sameHandle bool
+	counts     []int32
+	heap       []pend
+	free       servers // the SDRs' next free working times
+	resp       [][]float64
+	mult       []float64 // past blocks' rate multipliers (stationary start)
+	weights    []float64 // walkAged's edge weights
+	cats       []float64 // drawClosing's cumulative category intensities
+	cdfs       []float64 // and the delays' CDFs at the age
+	leads      int64
 }
 
 func newSim(c *compiled, res *Results, h int, tr Tracer) *sim {
@@ -136,7 +142,7 @@ func (s *sim) runQuarter(q int, seed uint64) {
 		s.markedRun(qkey)
 	} else {
 		s.upstream(qkey)
-		s.downstream(qkey, s.up)
+		s.downstream(qkey, s.up, nil)
 	}
 	s.finish(q)
 }
@@ -147,7 +153,9 @@ func (s *sim) runAfter(u *sim, q int, seed uint64) {
 	qkey := s.begin(q, seed)
 	s.res.copyRun(u.res, 0, q)
 	s.leads += u.upLeads
-	s.downstream(qkey, u.up)
+	s.upSim, s.sameHandle = u, sameSampler(&s.c.handle, &u.c.handle)
+	s.downstream(qkey, u.up, u.memo)
+	s.upSim = nil
 	s.finish(q)
 }
 
@@ -251,13 +259,15 @@ func (s *sim) upstream(qkey uint64) {
 
 // downstream simulates the rest of run qkey: the stationary state's cells
 // whose leads have met the queue, and the SDR queue fed by up (the
-// upstream part's handoff entries, sorted) and by those cells.
-func (s *sim) downstream(qkey uint64, up []pend) {
+// upstream part's handoff entries, sorted) and by those cells. memos, when
+// not nil, hold what the up entries draw from the handoff on, shared by
+// the models of a sweep's group (see memo).
+func (s *sim) downstream(qkey uint64, up []pend, memos []memo) {
 	if s.c.stat != nil {
 		s.stationaryStart(qkey, false)
 	}
 	s.own = s.sortPending(s.own)
-	s.serveQueue(up, s.own)
+	s.serveQueue(up, s.own, memos)
 }
 
 // move counts a lead taking edge e at time t.
@@ -269,6 +279,16 @@ func (s *sim) move(e *edge, t float64) {
 
 // enter moves l into stage st at time t and records what that means.
 func (s *sim) enter(l *lead, st int, t float64) {
+	amount := 0.0
+	if c := s.c; c.stages[st].postOpp && !l.inPipe {
+		amount = c.sources[l.src].deal.sample(&s.gen, s.r)
+	}
+	s.enterWith(l, st, t, amount)
+}
+
+// enterWith is enter with the deal amount of a lead entering the
+// pipeline already drawn.
+func (s *sim) enterWith(l *lead, st int, t, amount float64) {
 	c := s.c
 	l.stage, l.t = int32(st), t
 	stg := &c.stages[st]
@@ -285,8 +305,7 @@ func (s *sim) enter(l *lead, st int, t float64) {
 	}
 	switch {
 	case stg.postOpp && !l.inPipe: // entering the pipeline, at or after the opportunity stage
-		l.inPipe, l.oppStart = true, t
-		l.amount = c.sources[l.src].deal.sample(&s.gen, s.r)
+		l.inPipe, l.oppStart, l.amount = true, t, amount
 		if k >= 0 {
 			i := s.idx(k)
 			if c.sources[l.src].sales {
@@ -466,8 +485,8 @@ func (s *sim) popHeap() pend {
 // serveQueue serves the handoff entries of a and b (each sorted by time,
 // a's first among equal times) and those made while serving, in time
 // order, first come first served, and walks each lead on from its first
-// touch.
-func (s *sim) serveQueue(a, b []pend) {
+// touch. memos, when not nil, are a's memos.
+func (s *sim) serveQueue(a, b []pend, memos []memo) {
 	c := s.c
 	if c.handoff < 0 {
 		return
@@ -484,6 +503,7 @@ func (s *sim) serveQueue(a, b []pend) {
 	i, j := 0, 0
 	for {
 		var p pend
+		var m *memo
 		fromA := i < len(a) && (j == len(b) || a[i].t <= b[j].t)
 		next := math.Inf(1)
 		switch {
@@ -497,6 +517,9 @@ func (s *sim) serveQueue(a, b []pend) {
 			p = s.popHeap()
 		case fromA:
 			p = a[i]
+			if memos != nil {
+				m = &memos[i]
+			}
 			i++
 		case j < len(b):
 			p = b[j]
@@ -504,19 +527,35 @@ func (s *sim) serveQueue(a, b []pend) {
 		default:
 			return
 		}
-		s.serve(&p.l)
+		s.serve(&p.l, m)
 	}
 }
 
-func (s *sim) serve(l *lead) {
+// serve gives l, an entry of the handoff stage, its first touch and walks
+// it on. m, when not nil, is l's memo.
+func (s *sim) serve(l *lead, m *memo) {
 	c := s.c
-	s.gen.s = l.rng
 	a := l.t
-	touch, j := c.assign(&s.free, a, &s.gen, s.r)
+	// The handling time and the uniform that decides the contact.
+	var h, u float64
+	if m != nil && m.ok && s.sameHandle {
+		h, u, s.gen.s = m.h, m.u, m.after
+	} else {
+		s.gen.s = l.rng
+		h = c.handle.sample(&s.gen, s.r)
+		u = s.gen.float64()
+		switch {
+		case m == nil:
+		case !m.ok:
+			m.h, m.u, m.after, m.ok = h, u, s.gen.s, true
+		case s.gen.s != m.after:
+			m = nil // another handling time took other draws: walk
+		}
+	}
+	touch, j := c.assign(&s.free, a, h)
 	resp := (touch - a) * 60 // minutes
 	// Contacted with probability contact·m(resp): decide without computing
 	// m when u alone settles it (m lies in [floor, 1]).
-	u := s.gen.float64()
 	contacted := u < c.contact*c.decay.Floor || (u < c.contact && c.contacted(u, resp))
 	if k := s.period(a); k >= 0 {
 		i := s.idx(k)
@@ -539,6 +578,8 @@ func (s *sim) serve(l *lead) {
 		s.tr.Touch(l.id, touch, j, contacted)
 	}
 	switch {
+	case contacted && m != nil:
+		s.replay(l, touch, s.skeleton(m, 0, *l, true, a))
 	case contacted:
 		s.walk(l, touch, 1, true)
 	case c.noContact < 0:
@@ -554,17 +595,21 @@ func (s *sim) serve(l *lead) {
 			return
 		}
 		s.enter(l, c.noContact, touch)
+		if m != nil && !c.stages[c.noContact].postOpp { // (entering a postOpp stage would draw)
+			s.replay(l, touch, s.skeleton(m, 1, *l, false, a))
+			return
+		}
 		s.walk(l, touch, 1, false)
 	}
 }
 
-// assign gives a lead arriving at wall-clock a to the SDR free first (ties
-// to the lowest index), draws its handling time with g and r =
-// rand.New(g), and returns the first touch and the SDR.
-func (c *compiled) assign(sv *servers, a float64, g *stream, r *rand.Rand) (touch float64, sdr int) {
+// assign gives a lead arriving at wall-clock a, whose handling takes h
+// working hours, to the SDR free first (ties to the lowest index), and
+// returns the first touch and the SDR.
+func (c *compiled) assign(sv *servers, a, h float64) (touch float64, sdr int) {
 	startW := later(c.cal.work(a), sv.t[0])
 	sdr = int(sv.id[0])
-	sv.replaceTop(startW + c.handle.sample(g, r))
+	sv.replaceTop(startW + h)
 	return later(a, c.cal.wall(startW)), sdr
 }
 

@@ -938,7 +938,7 @@ func (c *compiled) pilotQueue(rates [][model.HoursPerWeek]float64, load float64)
 			}
 			slices.Sort(times)
 			for _, a := range times {
-				touch, _ := c.assign(&free, a, &g, r)
+				touch, _ := c.assign(&free, a, c.handle.sample(&g, r))
 				u := g.float64()
 				if wk < pilotBurn {
 					continue
