@@ -99,17 +99,17 @@ type sim struct {
 	steps   []step // the memos' recorded walks
 	upSim   *sim   // the upstream part the current run runs after
 	// sameHandle: the handling time of upSim's model is drawn as this
-	// model's (see memo).
-	sameHandle bool
-	counts     []int32
-	heap       []pend
-	free       servers // the SDRs' next free working times
-	resp       [][]float64
-	mult       []float64 // past blocks' rate multipliers (stationary start)
-	weights    []float64 // walkAged's edge weights
-	cats       []float64 // drawClosing's cumulative category intensities
-	cdfs       []float64 // and the delays' CDFs at the age
-	leads      int64
+	// model's; sameCal: its SDRs work the same hours (see memo).
+	sameHandle, sameCal bool
+	counts              []int32
+	heap                []pend
+	free                servers // the SDRs' next free working times
+	resp                [][]float64
+	mult                []float64 // past blocks' rate multipliers (stationary start)
+	weights             []float64 // walkAged's edge weights
+	cats                []float64 // drawClosing's cumulative category intensities
+	cdfs                []float64 // and the delays' CDFs at the age
+	leads               int64
 }
 
 func newSim(c *compiled, res *Results, h int, tr Tracer) *sim {
@@ -153,7 +153,7 @@ func (s *sim) runAfter(u *sim, q int, seed uint64) {
 	qkey := s.begin(q, seed)
 	s.res.copyRun(u.res, 0, q)
 	s.leads += u.upLeads
-	s.upSim, s.sameHandle = u, sameSampler(&s.c.handle, &u.c.handle)
+	s.upSim, s.sameHandle, s.sameCal = u, sameSampler(&s.c.handle, &u.c.handle), s.c.cal == u.c.cal
 	s.downstream(qkey, u.up, u.memo)
 	s.upSim = nil
 	s.finish(q)
@@ -538,6 +538,7 @@ func (s *sim) serve(l *lead, m *memo) {
 	a := l.t
 	// The handling time and the uniform that decides the contact.
 	var h, u float64
+	walks := m // the memo whose recorded walks l's are
 	if m != nil && m.ok && s.sameHandle {
 		h, u, s.gen.s = m.h, m.u, m.after
 	} else {
@@ -549,10 +550,30 @@ func (s *sim) serve(l *lead, m *memo) {
 		case !m.ok:
 			m.h, m.u, m.after, m.ok = h, u, s.gen.s, true
 		case s.gen.s != m.after:
-			m = nil // another handling time took other draws: walk
+			walks = nil // another handling time took other draws
 		}
 	}
-	touch, j := c.assign(&s.free, a, h)
+	// The arrival in the SDRs' working time, and the first touch if an
+	// SDR is free then.
+	var wa, touch0 float64
+	switch {
+	case m != nil && m.cal && s.sameCal:
+		wa, touch0 = m.wa, m.touch0
+	default:
+		wa = c.cal.work(a)
+		touch0 = later(a, c.cal.wall(wa))
+		if m != nil && !m.cal {
+			m.wa, m.touch0, m.ba, m.bt, m.cal = wa, touch0, c.biz.work(a), c.biz.work(touch0), true
+		}
+	}
+	// The SDR free first (ties to the lowest index) takes l.
+	startW := later(wa, s.free.t[0])
+	j := int(s.free.id[0])
+	s.free.replaceTop(startW + h)
+	touch := touch0
+	if startW != wa {
+		touch = later(a, c.cal.wall(startW))
+	}
 	resp := (touch - a) * 60 // minutes
 	// Contacted with probability contact·m(resp): decide without computing
 	// m when u alone settles it (m lies in [floor, 1]).
@@ -569,7 +590,22 @@ func (s *sim) serve(l *lead, m *memo) {
 			if sl.to != nil {
 				continue
 			}
-			if s.elapsed(sl, a, touch) <= sl.hours {
+			el := touch - a
+			if sl.business {
+				// The business hours of a and touch, from the memo when
+				// it holds them.
+				ba, bt := 0.0, 0.0
+				if m != nil && m.cal {
+					ba, bt = m.ba, m.bt
+				} else {
+					ba = c.biz.work(a)
+				}
+				if m == nil || !m.cal || touch != m.touch0 {
+					bt = c.biz.work(touch)
+				}
+				el = bt - ba
+			}
+			if el <= sl.hours {
 				s.res.SLAMet[i*len(c.slas)+x]++
 			}
 		}
@@ -578,8 +614,8 @@ func (s *sim) serve(l *lead, m *memo) {
 		s.tr.Touch(l.id, touch, j, contacted)
 	}
 	switch {
-	case contacted && m != nil:
-		s.replay(l, touch, s.skeleton(m, 0, *l, true, a))
+	case contacted && walks != nil:
+		s.replay(l, touch, s.skeleton(walks, 0, *l, true, a))
 	case contacted:
 		s.walk(l, touch, 1, true)
 	case c.noContact < 0:
@@ -595,8 +631,8 @@ func (s *sim) serve(l *lead, m *memo) {
 			return
 		}
 		s.enter(l, c.noContact, touch)
-		if m != nil && !c.stages[c.noContact].postOpp { // (entering a postOpp stage would draw)
-			s.replay(l, touch, s.skeleton(m, 1, *l, false, a))
+		if walks != nil && !c.stages[c.noContact].postOpp { // (entering a postOpp stage would draw)
+			s.replay(l, touch, s.skeleton(walks, 1, *l, false, a))
 			return
 		}
 		s.walk(l, touch, 1, false)

@@ -16,13 +16,19 @@ import "slices"
 // The group's first model records every memo. A model whose handling
 // time is drawn otherwise (see sameSampler) draws it itself, and replays
 // the recorded walks only when its draws leave the lead's stream where the
-// first model's left it.
+// first model's left it. The memo also keeps the calendar conversions of
+// the lead's arrival, which a model whose SDRs work other hours computes
+// itself.
 
 // memo holds what an upstream handoff entry draws from its first touch on.
 type memo struct {
 	h, u  float64 // handling time (working hours), contact uniform
 	after uint64  // the lead's stream after drawing them
 	ok    bool    // h, u and after are set
+	// The arrival in the SDRs' working time, the first touch if an SDR
+	// is free then, and both in business hours; cal: they are set.
+	wa, touch0, ba, bt float64
+	cal                bool
 	// walks[0] and walks[1] are 1 + the index in the upstream sim's steps
 	// of the skeleton of the lead's walk when contacted and when not; 0:
 	// not recorded yet.
