@@ -415,8 +415,9 @@ const contactCells = 2048
 // contactBounds brackets contact·m(t) over cells of response time, for a
 // decay curve m that decreases in t: lohi[i] holds a value below and a
 // value above c.contact*c.decayAt(t) for every t with int(t·inv) = i. The
-// bounds use the neighbouring cells' ends and a relative margin of 1e-9,
-// far wider than the rounding errors of decayAt and of t·inv.
+// bounds are the cell's ends with a relative margin of 1e-9, far wider
+// than the rounding errors of decayAt and than m's change over the
+// rounding error of t·inv (a t just past a cell's end may fall in it).
 type contactBounds struct {
 	inv  float64 // cells a minute
 	lohi [contactCells][2]float64
@@ -440,7 +441,7 @@ func (c *compiled) newContactBounds() *contactBounds {
 	width := span / contactCells
 	at := func(i int) float64 { return c.contact * c.decayAt(max(0, float64(i)*width)) }
 	for i := range b.lohi {
-		b.lohi[i] = [2]float64{at(i+2) * (1 - 1e-9), at(i-1) * (1 + 1e-9)}
+		b.lohi[i] = [2]float64{at(i+1) * (1 - 1e-9), at(i) * (1 + 1e-9)}
 	}
 	return b
 }
