@@ -164,8 +164,7 @@ func BenchmarkQuarterDefault(b *testing.B) {
 				for b.Loop() {
 					u := up[q%n]
 					if first {
-						clear(u.memo)
-						u.steps = u.steps[:0]
+						u.resetMemos()
 					}
 					s.runAfter(u, q%n, 1)
 					q++

@@ -66,6 +66,7 @@ type lead struct {
 	oppStart float64 // when it entered the pipeline
 	id       uint64
 	stage    int32
+	memo     int32 // queued: 1 + the index of its memo in upSim.memo; 0: none
 	src      int16
 	recycles int16
 	inPipe   bool
@@ -142,7 +143,7 @@ func (s *sim) runQuarter(q int, seed uint64) {
 		s.markedRun(qkey)
 	} else {
 		s.upstream(qkey)
-		s.downstream(qkey, s.up, nil)
+		s.downstream(qkey, s.up)
 	}
 	s.finish(q)
 }
@@ -154,7 +155,7 @@ func (s *sim) runAfter(u *sim, q int, seed uint64) {
 	s.res.copyRun(u.res, 0, q)
 	s.leads += u.upLeads
 	s.upSim, s.sameHandle, s.sameCal = u, sameSampler(&s.c.handle, &u.c.handle), s.c.cal == u.c.cal
-	s.downstream(qkey, u.up, u.memo)
+	s.downstream(qkey, u.up)
 	s.upSim = nil
 	s.finish(q)
 }
@@ -259,15 +260,15 @@ func (s *sim) upstream(qkey uint64) {
 
 // downstream simulates the rest of run qkey: the stationary state's cells
 // whose leads have met the queue, and the SDR queue fed by up (the
-// upstream part's handoff entries, sorted) and by those cells. memos, when
-// not nil, hold what the up entries draw from the handoff on, shared by
-// the models of a sweep's group (see memo).
-func (s *sim) downstream(qkey uint64, up []pend, memos []memo) {
+// upstream part's handoff entries, sorted) and by those cells. When it
+// runs after a sweep's upstream part (s.upSim is set), the up entries,
+// and the entries their walks make, draw from their memos (see memo).
+func (s *sim) downstream(qkey uint64, up []pend) {
 	if s.c.stat != nil {
 		s.stationaryStart(qkey, false)
 	}
 	s.own = s.sortPending(s.own)
-	s.serveQueue(up, s.own, memos)
+	s.serveQueue(up, s.own)
 }
 
 // move counts a lead taking edge e at time t.
@@ -365,19 +366,12 @@ func (s *sim) walk(l *lead, clock, thin float64, served bool) {
 	for ; ; served = false {
 		stg := &c.stages[l.stage]
 		if stg.handoff && !served {
-			s.queue(l)
+			s.queue(l, 0)
 			return
 		}
-		u := s.gen.float64() * thin
+		e := stg.pick(s.gen.float64()*thin, l, c.maxRecyc)
 		thin = 1
-		var e *edge
-		for j := range stg.edges {
-			if u < stg.edges[j].cum {
-				e = &stg.edges[j]
-				break
-			}
-		}
-		if e == nil || (e.recycle && int(l.recycles) >= c.maxRecyc) {
+		if e == nil {
 			s.stop(l)
 			return
 		}
@@ -393,6 +387,20 @@ func (s *sim) walk(l *lead, clock, thin float64, served bool) {
 		}
 		clock = next
 	}
+}
+
+// pick returns the edge a lead l leaving stg takes for the uniform u, or
+// nil if it stays for good (no edge, or a recycle past maxRecyc).
+func (stg *stage) pick(u float64, l *lead, maxRecyc int) *edge {
+	for j := range stg.edges {
+		if e := &stg.edges[j]; u < e.cum {
+			if e.recycle && int(l.recycles) >= maxRecyc {
+				return nil
+			}
+			return e
+		}
+	}
+	return nil
 }
 
 // take moves l along edge e into e.to at time next and reports whether
@@ -435,9 +443,11 @@ func (s *sim) elapsed(x *sla, from, to float64) float64 {
 	return to - from
 }
 
-// queue puts l, which just entered the handoff stage, in line for the SDRs.
-func (s *sim) queue(l *lead) {
+// queue puts l, which just entered the handoff stage, in line for the
+// SDRs; m is 1 + the index of its memo in upSim.memo, or 0.
+func (s *sim) queue(l *lead, m int32) {
 	p := pend{t: l.t, l: *l}
+	p.l.memo = m
 	p.l.rng = s.gen.s
 	if !s.queuing {
 		s.pending = append(s.pending, p)
@@ -485,8 +495,9 @@ func (s *sim) popHeap() pend {
 // serveQueue serves the handoff entries of a and b (each sorted by time,
 // a's first among equal times) and those made while serving, in time
 // order, first come first served, and walks each lead on from its first
-// touch. memos, when not nil, are a's memos.
-func (s *sim) serveQueue(a, b []pend, memos []memo) {
+// touch. With s.upSim set, a's entries are upSim.up, whose memos are
+// upSim.memo's first.
+func (s *sim) serveQueue(a, b []pend) {
 	c := s.c
 	if c.handoff < 0 {
 		return
@@ -503,7 +514,6 @@ func (s *sim) serveQueue(a, b []pend, memos []memo) {
 	i, j := 0, 0
 	for {
 		var p pend
-		var m *memo
 		fromA := i < len(a) && (j == len(b) || a[i].t <= b[j].t)
 		next := math.Inf(1)
 		switch {
@@ -517,8 +527,8 @@ func (s *sim) serveQueue(a, b []pend, memos []memo) {
 			p = s.popHeap()
 		case fromA:
 			p = a[i]
-			if memos != nil {
-				m = &memos[i]
+			if s.upSim != nil {
+				p.l.memo = int32(i) + 1
 			}
 			i++
 		case j < len(b):
@@ -526,6 +536,10 @@ func (s *sim) serveQueue(a, b []pend, memos []memo) {
 			j++
 		default:
 			return
+		}
+		var m *memo
+		if p.l.memo > 0 {
+			m = &s.upSim.memo[p.l.memo-1]
 		}
 		s.serve(&p.l, m)
 	}
@@ -547,9 +561,9 @@ func (s *sim) serve(l *lead, m *memo) {
 		u = s.gen.float64()
 		switch {
 		case m == nil:
-		case !m.ok:
+		case !m.ok && s.sameHandle:
 			m.h, m.u, m.after, m.ok = h, u, s.gen.s, true
-		case s.gen.s != m.after:
+		case !m.ok || s.gen.s != m.after:
 			walks = nil // another handling time took other draws
 		}
 	}
@@ -557,13 +571,13 @@ func (s *sim) serve(l *lead, m *memo) {
 	// SDR is free then.
 	var wa, touch0 float64
 	switch {
-	case m != nil && m.cal && s.sameCal:
+	case m != nil && m.cal && m.at == a && s.sameCal:
 		wa, touch0 = m.wa, m.touch0
 	default:
 		wa = c.cal.work(a)
 		touch0 = later(a, c.cal.wall(wa))
-		if m != nil && !m.cal {
-			m.wa, m.touch0, m.ba, m.bt, m.cal = wa, touch0, c.biz.work(a), c.biz.work(touch0), true
+		if m != nil && !m.cal && s.sameCal {
+			m.at, m.wa, m.touch0, m.ba, m.bt, m.cal = a, wa, touch0, c.biz.work(a), c.biz.work(touch0), true
 		}
 	}
 	// The SDR free first (ties to the lowest index) takes l.
@@ -595,12 +609,13 @@ func (s *sim) serve(l *lead, m *memo) {
 				// The business hours of a and touch, from the memo when
 				// it holds them.
 				ba, bt := 0.0, 0.0
-				if m != nil && m.cal {
+				memoed := m != nil && m.cal && m.at == a
+				if memoed {
 					ba, bt = m.ba, m.bt
 				} else {
 					ba = c.biz.work(a)
 				}
-				if m == nil || !m.cal || touch != m.touch0 {
+				if !memoed || touch != m.touch0 {
 					bt = c.biz.work(touch)
 				}
 				el = bt - ba
@@ -615,7 +630,7 @@ func (s *sim) serve(l *lead, m *memo) {
 	}
 	switch {
 	case contacted && walks != nil:
-		s.replay(l, touch, s.skeleton(walks, 0, *l, true, a))
+		s.replay(l, touch, s.skeleton(walks, 0, *l, true))
 	case contacted:
 		s.walk(l, touch, 1, true)
 	case c.noContact < 0:
@@ -632,7 +647,7 @@ func (s *sim) serve(l *lead, m *memo) {
 		}
 		s.enter(l, c.noContact, touch)
 		if walks != nil && !c.stages[c.noContact].postOpp { // (entering a postOpp stage would draw)
-			s.replay(l, touch, s.skeleton(walks, 1, *l, false, a))
+			s.replay(l, touch, s.skeleton(walks, 1, *l, false))
 			return
 		}
 		s.walk(l, touch, 1, false)
@@ -751,7 +766,7 @@ func (s *sim) startState(qkey uint64) {
 			l := lead{id: 1<<63 | uint64(g)<<32 | uint64(i), src: int16(src), stage: int32(stg), t: -ol.AgeDays * 24}
 			s.leads++
 			if ol.Waiting { // in the SDR queue since -age, served first come first served
-				s.queue(&l)
+				s.queue(&l, 0)
 				continue
 			}
 			if c.stages[stg].postOpp {

@@ -13,22 +13,29 @@ import "slices"
 // them and make no draw, so every model sees exactly the draws Run would
 // make.
 
-// The group's first model records every memo. A model whose handling
-// time is drawn otherwise (see sameSampler) draws it itself, and replays
-// the recorded walks only when its draws leave the lead's stream where the
-// first model's left it. The memo also keeps the calendar conversions of
-// the lead's arrival, which a model whose SDRs work other hours computes
-// itself.
+// A lead that a recorded walk sends back to the handoff stage (a recycle)
+// re-enters it with the same stream in every model, though at other
+// times: it gets a memo of its own, made by the queue step that sends it.
+//
+// Memos are recorded by the models that draw as the group's first model
+// does (the same handling time, see sameSampler, and SDR hours). Another
+// model draws the handling time itself, and replays the recorded walks
+// only when its draws leave the lead's stream where the first model's
+// left it. The calendar conversions of the lead's arrival are reused only
+// at the same arrival time.
 
-// memo holds what an upstream handoff entry draws from its first touch on.
+// memo holds what a handoff entry draws from its first touch on.
 type memo struct {
 	h, u  float64 // handling time (working hours), contact uniform
 	after uint64  // the lead's stream after drawing them
 	ok    bool    // h, u and after are set
-	// The arrival in the SDRs' working time, the first touch if an SDR
+	// from is no later than the lead's entry into the handoff stage in
+	// any model (its entry itself for an upstream lead).
+	from float64
+	// The arrival at, in the SDRs' working time, the first touch if an SDR
 	// is free then, and both in business hours; cal: they are set.
-	wa, touch0, ba, bt float64
-	cal                bool
+	at, wa, touch0, ba, bt float64
+	cal                    bool
 	// walks[0] and walks[1] are 1 + the index in the upstream sim's steps
 	// of the skeleton of the lead's walk when contacted and when not; 0:
 	// not recorded yet.
@@ -38,10 +45,11 @@ type memo struct {
 // A step is one move of a recorded walk, or its end.
 type step struct {
 	e      *edge
-	d      float64 // the edge's delay
+	d      float64 // the edge's delay; stepQueue: the recording's bound then
 	x      float64 // the Exp(1) variate of the wait for an active moment
 	amount float64 // the deal amount drawn on entering the pipeline
 	rng    uint64  // stepQueue: the lead's stream when it queued
+	child  int32   // stepQueue: 1 + the index of the queued lead's memo, or 0
 	kind   uint8
 }
 
@@ -52,17 +60,26 @@ const (
 	stepQueue        // the lead queues for the SDRs again
 )
 
+// resetMemos gives each of the upstream part's handoff entries an empty
+// memo, and drops the recorded walks.
+func (s *sim) resetMemos() {
+	s.memo = slices.Grow(s.memo[:0], len(s.up))[:len(s.up)]
+	for i := range s.memo {
+		s.memo[i] = memo{from: s.up[i].t}
+	}
+	s.steps = s.steps[:0]
+}
+
 // skeleton returns the steps of l's walk of kind k (0: contacted, from the
 // handoff stage, served; 1: not contacted, from the no-contact stage),
 // recording them first if no model has. l is the lead as the walk starts,
-// and a the time it entered the handoff stage, which no first touch
-// precedes.
-func (s *sim) skeleton(m *memo, k int, l lead, served bool, a float64) []step {
+// at its first touch, which is no earlier than m.from.
+func (s *sim) skeleton(m *memo, k int, l lead, served bool) []step {
 	u := s.upSim
 	if m.walks[k] == 0 {
 		m.walks[k] = int32(len(u.steps)) + 1
 		s.gen.s = m.after
-		u.steps = s.record(u.steps, l, served, a)
+		u.steps = s.record(u.steps, l, served, m.from)
 	}
 	return u.steps[m.walks[k]-1:]
 }
@@ -78,17 +95,10 @@ func (s *sim) record(steps []step, l lead, served bool, a float64) []step {
 	for ; ; served = false {
 		stg := &c.stages[l.stage]
 		if stg.handoff && !served {
-			return append(steps, step{rng: s.gen.s, kind: stepQueue})
+			return append(steps, step{d: bound, rng: s.gen.s, kind: stepQueue})
 		}
-		u := s.gen.float64()
-		var e *edge
-		for j := range stg.edges {
-			if u < stg.edges[j].cum {
-				e = &stg.edges[j]
-				break
-			}
-		}
-		if e == nil || (e.recycle && int(l.recycles) >= c.maxRecyc) {
+		e := stg.pick(s.gen.float64(), &l, c.maxRecyc)
+		if e == nil {
 			return append(steps, step{kind: stepStop})
 		}
 		st := step{e: e, d: e.delay.sample(&s.gen, s.r)}
@@ -123,8 +133,16 @@ func (s *sim) replay(l *lead, clock float64, steps []step) {
 		st := &steps[i]
 		switch st.kind {
 		case stepQueue:
+			// The queued lead's memo, made by the first model to get
+			// here; every model's lead re-enters no earlier than the
+			// recording's bound.
+			if st.child == 0 {
+				u := s.upSim
+				u.memo = append(u.memo, memo{from: st.d})
+				st.child = int32(len(u.memo))
+			}
 			s.gen.s = st.rng
-			s.queue(l)
+			s.queue(l, st.child)
 			return
 		case stepStop:
 			s.stop(l)

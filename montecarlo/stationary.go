@@ -1122,7 +1122,7 @@ func (s *sim) startLead(tb *statTable, sg statSeg, k int, id uint64) {
 	s.leads++
 	switch cl.kind {
 	case cellWaiting:
-		s.queue(&l)
+		s.queue(&l, 0)
 	case cellReady:
 		e := &c.stages[cl.stage].edges[cl.edge]
 		l.t = -st.tw

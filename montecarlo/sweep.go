@@ -208,9 +208,7 @@ func (s *sim) upstreamRun(q int, seed uint64) {
 	s.q = 0 // its rows: the first
 	s.upstream(qkey)
 	s.q = q
-	s.memo = slices.Grow(s.memo[:0], len(s.up))[:len(s.up)]
-	clear(s.memo)
-	s.steps = s.steps[:0]
+	s.resetMemos()
 }
 
 // prepare compiles m for a run with cfg and tr, building its marks or its
