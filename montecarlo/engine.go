@@ -471,22 +471,27 @@ func (s *sim) popHeap() pend {
 	h := s.heap
 	top := h[0]
 	n := len(h) - 1
-	h[0] = h[n]
+	last := h[n]
 	h = h[:n]
+	// Sift the last entry down from the root, moving the smaller child
+	// up into the hole instead of swapping.
 	i := 0
 	for {
-		l, r, m := 2*i+1, 2*i+2, i
-		if l < n && h[l].t < h[m].t {
-			m = l
-		}
-		if r < n && h[r].t < h[m].t {
-			m = r
-		}
-		if m == i {
+		m := 2*i + 1
+		if m >= n {
 			break
 		}
-		h[i], h[m] = h[m], h[i]
+		if r := m + 1; r < n && h[r].t < h[m].t {
+			m = r
+		}
+		if !(h[m].t < last.t) {
+			break
+		}
+		h[i] = h[m]
 		i = m
+	}
+	if n > 0 {
+		h[i] = last
 	}
 	s.heap = h
 	return top

@@ -279,3 +279,25 @@ func TestSortPending(t *testing.T) {
 		}
 	}
 }
+
+// TestHeapOrder checks that the heap of handoff entries made while
+// serving pops them in time order, pushed in any order, with ties.
+func TestHeapOrder(t *testing.T) {
+	r := rand.New(rand.NewPCG(5, 6))
+	s := newSim(compile(model.Default()), nil, 1, nil)
+	s.queuing = true
+	var want []float64
+	for step := range 20000 {
+		if r.IntN(3) > 0 || len(s.heap) == 0 {
+			at := float64(r.IntN(500))
+			s.queue(&lead{t: at}, 0)
+			want = append(want, at)
+			continue
+		}
+		slices.Sort(want)
+		if got := s.popHeap().t; got != want[0] {
+			t.Fatalf("step %d: popped %v, want the earliest, %v", step, got, want[0])
+		}
+		want = want[1:]
+	}
+}
