@@ -21,6 +21,7 @@ func TestContactedExact(t *testing.T) {
 		{"hill", 0.85, model.Decay{Form: model.Hill, T50: 30, K: 1.5, Floor: 0.15}},
 		{"hill-steep", 1, model.Decay{Form: model.Hill, T50: 4, K: 2, Floor: 3e-4}},
 		{"hill-flat", 0.5, model.Decay{Form: model.Hill, T50: 300, K: 0.3, Floor: 0}},
+		{"hill-cliff", 1, model.Decay{Form: model.Hill, T50: 30, K: 1e4, Floor: 0}}, // m falls from 1 to 0 inside a cell
 		{"exp", 0.7, model.Decay{Form: model.ExpFloor, Tau: 45, Floor: 0.1}},
 		{"none", 0.9, model.Decay{Form: model.NoDecay}},
 	} {

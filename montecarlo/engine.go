@@ -262,7 +262,8 @@ func (s *sim) upstream(qkey uint64) {
 // whose leads have met the queue, and the SDR queue fed by up (the
 // upstream part's handoff entries, sorted) and by those cells. When it
 // runs after a sweep's upstream part (s.upSim is set), the up entries,
-// and the entries their walks make, draw from their memos (see memo).
+// and the entries their replayed walks make, draw from their memos (see
+// memo).
 func (s *sim) downstream(qkey uint64, up []pend) {
 	if s.c.stat != nil {
 		s.stationaryStart(qkey, false)
@@ -585,10 +586,7 @@ func (s *sim) serve(l *lead, m *memo) {
 			m.at, m.wa, m.touch0, m.ba, m.bt, m.cal = a, wa, touch0, c.biz.work(a), c.biz.work(touch0), true
 		}
 	}
-	// The SDR free first (ties to the lowest index) takes l.
-	startW := later(wa, s.free.t[0])
-	j := int(s.free.id[0])
-	s.free.replaceTop(startW + h)
+	startW, j := s.free.take(wa, h)
 	touch := touch0
 	if startW != wa {
 		touch = later(a, c.cal.wall(startW))
@@ -661,11 +659,10 @@ func (s *sim) serve(l *lead, m *memo) {
 
 // assign gives a lead arriving at wall-clock a, whose handling takes h
 // working hours, to the SDR free first (ties to the lowest index), and
-// returns the first touch and the SDR.
+// returns the first touch and the SDR: the queue's rule, which serve
+// follows too, with the calendar conversions of a from its memo.
 func (c *compiled) assign(sv *servers, a, h float64) (touch float64, sdr int) {
-	startW := later(c.cal.work(a), sv.t[0])
-	sdr = int(sv.id[0])
-	sv.replaceTop(startW + h)
+	startW, sdr := sv.take(c.cal.work(a), h)
 	return later(a, c.cal.wall(startW)), sdr
 }
 
@@ -679,6 +676,15 @@ type servers struct {
 
 func newServers(n int) servers {
 	return servers{t: make([]float64, n), id: make([]int32, n)}
+}
+
+// take gives a lead arriving at working time wa, whose handling takes h
+// working hours, to the SDR free first (ties to the lowest index), and
+// returns the working time its handling starts and the SDR.
+func (sv *servers) take(wa, h float64) (start float64, sdr int) {
+	start, sdr = later(wa, sv.t[0]), int(sv.id[0])
+	sv.replaceTop(start + h)
+	return start, sdr
 }
 
 // reset makes every SDR free from working time t.

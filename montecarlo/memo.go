@@ -17,29 +17,31 @@ import "slices"
 // re-enters it with the same stream in every model, though at other
 // times: it gets a memo of its own, made by the queue step that sends it.
 //
-// Memos are recorded by the models that draw as the group's first model
-// does (the same handling time, see sameSampler, and SDR hours). Another
-// model draws the handling time itself, and replays the recorded walks
-// only when its draws leave the lead's stream where the first model's
-// left it. The calendar conversions of the lead's arrival are reused only
-// at the same arrival time.
+// A memo's parts are recorded by the first model to need them that can:
+// the handling time and contact uniform by a model whose handling time is
+// drawn as the group's first model's (see sameSampler), the calendar
+// conversions of the arrival by one whose SDRs work the first model's
+// hours, and each walk by any model whose draws leave the lead's stream
+// where the first model's left it (m.after). A model that cannot use a
+// part computes it itself; the calendar conversions are reused only at
+// the same arrival time.
 
 // memo holds what a handoff entry draws from its first touch on.
 type memo struct {
 	h, u  float64 // handling time (working hours), contact uniform
 	after uint64  // the lead's stream after drawing them
-	ok    bool    // h, u and after are set
 	// from is no later than the lead's entry into the handoff stage in
 	// any model (its entry itself for an upstream lead).
 	from float64
 	// The arrival at, in the SDRs' working time, the first touch if an SDR
-	// is free then, and both in business hours; cal: they are set.
+	// is free then, and both in business hours.
 	at, wa, touch0, ba, bt float64
-	cal                    bool
 	// walks[0] and walks[1] are 1 + the index in the upstream sim's steps
 	// of the skeleton of the lead's walk when contacted and when not; 0:
 	// not recorded yet.
 	walks [2]int32
+	ok    bool // h, u and after are set
+	cal   bool // at, wa, touch0, ba and bt are set
 }
 
 // A step is one move of a recorded walk, or its end.
@@ -75,13 +77,13 @@ func (s *sim) resetMemos() {
 // recording them first if no model has. l is the lead as the walk starts,
 // at its first touch, which is no earlier than m.from.
 func (s *sim) skeleton(m *memo, k int, l lead, served bool) []step {
-	u := s.upSim
+	up := s.upSim
 	if m.walks[k] == 0 {
-		m.walks[k] = int32(len(u.steps)) + 1
+		m.walks[k] = int32(len(up.steps)) + 1
 		s.gen.s = m.after
-		u.steps = s.record(u.steps, l, served, m.from)
+		up.steps = s.record(up.steps, l, served, m.from)
 	}
-	return u.steps[m.walks[k]-1:]
+	return up.steps[m.walks[k]-1:]
 }
 
 // record appends to steps the draws of l's walk from its stage, made with
@@ -137,9 +139,9 @@ func (s *sim) replay(l *lead, clock float64, steps []step) {
 			// here; every model's lead re-enters no earlier than the
 			// recording's bound.
 			if st.child == 0 {
-				u := s.upSim
-				u.memo = append(u.memo, memo{from: st.d})
-				st.child = int32(len(u.memo))
+				up := s.upSim
+				up.memo = append(up.memo, memo{from: st.d})
+				st.child = int32(len(up.memo))
 			}
 			s.gen.s = st.rng
 			s.queue(l, st.child)

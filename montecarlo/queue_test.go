@@ -217,30 +217,34 @@ func simpson(f func(float64) float64, a, b float64, n int) float64 {
 func TestServersMatchScan(t *testing.T) {
 	r := rand.New(rand.NewPCG(1, 2))
 	for _, n := range []int{1, 2, 3, 7, 20} {
-		sv := newServers(n)
-		sv.reset(math.Inf(-1))
-		free := make([]float64, n)
-		for i := range free {
-			free[i] = math.Inf(-1)
+		t.Run(fmt.Sprintf("sdrs=%d", n), func(t *testing.T) { testServers(t, r, n) })
+	}
+}
+
+func testServers(t *testing.T, r *rand.Rand, n int) {
+	sv := newServers(n)
+	sv.reset(math.Inf(-1))
+	free := make([]float64, n)
+	for i := range free {
+		free[i] = math.Inf(-1)
+	}
+	for step := range 5000 {
+		j := 0
+		for i := 1; i < n; i++ {
+			if free[i] < free[j] {
+				j = i
+			}
 		}
-		for step := range 5000 {
-			j := 0
-			for i := 1; i < n; i++ {
-				if free[i] < free[j] {
-					j = i
-				}
-			}
-			if sv.t[0] != free[j] || int(sv.id[0]) != j {
-				t.Fatalf("n=%d step %d: heap top SDR %d free at %v, scan finds SDR %d at %v", n, step, sv.id[0], sv.t[0], j, free[j])
-			}
-			// Coarse times make ties frequent.
-			next := free[j] + float64(r.IntN(3))
-			if math.IsInf(free[j], -1) {
-				next = float64(r.IntN(3))
-			}
-			free[j] = next
-			sv.replaceTop(next)
+		if sv.t[0] != free[j] || int(sv.id[0]) != j {
+			t.Fatalf("step %d: heap top SDR %d free at %v, scan finds SDR %d at %v", step, sv.id[0], sv.t[0], j, free[j])
 		}
+		// Coarse times make ties frequent.
+		next := free[j] + float64(r.IntN(3))
+		if math.IsInf(free[j], -1) {
+			next = float64(r.IntN(3))
+		}
+		free[j] = next
+		sv.replaceTop(next)
 	}
 }
 
@@ -252,30 +256,34 @@ func TestSortPending(t *testing.T) {
 	s := newSim(compile(model.Default()), nil, 1, nil)
 	for _, n := range []int{1, 2, 10, 1000, 5000} {
 		for _, shape := range []string{"even", "clustered", "one time"} {
-			s.pending = s.pending[:0]
-			for i := range n {
-				var at float64
-				switch shape {
-				case "even":
-					at = float64(r.IntN(2*n)) / 4 // with ties
-				case "clustered":
-					at = -1e5 + float64(r.IntN(3)) // most in one hour
-					if r.IntN(10) == 0 {
-						at = float64(r.IntN(2184))
-					}
-				default:
-					at = 7
-				}
-				s.pending = append(s.pending, pend{t: at, l: lead{id: uint64(i)}})
+			t.Run(fmt.Sprintf("%d/%s", n, shape), func(t *testing.T) { testSortPending(t, r, s, n, shape) })
+		}
+	}
+}
+
+func testSortPending(t *testing.T, r *rand.Rand, s *sim, n int, shape string) {
+	s.pending = s.pending[:0]
+	for i := range n {
+		var at float64
+		switch shape {
+		case "even":
+			at = float64(r.IntN(2*n)) / 4 // with ties
+		case "clustered":
+			at = -1e5 + float64(r.IntN(3)) // most in one hour
+			if r.IntN(10) == 0 {
+				at = float64(r.IntN(2184))
 			}
-			want := slices.Clone(s.pending)
-			slices.SortStableFunc(want, func(a, b pend) int { return cmp.Compare(a.t, b.t) })
-			got := s.sortPending(nil)
-			for i := range want {
-				if got[i].t != want[i].t || got[i].l.id != want[i].l.id {
-					t.Fatalf("%d entries, %s: position %d holds entry %d at %v, want entry %d at %v", n, shape, i, got[i].l.id, got[i].t, want[i].l.id, want[i].t)
-				}
-			}
+		default:
+			at = 7
+		}
+		s.pending = append(s.pending, pend{t: at, l: lead{id: uint64(i)}})
+	}
+	want := slices.Clone(s.pending)
+	slices.SortStableFunc(want, func(a, b pend) int { return cmp.Compare(a.t, b.t) })
+	got := s.sortPending(nil)
+	for i := range want {
+		if got[i].t != want[i].t || got[i].l.id != want[i].l.id {
+			t.Fatalf("position %d holds entry %d at %v, want entry %d at %v", i, got[i].l.id, got[i].t, want[i].l.id, want[i].t)
 		}
 	}
 }

@@ -23,12 +23,16 @@ import (
 // handoff (see upstreamOf). Such models form a group, and each quarter's
 // upstream part (the opening state of the leads that have not met the
 // queue, the arrivals, and their walks up to the handoff) is simulated
-// once for the whole group; each model then serves its own queue. The
-// models are taken ten at a time, to bound the memory their preparations
-// hold, and each batch simulates its own groups' upstream parts. Every
-// random draw is the one Run makes, so the sweep changes nothing but the
-// time: a sweep over SDR headcounts, hours or first-touch targets pays for
-// the upstream part once instead of once per scenario.
+// once for the whole group; each model then serves its own queue. What a
+// lead draws from the handoff on (its handling time, its contact's
+// uniform, its walk after the touch) does not depend on when it is
+// served: the group's first model records it and the others replay it
+// (see memo). The models are taken ten at a time, to bound the memory
+// their preparations hold, and each batch simulates its own groups'
+// upstream parts. Every random draw is the one Run makes, so the sweep
+// changes nothing but the time: a sweep over SDR headcounts, hours or
+// first-touch targets pays for the upstream part once instead of once per
+// scenario, and for each lead's draws after the handoff once.
 //
 // cfg.Progress, when not nil, is called with the quarters done so far,
 // each model's counted: up to len(ms)·cfg.Quarters. Models drawing their

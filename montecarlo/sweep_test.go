@@ -312,3 +312,92 @@ func TestFixedCells(t *testing.T) {
 		t.Fatal("no past")
 	}
 }
+
+// TestRunSweepMemoEdges checks the memos' guards against Run: a group's
+// first model drawing its handling time otherwise than the others (gamma
+// against empirical, fixed and lognormal, which take other numbers of
+// draws), SDRs around the clock first, a no-contact stage in the pipeline
+// (entering it draws a deal amount), none or a terminal one, no recycles,
+// and a starting state with leads waiting since the quarter's start.
+func TestRunSweepMemoEdges(t *testing.T) {
+	type variant func(m *model.Model)
+	sdrs := func(n int) variant { return func(m *model.Model) { m.Handoff.SDR.Headcount = n } }
+	same := func(*model.Model) {}
+	allDay := func(m *model.Model) { m.Handoff.SDR.Hours = model.WorkHours{Start: 0, End: 24} }
+	gammaH := func(m *model.Model) { m.Handoff.SDR.Handle = model.Dist{Form: model.Gamma, Shape: 1.7, Mean: 9} }
+	empH := func(m *model.Model) {
+		m.Handoff.SDR.Handle = model.Dist{Form: model.Empirical, Values: []float64{3, 9, 30}}
+	}
+	fixedH := func(m *model.Model) { m.Handoff.SDR.Handle = model.Dist{Form: model.Fixed, Value: 9} }
+	warm := func(m *model.Model) { m.WarmupDays = 60 }
+	for _, tt := range []struct {
+		name string
+		base func(m *model.Model)
+		vs   []variant
+		H    int
+	}{
+		{"gamma first", warm, []variant{gammaH, sdrs(3), func(m *model.Model) { gammaH(m); sdrs(2)(m) }, empH, fixedH}, 1},
+		{"around the clock first", warm, []variant{allDay, sdrs(2), same, sdrs(12)}, 2},
+		{"no contact to pipeline", func(m *model.Model) { warm(m); m.Handoff.NoContact = "opportunity" }, []variant{same, sdrs(2), allDay, gammaH}, 1},
+		{"no contact stays", func(m *model.Model) { m.Handoff.NoContact = "" }, []variant{same, sdrs(2), allDay}, 1},
+		{"no contact ends", func(m *model.Model) { m.Handoff.NoContact = "disqualified" }, []variant{same, sdrs(1), allDay}, 3},
+		{"no recycles", func(m *model.Model) { m.MaxRecycles = 0 }, []variant{same, sdrs(1), allDay}, 2},
+		{"start", func(m *model.Model) {
+			m.Start = &model.Start{Leads: []model.OpenLead{
+				{Stage: "engaged", Source: "web", Count: 300, AgeDays: 5},
+				{Stage: "mql", Source: "web", Count: 200, AgeDays: 0, Waiting: true},
+				{Stage: "mql", Source: "events", Count: 40, AgeDays: 3, Waiting: true},
+			}}
+		}, []variant{sdrs(1), same, allDay, fixedH}, 2},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			var ms []*model.Model
+			for _, v := range tt.vs {
+				m := model.Default()
+				tt.base(m)
+				v(m)
+				ms = append(ms, m)
+			}
+			cfg := Config{Quarters: 10, Seed: 31, Workers: 2, Horizon: tt.H}
+			got, groups, err := runSweep(context.Background(), ms, cfg)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(groups) != 1 {
+				t.Fatalf("groups %v, want one", groups)
+			}
+			for i, m := range ms {
+				if d := sameResults(mustRun(t, m, cfg), got[i]); d != "" {
+					t.Errorf("model %d: %s", i, d)
+				}
+			}
+		})
+	}
+}
+
+// TestMemoReplays checks that a group's models do go through the memos:
+// the first model records walks, and the leads they send back to the
+// queue get memos of their own, which a second model extends.
+func TestMemoReplays(t *testing.T) {
+	m := model.Default()
+	m2 := m.Clone()
+	m2.Handoff.SDR.Headcount = 2
+	cfg := Config{Quarters: 1, Horizon: 1}
+	if err := cfg.fill(); err != nil {
+		t.Fatal(err)
+	}
+	c := prepare(m, cfg, nil)
+	up := newSim(c, newResults(m, cfg), 1, nil)
+	up.upstreamRun(0, 1)
+	newSim(c, newResults(m, cfg), 1, nil).runAfter(up, 0, 1)
+	memos, steps := len(up.memo), len(up.steps)
+	t.Logf("%d upstream entries; first model: %d memos, %d steps", len(up.up), memos, steps)
+	if steps < len(up.up) || memos <= len(up.up) {
+		t.Fatalf("first model recorded %d steps and %d memos for %d upstream entries, want walks and requeued leads recorded", steps, memos, len(up.up))
+	}
+	newSim(prepare(m2, cfg, nil), newResults(m2, cfg), 1, nil).runAfter(up, 0, 1)
+	t.Logf("second model: %d memos, %d steps", len(up.memo), len(up.steps))
+	if len(up.steps) < steps || len(up.steps) > 2*steps {
+		t.Errorf("second model left %d steps after the first's %d, want some more and far fewer than a recording of its own", len(up.steps), steps)
+	}
+}
