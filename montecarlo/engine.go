@@ -99,8 +99,9 @@ type sim struct {
 	memo    []memo // up's memos, for the models that run after it
 	steps   []step // the memos' recorded walks
 	upSim   *sim   // the upstream part the current run runs after
-	// sameHandle: the handling time of upSim's model is drawn as this
+	// sameHandle: the handling time of sameFor's model is drawn as this
 	// model's; sameCal: its SDRs work the same hours (see memo).
+	sameFor             *compiled
 	sameHandle, sameCal bool
 	counts              []int32
 	heap                []pend
@@ -154,7 +155,10 @@ func (s *sim) runAfter(u *sim, q int, seed uint64) {
 	qkey := s.begin(q, seed)
 	s.res.copyRun(u.res, 0, q)
 	s.leads += u.upLeads
-	s.upSim, s.sameHandle, s.sameCal = u, sameSampler(&s.c.handle, &u.c.handle), s.c.cal == u.c.cal
+	s.upSim = u
+	if s.sameFor != u.c { // compared once per upstream model, not per run
+		s.sameFor, s.sameHandle, s.sameCal = u.c, sameSampler(&s.c.handle, &u.c.handle), s.c.cal == u.c.cal
+	}
 	s.downstream(qkey, u.up)
 	s.upSim = nil
 	s.finish(q)
