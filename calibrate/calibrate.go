@@ -170,6 +170,7 @@ type Result struct {
 	Deals    []DealResult
 	Segments []SegmentRate
 	Team     *TeamResult
+	Active   []ActiveFit // the stages whose active flag the data were tested for
 	Warnings []error
 }
 
@@ -225,6 +226,9 @@ func Calibrate(e *data.Export, cfg Config) (*Result, error) {
 		c.fitHandoff()
 	}
 	c.fitArrivals()
+	if org, ok := c.weekOrigin(); ok {
+		c.fitActive(org)
+	}
 	c.fitDeals()
 	c.startState()
 	c.flagSmall()

@@ -1,0 +1,57 @@
+package calibrate_test
+
+import (
+	"context"
+	"testing"
+
+	"github.com/funnelsim/funnel/calibrate"
+	"github.com/funnelsim/funnel/data"
+	"github.com/funnelsim/funnel/model"
+)
+
+// TestActiveRecovery generates exports from models whose mql stage is
+// active and from the same models without it, and checks that calibration
+// recovers every stage's flag from the entry times, whatever the base
+// model says: the flag of the truth, decided by the data (not kept from
+// the base), with the evidence on the right side.
+func TestActiveRecovery(t *testing.T) {
+	withActive := func(m *model.Model, on bool) *model.Model {
+		m = m.Clone()
+		for i := range m.Stages {
+			m.Stages[i].Active = on && m.Stages[i].Name == "mql"
+		}
+		return m
+	}
+	base := scaled(model.Default(), 10)
+	for _, on := range []bool{true, false} {
+		truth := withActive(base, on)
+		e, err := data.Generate(context.Background(), truth, data.GenerateConfig{Quarters: 2, Seed: 7})
+		if err != nil {
+			t.Fatal(err)
+		}
+		r, err := calibrate.Calibrate(e, calibrate.Config{Base: withActive(base, !on)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		tested := map[string]calibrate.ActiveFit{}
+		for _, a := range r.Active {
+			tested[a.Stage] = a
+		}
+		for _, st := range truth.Stages {
+			a, ok := tested[st.Name]
+			if !ok {
+				continue
+			}
+			if a.Kept || a.Active != st.Active {
+				t.Errorf("truth mql active=%v: stage %s: got active=%v (kept %v, log LR %.1f over %d entries), want %v",
+					on, st.Name, a.Active, a.Kept, a.LogLR, a.N, st.Active)
+			}
+			if got := r.Model.Stages[r.Model.StageIndex(st.Name)].Active; got != a.Active {
+				t.Errorf("stage %s: the model says active=%v, the test %v", st.Name, got, a.Active)
+			}
+		}
+		if _, ok := tested["mql"]; !ok {
+			t.Fatalf("truth mql active=%v: mql was not tested (stages tested: %v)", on, r.Active)
+		}
+	}
+}
