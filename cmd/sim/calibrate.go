@@ -63,6 +63,7 @@ type calibrateConfig struct {
 	seed      uint64
 	bootstrap int
 	base      string
+	quota     string
 }
 
 func calibrateCmd(ctx context.Context, e *env, args []string) error {
@@ -77,6 +78,7 @@ func calibrateCmd(ctx context.Context, e *env, args []string) error {
 	fs.Uint64Var(&cfg.seed, "seed", 1, "random seed of the bootstrap")
 	fs.IntVar(&cfg.bootstrap, "bootstrap", 0, "parametric bootstrap replicates of the decay curve (0: Wald intervals only)")
 	fs.StringVar(&cfg.base, "base", "", "base model `FILE` whose structure is kept (default: the embedded default)")
+	fs.StringVar(&cfg.quota, "quota", "", "the quarter's revenue target, e.g. 700000, $700K or 2.5M, in the model's currency (default: --base's quota; none without --base)")
 	pos, err := parseFlags(fs, args)
 	if err != nil {
 		return err
@@ -116,6 +118,21 @@ func calibrateCmd(ctx context.Context, e *env, args []string) error {
 	r, err := calibrate.Calibrate(exp, ccfg)
 	if err != nil {
 		return err
+	}
+	// A quota is a target, not something the export can tell: it comes
+	// from --quota or from the user's own base model, never from the
+	// embedded default's example company.
+	switch {
+	case cfg.quota != "":
+		q, err := parseQuota(cfg.quota)
+		if err != nil {
+			return fmt.Errorf("calibrate: --quota: %w", err)
+		}
+		r.Model.Quota = q
+	case cfg.base == "":
+		r.Model.Quota = 0
+		r.Warnings = append(r.Warnings, fmt.Errorf("no quota: the export cannot tell a target and the default model's %s is not yours; pass --quota (or set quota: in %s) for the chance of making it and pipeline coverage",
+			render.Money(base.Quota, base.Currency), cfg.output))
 	}
 	header := fmt.Sprintf(`# Funnel model calibrated by 'sim calibrate' from the export %s
 # as of %s, on %s. Every parameter, its 95%% interval and the number
@@ -319,7 +336,34 @@ func printCalibration(e *env, r *calibrate.Result, cfg calibrateConfig) {
 		}
 		fmt.Fprintf(e.stdout, "Open at as-of: %s leads, %s opportunities worth %s.\n", render.Count(float64(n)), render.Count(float64(len(st.Opportunities))), render.Money(v, m.Currency))
 	}
+	if m.Quota > 0 {
+		fmt.Fprintf(e.stdout, "Quota: %s a quarter.\n", render.Money(m.Quota, m.Currency))
+	} else {
+		fmt.Fprintf(e.stdout, "Quota: none (pass --quota, or set quota: in %s, for the chance of making it and coverage).\n", cfg.output)
+	}
 	if len(r.Warnings) > 0 {
 		fmt.Fprintf(e.stdout, "\n%d warnings (see %s/calibration.md); first: %v\n", len(r.Warnings), cfg.out, r.Warnings[0])
 	}
+}
+
+// parseQuota parses a money amount (see data.ParseAmount), optionally
+// with a K, M or B suffix: 700000, $700,000, 700K, $9.5M.
+func parseQuota(s string) (float64, error) {
+	t := strings.TrimSpace(s)
+	mult := 1.0
+	if n := len(t); n > 0 {
+		switch t[n-1] {
+		case 'k', 'K':
+			mult, t = 1e3, t[:n-1]
+		case 'm', 'M':
+			mult, t = 1e6, t[:n-1]
+		case 'b', 'B':
+			mult, t = 1e9, t[:n-1]
+		}
+	}
+	v, err := data.ParseAmount(t)
+	if err != nil || v < 0 {
+		return 0, fmt.Errorf("%q: want a non-negative amount such as 700000, $700K or 2.5M", s)
+	}
+	return v * mult, nil
 }
