@@ -2,6 +2,7 @@ package calibrate_test
 
 import (
 	"context"
+	"strings"
 	"testing"
 
 	"github.com/funnelsim/funnel/calibrate"
@@ -53,5 +54,44 @@ func TestActiveRecovery(t *testing.T) {
 		if _, ok := tested["mql"]; !ok {
 			t.Fatalf("truth mql active=%v: mql was not tested (stages tested: %v)", on, r.Active)
 		}
+	}
+}
+
+// TestUnknownEntryStage: a source the base model lacks whose leads start
+// in a stage the model does not have (an unmapped CRM status) enters at
+// the model's first stage, with a warning naming the status, instead of
+// making the fitted model invalid.
+func TestUnknownEntryStage(t *testing.T) {
+	e, err := data.Generate(context.Background(), scaled(model.Default(), 10), data.GenerateConfig{Quarters: 2, Seed: 3})
+	if err != nil {
+		t.Fatal(err)
+	}
+	moved := map[string]bool{}
+	for i := range e.Leads {
+		if i%50 == 0 {
+			e.Leads[i].Source = "Webinar"
+			moved[e.Leads[i].ID] = true
+		}
+	}
+	seen := map[string]bool{}
+	for i := range e.StageEvents {
+		if ev := &e.StageEvents[i]; moved[ev.LeadID] && !seen[ev.LeadID] {
+			ev.Stage, seen[ev.LeadID] = "handraiser", true
+		}
+	}
+	r, err := calibrate.Calibrate(e, calibrate.Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	i := r.Model.SourceIndex("Webinar")
+	if i < 0 || r.Model.Sources[i].Entry != r.Model.Stages[0].Name {
+		t.Fatalf("source Webinar: index %d, want it entering at %s", i, r.Model.Stages[0].Name)
+	}
+	warned := false
+	for _, w := range r.Warnings {
+		warned = warned || strings.Contains(w.Error(), `"handraiser"`)
+	}
+	if !warned {
+		t.Errorf("no warning names the unknown stage handraiser: %v", r.Warnings)
 	}
 }

@@ -6,6 +6,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/funnelsim/funnel/data"
@@ -233,6 +234,20 @@ func Calibrate(e *data.Export, cfg Config) (*Result, error) {
 	c.startState()
 	c.flagSmall()
 	if err := m.Validate(); err != nil {
+		// The usual cause in a small export: transitions it never shows,
+		// fitted at p = 0, cut off the stages after them.
+		var never []string
+		for _, sf := range c.res.Stages {
+			for _, ef := range sf.Edges {
+				if sf.N > 0 && ef.Events == 0 && ef.P == 0 {
+					never = append(never, sf.Stage+"->"+ef.To)
+				}
+			}
+		}
+		if len(never) > 0 {
+			return nil, fmt.Errorf("calibrate: the fitted model is not valid: %w\n(the export never shows a lead take %s: fitted at p = 0, they cut off the stages after them; calibrate a longer export, or use a --base model without those stages)",
+				err, strings.Join(never, ", "))
+		}
 		return nil, fmt.Errorf("calibrate: the fitted model is not valid: %w", err)
 	}
 	c.res.Model = m

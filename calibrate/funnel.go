@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/funnelsim/funnel/data"
@@ -115,6 +116,7 @@ func (c *calib) fitArrivals() {
 		firstStage[c.e.StageEvents[i].LeadID] = c.e.StageEvents[i].Stage
 	}
 	segment := map[string]map[string]int{}
+	unknown := map[string]map[string]int{} // by source, first stages the model does not have
 	for _, l := range c.e.Leads {
 		if l.CreatedAt.IsZero() {
 			continue
@@ -128,6 +130,11 @@ func (c *calib) fitArrivals() {
 		}
 		if s, ok := firstStage[l.ID]; ok && m.StageIndex(s) >= 0 {
 			entry[l.Source][s]++
+		} else if ok {
+			if unknown[l.Source] == nil {
+				unknown[l.Source] = map[string]int{}
+			}
+			unknown[l.Source][s]++
 		}
 		segment[l.Source][l.Segment]++
 	}
@@ -155,6 +162,18 @@ func (c *calib) fitArrivals() {
 		}
 		if ar.Entry == "" {
 			ar.Entry = src.Entry
+		}
+		if ar.Entry == "" { // a new source whose leads start in no stage of the model
+			ar.Entry = m.Stages[0].Name
+			var seen []string
+			for _, st := range sortedKeys(unknown[name]) {
+				seen = append(seen, fmt.Sprintf("%q (%d leads)", st, unknown[name][st]))
+			}
+			what := "no stage events"
+			if len(seen) > 0 {
+				what = "first stages the model does not have: " + strings.Join(seen, ", ")
+			}
+			c.warn(fmt.Errorf("source %s: its leads have %s; they enter at %s. Map those statuses to the model's stages (sim import --mapping) or add the stages to the base model", name, what, ar.Entry))
 		}
 		src.Entry = ar.Entry
 		src.Segment = mode(segment[name])
