@@ -3,7 +3,9 @@ package data
 import (
 	"fmt"
 	"io"
+	"maps"
 	"math"
+	"slices"
 	"sort"
 	"strings"
 	"text/tabwriter"
@@ -195,7 +197,54 @@ func Inspect(e *Export) InspectReport {
 		}
 	}
 	r.OppsByStage = stageCounts(oppStages)
+	r.Warnings = append(slices.Clip(r.Warnings), checks(e, entered)...)
 	return r
+}
+
+// checks returns what in e calibration cannot use as it stands: lead
+// stages outside the taxonomy, opportunities in several currencies, and
+// closed deals of amount 0. entered counts the leads entering each stage.
+func checks(e *Export, entered map[string]int) []error {
+	var out []error
+	for _, sc := range stageCounts(entered) {
+		if stageRank(sc.Stage) == len(TaxonomyOrder) {
+			out = append(out, fmt.Errorf("stage %q (%s) is not in the taxonomy (%s): map the status to a stage (sim import --mapping), or calibrate with a --base model that has it",
+				sc.Stage, plural(sc.N, "lead"), strings.Join(TaxonomyOrder, ", ")))
+		}
+	}
+	cur := map[string]int{}
+	zero := 0
+	for _, op := range e.Opportunities {
+		if op.Currency != "" {
+			cur[op.Currency]++
+		}
+		if op.Amount == 0 && op.Outcome != OutcomeOpen {
+			zero++
+		}
+	}
+	if len(cur) > 1 {
+		var parts []string
+		for _, c := range slices.Sorted(maps.Keys(cur)) {
+			parts = append(parts, fmt.Sprintf("%s %d", c, cur[c]))
+		}
+		out = append(out, fmt.Errorf("opportunities are in %d currencies (%s): deal sizes and revenue need one; convert the amounts first (calibrate uses the amounts as given, in the base model's currency)",
+			len(cur), strings.Join(parts, ", ")))
+	}
+	if zero > 0 {
+		out = append(out, fmt.Errorf("%s of amount 0: deal sizes are fitted from positive amounts only", plural(zero, "closed opportunity")))
+	}
+	return out
+}
+
+// plural returns "1 lead", "2 leads"; a noun ending in y takes ies.
+func plural(n int, noun string) string {
+	if n == 1 {
+		return "1 " + noun
+	}
+	if strings.HasSuffix(noun, "y") {
+		return fmt.Sprintf("%d %sies", n, noun[:len(noun)-1])
+	}
+	return fmt.Sprintf("%d %ss", n, noun)
 }
 
 func stageRank(s string) int {

@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"strings"
 	"testing"
 	"time"
 )
@@ -64,5 +65,37 @@ func golden(t *testing.T, name, got string) {
 	if got != string(want) {
 		os.WriteFile(path+".got", []byte(got), 0o644)
 		t.Errorf("output differs from %s (see %s.got):\n%s", path, path, got)
+	}
+}
+
+// TestInspectChecks: Inspect warns about what calibration cannot use as
+// it stands (a stage outside the taxonomy, several currencies, closed
+// deals of amount 0) and about nothing in a clean export.
+func TestInspectChecks(t *testing.T) {
+	e := &Export{
+		StageEvents: []StageEvent{{LeadID: "a", Stage: "mql"}, {LeadID: "b", Stage: "handraiser"}, {LeadID: "c", Stage: "handraiser"}},
+		Opportunities: []Opportunity{
+			{ID: "1", Amount: 100, Outcome: OutcomeWon, Currency: "USD"},
+			{ID: "2", Amount: 0, Outcome: OutcomeLost, Currency: "EUR"},
+			{ID: "3", Amount: 0, Outcome: OutcomeOpen, Currency: "USD"}, // open: unknown amounts are 0
+		},
+	}
+	var got []string
+	for _, w := range Inspect(e).Warnings {
+		got = append(got, w.Error())
+	}
+	want := []string{`stage "handraiser" (2 leads) is not in the taxonomy`, "2 currencies (EUR 1, USD 2)", "1 closed opportunity of amount 0"}
+	if len(got) != len(want) {
+		t.Fatalf("warnings %q, want %d", got, len(want))
+	}
+	for i := range want {
+		if !strings.Contains(got[i], want[i]) {
+			t.Errorf("warning %d = %q, want it to contain %q", i, got[i], want[i])
+		}
+	}
+	e.StageEvents = e.StageEvents[:1]
+	e.Opportunities = []Opportunity{{ID: "1", Amount: 100, Outcome: OutcomeWon, Currency: "USD"}, {ID: "2", Outcome: OutcomeOpen}}
+	if w := Inspect(e).Warnings; len(w) != 0 {
+		t.Errorf("clean export: warnings %v", w)
 	}
 }
