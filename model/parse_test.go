@@ -33,9 +33,9 @@ func TestParse(t *testing.T) {
 		want string // error; "" for success
 	}{
 		{"unknown-top-level-key", "name: x\ncurrency: USD\nquater_weeks: 13\n",
-			"yaml: unmarshal errors:\n  line 3: field quater_weeks not found in type model.Model"},
+			`line 3: unknown key "quater_weeks"; did you mean "quarter_weeks"? (keys here: name, currency, time_zone, quarter_weeks, quota, warmup_days, max_recycles, business_hours, stages, transitions, sources, handoff, slas, start)`},
 		{"unknown-nested-key", "name: x\nstages:\n  - {name: a, team: sales, outcom: won}\n",
-			"yaml: unmarshal errors:\n  line 3: field outcom not found in type model.Stage"},
+			`line 3: unknown key "outcom"; did you mean "outcome"? (keys here: name, team, outcome, opportunity, active, observations)`},
 		{"unknown-team", "name: x\nstages:\n  - {name: a, team: finance}\n",
 			`unknown team "finance" (want one of [marketing sdr sales])`},
 		{"unknown-dist", "transitions:\n  - {from: a, to: b, p: 1, delay_days: {dist: normal}}\n",
@@ -72,8 +72,8 @@ func TestParseJSON(t *testing.T) {
 	}
 	// An unknown key in JSON is an error too.
 	bad := bytes.Replace(b, []byte(`"quota"`), []byte(`"qouta"`), 1)
-	if _, err := Parse(bytes.NewReader(bad)); err == nil || !strings.Contains(err.Error(), "field qouta not found") {
-		t.Errorf("Parse(JSON with qouta) error = %v, want field qouta not found", err)
+	if _, err := Parse(bytes.NewReader(bad)); err == nil || !strings.Contains(err.Error(), `unknown key "qouta"`) {
+		t.Errorf("Parse(JSON with qouta) error = %v, want unknown key qouta", err)
 	}
 }
 
@@ -169,7 +169,7 @@ func TestScenarioApply(t *testing.T) {
 
 	for _, tt := range []struct{ name, in, want string }{
 		{"unknown-key-in-set", "name: s\nset:\n  handoff:\n    sdr: {head_count: 8}\n",
-			"scenario \"s\": yaml: unmarshal errors:\n  line "},
+			`scenario "s": unknown key "head_count"; did you mean "headcount"?`},
 		{"remove-missing", "name: s\nset:\n  transitions:\n    - {from: mql, to: won, remove: true}\n",
 			`scenario "s": transitions[0]: remove: no item with from=mql, to=won to remove`},
 		{"list-item-not-mapping", "name: s\nset:\n  stages: [sal]\n",
@@ -186,7 +186,7 @@ func TestScenarioApply(t *testing.T) {
 			if err == nil || !strings.HasPrefix(err.Error(), tt.want) {
 				t.Errorf("Apply error:\n got %v\nwant %s", err, tt.want)
 			}
-			if tt.name == "unknown-key-in-set" && !strings.Contains(err.Error(), "field head_count not found") {
+			if tt.name == "unknown-key-in-set" && !strings.Contains(err.Error(), `"head_count"`) || strings.Contains(err.Error(), "line ") {
 				t.Errorf("Apply error %q does not name the unknown key", err)
 			}
 		})
@@ -195,7 +195,7 @@ func TestScenarioApply(t *testing.T) {
 
 func TestParseScenario(t *testing.T) {
 	for _, tt := range []struct{ name, in, want string }{
-		{"unknown-key", "name: s\nsett: {}\n", "yaml: unmarshal errors:\n  line 2: field sett not found in type model.Scenario"},
+		{"unknown-key", "name: s\nsett: {}\n", `line 2: unknown key "sett"; did you mean "set"? (keys here: name, description, set)`},
 		{"no-name", "description: x\n", `scenario: name: got "", want a non-empty name`},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
@@ -237,5 +237,44 @@ func TestEmbeddedScenarios(t *testing.T) {
 	if _, err := EmbeddedScenario("nope"); err == nil || err.Error() !=
 		`no embedded scenario "nope" (have baseline, five-minute-sla, raise-mql-threshold, respond-24x7, two-more-sdrs)` {
 		t.Errorf("EmbeddedScenario(nope) = %v", err)
+	}
+}
+
+// TestParseErrorsExplained: the decoder's errors reach people rewritten:
+// an unknown key with the one likely meant, a number written as text with
+// how to write it, a tab named as such, a syntax error with its lines.
+func TestParseErrorsExplained(t *testing.T) {
+	src := string(DefaultYAML())
+	for _, tc := range []struct {
+		name, old, new string
+		want           []string
+	}{
+		{"typo", "\nquota: ", "\nqouta: ", []string{`unknown key "qouta"; did you mean "quota"?`, "keys here: name, currency"}},
+		{"nested typo", "{name: known, team: marketing}", "{name: known, teem: marketing}", []string{`unknown key "teem"; did you mean "team"?`}},
+		{"suffix", "\nquota: 9500000", "\nquota: 9.5M", []string{`"9.5M" is not a number: write 9500000`}},
+		{"currency", "\nquota: 9500000", "\nquota: $9,500,000", []string{`is not a number: write digits only`}},
+		{"tab", "\n  - {name: known", "\n\t- {name: known", []string{"has a tab: YAML indents with spaces only"}},
+		{"flow", "\nquota: 9500000", "\nquota: [9500000", []string{"| quota: [9500000"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if !strings.Contains(src, tc.old) {
+				t.Fatalf("the default model lacks %q", tc.old)
+			}
+			_, err := Parse(strings.NewReader(strings.Replace(src, tc.old, tc.new, 1)))
+			if err == nil {
+				t.Fatal("no error")
+			}
+			for _, w := range tc.want {
+				if !strings.Contains(err.Error(), w) {
+					t.Errorf("error %q lacks %q", err, w)
+				}
+			}
+		})
+	}
+	if got := closest("zzzzz", []string{"quota", "name"}); got != "" {
+		t.Errorf("closest(zzzzz) = %q, want none", got)
+	}
+	if d := editDistance("qouta", "quota"); d != 1 {
+		t.Errorf("editDistance(qouta, quota) = %d, want 1 (a swap)", d)
 	}
 }

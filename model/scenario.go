@@ -8,6 +8,7 @@ import (
 	"io"
 	"io/fs"
 	"path"
+	"regexp"
 	"slices"
 	"strings"
 
@@ -87,13 +88,16 @@ func (s *Scenario) Apply(base *Model) (*Model, error) {
 	}
 	var m Model
 	if err := decodeStrict(bytes.NewReader(y), &m); err != nil {
-		return nil, fmt.Errorf("scenario %q: %w", s.Name, err)
+		// Its lines are those of the merged document, not of any file.
+		return nil, fmt.Errorf("scenario %q: %s", s.Name, mergedLine.ReplaceAllString(err.Error(), ""))
 	}
 	if err := m.Validate(); err != nil {
 		return nil, fmt.Errorf("scenario %q gives an invalid model:\n%w", s.Name, err)
 	}
 	return &m, nil
 }
+
+var mergedLine = regexp.MustCompile(`(?m)^line \d+: `)
 
 // listKeys names the fields that identify items of a mergeable list.
 var listKeys = map[string][]string{
