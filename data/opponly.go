@@ -78,7 +78,7 @@ func ReadOpportunitiesOnly(r io.Reader, name string, o *Options) (*Export, error
 	}
 	if n := sumCounts(noCreated); n > 0 {
 		e.Report.warn(name, t.header[t.col["created_at"]], n,
-			"%d open opportunities have no creation date (%s); kept with CreatedAt zero", n, formatCounts(noCreated))
+			"%d open opportunities have no creation date (%s); kept without one (calibration gives them the median age of the others)", n, formatCounts(noCreated))
 	}
 	var cols []string
 	if t.has("owner") {

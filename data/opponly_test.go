@@ -69,7 +69,7 @@ func TestReadOpportunitiesOnlyMaven(t *testing.T) {
 		t.Errorf("AsOf = %v, want %v", e.AsOf, want)
 	}
 	wantWarnings := []string{
-		"sales_pipeline.csv (engage_date): 500 open opportunities have no creation date (prospecting: 500); kept with CreatedAt zero",
+		"sales_pipeline.csv (engage_date): 500 open opportunities have no creation date (prospecting: 500); kept without one (calibration gives them the median age of the others)",
 		"sales_pipeline.csv (account): 1425 of 8800 opportunities have no account",
 	}
 	if got := warningStrings(&e.Report); !reflect.DeepEqual(got, wantWarnings) {
@@ -136,7 +136,7 @@ func TestReadOpportunitiesOnly(t *testing.T) {
 		t.Errorf("ids = %v", got)
 	}
 	wantWarnings := []string{
-		"deals.csv (Engage Date): 1 open opportunities have no creation date (prospecting: 1); kept with CreatedAt zero",
+		"deals.csv (Engage Date): 1 open opportunities have no creation date (prospecting: 1); kept without one (calibration gives them the median age of the others)",
 		`deals.csv (Product): "GTX Pro" (1 rows), "GTXPro" (1 rows), "gtx pro" (1 rows) look like spellings of one value`,
 	}
 	if got := warningStrings(&e.Report); !reflect.DeepEqual(got, wantWarnings) {

@@ -415,3 +415,23 @@ func BenchmarkReadLeads(b *testing.B) {
 		}
 	}
 }
+
+// TestOpenDealWithoutAmount: an open deal may lack an amount (read as 0),
+// and the report counts such deals in a warning naming the column.
+func TestOpenDealWithoutAmount(t *testing.T) {
+	files := baseFiles()
+	files[OpportunitiesFile] += "O8,,2024-01-20T10:00:00Z,,proposal,,open,USD\nO9,,2024-01-21T10:00:00Z,,proposal,,open,USD\n"
+	e, err := ReadExport(mapFS(files), &Options{MaxRejectShare: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, w := range e.Report.Warnings {
+		if strings.Contains(w.Error(), "2 open opportunities have no amount") {
+			found = true
+		}
+	}
+	if !found {
+		t.Errorf("no warning about the 2 open deals without an amount: %v", e.Report.Warnings)
+	}
+}

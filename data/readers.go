@@ -280,6 +280,7 @@ type OpportunityReader struct {
 	src       rowSource
 	seen      map[string]bool
 	noCreated int
+	noAmount  int
 }
 
 // NewOpportunityReader returns a reader of the opportunities CSV in r.
@@ -304,8 +305,12 @@ func (or *OpportunityReader) Read() (Opportunity, error) {
 	for {
 		if err := t.next(); err != nil {
 			if err == io.EOF && or.noCreated > 0 {
-				t.rep.warn(t.file, t.header[t.col["created_at"]], or.noCreated, "%d open opportunities have no creation date; kept with CreatedAt zero", or.noCreated)
+				t.rep.warn(t.file, t.header[t.col["created_at"]], or.noCreated, "%d open opportunities have no creation date; kept without one (calibration gives them the median age of the others)", or.noCreated)
 				or.noCreated = 0
+			}
+			if err == io.EOF && or.noAmount > 0 {
+				t.rep.warn(t.file, t.header[t.col["amount"]], or.noAmount, "%d open opportunities have no amount; kept with amount 0 (they add nothing to the open pipeline)", or.noAmount)
+				or.noAmount = 0
 			}
 			return Opportunity{}, err
 		}
@@ -315,6 +320,9 @@ func (or *OpportunityReader) Read() (Opportunity, error) {
 		}
 		if op.CreatedAt.IsZero() {
 			or.noCreated++
+		}
+		if op.Outcome == OutcomeOpen && t.get("amount") == "" {
+			or.noAmount++
 		}
 		return op, nil
 	}
