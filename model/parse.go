@@ -202,11 +202,33 @@ func editDistance(a, b string) int {
 	return d[len(a)][len(b)]
 }
 
-// Marshal returns m as YAML.
+// Marshal returns m as YAML, with numbers as people write them: 9500000,
+// not 9.5e+06.
 func Marshal(m *Model) []byte {
-	b, err := yaml.Marshal(m)
+	var n yaml.Node
+	if err := n.Encode(m); err != nil {
+		panic("model: " + err.Error())
+	}
+	plainFloats(&n)
+	b, err := yaml.Marshal(&n)
 	if err != nil {
 		panic("model: " + err.Error())
 	}
 	return b
+}
+
+// plainFloats rewrites, in the tree under n, the floats the encoder wrote
+// with an exponent in positional notation, where that is at most 21 digits
+// long (the same value: FormatFloat's shortest digits).
+func plainFloats(n *yaml.Node) {
+	if n.Kind == yaml.ScalarNode && n.Tag == "!!float" && strings.ContainsAny(n.Value, "eE") {
+		if v, err := strconv.ParseFloat(n.Value, 64); err == nil {
+			if s := strconv.FormatFloat(v, 'f', -1, 64); len(s) <= 21 {
+				n.Value, n.Tag = s, "" // untagged: 9500000 reads as an int, into a float field
+			}
+		}
+	}
+	for _, c := range n.Content {
+		plainFloats(c)
+	}
 }

@@ -278,3 +278,25 @@ func TestParseErrorsExplained(t *testing.T) {
 		t.Errorf("editDistance(qouta, quota) = %d, want 1 (a swap)", d)
 	}
 }
+
+// TestMarshalPlainNumbers: Marshal writes large and small floats without
+// an exponent where that stays short, and they read back exactly.
+func TestMarshalPlainNumbers(t *testing.T) {
+	m := Default()
+	m.Quota = 9.5e6
+	m.Sources[0].RatePerWeek = 1.25e-5
+	m.Handoff.Decay.Floor = 1e-300 // too long written out: left as is
+	b := Marshal(m)
+	for _, want := range []string{"quota: 9500000\n", "rate_per_week: 0.0000125\n", "floor: 1e-300"} {
+		if !bytes.Contains(b, []byte(want)) {
+			t.Errorf("Marshal lacks %q", want)
+		}
+	}
+	got, err := Parse(bytes.NewReader(b))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Quota != m.Quota || got.Sources[0].RatePerWeek != m.Sources[0].RatePerWeek || got.Handoff.Decay.Floor != m.Handoff.Decay.Floor {
+		t.Errorf("round trip: quota %v, rate %v, floor %v", got.Quota, got.Sources[0].RatePerWeek, got.Handoff.Decay.Floor)
+	}
+}

@@ -162,6 +162,9 @@ func calibrateCmd(ctx context.Context, e *env, args []string) error {
 }
 
 func readExport(dir, format string, o *data.Options) (*data.Export, error) {
+	if _, err := os.Stat(dir); err != nil {
+		return nil, fmt.Errorf("calibrate: %w", err)
+	}
 	switch format {
 	case "canonical":
 		return data.ReadExport(os.DirFS(dir), o)
