@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strconv"
+	"strings"
 	"text/tabwriter"
 
 	"github.com/funnelsim/funnel/cmd/sim/internal/render"
@@ -36,9 +37,13 @@ Works a revenue goal (default: the model's quota) back through the funnel.
    every scale simulated with the same seed (common random numbers), and s
    is found by bisection so that P(revenue >= goal) = --probability. This
    lets the SDR queue slow down as volume grows. It reports the MQLs a
-   quarter at s with a Monte Carlo 95% interval (delta method on the
-   simulated curve), the pipeline coverage that plan starts quarters with
-   against the 3x/4x rules, and the marketing-sourced share of pipeline.
+   quarter at s with a Monte Carlo 95% interval, the pipeline coverage
+   that plan starts quarters with against the 3x/4x rules, and the
+   marketing-sourced share of pipeline. The interval inverts the 95%
+   binomial bounds of P at the scales tried: it starts above every scale
+   whose P is below --probability beyond its bounds and ends below every
+   scale whose P is above it (interpolating the bounds, in logits, between
+   neighbouring scales).
 
 Files in --out: plan.json (worksheet, every scale tried, the answer) and
 plan.csv (the worksheet).
@@ -67,6 +72,7 @@ type planJSON struct {
 	MarketingShare montecarlo.Float `json:"marketing_share"`
 	Points         []whatif.Point   `json:"points"`
 	Reachable      bool             `json:"reachable"`
+	Warnings       []string         `json:"warnings,omitempty"`
 }
 
 type lineJSON struct {
@@ -131,6 +137,9 @@ func planCmd(ctx context.Context, e *env, args []string) error {
 	nan := f(math.NaN())
 	out.Scale, out.ScaleLo, out.ScaleHi, out.MQLs, out.MQLsLo, out.MQLsHi = nan, nan, nan, nan, nan, nan
 	out.ProbAtScale, out.CoverageMedian, out.CoverageNeeded, out.MarketingShare = nan, nan, nan, nan
+	for _, w := range plan.Warnings {
+		out.Warnings = append(out.Warnings, w.Error())
+	}
 	if reachable {
 		out.Scale, out.ScaleLo, out.ScaleHi = f(plan.Scale), f(plan.ScaleLo), f(plan.ScaleHi)
 		out.MQLs, out.MQLsLo, out.MQLsHi = f(plan.MQLs), f(plan.MQLsLo), f(plan.MQLsHi)
@@ -196,33 +205,96 @@ func planCmd(ctx context.Context, e *env, args []string) error {
 	if !reachable {
 		fmt.Fprintf(w, "  not reachable by scaling marketing arrivals up to %gx: the SDR queue or sales-sourced volume limits it\n", whatif.DefaultSolveConfig.MaxScale)
 	} else {
-		fmt.Fprintf(w, "  marketing arrival rates ×%.3f (95%% MC interval %.3f to %.3f)\n", plan.Scale, plan.ScaleLo, plan.ScaleHi)
-		fmt.Fprintf(w, "  MQLs a quarter         %s (%s to %s); now %s\n", render.Count(plan.MQLs), render.Count(plan.MQLsLo), render.Count(plan.MQLsHi), render.Count(rates.MQLs))
-		fmt.Fprintf(w, "  check at that scale    P(revenue ≥ goal) = %s ± %s (2 SE)\n", render.Percent(plan.Check.P), render.Percent(2*plan.Check.SE))
+		fmt.Fprintf(w, "  marketing arrival rates ×%.3f (95%% MC interval %s to %s)\n", plan.Scale, scaleText(plan.ScaleLo), scaleText(plan.ScaleHi))
+		fmt.Fprintf(w, "  MQLs a quarter         %s (95%%: %s to %s); now %s\n", render.Count(plan.MQLs), render.Count(plan.MQLsLo), countText(plan.MQLsHi), render.Count(rates.MQLs))
+		fmt.Fprintf(w, "  check at that scale    P(revenue ≥ goal) = %s (95%% %s to %s)\n", render.Percent(plan.Check.P), render.Percent(plan.Check.PLo), render.Percent(plan.Check.PHi))
 		fmt.Fprintf(w, "  coverage               %s median at quarter start; this funnel needs %s for a %s chance (rules of thumb 3x-4x)\n",
 			render.Ratio(float64(out.CoverageMedian)), render.Ratio(float64(out.CoverageNeeded)), render.Percent(prob))
 		fmt.Fprintf(w, "  marketing share        %s of pipeline created is marketing-sourced in this plan\n", render.Percent(float64(out.MarketingShare)))
-		fmt.Fprintf(w, "  worksheet said         %s MQLs: the simulation %s\n", render.Count(sheet[5].Value), worksheetVerdict(sheet[5].Value, plan.MQLs))
+		fmt.Fprintf(w, "  worksheet said         %s MQLs: %s\n", render.Count(sheet[5].Value), worksheetVerdict(sheet[5].Value, plan.MQLs, plan.MQLsLo, plan.MQLsHi, prob))
 	}
 	fmt.Fprintf(w, "  scales tried:")
 	for _, p := range plan.Points {
 		fmt.Fprintf(w, " %.3f→%s", p.Scale, render.Percent(p.P))
 	}
 	fmt.Fprintln(w)
+	if reachable {
+		fmt.Fprintf(w, "(interval: the scales where the 95%% binomial bounds of P(revenue ≥ goal), %s quarters a scale, contain %s%s)\n",
+			render.Count(float64(cfg.quarters)), render.Percent(prob), intervalEnds(plan))
+	}
 	fmt.Fprintf(w, "(coverage = open pipeline at quarter start ÷ goal; needed: the %s quantile of open pipeline ÷ revenue)\n", render.Percent(prob))
+	for _, warn := range plan.Warnings {
+		fmt.Fprintf(w, "Note: %v\n", warn)
+	}
 	fmt.Fprintf(w, "\nWrote %s: plan.json, plan.csv.\n", cfg.out)
 	return nil
 }
 
-func worksheetVerdict(sheet, sim float64) string {
-	r := sim/sheet - 1
-	switch {
-	case math.Abs(r) < 0.05:
-		return "agrees within 5%"
-	case r > 0:
-		return fmt.Sprintf("needs %s more (queue slows as volume grows, and the goal must be hit %s)", render.Percent(r), "with that chance, not on average")
+// worksheetVerdict compares the worksheet's MQLs with the simulation's,
+// sim with its 95% interval [lo, hi]: a difference only when the interval
+// excludes the worksheet's number, "~" otherwise.
+func worksheetVerdict(sheet, sim, lo, hi, prob float64) string {
+	interval := fmt.Sprintf("%s to %s", render.Count(lo), countText(hi))
+	if !(sheet > 0) {
+		return fmt.Sprintf("the simulation needs %s (95%%: %s)", render.Count(sim), interval)
 	}
-	return fmt.Sprintf("needs %s fewer", render.Percent(-r))
+	if lo <= sheet && sheet <= hi {
+		return fmt.Sprintf("~ the simulation's 95%% interval (%s) contains it: no difference shown", interval)
+	}
+	pct := func(v float64) string { return render.Percent(math.Abs(v/sheet - 1)) }
+	if sheet < lo {
+		more := pct(lo) + " to " + pct(hi)
+		if math.IsInf(hi, 1) {
+			more = "at least " + pct(lo)
+		}
+		return fmt.Sprintf("the simulation needs %s more (95%%: %s; the worksheet plans for the mean at today's rates, "+
+			"the simulation for a %s chance with the queue slowing as volume grows)", pct(sim), more, render.Percent(prob))
+	}
+	return fmt.Sprintf("the simulation needs %s fewer (95%%: %s to %s)", pct(sim), pct(hi), pct(lo))
+}
+
+// intervalEnds names the scales tried that bound the plan's interval: the
+// largest with P below the target beyond its 95% bounds and the smallest
+// above it; "" when there is neither.
+func intervalEnds(plan *whatif.Plan) string {
+	below, above := math.Inf(-1), math.Inf(1)
+	for _, p := range plan.Points {
+		if p.PHi < plan.Prob {
+			below = max(below, p.Scale)
+		}
+		if p.PLo > plan.Prob {
+			above = min(above, p.Scale)
+		}
+	}
+	var ends []string
+	if !math.IsInf(below, 0) {
+		ends = append(ends, fmt.Sprintf("P is below it at %.3f", below))
+	} else {
+		ends = append(ends, fmt.Sprintf("no scale tried down to %.3f is below it", whatif.MinScale))
+	}
+	if !math.IsInf(above, 0) {
+		ends = append(ends, fmt.Sprintf("above it at %.3f", above))
+	} else {
+		ends = append(ends, fmt.Sprintf("none up to %g is above it", whatif.DefaultSolveConfig.MaxScale))
+	}
+	return "; " + strings.Join(ends, " and ")
+}
+
+// scaleText formats a scale of the plan's interval: "1.054", or for +Inf
+// "more than 16" (the largest scale Solve tries).
+func scaleText(v float64) string {
+	if math.IsInf(v, 1) {
+		return fmt.Sprintf("more than %g", whatif.DefaultSolveConfig.MaxScale)
+	}
+	return fmt.Sprintf("%.3f", v)
+}
+
+// countText is render.Count, with "unbounded" for +Inf.
+func countText(v float64) string {
+	if math.IsInf(v, 1) {
+		return "unbounded"
+	}
+	return render.Count(v)
 }
 
 // quantile7 returns the type-7 p-quantile of sorted x.

@@ -1204,10 +1204,18 @@ func planSection(dir, id string, cs *chartSet) (report.Section, error) {
 	t.Note = "The worksheet multiplies means: it ignores chance, so the simulated answer below is the one to plan with."
 	s.Tables = append(s.Tables, t)
 	if d.Reachable {
+		// A missing upper end (null in plan.json) is one no scale tried
+		// reached: the interval is open above.
+		upper := func(v montecarlo.Float, f func(float64) string) string {
+			if math.IsNaN(float64(v)) {
+				return "unbounded"
+			}
+			return f(float64(v))
+		}
 		s.Metrics = append(s.Metrics,
-			metric(fmt.Sprintf("MQLs a quarter for a %s chance", render.Percent(d.Probability)), count(d.MQLs)+" ("+count(d.MQLsLo)+"–"+count(d.MQLsHi)+")",
-				"Simulated: inbound arrivals scaled until P(revenue ≥ goal) reaches the target; 95% interval from the bisection's sampling error."),
-			metric("Inbound leads vs today", render.Ratio(float64(d.Scale))+" ("+render.Ratio(float64(d.ScaleLo))+"–"+render.Ratio(float64(d.ScaleHi))+")",
+			metric(fmt.Sprintf("MQLs a quarter for a %s chance", render.Percent(d.Probability)), count(d.MQLs)+" ("+count(d.MQLsLo)+"–"+upper(d.MQLsHi, render.Count)+")",
+				"Simulated: inbound arrivals scaled until P(revenue ≥ goal) reaches the target; 95% interval: the scales where the 95% binomial bounds of the simulated P contain the target."),
+			metric("Inbound leads vs today", render.Ratio(float64(d.Scale))+" ("+render.Ratio(float64(d.ScaleLo))+"–"+upper(d.ScaleHi, render.Ratio)+")",
 				"Multiple of today's inbound arrival rates that the goal needs."))
 	} else {
 		s.Intro = append(s.Intro, "The goal was not reachable by scaling inbound arrivals within the range tried.")

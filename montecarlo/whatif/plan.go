@@ -10,6 +10,7 @@ import (
 
 	"github.com/funnelsim/funnel/model"
 	"github.com/funnelsim/funnel/montecarlo"
+	"gonum.org/v1/gonum/stat/distuv"
 )
 
 // Rates are the funnel's per-quarter conversion rates the backwards
@@ -184,12 +185,53 @@ type SolveConfig struct {
 // DefaultSolveConfig holds the defaults of SolveConfig.
 var DefaultSolveConfig = SolveConfig{Prob: 0.8, Quarters: 500, Tol: 0.02, MaxScale: 16}
 
+// MinScale is the smallest scale Solve tries below 1.
+const MinScale = 1.0 / 256
+
 // Point is one simulated scale of the marketing arrival rates.
 type Point struct {
 	Scale float64 `json:"scale"`
 	P     float64 `json:"prob"`    // share of quarters with revenue ≥ goal
 	SE    float64 `json:"prob_se"` // its binomial standard error
-	MQLs  float64 `json:"mqls"`    // mean MQLs a quarter
+	// [PLo, PHi] is the 95% Clopper–Pearson interval of P (ClopperPearson):
+	// each bound is a one-sided 97.5% bound.
+	PLo  float64 `json:"prob_lo95"`
+	PHi  float64 `json:"prob_hi95"`
+	MQLs float64 `json:"mqls"` // mean MQLs a quarter
+}
+
+// BinomialPoint returns the Point at scale s of k quarters out of n that
+// reach the goal, with mean MQLs a quarter mqls: P = k/n,
+// SE = √(P(1−P)/n) and the Clopper–Pearson bounds. It panics unless
+// 0 ≤ k ≤ n and n ≥ 1.
+func BinomialPoint(s float64, k, n int, mqls float64) Point {
+	lo, hi := ClopperPearson(k, n, 0.95)
+	p := float64(k) / float64(n)
+	return Point{Scale: s, P: p, SE: math.Sqrt(p * (1 - p) / float64(n)), PLo: lo, PHi: hi, MQLs: mqls}
+}
+
+// ClopperPearson returns the exact (Clopper–Pearson) two-sided interval of
+// confidence level conf in (0,1) for a binomial probability from k
+// successes in n trials: with α = 1 − conf,
+//
+//	lo = Beta(k, n−k+1) quantile α/2      (0 when k = 0)
+//	hi = Beta(k+1, n−k) quantile 1 − α/2  (1 when k = n)
+//
+// so that each bound is a one-sided bound of level 1 − α/2. It panics
+// unless 0 ≤ k ≤ n, n ≥ 1 and 0 < conf < 1.
+func ClopperPearson(k, n int, conf float64) (lo, hi float64) {
+	if n < 1 || k < 0 || k > n || !(conf > 0 && conf < 1) {
+		panic(fmt.Sprintf("whatif: ClopperPearson(%d, %d, %v): want 0 ≤ k ≤ n, n ≥ 1 and conf in (0,1)", k, n, conf))
+	}
+	a := (1 - conf) / 2
+	lo, hi = 0, 1
+	if k > 0 {
+		lo = distuv.Beta{Alpha: float64(k), Beta: float64(n - k + 1)}.Quantile(a)
+	}
+	if k < n {
+		hi = distuv.Beta{Alpha: float64(k + 1), Beta: float64(n - k)}.Quantile(1 - a)
+	}
+	return lo, hi
 }
 
 // Plan is the answer of Solve.
@@ -198,17 +240,20 @@ type Plan struct {
 	// Scale is the factor on marketing-sourced arrival rates at which the
 	// simulated P(revenue ≥ Goal) reaches Prob, interpolated linearly in
 	// the final bisection bracket; [ScaleLo, ScaleHi] is its 95% Monte
-	// Carlo interval by the delta method: Z95·SE(Prob)/slope, the slope of
-	// P against the scale fitted by least squares to the points with P
-	// within 0.25 of Prob.
+	// Carlo interval, ScaleInterval of Points (ScaleLo 0 when no scale
+	// tried down to MinScale is below Prob, ScaleHi +Inf when none up to
+	// MaxScale is above it).
 	Scale, ScaleLo, ScaleHi float64
-	// MQLs is the mean MQLs a quarter at Scale, with its interval mapped
-	// through the MQLs-per-scale slope.
+	// MQLs is the mean MQLs a quarter simulated at Scale; MQLsLo and
+	// MQLsHi are the mean MQLs at ScaleLo and ScaleHi, interpolated
+	// linearly between the scales tried (MQLsAt).
 	MQLs, MQLsLo, MQLsHi float64
-	Points               []Point // every scale simulated, in order
+	Points               []Point // every scale simulated but the check, in order
 	Model                *model.Model
 	Results              *montecarlo.Results // at Scale
 	Check                Point               // the simulation at Scale
+	// Warnings are statistical caveats on the answer, for footnotes.
+	Warnings []error
 }
 
 // ErrUnreachable is returned by Solve when no scale up to MaxScale
@@ -218,58 +263,127 @@ var ErrUnreachable = errors.New("no scale of the marketing arrival rates reaches
 // Solve finds the scale s of the marketing-sourced arrival rates of m at
 // which P(revenue ≥ goal) = prob, simulating cfg.Quarters quarters with
 // the same seed at each scale: it evaluates s = 1, doubles (or halves)
-// until the target is bracketed, bisects to cfg.Tol, and simulates the
-// interpolated answer once more. With common random numbers P(s) is
-// close to monotone, so bisection on it is well behaved.
+// until the target is bracketed, bisects to cfg.Tol, then, if no scale
+// tried is below prob (or above it) beyond its 95% binomial bounds, keeps
+// halving below the smallest scale tried down to MinScale (doubling above
+// the largest up to cfg.MaxScale) until one is, so that the interval has
+// both ends; last it simulates the interpolated answer once more (Check).
+// With common random numbers P(s) is close to monotone, so bisection on it
+// is well behaved. On ErrUnreachable the Plan holds the Points tried.
 func Solve(ctx context.Context, m *model.Model, cfg SolveConfig) (*Plan, error) {
 	if cfg.Goal == 0 {
 		cfg.Goal = m.Quota
 	}
-	if cfg.Prob == 0 {
-		cfg.Prob = DefaultSolveConfig.Prob
+	cfg, err := cfg.withDefaults()
+	if err != nil {
+		return nil, err
 	}
-	if cfg.Quarters == 0 {
-		cfg.Quarters = DefaultSolveConfig.Quarters
+	var last struct {
+		m   *model.Model
+		res *montecarlo.Results
 	}
-	if cfg.Tol == 0 {
-		cfg.Tol = DefaultSolveConfig.Tol
-	}
-	if cfg.MaxScale == 0 {
-		cfg.MaxScale = DefaultSolveConfig.MaxScale
-	}
-	if !(cfg.Goal > 0) || !(cfg.Prob > 0 && cfg.Prob < 1) {
-		return nil, fmt.Errorf("want a positive goal and a probability in (0,1), got %v and %v", cfg.Goal, cfg.Prob)
-	}
-	plan := &Plan{Goal: cfg.Goal, Prob: cfg.Prob}
-	eval := func(s float64) (Point, *model.Model, *montecarlo.Results, error) {
+	eval := func(s float64) (Point, error) {
 		sm := ScaleMarketing(m, s)
 		res, err := montecarlo.Run(ctx, sm, montecarlo.Config{Quarters: cfg.Quarters, Seed: cfg.Seed, Workers: cfg.Workers})
 		if err != nil {
-			return Point{}, nil, nil, err
+			return Point{}, err
 		}
-		p, se := montecarlo.ProbAtLeast(res.Period(res.Revenue, 0), cfg.Goal)
-		pt := Point{Scale: s, P: p, SE: se, MQLs: float64(montecarlo.Summarize(res.Period(res.MQLs, 0)).Mean)}
-		plan.Points = append(plan.Points, pt)
+		k, n := 0, 0
+		for _, v := range res.Period(res.Revenue, 0) {
+			if !math.IsNaN(v) {
+				n++
+				if v >= cfg.Goal {
+					k++
+				}
+			}
+		}
+		if n == 0 {
+			return Point{}, errors.New("no simulated quarter has a revenue")
+		}
+		pt := BinomialPoint(s, k, n, float64(montecarlo.Summarize(res.Period(res.MQLs, 0)).Mean))
+		last.m, last.res = sm, res
 		if cfg.Progress != nil {
 			cfg.Progress(pt)
 		}
-		return pt, sm, res, nil
+		return pt, nil
 	}
-	lo, hi := Point{Scale: math.NaN()}, Point{Scale: math.NaN()}
-	pt, _, _, err := eval(1)
+	plan := &Plan{Goal: cfg.Goal, Prob: cfg.Prob}
+	s, pts, err := search(cfg, eval)
+	plan.Points = pts
+	if err != nil {
+		if errors.Is(err, ErrUnreachable) {
+			return plan, err
+		}
+		return nil, err
+	}
+	check, err := eval(s)
 	if err != nil {
 		return nil, err
+	}
+	plan.Scale, plan.Model, plan.Results, plan.Check = s, last.m, last.res, check
+	plan.MQLs = check.MQLs
+	var warn error
+	plan.ScaleLo, plan.ScaleHi, warn = ScaleInterval(pts, cfg.Prob)
+	if warn != nil {
+		plan.Warnings = append(plan.Warnings, warn)
+	}
+	plan.MQLsLo, plan.MQLsHi = MQLsAt(pts, plan.ScaleLo), MQLsAt(pts, plan.ScaleHi)
+	if check.PHi < cfg.Prob || check.PLo > cfg.Prob {
+		plan.Warnings = append(plan.Warnings, fmt.Errorf("the simulation at scale %.3f gives P = %.3f (95%% %.3f to %.3f), which excludes %v: "+
+			"P changes fast or not monotonically between the scales tried; more quarters would settle it", s, check.P, check.PLo, check.PHi, cfg.Prob))
+	}
+	return plan, nil
+}
+
+// withDefaults returns cfg with its zero fields set to the defaults, or an
+// error for a goal or probability out of range.
+func (cfg SolveConfig) withDefaults() (SolveConfig, error) {
+	d := DefaultSolveConfig
+	if cfg.Prob == 0 {
+		cfg.Prob = d.Prob
+	}
+	if cfg.Quarters == 0 {
+		cfg.Quarters = d.Quarters
+	}
+	if cfg.Tol == 0 {
+		cfg.Tol = d.Tol
+	}
+	if cfg.MaxScale == 0 {
+		cfg.MaxScale = d.MaxScale
+	}
+	if !(cfg.Goal > 0) || !(cfg.Prob > 0 && cfg.Prob < 1) {
+		return cfg, fmt.Errorf("want a positive goal and a probability in (0,1), got %v and %v", cfg.Goal, cfg.Prob)
+	}
+	return cfg, nil
+}
+
+// search is Solve's search on eval, which simulates a scale: it returns
+// the interpolated answer and every point evaluated, in order, or
+// ErrUnreachable with the points tried.
+func search(cfg SolveConfig, eval func(s float64) (Point, error)) (float64, []Point, error) {
+	var pts []Point
+	ev := func(s float64) (Point, error) {
+		p, err := eval(s)
+		if err == nil {
+			pts = append(pts, p)
+		}
+		return p, err
+	}
+	var lo, hi Point
+	pt, err := ev(1)
+	if err != nil {
+		return 0, nil, err
 	}
 	if pt.P >= cfg.Prob {
 		hi = pt
 		for s := 0.5; ; s /= 2 {
-			if s < 1.0/256 {
+			if s < MinScale {
 				lo = Point{Scale: 0, P: 0}
 				break
 			}
-			p, _, _, err := eval(s)
+			p, err := ev(s)
 			if err != nil {
-				return nil, err
+				return 0, nil, err
 			}
 			if p.P < cfg.Prob {
 				lo = p
@@ -281,11 +395,11 @@ func Solve(ctx context.Context, m *model.Model, cfg SolveConfig) (*Plan, error) 
 		lo = pt
 		for s := 2.0; ; s *= 2 {
 			if s > cfg.MaxScale {
-				return plan, ErrUnreachable
+				return 0, pts, ErrUnreachable
 			}
-			p, _, _, err := eval(s)
+			p, err := ev(s)
 			if err != nil {
-				return nil, err
+				return 0, nil, err
 			}
 			if p.P >= cfg.Prob {
 				hi = p
@@ -295,9 +409,9 @@ func Solve(ctx context.Context, m *model.Model, cfg SolveConfig) (*Plan, error) 
 		}
 	}
 	for hi.Scale-lo.Scale > cfg.Tol*hi.Scale {
-		p, _, _, err := eval((lo.Scale + hi.Scale) / 2)
+		p, err := ev((lo.Scale + hi.Scale) / 2)
 		if err != nil {
-			return nil, err
+			return 0, nil, err
 		}
 		if p.P >= cfg.Prob {
 			hi = p
@@ -309,51 +423,153 @@ func Solve(ctx context.Context, m *model.Model, cfg SolveConfig) (*Plan, error) 
 	if hi.P > lo.P {
 		s = lo.Scale + (cfg.Prob-lo.P)/(hi.P-lo.P)*(hi.Scale-lo.Scale)
 	}
-	check, sm, res, err := eval(s)
-	if err != nil {
-		return nil, err
-	}
-	plan.Points = plan.Points[:len(plan.Points)-1] // the check is reported apart
-	plan.Scale, plan.Model, plan.Results, plan.Check = s, sm, res, check
-	plan.MQLs = check.MQLs
-
-	// Delta-method interval from the local slopes of P and MQLs in s.
-	var xs, ps, ms []float64
-	for _, p := range append(slices.Clone(plan.Points), check) {
-		if math.Abs(p.P-cfg.Prob) <= 0.25 {
-			xs, ps, ms = append(xs, p.Scale), append(ps, p.P), append(ms, p.MQLs)
+	// Ends for the interval: a scale below prob beyond its bounds, and one
+	// above.
+	if !slices.ContainsFunc(pts, func(p Point) bool { return p.PHi < cfg.Prob }) {
+		for x := scaleMin(pts) / 2; x >= MinScale; x /= 2 {
+			p, err := ev(x)
+			if err != nil {
+				return 0, nil, err
+			}
+			if p.PHi < cfg.Prob {
+				break
+			}
 		}
 	}
-	plan.ScaleLo, plan.ScaleHi, plan.MQLsLo, plan.MQLsHi = math.NaN(), math.NaN(), math.NaN(), math.NaN()
-	if slope := slopeLS(xs, ps); slope > 0 {
-		half := Z95 * math.Sqrt(cfg.Prob*(1-cfg.Prob)/float64(cfg.Quarters)) / slope
-		plan.ScaleLo, plan.ScaleHi = s-half, s+half
-		mslope := slopeLS(xs, ms)
-		if math.IsNaN(mslope) {
-			mslope = check.MQLs / s
+	if !slices.ContainsFunc(pts, func(p Point) bool { return p.PLo > cfg.Prob }) {
+		for x := scaleMax(pts) * 2; x <= cfg.MaxScale; x *= 2 {
+			p, err := ev(x)
+			if err != nil {
+				return 0, nil, err
+			}
+			if p.PLo > cfg.Prob {
+				break
+			}
 		}
-		plan.MQLsLo, plan.MQLsHi = check.MQLs-half*mslope, check.MQLs+half*mslope
 	}
-	return plan, nil
+	return s, pts, nil
 }
 
-// slopeLS returns the least-squares slope of y on x, NaN with fewer than
-// two distinct x.
-func slopeLS(x, y []float64) float64 {
-	if len(x) < 2 {
+func scaleMin(pts []Point) float64 {
+	return slices.MinFunc(pts, func(a, b Point) int { return cmpScale(a, b) }).Scale
+}
+
+func scaleMax(pts []Point) float64 {
+	return slices.MaxFunc(pts, func(a, b Point) int { return cmpScale(a, b) }).Scale
+}
+
+func cmpScale(a, b Point) int {
+	switch {
+	case a.Scale < b.Scale:
+		return -1
+	case a.Scale > b.Scale:
+		return 1
+	}
+	return 0
+}
+
+// ScaleInterval returns the 95% interval [lo, hi] of the scale at which
+// P(revenue ≥ goal) = prob, from simulated points (any order), by
+// inverting their binomial bounds: assuming P rises with the scale, the
+// answer lies above every scale whose upper bound PHi is below prob and
+// below every scale whose lower bound PLo is above it. Between the last
+// scale below, a, and the next scale tried, b, lo is where the PHi
+// interpolated between them reaches prob, linearly in logit(PHi):
+//
+//	lo = a + (logit(prob) − logit(PHi(a))) / (logit(PHi(b)) − logit(PHi(a))) · (b − a)
+//
+// hi likewise from PLo, between the first scale above and the scale tried
+// before it; where a bound of 0 or 1 makes a logit infinite, the end is the
+// scale whose bound is finite (a for lo, the scale above for hi). The logit follows the S of a
+// probability curve, which a straight line between two scales would cut
+// short on the side of the target. With one-sided Clopper–Pearson bounds
+// each end misses the answer with probability at most about 2.5%, and
+// every scale tried whose bounds contain prob lies in [lo, hi].
+//
+// lo is 0 when no point is below prob beyond its bound, hi +Inf when none
+// is above. When a point above prob lies at a smaller scale than a point
+// below it (P is not monotone beyond sampling error), [lo, hi] spans both
+// points and both ends found, and warn says so; warn is nil otherwise.
+// ScaleInterval panics unless prob is in (0,1).
+func ScaleInterval(points []Point, prob float64) (lo, hi float64, warn error) {
+	if !(prob > 0 && prob < 1) {
+		panic("whatif: ScaleInterval: prob must be in (0,1)")
+	}
+	pts := slices.Clone(points)
+	slices.SortStableFunc(pts, cmpScale)
+	below, above := -1, len(pts)
+	for i, p := range pts {
+		if p.PHi < prob {
+			below = i
+		}
+	}
+	for i := len(pts) - 1; i >= 0; i-- {
+		if pts[i].PLo > prob {
+			above = i
+		}
+	}
+	logit := func(p float64) float64 { return math.Log(p / (1 - p)) }
+	cross := func(a, b Point, ya, yb float64) float64 {
+		ya, yb, y := logit(ya), logit(yb), logit(prob)
+		switch {
+		case math.IsInf(ya, 0): // a bound of 0 or 1 at a: the curve reaches y at b
+			return b.Scale
+		case math.IsInf(yb, 0) || ya == yb:
+			return a.Scale
+		}
+		return a.Scale + (y-ya)/(yb-ya)*(b.Scale-a.Scale)
+	}
+	lo, hi = 0, math.Inf(1)
+	switch {
+	case below < 0:
+	case below == len(pts)-1:
+		lo = pts[below].Scale
+	default:
+		a, b := pts[below], pts[below+1]
+		lo = cross(a, b, a.PHi, b.PHi)
+	}
+	switch {
+	case above == len(pts):
+	case above == 0:
+		hi = pts[above].Scale
+	default:
+		a, b := pts[above-1], pts[above]
+		hi = cross(a, b, a.PLo, b.PLo)
+	}
+	if below > above || lo > hi {
+		warn = fmt.Errorf("P(revenue ≥ goal) is not monotone in the scale beyond sampling error: %.0f%% at ×%.3f but %.0f%% at ×%.3f; "+
+			"the interval spans both", 100*pts[above].P, pts[above].Scale, 100*pts[below].P, pts[below].Scale)
+		lo, hi = min(lo, hi, pts[above].Scale), max(lo, hi, pts[below].Scale)
+	}
+	return lo, hi, warn
+}
+
+// MQLsAt returns the mean MQLs a quarter at scale s, interpolated linearly
+// between the points (any order) around s, or proportionally to the scale
+// from the nearest point outside their range (MQLs come from the scaled
+// sources); +Inf for s = +Inf, NaN without points or for a NaN s.
+func MQLsAt(points []Point, s float64) float64 {
+	if len(points) == 0 || math.IsNaN(s) {
 		return math.NaN()
 	}
-	mx, _ := meanSD(x)
-	my, _ := meanSD(y)
-	sxy, sxx := 0.0, 0.0
-	for i := range x {
-		sxy += (x[i] - mx) * (y[i] - my)
-		sxx += (x[i] - mx) * (x[i] - mx)
+	if math.IsInf(s, 1) {
+		return s
 	}
-	if sxx == 0 {
-		return math.NaN()
+	pts := slices.Clone(points)
+	slices.SortStableFunc(pts, cmpScale)
+	first, last := pts[0], pts[len(pts)-1]
+	switch {
+	case s <= first.Scale:
+		return first.MQLs * s / first.Scale
+	case s >= last.Scale:
+		return last.MQLs * s / last.Scale
 	}
-	return sxy / sxx
+	i, _ := slices.BinarySearchFunc(pts, s, func(p Point, s float64) int { return cmpScale(p, Point{Scale: s}) })
+	a, b := pts[i-1], pts[i]
+	if b.Scale == a.Scale {
+		return b.MQLs
+	}
+	return a.MQLs + (s-a.Scale)/(b.Scale-a.Scale)*(b.MQLs-a.MQLs)
 }
 
 // thousands formats v rounded to a whole number with comma thousands

@@ -3,10 +3,12 @@ package whatif
 import (
 	"context"
 	"math"
+	"math/rand/v2"
 	"testing"
 
 	"github.com/funnelsim/funnel/model"
 	"github.com/funnelsim/funnel/montecarlo"
+	"gonum.org/v1/gonum/stat/distuv"
 )
 
 func TestWorksheetArithmetic(t *testing.T) {
@@ -86,6 +88,19 @@ func TestSolveHitsGoal(t *testing.T) {
 	if !(plan.ScaleLo < plan.Scale && plan.Scale < plan.ScaleHi) {
 		t.Errorf("scale interval [%v, %v] does not contain %v", plan.ScaleLo, plan.ScaleHi, plan.Scale)
 	}
+	// The interval agrees with the scales tried: one below 0.8 beyond its
+	// 95% bounds lies below it, one above lies above it.
+	for _, p := range plan.Points {
+		if p.PHi < 0.8 && p.Scale > plan.ScaleLo || p.PLo > 0.8 && p.Scale < plan.ScaleHi {
+			t.Errorf("scale interval [%.3f, %.3f] contains %.3f, where P = %.3f (95%% %.3f to %.3f) excludes 0.8", plan.ScaleLo, plan.ScaleHi, p.Scale, p.P, p.PLo, p.PHi)
+		}
+	}
+	if !(plan.MQLsLo < plan.MQLs && plan.MQLs < plan.MQLsHi) {
+		t.Errorf("MQLs interval [%v, %v] does not contain %v", plan.MQLsLo, plan.MQLsHi, plan.MQLs)
+	}
+	if len(plan.Warnings) > 0 {
+		t.Errorf("warnings: %v", plan.Warnings)
+	}
 }
 
 func TestScoreModel(t *testing.T) {
@@ -115,5 +130,192 @@ func TestScoreModel(t *testing.T) {
 	}
 	if math.Abs(sum-1) > 1e-12 || eff.IntoP != 0.35*eff.Volume || math.Abs(eff.QualifyP-0.6*eff.Quality) > 1e-12 {
 		t.Errorf("Apply(70): mql exits sum to %v, effect %+v", sum, eff)
+	}
+}
+
+func TestClopperPearson(t *testing.T) {
+	// Closed forms at the ends: k = 0 gives hi = 1 − (α/2)^(1/n), k = n
+	// gives lo = (α/2)^(1/n).
+	for _, n := range []int{1, 10, 500} {
+		if _, hi := ClopperPearson(0, n, 0.95); math.Abs(hi-(1-math.Pow(0.025, 1/float64(n)))) > 1e-12 {
+			t.Errorf("ClopperPearson(0, %d) hi = %v, want %v", n, hi, 1-math.Pow(0.025, 1/float64(n)))
+		}
+		if lo, hi := ClopperPearson(n, n, 0.95); math.Abs(lo-math.Pow(0.025, 1/float64(n))) > 1e-12 || hi != 1 {
+			t.Errorf("ClopperPearson(%d, %d) = %v, %v, want %v, 1", n, n, lo, hi, math.Pow(0.025, 1/float64(n)))
+		}
+	}
+	// The definition: P(X ≥ k | lo) = α/2 and P(X ≤ k | hi) = α/2 for X
+	// binomial(n, ·); and the symmetry lo(k, n) = 1 − hi(n−k, n).
+	for _, tt := range []struct{ k, n int }{{1, 10}, {5, 10}, {12, 20}, {321, 500}, {400, 500}, {499, 500}} {
+		lo, hi := ClopperPearson(tt.k, tt.n, 0.95)
+		if d := 1 - (distuv.Binomial{N: float64(tt.n), P: lo}).CDF(float64(tt.k-1)); math.Abs(d-0.025) > 1e-9 {
+			t.Errorf("k=%d n=%d: P(X ≥ k | lo=%v) = %v, want 0.025", tt.k, tt.n, lo, d)
+		}
+		if d := (distuv.Binomial{N: float64(tt.n), P: hi}).CDF(float64(tt.k)); math.Abs(d-0.025) > 1e-9 {
+			t.Errorf("k=%d n=%d: P(X ≤ k | hi=%v) = %v, want 0.025", tt.k, tt.n, hi, d)
+		}
+		if _, h2 := ClopperPearson(tt.n-tt.k, tt.n, 0.95); math.Abs(lo-(1-h2)) > 1e-12 {
+			t.Errorf("k=%d n=%d: lo %v, 1 − hi(n−k) %v", tt.k, tt.n, lo, 1-h2)
+		}
+	}
+	// A textbook value: 5 of 10 gives 0.1871 to 0.8129.
+	if lo, hi := ClopperPearson(5, 10, 0.95); math.Abs(lo-0.187086) > 1e-6 || math.Abs(hi-0.812914) > 1e-6 {
+		t.Errorf("ClopperPearson(5, 10) = %v, %v, want 0.187086, 0.812914", lo, hi)
+	}
+}
+
+func TestScaleInterval(t *testing.T) {
+	pt := func(s, lo, hi float64) Point {
+		return Point{Scale: s, P: (lo + hi) / 2, PLo: lo, PHi: hi, MQLs: 1000 * s}
+	}
+	inf := math.Inf(1)
+	// Expected ends by hand (Python): a + (logit(0.8) − logit(ya)) /
+	// (logit(yb) − logit(ya)) · (b − a).
+	for _, tt := range []struct {
+		name   string
+		pts    []Point
+		lo, hi float64
+		warn   bool
+	}{
+		// Below at 1 (PHi 0.70), undecided at 1.1 (0.75 to 0.85), above at
+		// 1.2 (PLo 0.82): lo between 1 and 1.1, hi between 1.1 and 1.2.
+		{"interpolated", []Point{pt(1.2, 0.82, 0.9), pt(1, 0.6, 0.7), pt(1.1, 0.75, 0.85)}, 1.0607454705189177, 1.1688670890003348, false},
+		// The default model's scan at 500 quarters: 1.000 → 64.2% is
+		// below 80% beyond its bounds, so the interval starts above 1.
+		{"defaults", []Point{pt(1, 0.5988, 0.6834), pt(2, 0.9926, 1), pt(1.0625, 0.7431, 0.8170), pt(1.09375, 0.8074, 0.8746)},
+			1.0530517403451833, 1.0897993796950756, false},
+		{"no point below", []Point{pt(1, 0.7, 0.9), pt(2, 0.85, 1)}, 0, 1.6074547051891759, false},
+		{"no point above", []Point{pt(1, 0.5, 0.7), pt(2, 0.7, 0.9)}, 1.399278341531664, inf, false},
+		{"only undecided", []Point{pt(1, 0.7, 0.9)}, 0, inf, false},
+		{"adjacent", []Point{pt(1, 0.6, 0.7), pt(2, 0.9, 0.95)}, 1.2570148932306673, 1.5474112289381665, false},
+		{"upper bound 1 after the last below", []Point{pt(1, 0.6, 0.7), pt(2, 0.9, 1)}, 1, 1.5474112289381665, false},
+		{"lower bound 0 before the first above", []Point{pt(1, 0, 0.9), pt(2, 0.9, 1)}, 0, 2, false},
+		{"not monotone", []Point{pt(1, 0.85, 0.95), pt(1.5, 0.6, 0.7), pt(2, 0.9, 1)}, 1, 1.5, true},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			lo, hi, warn := ScaleInterval(tt.pts, 0.8)
+			if math.Abs(lo-tt.lo) > 1e-12 || !(hi == tt.hi || math.Abs(hi-tt.hi) <= 1e-12) || (warn != nil) != tt.warn {
+				t.Errorf("ScaleInterval = %v, %v, %v; want %v, %v, warning %v", lo, hi, warn, tt.lo, tt.hi, tt.warn)
+			}
+		})
+	}
+}
+
+func TestMQLsAt(t *testing.T) {
+	pts := []Point{{Scale: 2, MQLs: 2100}, {Scale: 1, MQLs: 1000}}
+	for _, tt := range []struct{ s, want float64 }{{1, 1000}, {1.5, 1550}, {2, 2100}, {0.5, 500}, {4, 4200}, {0, 0}, {math.Inf(1), math.Inf(1)}} {
+		if got := MQLsAt(pts, tt.s); got != tt.want {
+			t.Errorf("MQLsAt(%v) = %v, want %v", tt.s, got, tt.want)
+		}
+	}
+	if got := MQLsAt(nil, 1); !math.IsNaN(got) {
+		t.Errorf("MQLsAt(nil) = %v, want NaN", got)
+	}
+}
+
+// TestSolveIntervalCoverage runs Solve's search and ScaleInterval on
+// probability curves with a known answer: P(s) = F((s−m)/w) for a
+// distribution function F (logistic, normal, or the skewed Gumbel-min
+// 1−exp(−exp(x))), m placing the truth where P = prob, and quarter i of n
+// reaches the goal at scale s when u_i < P(s), with the same uniforms u at
+// every scale (common random numbers, as Solve's simulations have) or
+// fresh ones at each scale. Each end of the 95% interval must miss the
+// truth in at most 2.5% of replications, plus 4 standard errors of that
+// share; every interval must agree with its own scan (scales below the
+// target beyond their binomial bounds lie below it, scales above lie
+// above it, the answer inside), and be no wider on average than twice the
+// width of the delta method's interval with the true slope,
+// 2·Z95·√(p(1−p)/n) / P'(s*).
+func TestSolveIntervalCoverage(t *testing.T) {
+	reps, n := 2000, 200
+	if testing.Short() {
+		reps = 300
+	}
+	logistic := distuv.Logistic{Mu: 0, S: 1}
+	normal := distuv.UnitNormal
+	gumbel := struct{ cdf, quantile, prob func(float64) float64 }{
+		func(x float64) float64 { return -math.Expm1(-math.Exp(x)) },
+		func(p float64) float64 { return math.Log(-math.Log1p(-p)) },
+		func(x float64) float64 { return math.Exp(x - math.Exp(x)) },
+	}
+	type family struct{ cdf, quantile, prob func(float64) float64 }
+	for _, tt := range []struct {
+		name  string
+		f     family
+		prob  float64
+		truth float64 // the scale with P = prob
+		width float64 // w, in units of the scale
+		crn   bool
+	}{
+		{"logistic, steep above 1", family{logistic.CDF, logistic.Quantile, logistic.Prob}, 0.8, 1.3, 0.15, true},
+		{"logistic, below 1", family{logistic.CDF, logistic.Quantile, logistic.Prob}, 0.8, 0.6, 0.1, true},
+		{"logistic, shallow far above 1", family{logistic.CDF, logistic.Quantile, logistic.Prob}, 0.8, 3, 1, true},
+		{"logistic, independent draws", family{logistic.CDF, logistic.Quantile, logistic.Prob}, 0.8, 1.3, 0.15, false},
+		{"normal, 90%", family{normal.CDF, normal.Quantile, normal.Prob}, 0.9, 1.7, 0.3, true},
+		{"normal, 50%", family{normal.CDF, normal.Quantile, normal.Prob}, 0.5, 1.2, 0.2, true},
+		{"gumbel, 80%", family(gumbel), 0.8, 1.4, 0.2, true},
+		{"gumbel, 95%, below 1", family(gumbel), 0.95, 0.8, 0.1, true},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			prob := tt.prob
+			mid := tt.truth - tt.width*tt.f.quantile(prob)
+			curve := func(s float64) float64 { return tt.f.cdf((s - mid) / tt.width) }
+			ideal := 2 * Z95 * math.Sqrt(prob*(1-prob)/float64(n)) / (tt.f.prob((tt.truth-mid)/tt.width) / tt.width)
+			missLo, missHi, sumWidth := 0, 0, 0.0
+			for rep := range reps {
+				rng := rand.New(rand.NewPCG(11, uint64(rep)))
+				u := make([]float64, n)
+				draw := func() {
+					for i := range u {
+						u[i] = rng.Float64()
+					}
+				}
+				draw()
+				eval := func(s float64) (Point, error) {
+					if !tt.crn {
+						draw()
+					}
+					k, p := 0, curve(s)
+					for _, v := range u {
+						if v < p {
+							k++
+						}
+					}
+					return BinomialPoint(s, k, n, 1000*s), nil
+				}
+				s, pts, err := search(SolveConfig{Prob: prob, Quarters: n, Tol: DefaultSolveConfig.Tol, MaxScale: DefaultSolveConfig.MaxScale}, eval)
+				if err != nil {
+					t.Fatalf("rep %d: %v", rep, err)
+				}
+				lo, hi, warn := ScaleInterval(pts, prob)
+				switch {
+				case lo > tt.truth:
+					missLo++
+				case hi < tt.truth:
+					missHi++
+				}
+				sumWidth += hi - lo
+				if !(lo <= s && s <= hi) {
+					t.Errorf("rep %d: answer %v outside its interval [%v, %v]", rep, s, lo, hi)
+				}
+				for _, p := range pts {
+					if (p.PHi < prob && p.Scale > lo || p.PLo > prob && p.Scale < hi) && warn == nil {
+						t.Errorf("rep %d: interval [%v, %v] disagrees with the scan's %.3f→%.3f (%.3f to %.3f)", rep, lo, hi, p.Scale, p.P, p.PLo, p.PHi)
+					}
+				}
+			}
+			r := float64(reps)
+			limit := 0.025 + 4*math.Sqrt(0.025*0.975/r)
+			width := sumWidth / r
+			t.Logf("missed low %.3f, high %.3f (n=%d replications), mean width %.4f, delta method with the true slope %.4f",
+				float64(missLo)/r, float64(missHi)/r, reps, width, ideal)
+			if float64(missLo)/r > limit || float64(missHi)/r > limit {
+				t.Errorf("the interval misses the truth from below in %.3f and from above in %.3f of replications, want each at most 0.025 + 4 SE = %.3f",
+					float64(missLo)/r, float64(missHi)/r, limit)
+			}
+			if width > 2*ideal {
+				t.Errorf("mean width %.4f, want at most twice the delta method's %.4f", width, ideal)
+			}
+		})
 	}
 }
