@@ -85,6 +85,7 @@ type StageFit struct {
 	CIF      CumInc   // Aalen-Johansen, causes in model order (+1 "other" when present)
 	Edges    []EdgeFit
 	Other    int // exits along edges the model does not have
+	Capped   int // stays of leads past the recycle cap, left out (see Sojourn.Capped)
 }
 
 // FittedSurvival returns the model's probability of still being in the
@@ -307,8 +308,11 @@ func (c *calib) fitStages() {
 	m := c.m
 	edges := stageEdges(m)
 	by := make(map[string][]Sojourn)
+	capped := make(map[string]int)
 	for _, s := range c.soj {
-		if !s.Capped {
+		if s.Capped {
+			capped[s.Stage]++
+		} else {
 			by[s.Stage] = append(by[s.Stage], s)
 		}
 	}
@@ -318,7 +322,7 @@ func (c *calib) fitStages() {
 		}
 		obs := by[st.Name]
 		k := len(edges[si])
-		sf := StageFit{Stage: st.Name, N: len(obs)}
+		sf := StageFit{Stage: st.Name, N: len(obs), Capped: capped[st.Name]}
 		cr := make([]CRObs, len(obs))
 		km := make([]Obs, len(obs))
 		for i, o := range obs {

@@ -247,7 +247,7 @@ func writeCalibration(out, src string, r *calibrate.Result) error {
 			}
 		}
 		sf := s
-		p := render.StageSurvival(s.Stage, s.Exit.Time, s.Exit.S, s.Exit.Lower, s.Exit.Upper, sf.FittedSurvival, s.N, tmax)
+		p := render.StageSurvival(s.Stage, s.Exit.Time, s.Exit.S, s.Exit.Lower, s.Exit.Upper, sf.FittedSurvival, s.N, s.Capped, tmax)
 		name := "survival-" + s.Stage
 		if err := saveChart(p, filepath.Join(out, name)); err != nil {
 			return err

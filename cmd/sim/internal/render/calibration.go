@@ -39,11 +39,29 @@ func step(t, s []float64, tmax float64) (xs, ys []float64) {
 	return xs, ys
 }
 
+// shareTicks is PercentTicks without ticks above 100%: a share axis runs a
+// little past 1 to leave the legend room above the 100% line.
+type shareTicks struct{}
+
+func (shareTicks) Ticks(lo, hi float64) []plot.Tick {
+	var out []plot.Tick
+	for _, t := range (PercentTicks{}).Ticks(lo, hi) {
+		if t.Value <= 1+1e-9 {
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
+// legendRoom is the top of a share axis: above 1, the legend's band.
+const legendRoom = 1.12
+
 // StageSurvival draws the Kaplan-Meier share of leads still in stage after
 // t days (solid, with its 95% band dotted) against the fitted model's
-// 1 − Σ p_j F_j(t) (dashed), for n stays. t, s, lo and hi are the KM step
+// 1 − Σ p_j F_j(t) (dashed), for n stays; capped more stays, of leads past
+// the recycle cap, were left out of both. t, s, lo and hi are the KM step
 // times and values; fitted is evaluated on a grid up to tmax days.
-func StageSurvival(stage string, t, s, lo, hi []float64, fitted func(float64) float64, n int, tmax float64) *plot.Plot {
+func StageSurvival(stage string, t, s, lo, hi []float64, fitted func(float64) float64, n, capped int, tmax float64) *plot.Plot {
 	if len(t) == 0 || n == 0 {
 		return noData("Time in "+stage, "no leads left "+stage)
 	}
@@ -58,9 +76,11 @@ func StageSurvival(stage string, t, s, lo, hi []float64, fitted func(float64) fl
 	for i := range t {
 		gap = math.Max(gap, math.Abs(s[i]-fitted(t[i])))
 	}
-	last := s[len(s)-1]
-	p := New(fmt.Sprintf("%s: %s of leads never leave; the fit is within %s of the data", stage, Percent(last), Percent(gap)),
-		fmt.Sprintf("Kaplan-Meier (solid, 95%% band dotted) vs the fitted model (dashed) · %s", plural(n, "stay")))
+	sub := fmt.Sprintf("Kaplan-Meier of %s (solid, 95%% band dotted) vs the fitted model (dashed)", plural(n, "stay"))
+	if capped > 0 {
+		sub += fmt.Sprintf("; %s past the recycle cap left out", plural(capped, "stay"))
+	}
+	p := New(fmt.Sprintf("Time in %s: the fitted model is within %.1f points of the data", stage, 100*gap), sub)
 	xs, ys := step(t, lo, tmax)
 	p.Add(line(xs, ys, Grey, Dashes[2], 1))
 	xs, ys = step(t, hi, tmax)
@@ -75,8 +95,8 @@ func StageSurvival(stage string, t, s, lo, hi []float64, fitted func(float64) fl
 	p.Legend.TextStyle = textStyle(sans, TickSize, Ink)
 	p.X.Label.Text = "Days in " + stage
 	p.Y.Label.Text = "Share still in " + stage
-	p.Y.Tick.Marker = PercentTicks{}
-	p.Y.Min, p.Y.Max = 0, 1
+	p.Y.Tick.Marker = shareTicks{}
+	p.Y.Min, p.Y.Max = 0, legendRoom
 	p.X.Min, p.X.Max = 0, tmax
 	return p
 }
@@ -128,9 +148,9 @@ func DecayCurve(bins []DecayBin, fitted func(minutes float64) float64, odds5v30,
 	p.X.Tick.Marker = durationTicks{}
 	p.X.Label.Text = "Time to first touch (log scale)"
 	p.Y.Label.Text = "Share of MQLs contacted"
-	p.Y.Tick.Marker = PercentTicks{}
+	p.Y.Tick.Marker = shareTicks{}
 	p.X.Min, p.X.Max = lo, hi
-	p.Y.Min, p.Y.Max = 0, 1
+	p.Y.Min, p.Y.Max = 0, legendRoom
 	return p
 }
 
