@@ -339,6 +339,19 @@ func printCalibration(e *env, r *calibrate.Result, cfg calibrateConfig) {
 		}
 		fmt.Fprintf(e.stdout, "Open at as-of: %s leads, %s opportunities worth %s.\n", render.Count(float64(n)), render.Count(float64(len(st.Opportunities))), render.Money(v, m.Currency))
 	}
+	if len(r.Active) > 0 {
+		var act []string
+		for _, a := range r.Active {
+			if a.Active {
+				act = append(act, a.Stage)
+			}
+		}
+		list := "none"
+		if len(act) > 0 {
+			list = strings.Join(act, ", ")
+		}
+		fmt.Fprintf(e.stdout, "Stages leads enter when they act (by the hours of their entries, %d tested): %s.\n", len(r.Active), list)
+	}
 	if m.Quota > 0 {
 		fmt.Fprintf(e.stdout, "Quota: %s a quarter.\n", render.Money(m.Quota, m.Currency))
 	} else {
