@@ -22,6 +22,12 @@
 //     negative binomial overdispersion), deal sizes (lognormal MLE, or
 //     empirical when Kolmogorov-Smirnov rejects it), the SDR team, and the
 //     start state (open leads by stage, source and age band; open deals).
+//   - active.go: each stage's active flag (entered at the lead's next
+//     active moment, by its source's weekday-by-hour profile, or when the
+//     delay ends), by the likelihood ratio of the entries' times given the
+//     clocks their delays started from; the base model's flag is kept when
+//     the evidence is weak. The quota is not estimated: a target is not in
+//     the data (sim calibrate takes --quota).
 //
 
 // The estimators, by file:
