@@ -5,6 +5,7 @@ import (
 	"slices"
 
 	"github.com/funnelsim/funnel/model"
+	"gonum.org/v1/gonum/stat/distuv"
 )
 
 // Report is the summary of a forecast over the simulated quarters, in the
@@ -26,10 +27,14 @@ type Report struct {
 
 	Revenue Summary `json:"revenue"`
 	// ProbHitQuota is the share of quarters with revenue ≥ quota, and
-	// ProbHitQuotaSE its binomial standard error.
-	ProbHitQuota   Float   `json:"prob_hit_quota"`
-	ProbHitQuotaSE Float   `json:"prob_hit_quota_se"`
-	DealsWon       Summary `json:"deals_won"`
+	// ProbHitQuotaSE its binomial standard error, √(p(1−p)/n): 0 when no
+	// quarter or every quarter reached quota, so use ProbHitQuotaLo95 and
+	// ProbHitQuotaHi95, the exact 95% interval (ClopperPearson), there.
+	ProbHitQuota     Float   `json:"prob_hit_quota"`
+	ProbHitQuotaSE   Float   `json:"prob_hit_quota_se"`
+	ProbHitQuotaLo95 Float   `json:"prob_hit_quota_lo95"`
+	ProbHitQuotaHi95 Float   `json:"prob_hit_quota_hi95"`
+	DealsWon         Summary `json:"deals_won"`
 	// Coverage is open pipeline at the start of the quarter / quota.
 	Coverage     Summary `json:"coverage"`
 	OpenPipeline Summary `json:"open_pipeline"`
@@ -117,9 +122,13 @@ func NewReport(m *model.Model, r *Results) *Report {
 	}
 	nan := Float(math.NaN())
 	rep.ProbHitQuota, rep.ProbHitQuotaSE, rep.CoverageNeeded = nan, nan, nan
+	rep.ProbHitQuotaLo95, rep.ProbHitQuotaHi95 = nan, nan
 	if m.Quota > 0 {
 		p, se := ProbAtLeast(rev, m.Quota)
 		rep.ProbHitQuota, rep.ProbHitQuotaSE = Float(p), Float(se)
+		k, n := countAtLeast(rev, m.Quota)
+		lo, hi := ClopperPearson(k, n, 0.95)
+		rep.ProbHitQuotaLo95, rep.ProbHitQuotaHi95 = Float(lo), Float(hi)
 		open := first(r.OpenPipeline)
 		ratio := make([]float64, 0, len(rev))
 		for i := range rev {
@@ -210,6 +219,53 @@ func NewReport(m *model.Model, r *Results) *Report {
 		}
 	}
 	return rep
+}
+
+// countAtLeast returns how many values of x are at or above t, and how
+// many are not NaN.
+func countAtLeast(x []float64, t float64) (k, n int) {
+	for _, f := range x {
+		if math.IsNaN(f) {
+			continue
+		}
+		n++
+		if f >= t {
+			k++
+		}
+	}
+	return k, n
+}
+
+// ClopperPearson returns the exact (Clopper–Pearson) two-sided confidence
+// interval, at the given level in (0,1), of a binomial proportion of which
+// k successes in n trials were observed:
+//
+//	lo = B⁻¹(α/2; k, n−k+1),  hi = B⁻¹(1−α/2; k+1, n−k),  α = 1 − level,
+//
+// B⁻¹(q; a, b) the q-quantile of the Beta(a, b) distribution, with lo = 0
+// when k = 0 and hi = 1 when k = n. At the ends the interval has a closed
+// form: hi = 1 − (α/2)^(1/n) when k = 0 and lo = (α/2)^(1/n) when k = n,
+// where the binomial standard error √(p(1−p)/n) is 0. It returns NaN, NaN
+// when n is 0, and panics if k is outside [0, n] or level outside (0,1).
+func ClopperPearson(k, n int, level float64) (lo, hi float64) {
+	if k < 0 || k > n || !(level > 0 && level < 1) {
+		panic("montecarlo: ClopperPearson: want 0 ≤ k ≤ n and a level in (0,1)")
+	}
+	if n == 0 {
+		return math.NaN(), math.NaN()
+	}
+	half := (1 - level) / 2
+	end := math.Pow(half, 1/float64(n))
+	switch {
+	case k == 0:
+		lo, hi = 0, 1-end
+	case k == n:
+		lo, hi = end, 1
+	default:
+		lo = distuv.Beta{Alpha: float64(k), Beta: float64(n - k + 1)}.Quantile(half)
+		hi = distuv.Beta{Alpha: float64(k + 1), Beta: float64(n - k)}.Quantile(1 - half)
+	}
+	return lo, hi
 }
 
 // column returns, for the first quarter of each run, element j of a series

@@ -281,8 +281,17 @@ func writeSummary(w io.Writer, m *model.Model, rep *montecarlo.Report) {
 	r := rep.Revenue
 	line("Revenue", "%s mean (± %s), P10 %s, P50 %s, P90 %s", money(r.Mean), money(2*r.SE), money(r.P10), money(r.P50), money(r.P90))
 	if m.Quota > 0 {
-		line("Chance of quota", "%s (± %s) of quarters reach the %s quota", render.Percent(float64(rep.ProbHitQuota)),
-			render.Percent(2*float64(rep.ProbHitQuotaSE)), render.Money(m.Quota, cur))
+		if b, ok := boundedShare(float64(rep.ProbHitQuota), rep.Quarters); ok {
+			did := "all " + render.Count(float64(rep.Quarters))
+			if rep.ProbHitQuota == 0 {
+				did = "none of " + render.Count(float64(rep.Quarters))
+			}
+			line("Chance of quota", "%s of quarters reach the %s quota (%s simulated quarters did; exact 95%% bound)",
+				b, render.Money(m.Quota, cur), did)
+		} else {
+			line("Chance of quota", "%s (± %s) of quarters reach the %s quota", render.Percent(float64(rep.ProbHitQuota)),
+				render.Percent(2*float64(rep.ProbHitQuotaSE)), render.Money(m.Quota, cur))
+		}
 		c := rep.Coverage
 		line("Coverage", "%s median (P10 %s, P90 %s); this funnel needs %s for an 80%% chance (rules of thumb: 3x-4x)",
 			render.Ratio(float64(c.P50)), render.Ratio(float64(c.P10)), render.Ratio(float64(c.P90)), render.Ratio(float64(rep.CoverageNeeded)))
@@ -321,6 +330,9 @@ func writeSummary(w io.Writer, m *model.Model, rep *montecarlo.Report) {
 			if s.Target > 0 {
 				target = render.Percent(s.Target)
 				meet = render.Percent(float64(s.ProbMeetsTarget))
+				if b, ok := boundedShare(float64(s.ProbMeetsTarget), rep.Quarters); ok {
+					meet = b
+				}
 			}
 			fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t%s\t\n", s.Name, within, render.Percent(float64(s.Compliance)), target, meet)
 		}
@@ -334,6 +346,24 @@ func writeSummary(w io.Writer, m *model.Model, rep *montecarlo.Report) {
 		}
 		tw.Flush()
 	}
+}
+
+// boundedShare formats p, a share of n simulated quarters, for people when
+// it is 0 or 1. There the binomial standard error is 0, and "100.0% (±
+// 0.0%)" would claim a certainty that n quarters cannot give, so it
+// returns the end of the exact 95% interval (montecarlo.ClopperPearson)
+// rounded outwards to a tenth of a point, "≥ 98.7%" (all of 300) or
+// "≤ 1.3%" (none of 300), and true. Otherwise it returns "", false.
+func boundedShare(p float64, n int) (string, bool) {
+	if n < 1 || (p != 0 && p != 1) {
+		return "", false
+	}
+	if p == 1 {
+		lo, _ := montecarlo.ClopperPearson(n, n, 0.95)
+		return "≥ " + render.Percent(math.Floor(lo*1000+1e-9)/1000), true
+	}
+	_, hi := montecarlo.ClopperPearson(0, n, 0.95)
+	return "≤ " + render.Percent(math.Ceil(hi*1000-1e-9)/1000), true
 }
 
 // reportMarkdown returns report.md: the summary, the charts and the
@@ -366,7 +396,7 @@ func reportMarkdown(m *model.Model, rep *montecarlo.Report) string {
 	b.WriteString(`## Definitions
 
 - **Revenue**: the amount of deals closed-won inside the quarter.
-- **P(hit quota)**: the share of simulated quarters with revenue at or above quota (± two binomial standard errors).
+- **P(hit quota)**: the share of simulated quarters with revenue at or above quota (± two binomial standard errors; when none or all of the quarters reach quota, that error is 0, and the exact Clopper–Pearson 95% bound is shown instead, as "≤" or "≥").
 - **Coverage**: open pipeline value at the start of the quarter / quota.
 - **Coverage needed**: the 80th percentile over quarters of open pipeline / revenue: the coverage that, if revenue scaled with the opening pipeline, makes quota in 80% of quarters.
 - **Conversion**: leads moving to a stage from the previous stage on the way to a win / that previous stage's entries, per quarter.

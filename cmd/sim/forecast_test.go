@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"math"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -147,5 +148,35 @@ func TestForecastHelp(t *testing.T) {
 		if !strings.Contains(out, want) {
 			t.Errorf("forecast --help lacks %q", want)
 		}
+	}
+}
+
+// TestForecastQuotaBound checks that a quota every simulated quarter
+// reaches is reported with its exact 95% bound, not as "100.0% (± 0.0%)".
+func TestForecastQuotaBound(t *testing.T) {
+	dir := t.TempDir()
+	out, _, err := runSim(t, context.Background(), "forecast", "--scenario", "respond-24x7", "--quarters", "40", "--seed", "3", "--out", dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// 0.025^(1/40) = 91.19%, rounded down.
+	want := "Chance of quota   ≥ 91.1% of quarters reach the $9.5M quota (all 40 simulated quarters did; exact 95% bound)\n"
+	if !strings.Contains(out, want) {
+		t.Errorf("forecast output lacks %q:\n%s", want, out)
+	}
+	if strings.Contains(out, "± 0.0%") {
+		t.Errorf("forecast output claims certainty:\n%s", out)
+	}
+	var sum struct {
+		P  float64 `json:"prob_hit_quota"`
+		Lo float64 `json:"prob_hit_quota_lo95"`
+		Hi float64 `json:"prob_hit_quota_hi95"`
+	}
+	b, _ := os.ReadFile(filepath.Join(dir, "summary.json"))
+	if err := json.Unmarshal(b, &sum); err != nil {
+		t.Fatal(err)
+	}
+	if sum.P != 1 || math.Abs(sum.Lo-math.Pow(0.025, 1.0/40)) > 1e-12 || sum.Hi != 1 {
+		t.Errorf("summary.json: prob_hit_quota %v [%v, %v], want 1 [%v, 1]", sum.P, sum.Lo, sum.Hi, math.Pow(0.025, 1.0/40))
 	}
 }

@@ -134,12 +134,30 @@ func currencyLabel(currency string) string {
 	return ", " + strings.ToUpper(currency)
 }
 
+// boundedChance formats p, a share of n values, as chance does, but at 0
+// or 1, where n values cannot rule out the other outcome, as the end of the
+// exact 95% interval rounded outwards to a whole percentage: "≥ 98%" for
+// all of 300, ⌊100·0.025^(1/n)⌋, the Clopper–Pearson lower bound (see
+// montecarlo.ClopperPearson), and "≤ 2%" for none of 300.
+func boundedChance(p float64, n int) string {
+	if n < 1 || (p != 0 && p != 1) {
+		return chance(p)
+	}
+	end := math.Pow(0.025, 1/float64(n)) // lower bound at n of n; 1 − upper bound at 0 of n
+	if p == 1 {
+		return "≥ " + percent(math.Floor(100*end+1e-9)/100, 0)
+	}
+	return "≤ " + percent(math.Ceil(100*(1-end)-1e-9)/100, 0)
+}
+
 // RevenueHistogram returns a histogram of simulated quarterly revenue
 // (amounts in currency, an ISO 4217 code; see Money) as shares of the
 // simulated quarters, with the P10–P90 interval shaded, the P10, median and
 // P90 marked, and, when quota > 0, a "Quota" reference line and a title
-// giving the chance of revenue ≥ quota. Non-finite values are left out and
-// counted in the subtitle; with no finite value the plot says so.
+// giving the chance of revenue ≥ quota (its exact 95% bound when no value
+// or every value reaches quota: see boundedChance). Non-finite values are
+// left out and counted in the subtitle; with no finite value the plot says
+// so.
 func RevenueHistogram(revenue []float64, quota float64, currency string) *plot.Plot {
 	vals, dropped := sortedFinite(revenue)
 	if len(vals) == 0 {
@@ -149,7 +167,7 @@ func RevenueHistogram(revenue []float64, quota float64, currency string) *plot.P
 	hasQuota := quota > 0 && !math.IsInf(quota, 0)
 	title := "Simulated quarterly revenue: median " + Money(p50, currency)
 	if hasQuota {
-		title = fmt.Sprintf("%s chance of making the %s quota", chance(shareAtLeast(vals, quota)), Money(quota, currency))
+		title = fmt.Sprintf("%s chance of making the %s quota", boundedChance(shareAtLeast(vals, quota), len(vals)), Money(quota, currency))
 	}
 	sub := fmt.Sprintf("Median %s · P10–P90 %s–%s (shaded) · %s%s",
 		Money(p50, currency), Money(p10, currency), Money(p90, currency),

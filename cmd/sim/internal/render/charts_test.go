@@ -9,8 +9,11 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"strconv"
+	"strings"
 	"testing"
 
+	"github.com/funnelsim/funnel/montecarlo"
 	"gonum.org/v1/plot"
 )
 
@@ -135,4 +138,44 @@ func closeColor(a, b image.Image, x, y int, tol uint32) bool {
 		return v - u
 	}
 	return d(r1, r2) <= tol && d(g1, g2) <= tol && d(b1, b2) <= tol && d(a1, a2) <= tol
+}
+
+// titleLine returns the first line of p's title block: the title proper.
+func titleLine(p *plot.Plot) string {
+	title, _, _ := strings.Cut(p.Title.Text, "\n")
+	return title
+}
+
+// TestRevenueTitleBounds checks that a chance of quota seen in none or all
+// of the quarters is stated as the exact 95% bound, never as 0% or 100%.
+func TestRevenueTitleBounds(t *testing.T) {
+	all := normal(7, 300, 8e6, 0.5e6)
+	for _, tt := range []struct {
+		name  string
+		quota float64
+		want  string
+	}{
+		{"every quarter", 1e6, "≥ 98% chance of making the $1.0M quota"},
+		{"no quarter", 50e6, "≤ 2% chance of making the $50.0M quota"},
+		{"some quarters", 8e6, "48% chance of making the $8.0M quota"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := titleLine(RevenueHistogram(all, tt.quota, "USD")); got != tt.want {
+				t.Errorf("title %q, want %q", got, tt.want)
+			}
+		})
+	}
+	// The bound is montecarlo.ClopperPearson's, rounded outwards.
+	for _, n := range []int{1, 10, 120, 300, 10_000} {
+		lo, _ := montecarlo.ClopperPearson(n, n, 0.95)
+		_, hi := montecarlo.ClopperPearson(0, n, 0.95)
+		wantAll := "≥ " + strconv.Itoa(int(math.Floor(100*lo))) + "%"
+		wantNone := "≤ " + strconv.Itoa(int(math.Ceil(100*hi))) + "%"
+		if got := boundedChance(1, n); got != wantAll {
+			t.Errorf("boundedChance(1, %d) = %q, want %q", n, got, wantAll)
+		}
+		if got := boundedChance(0, n); got != wantNone {
+			t.Errorf("boundedChance(0, %d) = %q, want %q", n, got, wantNone)
+		}
+	}
 }
