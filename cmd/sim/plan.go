@@ -201,15 +201,15 @@ func planCmd(ctx context.Context, e *env, args []string) error {
 	}
 	tw.Flush()
 	fmt.Fprintf(w, "(a quarter, steady state; \"now\" is the simulated mean. It assumes the rates hold at the new volume.)\n\n")
-	fmt.Fprintf(w, "2. With uncertainty: MQLs a quarter for a %s chance of %s\n", render.Percent(prob), render.Money(goal, cur))
+	fmt.Fprintf(w, "2. With uncertainty: MQLs a quarter for %s chance of %s\n", aPercent(prob), render.Money(goal, cur))
 	if !reachable {
 		fmt.Fprintf(w, "  not reachable by scaling marketing arrivals up to %gx: the SDR queue or sales-sourced volume limits it\n", whatif.DefaultSolveConfig.MaxScale)
 	} else {
 		fmt.Fprintf(w, "  marketing arrival rates ×%.3f (95%% MC interval %s to %s)\n", plan.Scale, scaleText(plan.ScaleLo), scaleText(plan.ScaleHi))
 		fmt.Fprintf(w, "  MQLs a quarter         %s (95%%: %s to %s); now %s\n", render.Count(plan.MQLs), render.Count(plan.MQLsLo), countText(plan.MQLsHi), render.Count(rates.MQLs))
 		fmt.Fprintf(w, "  check at that scale    P(revenue ≥ goal) = %s (95%% %s to %s)\n", render.Percent(plan.Check.P), render.Percent(plan.Check.PLo), render.Percent(plan.Check.PHi))
-		fmt.Fprintf(w, "  coverage               %s median at quarter start; this funnel needs %s for a %s chance (rules of thumb 3x-4x)\n",
-			render.Ratio(float64(out.CoverageMedian)), render.Ratio(float64(out.CoverageNeeded)), render.Percent(prob))
+		fmt.Fprintf(w, "  coverage               %s median at quarter start; this funnel needs %s for %s chance (rules of thumb 3x-4x)\n",
+			render.Ratio(float64(out.CoverageMedian)), render.Ratio(float64(out.CoverageNeeded)), aPercent(prob))
 		fmt.Fprintf(w, "  marketing share        %s of pipeline created is marketing-sourced in this plan\n", render.Percent(float64(out.MarketingShare)))
 		fmt.Fprintf(w, "  worksheet said         %s MQLs: %s\n", render.Count(sheet[5].Value), worksheetVerdict(sheet[5].Value, plan.MQLs, plan.MQLsLo, plan.MQLsHi, prob))
 	}
@@ -248,7 +248,7 @@ func worksheetVerdict(sheet, sim, lo, hi, prob float64) string {
 			more = "at least " + pct(lo)
 		}
 		return fmt.Sprintf("the simulation needs %s more (95%%: %s; the worksheet plans for the mean at today's rates, "+
-			"the simulation for a %s chance with the queue slowing as volume grows)", pct(sim), more, render.Percent(prob))
+			"the simulation for %s chance with the queue slowing as volume grows)", pct(sim), more, aPercent(prob))
 	}
 	return fmt.Sprintf("the simulation needs %s fewer (95%%: %s to %s)", pct(sim), pct(hi), pct(lo))
 }
@@ -295,6 +295,34 @@ func countText(v float64) string {
 		return "unbounded"
 	}
 	return render.Count(v)
+}
+
+// aPercent formats p as render.Percent does, after the indefinite article
+// it takes when read aloud: "an 80.0%", "an 11.5%", "a 90.0%".
+func aPercent(p float64) string {
+	s := render.Percent(p)
+	if article(s) == "an" {
+		return "an " + s
+	}
+	return "a " + s
+}
+
+// article returns the indefinite article of a number written in digits,
+// by how it is read: "an" before 8 (eight, eighty, eight hundred...) and
+// before 11 and 18 (eleven, eighteen, and eleven or eighteen thousand...
+// when the digits before a separator are just those), "a" otherwise.
+func article(num string) string {
+	lead := num
+	if i := strings.IndexAny(num, ".,%x "); i >= 0 {
+		lead = num[:i]
+	}
+	switch {
+	case strings.HasPrefix(num, "8"):
+		return "an"
+	case lead == "11" || lead == "18":
+		return "an"
+	}
+	return "a"
 }
 
 // quantile7 returns the type-7 p-quantile of sorted x.

@@ -85,8 +85,12 @@ func reportCmd(ctx context.Context, e *env, args []string) error {
 	for _, f := range folders {
 		kinds = append(kinds, f.kind+" "+f.path)
 	}
-	fmt.Fprintf(e.stdout, "Read %s.\nWrote %s: report.html, report.md and %d PNG charts.\n",
-		strings.Join(kinds, ", "), cfg.out, len(charts))
+	pngs := fmt.Sprintf("%d PNG charts", len(charts))
+	if len(charts) == 1 {
+		pngs = "1 PNG chart"
+	}
+	fmt.Fprintf(e.stdout, "Read %s.\nWrote %s: report.html, report.md and %s.\n",
+		strings.Join(kinds, ", "), cfg.out, pngs)
 	return nil
 }
 
@@ -1213,7 +1217,7 @@ func planSection(dir, id string, cs *chartSet) (report.Section, error) {
 			return f(float64(v))
 		}
 		s.Metrics = append(s.Metrics,
-			metric(fmt.Sprintf("MQLs a quarter for a %s chance", render.Percent(d.Probability)), count(d.MQLs)+" ("+count(d.MQLsLo)+"–"+upper(d.MQLsHi, render.Count)+")",
+			metric(fmt.Sprintf("MQLs a quarter for %s chance", aPercent(d.Probability)), count(d.MQLs)+" ("+count(d.MQLsLo)+"–"+upper(d.MQLsHi, render.Count)+")",
 				"Simulated: inbound arrivals scaled until P(revenue ≥ goal) reaches the target; 95% interval: the scales where the 95% binomial bounds of the simulated P contain the target."),
 			metric("Inbound leads vs today", render.Ratio(float64(d.Scale))+" ("+render.Ratio(float64(d.ScaleLo))+"–"+upper(d.ScaleHi, render.Ratio)+")",
 				"Multiple of today's inbound arrival rates that the goal needs."))

@@ -275,9 +275,17 @@ func TestReportErrors(t *testing.T) {
 }
 
 // TestReportCompareOnly reports a comparison without a forecast: no
-// executive summary figures, the scenario section alone.
+// executive summary figures, the scenario section alone, and one chart
+// ("1 PNG chart", not "1 PNG charts").
 func TestReportCompareOnly(t *testing.T) {
-	dir := runReport(t, filepath.Join("testdata", "report_compare"))
+	dir := filepath.Join(t.TempDir(), "report")
+	out, _, err := runSim(t, context.Background(), "report", "--out", dir, filepath.Join("testdata", "report_compare"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := "Wrote " + dir + ": report.html, report.md and 1 PNG chart.\n"; !strings.HasSuffix(out, want) {
+		t.Errorf("sim report says\n%swant it to end with\n%s", out, want)
+	}
 	b, err := os.ReadFile(filepath.Join(dir, "report.html"))
 	if err != nil {
 		t.Fatal(err)

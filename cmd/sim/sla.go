@@ -210,7 +210,7 @@ func slaCmd(ctx context.Context, e *env, args []string) error {
 			}
 		}
 		if head != baseHead {
-			name = append(name, fmt.Sprintf("%d SDRs", head))
+			name = append(name, sdrs(head))
 		}
 		m, err := whatif.WithSDR(m, head, h)
 		if err != nil {
@@ -434,8 +434,8 @@ func measurePolicy(p, base *policy) {
 // erlangCaveats lists the M/M/c assumptions m breaks.
 func erlangCaveats(m *model.Model) []string {
 	var out []string
-	if !m.Handoff.SDR.Hours.AroundTheClock() {
-		out = append(out, "the team works business hours: MQLs arriving off hours wait for the morning, which M/M/c (always open) does not know")
+	if h := m.Handoff.SDR.Hours; !h.AroundTheClock() {
+		out = append(out, "the team works "+describeHours(h)+": MQLs arriving off hours wait for it to start, which M/M/c (always open) does not know")
 	}
 	if m.Handoff.SDR.Handle.Form != model.Exponential {
 		out = append(out, fmt.Sprintf("handling times are %s, not exponential", m.Handoff.SDR.Handle.Form))
@@ -452,6 +452,47 @@ func erlangCaveats(m *model.Model) []string {
 		}
 	}
 	return out
+}
+
+// sdrs returns "1 SDR", "6 SDRs".
+func sdrs(n int) string {
+	if n == 1 {
+		return "1 SDR"
+	}
+	return strconv.Itoa(n) + " SDRs"
+}
+
+// describeHours describes working hours h for people, with the hours a
+// week they cover: "extended hours (8-20 on weekdays, 60 of 168 hours a
+// week)", "hours mon,sat 9-17 (16 of 168 hours a week)".
+func describeHours(h model.WorkHours) string {
+	open := 0.0
+	for w := range model.HoursPerWeek {
+		open += h.Open(w)
+	}
+	end := h.End
+	if end == 0 {
+		end = 24
+	}
+	days := "every day"
+	switch {
+	case slices.Equal(h.Days, []model.Weekday{1, 2, 3, 4, 5}):
+		days = "weekdays"
+	case len(h.Days) > 0 && len(h.Days) < 7:
+		var d []string
+		for _, x := range h.Days {
+			d = append(d, x.String())
+		}
+		days = strings.Join(d, ",")
+	}
+	week := fmt.Sprintf("%g of %d hours a week", open, model.HoursPerWeek)
+	name := whatif.CoverageName(h)
+	for _, c := range whatif.Coverages {
+		if c.Name == name {
+			return fmt.Sprintf("%s hours (%g-%g on %s, %s)", name, h.Start, end, days, week)
+		}
+	}
+	return fmt.Sprintf("hours %g-%g on %s (%s)", h.Start, end, days, week)
 }
 
 // headcountSearch is the answer to the inverse question.
@@ -606,7 +647,7 @@ func writeSLAReport(w io.Writer, base *model.Model, pols []*policy, search *head
 		design = "every combination of the levers"
 	}
 	fmt.Fprintf(w, "Response policies for %s: %s simulated quarters each, seed %d, %s\n", base.Name, render.Count(float64(cfg.quarters)), cfg.seed, design)
-	fmt.Fprintf(w, "Base: %d SDRs, %s hours, MQL threshold %g\n\n", base.Handoff.SDR.Headcount, whatif.CoverageName(base.Handoff.SDR.Hours), whatif.DefaultScoreModel.Base)
+	fmt.Fprintf(w, "Base: %s, %s hours, MQL threshold %g\n\n", sdrs(base.Handoff.SDR.Headcount), whatif.CoverageName(base.Handoff.SDR.Hours), whatif.DefaultScoreModel.Base)
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintf(tw, "  policy\tresponse P50\tP90\tMQLs\tcontacted\tqualified\tpipeline\trevenue\tvs base (95%%)\tper SDR\t\n")
 	for _, p := range pols {
@@ -679,16 +720,20 @@ func writeSLAReport(w io.Writer, base *model.Model, pols []*policy, search *head
 		fmt.Fprintf(w, "\nSmallest headcount with %s of MQLs touched within %s in at least %s of quarters (%s hours):\n",
 			render.Percent(search.TargetShare), render.Duration(search.WithinMin), render.Percent(search.InQuarters), search.Hours)
 		if search.Headcount == 0 {
-			fmt.Fprintf(w, "  not reachable with up to %d SDRs", search.MaxTried)
+			fmt.Fprintf(w, "  not reachable with up to %s", sdrs(search.MaxTried))
 			if search.Hours != "24x7" {
 				fmt.Fprintf(w, ": MQLs arriving off hours wait for the team to start; try --search-hours 24x7")
 			}
 			fmt.Fprintln(w)
 		} else {
-			fmt.Fprintf(w, "  %d SDRs\n", search.Headcount)
+			fmt.Fprintf(w, "  %s\n", sdrs(search.Headcount))
 		}
 		for _, t := range search.Tried {
-			fmt.Fprintf(w, "  %4d SDRs: %s of quarters meet it (mean compliance %s)\n", t.Headcount, render.Percent(t.Share), render.Percent(t.Mean))
+			noun := "SDRs:"
+			if t.Headcount == 1 {
+				noun = "SDR:"
+			}
+			fmt.Fprintf(w, "  %4d %-5s %s of quarters meet it (mean compliance %s)\n", t.Headcount, noun, render.Percent(t.Share), render.Percent(t.Mean))
 		}
 	}
 }

@@ -315,7 +315,11 @@ func ComplianceByHeadcount(series []Series, target float64, sla string) *plot.Pl
 		if math.IsInf(best, 1) {
 			title = fmt.Sprintf("No headcount tried reaches %s %s", percent(target, 0), sla)
 		} else {
-			title = fmt.Sprintf("%s SDRs (%s) reach %s %s", Count(best), bestName, percent(target, 0), sla)
+			verb := "reach"
+			if best == 1 {
+				verb = "reaches"
+			}
+			title = fmt.Sprintf("%s (%s) %s %s %s", plural(int(best), "SDR"), bestName, verb, percent(target, 0), sla)
 		}
 	}
 	p := New(title, "Share of MQLs answered within the SLA, over all simulated quarters, by headcount and working hours")

@@ -2,6 +2,7 @@ package render
 
 import (
 	"math"
+	"strings"
 	"testing"
 
 	"gonum.org/v1/plot"
@@ -52,4 +53,12 @@ func TestFanPanicsOnLengths(t *testing.T) {
 		}
 	}()
 	Fan([]string{"Q1"}, nil, nil, nil, 0, "USD")
+}
+
+// TestComplianceTitleOneSDR: a single SDR is "1 SDR ... reaches".
+func TestComplianceTitleOneSDR(t *testing.T) {
+	p := ComplianceByHeadcount([]Series{{"24x7", []float64{1, 2}, []float64{0.95, 0.99}}}, 0.9, "first touch within 1h")
+	if want := "1 SDR (24x7) reaches 90% first touch within 1h\n"; !strings.HasPrefix(p.Title.Text, want) {
+		t.Errorf("title %q, want it to start with %q", p.Title.Text, want)
+	}
 }
