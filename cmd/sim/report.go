@@ -1098,6 +1098,7 @@ func slaSection(dir, id string, cs *chartSet) (report.Section, error) {
 		Quarters int      `json:"quarters"`
 		Seed     uint64   `json:"seed"`
 		Broken   []string `json:"erlang_c_assumptions_broken"`
+		Columns  []string `json:"compliance_columns"`
 		Policies []struct {
 			Name       string                      `json:"name"`
 			Lever      string                      `json:"lever"`
@@ -1118,15 +1119,10 @@ func slaSection(dir, id string, cs *chartSet) (report.Section, error) {
 	s := report.Section{ID: id, Title: "Response policies and SDR headcount",
 		Intro: []string{fmt.Sprintf("Response policies of the SDR team and what each does to response times, contact and revenue (%s; %s simulated quarters each, seed %d, common random numbers). "+
 			"Revenue intervals are paired 95%% intervals of the difference from the base.", d.Design, render.Count(float64(d.Quarters)), d.Seed)}}
-	var slaNames []string
-	for _, p := range d.Policies {
-		for k := range p.Compliance {
-			if !slices.Contains(slaNames, k) {
-				slaNames = append(slaNames, k)
-			}
-		}
+	slaNames := d.Columns
+	if slaNames == nil && len(d.Policies) > 0 {
+		slaNames = legacyComplianceColumns(d.Policies[0].Compliance)
 	}
-	sort.Strings(slaNames)
 	head := []string{"policy", "SDRs", "hours", "median response", "contacted", "revenue a quarter", "vs base, 95%"}
 	right := []bool{false, true, false, true, true, true, true}
 	for _, n := range slaNames {
@@ -1163,6 +1159,44 @@ func slaSection(dir, id string, cs *chartSet) (report.Section, error) {
 	}
 	s.Notes = append(s.Notes, "Source: "+dir+".")
 	return s, nil
+}
+
+// legacyComplianceColumns orders the compliance columns of an sla.json
+// written before it listed them as sim sla prints them: the model's SLAs
+// (by name: the file does not keep their order), then the first-touch
+// targets ("touch ≤ 5m") by duration, leaving out the no-wait one
+// ("touch ≤ 0s") that sim sla never printed.
+func legacyComplianceColumns(comp map[string]montecarlo.Float) []string {
+	var model, touch []string
+	dur := map[string]float64{}
+	for k := range comp {
+		rest, ok := strings.CutPrefix(k, "touch ≤ ")
+		if !ok {
+			model = append(model, k)
+			continue
+		}
+		if m, ok := parseDuration(rest); ok && m > 0 {
+			touch, dur[k] = append(touch, k), m
+		}
+	}
+	sort.Strings(model)
+	sort.Slice(touch, func(i, j int) bool { return dur[touch[i]] < dur[touch[j]] })
+	return append(model, touch...)
+}
+
+// parseDuration reads a duration as render.Duration writes it ("1h 14m",
+// "5m", "30s", "1d 8h") and returns it in minutes.
+func parseDuration(s string) (minutes float64, ok bool) {
+	unit := map[byte]float64{'s': 1.0 / 60, 'm': 1, 'h': 60, 'd': 24 * 60}
+	for _, f := range strings.Fields(s) {
+		u, ok := unit[f[len(f)-1]]
+		v, err := strconv.ParseFloat(f[:len(f)-1], 64)
+		if !ok || err != nil {
+			return 0, false
+		}
+		minutes += v * u
+	}
+	return minutes, s != ""
 }
 
 // planSection returns the backwards plan of sim plan.

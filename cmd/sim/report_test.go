@@ -11,11 +11,13 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/funnelsim/funnel/model"
+	"github.com/funnelsim/funnel/montecarlo"
 )
 
 // The fixtures are outputs of
@@ -353,4 +355,49 @@ func must[T any](v T, err error) T {
 		panic(err)
 	}
 	return v
+}
+
+// TestReportSLAColumns reports a fresh sim sla folder: the policy table's
+// compliance columns are the CLI's, in its order (model SLAs, then the
+// first-touch targets by duration), with no "touch ≤ 0s" column; it once
+// had that phantom column and sorted "0s, 1h, 4h, 5m" as text.
+func TestReportSLAColumns(t *testing.T) {
+	sla := filepath.Join(t.TempDir(), "sla")
+	out, _, err := runSim(t, context.Background(), "sla", "--quarters", "2", "--seed", "3", "--headcount", "6", "--hours", "extended",
+		"--threshold", "60", "--sla-minutes", "240,5,60", "--out", sla, "-q")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, table, ok := strings.Cut(out, "\nSLA compliance (share of leads meeting it, all quarters)\n")
+	if !ok {
+		t.Fatalf("sim sla printed no compliance table:\n%s", out)
+	}
+	cli := regexp.MustCompile(` {2,}`).Split(strings.TrimSpace(strings.SplitN(table, "\n", 2)[0]), -1)[1:]
+	want := []string{"sdr-first-touch", "sales-accept-or-reject", "touch ≤ 5m", "touch ≤ 1h", "touch ≤ 4h"}
+	if !slices.Equal(cli, want) {
+		t.Errorf("sim sla's compliance columns %q, want %q", cli, want)
+	}
+	md, err := os.ReadFile(filepath.Join(runReport(t, sla), "report.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var head []string
+	for _, line := range strings.Split(string(md), "\n") {
+		if strings.HasPrefix(line, "| policy |") {
+			head = strings.Split(strings.Trim(line, "| "), " | ")
+			break
+		}
+	}
+	if i := slices.Index(head, "vs base, 95%"); i < 0 || !slices.Equal(head[i+1:], cli) {
+		t.Errorf("report's policy table head %q, want the CLI's compliance columns %q after \"vs base, 95%%\"", head, cli)
+	}
+}
+
+func TestLegacyComplianceColumns(t *testing.T) {
+	comp := map[string]montecarlo.Float{"touch ≤ 0s": 0.5, "touch ≤ 4h": 0.7, "touch ≤ 1h 30m": 0.65, "touch ≤ 5m": 0.5, "touch ≤ 1h": 0.6,
+		"touch ≤ 1d 2h": 0.9, "touch ≤ 30s": 0.5, "sdr-first-touch": 0.7, "sales-accept-or-reject": 0.8}
+	want := []string{"sales-accept-or-reject", "sdr-first-touch", "touch ≤ 30s", "touch ≤ 5m", "touch ≤ 1h", "touch ≤ 1h 30m", "touch ≤ 4h", "touch ≤ 1d 2h"}
+	if got := legacyComplianceColumns(comp); !slices.Equal(got, want) {
+		t.Errorf("got  %q\nwant %q", got, want)
+	}
 }

@@ -104,7 +104,7 @@ type policy struct {
 
 	RespP50    montecarlo.Float            `json:"response_minutes_p50"` // median over quarters of each quarter's P50
 	RespP90    montecarlo.Float            `json:"response_minutes_p90"`
-	Compliance map[string]montecarlo.Float `json:"compliance"` // SLA name or "first touch ≤ Xm" -> share
+	Compliance map[string]montecarlo.Float `json:"compliance"` // column of complianceNames ("sdr-first-touch", "touch ≤ 5m") -> share
 	MQLs       montecarlo.Float            `json:"mqls"`
 	Contacted  montecarlo.Float            `json:"contacted"`
 	Qualified  montecarlo.Float            `json:"qualified"`
@@ -183,6 +183,9 @@ func slaCmd(ctx context.Context, e *env, args []string) error {
 			return fmt.Errorf("sla: --sla-minutes %v: want positive minutes", x)
 		}
 	}
+	// The compliance columns follow the targets: shortest first.
+	slices.Sort(cfg.slaMinutes)
+	cfg.slaMinutes = slices.Compact(cfg.slaMinutes)
 	score := whatif.DefaultScoreModel
 	baseHours := whatif.CoverageName(base.Handoff.SDR.Hours)
 	baseHead := base.Handoff.SDR.Headcount
@@ -332,7 +335,7 @@ func slaCmd(ctx context.Context, e *env, args []string) error {
 	}
 	doc := map[string]any{"model": base.Name, "quarters": cfg.quarters, "seed": cfg.seed, "currency": base.Currency,
 		"design":      map[bool]string{true: "grid", false: "one lever at a time around the base"}[cfg.grid],
-		"score_model": score, "policies": pols, "erlang_c_assumptions_broken": erlangCaveats(base)}
+		"score_model": score, "policies": pols, "compliance_columns": slaNames, "erlang_c_assumptions_broken": erlangCaveats(base)}
 	if search != nil {
 		doc["headcount_search"] = search
 	}
@@ -358,8 +361,9 @@ func prefixed(p string, xs []string) []string {
 	return out
 }
 
-// complianceNames returns the compliance columns: the model's SLAs, then
-// the wall-clock first-touch targets (not the no-wait one).
+// complianceNames returns the compliance columns: the model's SLAs in its
+// order, then the wall-clock first-touch targets, shortest first (not the
+// no-wait one). sla.json lists them as compliance_columns.
 func complianceNames(p *policy) []string {
 	var out []string
 	for _, s := range p.rep.SLA {
@@ -387,7 +391,9 @@ func measurePolicy(p, base *policy) {
 	p.RespP50, p.RespP90 = rep.ResponseP50.P50, rep.ResponseP90.P50
 	p.Compliance = map[string]montecarlo.Float{}
 	for _, s := range rep.SLA {
-		p.Compliance[displaySLA(s.Name)] = s.Compliance
+		if s.Name != whatif.WaitSLAName(0, false) { // the no-wait share is SimWait's
+			p.Compliance[displaySLA(s.Name)] = s.Compliance
+		}
 	}
 	p.MQLs, p.Contacted = rep.MQLs.Mean, rep.Contacted.Mean
 	p.Qualified = montecarlo.Float(math.NaN())
