@@ -54,7 +54,34 @@ type Report struct {
 	ResponseP50     Summary         `json:"response_minutes_p50"` // distribution of each quarter's median
 	ResponseP90     Summary         `json:"response_minutes_p90"`
 	PerQuarter      []Summary       `json:"revenue_by_quarter,omitempty"`
-	LeadsSimulated  int64           `json:"leads_simulated"`
+	// QuotaByQuarter is, when Horizon > 1 and the model has a quota, the
+	// chance of making quota in each quarter of the horizon: the share of
+	// runs whose quarter k reaches it. QuotaEveryQuarter is then the share
+	// of runs that reach it in every quarter of the horizon.
+	QuotaByQuarter    []Chance `json:"prob_hit_quota_by_quarter,omitempty"`
+	QuotaEveryQuarter *Chance  `json:"prob_hit_quota_every_quarter,omitempty"`
+	LeadsSimulated    int64    `json:"leads_simulated"`
+}
+
+// Chance is a share of simulated runs or quarters, P = K/N, with its exact
+// 95% interval [Lo95, Hi95] (ClopperPearson); P and the interval are NaN
+// (null) when N is 0.
+type Chance struct {
+	P    Float `json:"p"`
+	Lo95 Float `json:"lo95"`
+	Hi95 Float `json:"hi95"`
+	K    int   `json:"k"`
+	N    int   `json:"n"`
+}
+
+// NewChance returns the Chance of k of n. It panics if k is outside [0, n].
+func NewChance(k, n int) Chance {
+	lo, hi := ClopperPearson(k, n, 0.95)
+	p := math.NaN()
+	if n > 0 {
+		p = float64(k) / float64(n)
+	}
+	return Chance{P: Float(p), Lo95: Float(lo), Hi95: Float(hi), K: k, N: n}
 }
 
 // PipelineCreated splits the opportunities created in a quarter by who
@@ -215,7 +242,21 @@ func NewReport(m *model.Model, r *Results) *Report {
 	}
 	if r.Horizon > 1 {
 		for k := range r.Horizon {
-			rep.PerQuarter = append(rep.PerQuarter, Summarize(r.Period(r.Revenue, k)))
+			rev := r.Period(r.Revenue, k)
+			rep.PerQuarter = append(rep.PerQuarter, Summarize(rev))
+			if m.Quota > 0 {
+				rep.QuotaByQuarter = append(rep.QuotaByQuarter, NewChance(countAtLeast(rev, m.Quota)))
+			}
+		}
+		if m.Quota > 0 {
+			every := 0
+			for i := range r.Quarters {
+				if !slices.ContainsFunc(r.Revenue[i*r.Horizon:(i+1)*r.Horizon], func(v float64) bool { return !(v >= m.Quota) }) {
+					every++
+				}
+			}
+			c := NewChance(every, r.Quarters)
+			rep.QuotaEveryQuarter = &c
 		}
 	}
 	return rep

@@ -342,9 +342,16 @@ func writeSummary(w io.Writer, m *model.Model, rep *montecarlo.Report) {
 		fmt.Fprintf(w, "\nRevenue by quarter of the horizon\n")
 		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 		for k, s := range rep.PerQuarter {
-			fmt.Fprintf(tw, "Q%d\tP10 %s\tP50 %s\tP90 %s\n", k+1, money(s.P10), money(s.P50), money(s.P90))
+			fmt.Fprintf(tw, "Q%d\tP10 %s\tP50 %s\tP90 %s", k+1, money(s.P10), money(s.P50), money(s.P90))
+			if k < len(rep.QuotaByQuarter) {
+				fmt.Fprintf(tw, "\tquota in %s of runs", chanceText(rep.QuotaByQuarter[k]))
+			}
+			fmt.Fprintln(tw)
 		}
 		tw.Flush()
+		if c := rep.QuotaEveryQuarter; c != nil {
+			fmt.Fprintf(w, "Quota in every one of the %d quarters: %s of runs\n", len(rep.PerQuarter), chanceText(*c))
+		}
 	}
 }
 
@@ -364,6 +371,17 @@ func boundedShare(p float64, n int) (string, bool) {
 	}
 	_, hi := montecarlo.ClopperPearson(0, n, 0.95)
 	return "≤ " + render.Percent(math.Ceil(hi*1000-1e-9)/1000), true
+}
+
+// chanceText formats c for people as the summary's chance of quota is:
+// its share ± two binomial standard errors, "64.3% (± 5.5%)", or its exact
+// bound at 0 or 1 (see boundedShare).
+func chanceText(c montecarlo.Chance) string {
+	if b, ok := boundedShare(float64(c.P), c.N); ok {
+		return b
+	}
+	p := float64(c.P)
+	return fmt.Sprintf("%s (± %s)", render.Percent(p), render.Percent(2*math.Sqrt(p*(1-p)/float64(c.N))))
 }
 
 // reportMarkdown returns report.md: the summary, the charts and the

@@ -12,6 +12,10 @@ import (
 // horizonChart returns the fan chart of a multi-quarter forecast (P10-P90
 // band, median, quota) from rep.PerQuarter, or nil when the horizon is a
 // single quarter. forecastCharts adds it as "horizon" (horizon.png/svg).
+// With a quota, its title gives the chance of making quota in each quarter
+// (rep.QuotaByQuarter, as a range over the quarters) and in all of them
+// (rep.QuotaEveryQuarter), not whether the median line clears the quota: a
+// median above quota in every quarter still misses it in a third of them.
 func horizonChart(m *model.Model, rep *montecarlo.Report) *plot.Plot {
 	if len(rep.PerQuarter) < 2 {
 		return nil
@@ -23,5 +27,13 @@ func horizonChart(m *model.Model, rep *montecarlo.Report) *plot.Plot {
 		qs[k] = fmt.Sprintf("Q%d", k+1)
 		p10[k], p50[k], p90[k] = float64(s.P10), float64(s.P50), float64(s.P90)
 	}
-	return render.Fan(qs, p10, p50, p90, m.Quota, m.Currency)
+	p := render.Fan(qs, p10, p50, p90, m.Quota, m.Currency)
+	if len(rep.QuotaByQuarter) == n && rep.QuotaEveryQuarter != nil {
+		each := make([]float64, n)
+		for k, c := range rep.QuotaByQuarter {
+			each[k] = float64(c.P)
+		}
+		render.Retitle(p, render.QuotaHorizonTitle(each, float64(rep.QuotaEveryQuarter.P), rep.Quarters, m.Quota, m.Currency))
+	}
+	return p
 }

@@ -514,3 +514,39 @@ func ResponseTimes(minutes []float64, slaMinutes float64) *plot.Plot {
 	p.Y.Min, p.Y.Max = 0, maxWeight(bins)*headroom
 	return p
 }
+
+// Retitle replaces the title line of p, a plot made by New, keeping its
+// subtitle. title is one line.
+func Retitle(p *plot.Plot, title string) {
+	_, sub, hasSub := strings.Cut(p.Title.Text, "\n")
+	p.Title.Text = strings.TrimRight(title, "\n")
+	if hasSub {
+		p.Title.Text += "\n" + sub
+	}
+}
+
+// QuotaHorizonTitle returns the title of a chart of revenue over a horizon
+// of quarters with a quota (see Fan): the chance of making quota in a
+// quarter, as its range over the quarters, and the chance of making it in
+// every quarter, "62–66% chance of the $9.5M quota each quarter, 21% in all
+// 4". each[k] is the share of the n simulated runs whose quarter k reached
+// quota, every the share that reached it in all of them; shares of 0 or 1
+// are stated as their exact 95% bounds (see boundedChance). With no
+// quarter it returns "".
+func QuotaHorizonTitle(each []float64, every float64, n int, quota float64, currency string) string {
+	if len(each) == 0 {
+		return ""
+	}
+	lo, hi := slices.Min(each), slices.Max(each)
+	a, b := boundedChance(lo, n), boundedChance(hi, n)
+	span := a
+	switch {
+	case a == b:
+	case strings.ContainsAny(a+b, "≤≥<>"):
+		span = a + " to " + b
+	default:
+		span = strings.TrimSuffix(a, "%") + "–" + b
+	}
+	return fmt.Sprintf("%s chance of the %s quota each quarter, %s in all %d", span, Money(quota, currency),
+		boundedChance(every, n), len(each))
+}

@@ -179,3 +179,37 @@ func TestRevenueTitleBounds(t *testing.T) {
 		}
 	}
 }
+
+func TestQuotaHorizonTitle(t *testing.T) {
+	for _, tt := range []struct {
+		name  string
+		each  []float64
+		every float64
+		n     int
+		want  string
+	}{
+		{"range", []float64{0.643, 0.647, 0.627, 0.627}, 0.23, 300, "63–65% chance of the $9.5M quota each quarter, 23% in all 4"},
+		{"same", []float64{0.641, 0.638}, 0.41, 300, "64% chance of the $9.5M quota each quarter, 41% in all 2"},
+		{"always", []float64{1, 1, 1}, 1, 100, "≥ 96% chance of the $9.5M quota each quarter, ≥ 96% in all 3"},
+		{"never in one", []float64{0, 0.02}, 0, 300, "≤ 2% to 2% chance of the $9.5M quota each quarter, ≤ 2% in all 2"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := QuotaHorizonTitle(tt.each, tt.every, tt.n, 9.5e6, "USD"); got != tt.want {
+				t.Errorf("QuotaHorizonTitle = %q, want %q", got, tt.want)
+			}
+		})
+	}
+}
+
+func TestRetitle(t *testing.T) {
+	p := New("Old finding", "Numbers behind it\nSecond line")
+	Retitle(p, "New finding")
+	if want := "New finding\nNumbers behind it\nSecond line"; p.Title.Text != want {
+		t.Errorf("title block %q, want %q", p.Title.Text, want)
+	}
+	p = New("Alone", "")
+	Retitle(p, "Replaced")
+	if p.Title.Text != "Replaced" {
+		t.Errorf("title %q, want %q", p.Title.Text, "Replaced")
+	}
+}
