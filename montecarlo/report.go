@@ -50,10 +50,14 @@ type Report struct {
 	SLA             []SLAReport     `json:"sla"`
 	MQLs            Summary         `json:"mqls"`
 	Contacted       Summary         `json:"contacted"`
-	ContactRate     Float           `json:"contact_rate"`         // contacted / MQLs, over all quarters
-	ResponseP50     Summary         `json:"response_minutes_p50"` // distribution of each quarter's median
-	ResponseP90     Summary         `json:"response_minutes_p90"`
-	PerQuarter      []Summary       `json:"revenue_by_quarter,omitempty"`
+	ContactRate     Float           `json:"contact_rate"` // contacted / MQLs, over all quarters
+	// ResponseP50 and ResponseP90 are the distributions over quarters of
+	// each quarter's median and 90th percentile response time. Their Mean
+	// is the figure sim forecast prints, as sim compare does (a mean over
+	// quarters, which paired differences need).
+	ResponseP50 Summary   `json:"response_minutes_p50"`
+	ResponseP90 Summary   `json:"response_minutes_p90"`
+	PerQuarter  []Summary `json:"revenue_by_quarter,omitempty"`
 	// QuotaByQuarter is, when Horizon > 1 and the model has a quota, the
 	// chance of making quota in each quarter of the horizon: the share of
 	// runs whose quarter k reaches it. QuotaEveryQuarter is then the share
@@ -120,9 +124,11 @@ type EdgeReport struct {
 	Moves Float   `json:"mean_moves"`
 }
 
-// SLAReport is an SLA's compliance: leads meeting it / leads entering its
-// from-stage, over all quarters, with the distribution of the per-quarter
-// compliance.
+// SLAReport is an SLA's compliance. Compliance pools the quarters: leads
+// meeting it / leads entering its from-stage, over all quarters. PerQuarter
+// is the distribution of each quarter's compliance; its Mean, which differs
+// from Compliance when busier quarters comply less, is the figure sim
+// forecast prints, as sim compare does.
 type SLAReport struct {
 	Name       string  `json:"name"`
 	Hours      float64 `json:"hours"`

@@ -44,7 +44,9 @@ It prints a table and writes to --out:
 
 Metrics: revenue; P(hit quota) (difference in points); deals won; pipeline
 created (marketing + sales); MQLs contacted; median response time (P50 of
-each quarter); each SLA's compliance.
+each quarter); each SLA's compliance (each quarter's). Each is a quarter's
+value, and base and what-if are its means over the quarters: the figures
+sim forecast prints for the same seed and quarters.
 
 Examples:
   sim compare

@@ -51,3 +51,38 @@ func TestCompareQuotaBound(t *testing.T) {
 		}
 	}
 }
+
+// TestCompareAgreesWithForecast checks that compare's base and a forecast
+// of the same model, seed and quarters print the same median response
+// and SLA compliance: one definition, a quarter's value averaged over the
+// quarters.
+func TestCompareAgreesWithForecast(t *testing.T) {
+	args := []string{"--quarters", "30", "--seed", "4", "--out"}
+	fc, _, err := runSim(t, context.Background(), append(append([]string{"forecast"}, args...), t.TempDir())...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmp, _, err := runSim(t, context.Background(), append(append([]string{"compare", "baseline", "two-more-sdrs"}, args...), t.TempDir())...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	find := func(out, re string) string {
+		t.Helper()
+		m := regexp.MustCompile(re).FindStringSubmatch(out)
+		if m == nil {
+			t.Fatalf("no match for %s in:\n%s", re, out)
+		}
+		return m[1]
+	}
+	const dur = `(\d+[dhms](?: \d+[dhms])?)`
+	if f, c := find(fc, `(?m)^MQL response +median `+dur+`,`), find(cmp, `(?m)^  response P50 +`+dur+`  `); f != c {
+		t.Errorf("median response: forecast %s, compare's base %s", f, c)
+	}
+	for _, sla := range []string{"sdr-first-touch", "sales-accept-or-reject"} {
+		f := find(fc, `(?m)^  `+sla+` +\S+ \(business\) +(\d+\.\d%)`)
+		c := find(cmp, `(?m)^  SLA `+sla+` +(\d+\.\d%)`)
+		if f != c {
+			t.Errorf("SLA %s compliance: forecast %s, compare's base %s", sla, f, c)
+		}
+	}
+}

@@ -49,7 +49,9 @@ Definitions:
   revenue        amount of deals closed-won inside the quarter
   coverage       open pipeline at the start of the quarter / quota
   P(hit quota)   share of simulated quarters with revenue >= quota
-  SLA compliance leads meeting the SLA / leads entering its from-stage
+  MQL response   a quarter's median (P90) time to first touch, mean over quarters
+  SLA compliance a quarter's leads meeting the SLA / its leads entering the
+                 SLA's from-stage, mean over quarters
 
 Examples:
   sim forecast
@@ -199,7 +201,7 @@ func forecastCharts(m *model.Model, res *montecarlo.Results, rep *montecarlo.Rep
 	var comp, targets []float64
 	for _, s := range rep.SLA {
 		slaNames = append(slaNames, s.Name)
-		comp = append(comp, float64(s.Compliance))
+		comp = append(comp, float64(s.PerQuarter.Mean)) // as the summary and compare give it
 		t := s.Target
 		if t == 0 {
 			t = math.NaN()
@@ -302,8 +304,9 @@ func writeSummary(w io.Writer, m *model.Model, rep *montecarlo.Report) {
 	line("Pipeline created", "%s mean: marketing %s, sales %s (marketing share %s)", money(pc.MarketingValue.Mean+pc.SalesValue.Mean),
 		money(pc.MarketingValue.Mean), money(pc.SalesValue.Mean), render.Percent(float64(pc.MarketingShare)))
 	if m.Handoff != nil {
-		line("MQL response", "median %s, P90 %s; %s of %s MQLs a quarter contacted", render.Duration(float64(rep.ResponseP50.P50)),
-			render.Duration(float64(rep.ResponseP90.P50)), render.Percent(float64(rep.ContactRate)), render.Count(float64(rep.MQLs.Mean)))
+		line("MQL response", "median %s, P90 %s (a quarter's, mean over quarters); %s of %s MQLs a quarter contacted",
+			render.Duration(float64(rep.ResponseP50.Mean)), render.Duration(float64(rep.ResponseP90.Mean)),
+			render.Percent(float64(rep.ContactRate)), render.Count(float64(rep.MQLs.Mean)))
 	}
 
 	fmt.Fprintf(w, "\nFunnel, mean per quarter\n")
@@ -334,9 +337,10 @@ func writeSummary(w io.Writer, m *model.Model, rep *montecarlo.Report) {
 					meet = b
 				}
 			}
-			fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t%s\t\n", s.Name, within, render.Percent(float64(s.Compliance)), target, meet)
+			fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t%s\t\n", s.Name, within, render.Percent(float64(s.PerQuarter.Mean)), target, meet)
 		}
 		tw.Flush()
+		fmt.Fprintf(w, "(compliance: a quarter's leads meeting the SLA / its leads entering the from-stage, mean over quarters)\n")
 	}
 	if len(rep.PerQuarter) > 1 {
 		fmt.Fprintf(w, "\nRevenue by quarter of the horizon\n")
@@ -419,7 +423,8 @@ func reportMarkdown(m *model.Model, rep *montecarlo.Report) string {
 - **Coverage needed**: the 80th percentile over quarters of open pipeline / revenue: the coverage that, if revenue scaled with the opening pipeline, makes quota in 80% of quarters.
 - **Conversion**: leads moving to a stage from the previous stage on the way to a win / that previous stage's entries, per quarter.
 - **Contacted**: an MQL the SDRs reached; the chance falls with the response time as the model's decay curve says.
-- **SLA compliance**: leads meeting the SLA / leads entering its from-stage in the quarter; a lead that never gets there breaches it.
+- **MQL response**: the median (and P90) of a quarter's times from becoming an MQL to the SDR's first touch, in wall-clock time, averaged over the simulated quarters (summary.json: response_minutes_p50.mean), as sim compare reports it.
+- **SLA compliance**: leads meeting the SLA / leads entering its from-stage in the quarter, averaged over the simulated quarters (summary.json: sla[].per_quarter.mean, as sim compare reports it; sla[].compliance pools the leads of all quarters instead); a lead that never gets there breaches it.
 - **Marketing share**: marketing-sourced share of the value of opportunities created.
 
 `)
