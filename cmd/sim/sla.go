@@ -588,11 +588,11 @@ func min2(a, b int) int {
 func slaCharts(base *model.Model, pols []*policy, cfg slaConfig) map[string]*plot.Plot {
 	var ps []render.Policy
 	for _, p := range pols {
-		if p.Threshold != whatif.DefaultScoreModel.Base {
-			continue // the threshold moves revenue through volume, not response time
-		}
+		// A threshold moves revenue through MQL volume more than through
+		// response time: the chart draws it apart.
 		ps = append(ps, render.Policy{Name: p.Name, Minutes: float64(p.RespP50), Revenue: float64(p.Revenue),
-			RevLo: float64(pols[0].Revenue + p.RevenueLo), RevHi: float64(pols[0].Revenue + p.RevenueHi), Base: p.Lever == "base"})
+			RevLo: float64(pols[0].Revenue + p.RevenueLo), RevHi: float64(pols[0].Revenue + p.RevenueHi), Base: p.Lever == "base",
+			Volume: p.Threshold != whatif.DefaultScoreModel.Base})
 	}
 	// Compliance by headcount against the model's first-touch SLA, or the
 	// first target.

@@ -5,12 +5,14 @@ import (
 	"image/color"
 	"math"
 	"slices"
+	"strings"
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/text"
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
+	"gonum.org/v1/plot/vg/recorder"
 )
 
 // Effect is one what-if's effect for Tornado: Delta with its interval
@@ -152,37 +154,70 @@ func (h *hbars) Plot(c draw.Canvas, p *plot.Plot) {
 }
 
 // Policy is a point of MoneyCurve: a response policy's median response
-// time (minutes) and mean revenue a quarter, with the revenue interval.
+// time (minutes, ≥ 0) and mean revenue a quarter (currency), with its
+// interval.
 type Policy struct {
-	Name         string
-	Minutes      float64
-	Revenue      float64
-	RevLo, RevHi float64 // NaN: no interval
-	Base         bool    // the model as it is
+	Name    string
+	Minutes float64
+	Revenue float64
+	// RevLo and RevHi bound the revenue's 95% interval as sim sla gives
+	// it: the base policy's revenue plus the paired interval of the
+	// difference from the base. NaN, or RevLo = RevHi: no interval.
+	RevLo, RevHi float64
+	Base         bool // the model as it is
+	// Volume marks a policy that changes the volume of MQLs, not only the
+	// response to them (an MQL score threshold): it is drawn as a
+	// triangle and left out of the title's comparison, since its revenue
+	// moves mostly through volume.
+	Volume bool
 }
 
 // MoneyCurve returns the money curve of the SLA: mean revenue a quarter
-// against the median MQL response time (log scale, labelled in
-// durations), one labelled point per policy with its revenue interval,
-// the base policy ringed. Median times under one second (answered at
-// once) are drawn at one second. With no finite point the plot says so.
+// against the median MQL response time, one labelled point per policy,
+// the base policy ringed and Volume policies drawn as triangles. The time
+// axis is logarithmic, labelled in durations; policies whose median is
+// under one second (answered at once) sit apart at its left, at a tick
+// "0s" ("<1s" when not all are exactly 0) beyond a dashed line, not on the
+// log scale. Each interval is drawn as a whisker over its point when it
+// is longer than the point at the default size (Width × Height); the
+// subtitle says when some or all are not, with the range of their
+// half-widths. The title compares the best of the fastest policies that
+// change only the response with the base (or, without one, the slowest
+// such policy). Policies with a negative, infinite or NaN time or a NaN
+// revenue are left out, and the subtitle counts them. With no point left
+// the plot says so.
 func MoneyCurve(policies []Policy, currency string) *plot.Plot {
 	var ps []Policy
+	dropped := 0
 	for _, q := range policies {
 		if q.Minutes >= 0 && !math.IsInf(q.Minutes, 0) && !math.IsNaN(q.Revenue) {
-			q.Minutes = math.Max(q.Minutes, minResponse)
 			ps = append(ps, q)
+		} else {
+			dropped++
 		}
 	}
 	if len(ps) == 0 {
 		return noData("Revenue against response time", "no policy with a response time")
 	}
-	slices.SortStableFunc(ps, func(a, b Policy) int { return cmpFloat(a.Minutes, b.Minutes) })
-	// The title compares the best of the fastest policies with the base
-	// (or, without one, the slowest policy), naming both.
-	fast, slow := ps[0], ps[len(ps)-1]
-	for _, q := range ps {
-		if q.Minutes == fast.Minutes && q.Revenue > fast.Revenue {
+	atOnce := func(q Policy) bool { return q.Minutes < minResponse }
+	key := func(q Policy) float64 { // the time the title compares by
+		if atOnce(q) {
+			return 0
+		}
+		return q.Minutes
+	}
+	slices.SortStableFunc(ps, func(a, b Policy) int { return cmpFloat(key(a), key(b)) })
+
+	// The title compares the best of the fastest policies that change
+	// only the response with the base (or the slowest of them), naming
+	// both.
+	cand := slices.DeleteFunc(slices.Clone(ps), func(q Policy) bool { return q.Volume })
+	if len(cand) == 0 {
+		cand = ps
+	}
+	fast, slow := cand[0], cand[len(cand)-1]
+	for _, q := range cand {
+		if key(q) == key(fast) && q.Revenue > fast.Revenue {
 			fast = q
 		}
 		if q.Base {
@@ -190,7 +225,7 @@ func MoneyCurve(policies []Policy, currency string) *plot.Plot {
 		}
 	}
 	fastText := "in " + Duration(fast.Minutes)
-	if fast.Minutes <= minResponse {
+	if atOnce(fast) {
 		fastText = "at once"
 	}
 	title := fmt.Sprintf("%s, answering %s, beats %s (%s) by %s a quarter", fast.Name, fastText,
@@ -199,77 +234,301 @@ func MoneyCurve(policies []Policy, currency string) *plot.Plot {
 		title = fmt.Sprintf("Faster response does not pay here: %s at %s vs %s at %s", Money(fast.Revenue, currency),
 			Duration(fast.Minutes), Money(slow.Revenue, currency), Duration(slow.Minutes))
 	}
-	p := New(title, "Mean revenue a quarter against the median MQL response time, one point per policy · ring: the model as it is · whiskers: 95% interval")
+
+	// The x axis: log10(minutes), with the policies answered at once at
+	// zeroX, left of the log scale's start breakX.
+	ax := moneyAxis{zeroLabel: "0s", breakX: math.NaN()}
+	lx, hx := math.Inf(1), math.Inf(-1)
+	for _, q := range ps {
+		if atOnce(q) {
+			ax.zero = true
+			if q.Minutes > 0 {
+				ax.zeroLabel = "<1s"
+			}
+		} else {
+			ax.log = true
+			lx, hx = math.Min(lx, math.Log10(q.Minutes)), math.Max(hx, math.Log10(q.Minutes))
+		}
+	}
+	var xmin, xmax float64
+	switch {
+	case ax.log:
+		padx := math.Max(0.15*(hx-lx), 0.2)
+		xmin, xmax = lx-padx, hx+padx
+		if ax.zero {
+			slot := 0.1 * (xmax - xmin)
+			ax.breakX, ax.zeroX = xmin, xmin-slot
+			xmin = ax.zeroX - slot
+		}
+	default:
+		xmin, xmax = -1, 1
+	}
+	xOf := func(q Policy) float64 {
+		if atOnce(q) {
+			return ax.zeroX
+		}
+		return math.Log10(q.Minutes)
+	}
+
 	pts := make(plotter.XYs, len(ps))
-	lbl := labelsAt{style: textStyle(sans, NoteSize, Ink)}
 	ymin, ymax := math.Inf(1), math.Inf(-1)
-	var errs []float64
+	var errs, halves []float64
 	for i, q := range ps {
-		pts[i] = plotter.XY{X: math.Log10(q.Minutes), Y: q.Revenue}
+		pts[i] = plotter.XY{X: xOf(q), Y: q.Revenue}
 		lo, hi := q.Revenue, q.Revenue
-		if !math.IsNaN(q.RevLo) {
+		if !math.IsNaN(q.RevLo) && !math.IsNaN(q.RevHi) && q.RevLo != q.RevHi {
 			lo, hi = q.RevLo, q.RevHi
+			halves = append(halves, (hi-lo)/2)
 		}
 		errs = append(errs, lo, hi)
 		ymin, ymax = math.Min(ymin, lo), math.Max(ymax, hi)
 	}
 	span := math.Max(ymax-ymin, math.Abs(ymax)*0.05)
-	// A label goes above its point, or below when that would overlap a
-	// label already placed (points close in both time and revenue);
-	// placing from the highest revenue down puts the lower point's label
-	// below it.
-	order := make([]int, len(ps))
+	yMin, yMax := ymin-span*0.2, ymax+span*0.2
+	lbl := &labelsAt{style: textStyle(sans, NoteSize, Ink)}
+
+	build := func(subtitle string) *plot.Plot {
+		p := New(title, subtitle)
+		var dots, tris plotter.XYs
+		for i, q := range ps {
+			if q.Volume {
+				tris = append(tris, pts[i])
+			} else {
+				dots = append(dots, pts[i])
+			}
+		}
+		if ax.zero && ax.log {
+			RefLines(p, Ref{X: ax.breakX, Line: GuideStyle})
+		}
+		for _, g := range []struct {
+			xys   plotter.XYs
+			shape draw.GlyphDrawer
+			color color.Color
+		}{{dots, draw.CircleGlyph{}, Blue}, {tris, draw.PyramidGlyph{}, Teal}} {
+			if len(g.xys) > 0 {
+				sc, _ := plotter.NewScatter(g.xys)
+				sc.GlyphStyle = draw.GlyphStyle{Color: g.color, Radius: moneyDot, Shape: g.shape}
+				p.Add(sc)
+			}
+		}
+		p.Add(&whiskers{pts: pts, ends: errs, min: moneyDot}, lbl)
+		for i, q := range ps {
+			if q.Base {
+				ring, _ := plotter.NewScatter(plotter.XYs{pts[i]})
+				ring.GlyphStyle = draw.GlyphStyle{Color: Orange, Radius: moneyRing, Shape: draw.RingGlyph{}}
+				p.Add(ring)
+			}
+		}
+		p.X.Min, p.X.Max = xmin, xmax
+		p.Y.Min, p.Y.Max = yMin, yMax
+		p.X.Tick.Marker = ax
+		p.X.Label.Text = "Median MQL response time"
+		switch {
+		case ax.log && ax.zero:
+			p.X.Label.Text += " (log scale right of the dashed line)"
+		case ax.log:
+			p.X.Label.Text += " (log scale)"
+		}
+		p.Y.Label.Text = "Mean revenue a quarter" + currencyLabel(currency)
+		p.Y.Tick.Marker = MoneyTicks{Currency: currency}
+		return p
+	}
+
+	sub := []string{"Mean revenue a quarter against the median MQL response time, one point per policy"}
+	if slices.ContainsFunc(ps, func(q Policy) bool { return q.Volume }) {
+		sub = append(sub, "triangles: policies that change MQL volume")
+	}
+	if slices.ContainsFunc(ps, func(q Policy) bool { return q.Base }) {
+		sub = append(sub, "ring: the model as it is")
+	}
+	if len(halves) > 0 {
+		// How many whiskers reach beyond their point at the default size.
+		lo, hi := slices.Min(halves), slices.Max(halves)
+		rng := "±" + Money(lo, currency)
+		if Money(lo, currency) != Money(hi, currency) {
+			rng += " to ±" + Money(hi, currency)
+		}
+		const what = "paired 95% interval vs the base"
+		mixed := "whiskers: " + what + " (" + rng + "; shorter ones hide behind their points)"
+		_, h := dataSize(build(strings.Join(append(sub, mixed), " · ")))
+		shown := 0
+		for _, v := range halves {
+			if whiskerShows(v, h, yMax-yMin, moneyDot) {
+				shown++
+			}
+		}
+		switch shown {
+		case len(halves):
+			sub = append(sub, "whiskers: "+what)
+		case 0:
+			sub = append(sub, "paired 95% intervals vs the base: "+rng+", too short to show beyond the points")
+		default:
+			sub = append(sub, mixed)
+		}
+	}
+	if dropped > 0 {
+		n := "1 policy"
+		if dropped > 1 {
+			n = Count(float64(dropped)) + " policies"
+		}
+		sub = append(sub, n+" without a response time or revenue left out")
+	}
+	subtitle := strings.Join(sub, " · ")
+	area := moneyArea{x0: xmin, x1: xmax, y0: yMin, y1: yMax, breakX: ax.breakX}
+	area.w, area.h = dataSize(build(subtitle))
+	var names []string
+	var base []bool
+	for _, q := range ps {
+		names, base = append(names, q.Name), append(base, q.Base)
+	}
+	lbl.x, lbl.y = area.placeLabels(pts, errs, base, names, lbl.style)
+	lbl.texts = names
+	return build(subtitle)
+}
+
+// Glyph radii of MoneyCurve: its points and the ring around the base.
+var (
+	moneyDot  = vg.Points(4)
+	moneyRing = vg.Points(8)
+)
+
+// moneyArea is MoneyCurve's data area at the default size: w × h points
+// showing [x0, x1] × [y0, y1], with a dashed line at breakX (NaN: none).
+type moneyArea struct {
+	w, h           vg.Length
+	x0, x1, y0, y1 float64
+	breakX         float64
+}
+
+// box is a rectangle in points.
+type box struct{ x0, y0, x1, y1 vg.Length }
+
+// overlap returns the area a and b share.
+func (a box) overlap(b box) vg.Length {
+	w := min(a.x1, b.x1) - max(a.x0, b.x0)
+	h := min(a.y1, b.y1) - max(a.y0, b.y0)
+	if w <= 0 || h <= 0 {
+		return 0
+	}
+	return w * h
+}
+
+// placeLabels returns the centres, in data units, of labels names of the
+// points pts (whisker ends ends[2i], ends[2i+1]; base[i] ringed): placed
+// from the highest point down, each goes to the first of these places
+// that overlaps no point, visible whisker, dashed line, earlier label or
+// edge of the area — above its point (and its whisker), below, right,
+// left, then twice as far above and below — or, when all do, to the one
+// that overlaps least.
+func (a moneyArea) placeLabels(pts plotter.XYs, ends []float64, base []bool, names []string, sty text.Style) (xs, ys []float64) {
+	X := func(x float64) vg.Length { return vg.Length((x-a.x0)/(a.x1-a.x0)) * a.w }
+	Y := func(y float64) vg.Length { return vg.Length((y-a.y0)/(a.y1-a.y0)) * a.h }
+	const gap = vg.Length(3)
+	var obstacles []box
+	reach := make([]vg.Length, len(pts)) // how far each point's marks reach up and down
+	for i, p := range pts {
+		r := moneyDot
+		if base[i] {
+			r = moneyRing
+		}
+		reach[i] = r
+		x, y := X(p.X), Y(p.Y)
+		obstacles = append(obstacles, box{x - r, y - r, x + r, y + r})
+		if half := (Y(ends[2*i+1]) - Y(ends[2*i])) / 2; half >= moneyDot+vg.Points(2) {
+			obstacles = append(obstacles, box{x - 3, Y(ends[2*i]), x + 3, Y(ends[2*i+1])})
+			reach[i] = max(r, half)
+		}
+	}
+	if !math.IsNaN(a.breakX) {
+		obstacles = append(obstacles, box{X(a.breakX) - 1, 0, X(a.breakX) + 1, a.h})
+	}
+	order := make([]int, len(pts))
 	for i := range order {
 		order[i] = i
 	}
-	slices.SortStableFunc(order, func(a, b int) int { return cmpFloat(ps[b].Revenue, ps[a].Revenue) })
+	slices.SortStableFunc(order, func(i, j int) int { return cmpFloat(pts[j].Y, pts[i].Y) })
+	xs, ys = make([]float64, len(pts)), make([]float64, len(pts))
+	area := box{0, 0, a.w, a.h}
 	for _, i := range order {
-		q := ps[i]
-		y := q.Revenue + span*0.07
-		for j := range lbl.x {
-			if math.Abs(lbl.x[j]-pts[i].X) < 0.4 && math.Abs(lbl.y[j]-y) < span*0.08 {
-				y = q.Revenue - span*0.07
+		w, h := sty.Width(names[i]), sty.Height(names[i])
+		x, y := X(pts[i].X), Y(pts[i].Y)
+		up := reach[i] + gap + h/2
+		side := reach[i] + gap + w/2
+		if base[i] {
+			side = moneyRing + gap + w/2
+		}
+		cands := [][2]vg.Length{{x, y + up}, {x, y - up}, {x + side, y}, {x - side, y}, {x, y + up + h + gap}, {x, y - up - h - gap}}
+		best, bestCost := cands[0], vg.Length(math.Inf(1))
+		for _, c := range cands {
+			b := box{c[0] - w/2, c[1] - h/2, c[0] + w/2, c[1] + h/2}
+			cost := w*h - b.overlap(area) // outside the area
+			for _, o := range obstacles {
+				cost += b.overlap(o)
+			}
+			if cost < bestCost {
+				best, bestCost = c, cost
+			}
+			if cost == 0 {
 				break
 			}
 		}
-		lbl.x = append(lbl.x, pts[i].X)
-		lbl.y = append(lbl.y, y)
-		lbl.texts = append(lbl.texts, q.Name)
+		obstacles = append(obstacles, box{best[0] - w/2, best[1] - h/2, best[0] + w/2, best[1] + h/2})
+		xs[i] = a.x0 + float64(best[0]/a.w)*(a.x1-a.x0)
+		ys[i] = a.y0 + float64(best[1]/a.h)*(a.y1-a.y0)
 	}
-	sc, _ := plotter.NewScatter(pts)
-	sc.GlyphStyle = draw.GlyphStyle{Color: Blue, Radius: vg.Points(4), Shape: draw.CircleGlyph{}}
-	p.Add(&whiskers{pts: pts, ends: errs}, sc, lbl)
-	for i, q := range ps {
-		if q.Base {
-			ring, _ := plotter.NewScatter(plotter.XYs{pts[i]})
-			ring.GlyphStyle = draw.GlyphStyle{Color: Orange, Radius: vg.Points(8), Shape: draw.RingGlyph{}}
-			p.Add(ring)
-		}
-	}
-	lx, hx := pts[0].X, pts[len(pts)-1].X
-	padx := math.Max(0.15*(hx-lx), 0.2)
-	p.X.Min, p.X.Max = lx-padx, hx+padx
-	p.Y.Min, p.Y.Max = ymin-span*0.2, ymax+span*0.2
-	p.X.Tick.Marker = durationTicks{}
-	p.X.Label.Text = "Median MQL response time (log scale)"
-	p.Y.Label.Text = "Mean revenue a quarter" + currencyLabel(currency)
-	p.Y.Tick.Marker = MoneyTicks{Currency: currency}
-	return p
+	return xs, ys
 }
 
-// whiskers draws vertical intervals: ends[2i], ends[2i+1] at pts[i].X.
+// moneyAxis is MoneyCurve's x axis: duration ticks on the log scale from
+// breakX up, and a tick zeroLabel at zeroX when zero is set.
+type moneyAxis struct {
+	zero, log     bool
+	zeroX, breakX float64
+	zeroLabel     string
+}
+
+// Ticks implements plot.Ticker.
+func (a moneyAxis) Ticks(lo, hi float64) []plot.Tick {
+	var ts []plot.Tick
+	if a.zero {
+		ts = append(ts, plot.Tick{Value: a.zeroX, Label: a.zeroLabel})
+		lo = a.breakX
+	}
+	if a.log {
+		ts = append(ts, durationTicks{}.Ticks(lo, hi)...)
+	}
+	return ts
+}
+
+// dataSize returns the size of p's data area when drawn at the default
+// size, Width × Height inside the Margin.
+func dataSize(p *plot.Plot) (w, h vg.Length) {
+	c := p.DataCanvas(draw.NewCanvas(new(recorder.Canvas), Width-2*Margin, Height-2*Margin))
+	return c.Max.X - c.Min.X, c.Max.Y - c.Min.Y
+}
+
+// whiskerShows reports whether a whisker of half-width half (in data
+// units) reaches beyond a glyph of radius r on a data area of height h
+// showing span data units: by at least 2 points.
+func whiskerShows(half float64, h vg.Length, span float64, r vg.Length) bool {
+	return vg.Length(half/span)*h >= r+vg.Points(2)
+}
+
+// whiskers draws vertical intervals over the points: ends[2i], ends[2i+1]
+// at pts[i].X, those that reach beyond a glyph of radius min only.
 type whiskers struct {
 	pts  plotter.XYs
 	ends []float64
+	min  vg.Length
 }
 
 // Plot implements plot.Plotter.
 func (w *whiskers) Plot(c draw.Canvas, p *plot.Plot) {
 	trX, trY := p.Transforms(&c)
-	ls := draw.LineStyle{Color: Muted, Width: vg.Points(1.2)}
+	ls := draw.LineStyle{Color: Ink, Width: vg.Points(1.2)}
 	for i, pt := range w.pts {
 		lo, hi := w.ends[2*i], w.ends[2*i+1]
-		if lo == hi {
+		if lo == hi || (trY(hi)-trY(lo))/2 < w.min+vg.Points(2) {
 			continue
 		}
 		x := trX(pt.X)
