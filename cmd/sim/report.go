@@ -1199,6 +1199,10 @@ func parseDuration(s string) (minutes float64, ok bool) {
 	return minutes, s != ""
 }
 
+// scaleRatio formats a plan's scale of the arrival rates to two decimals,
+// "1.07x": render.Ratio's one would show 1.053 to 1.090 as 1.1x–1.1x.
+func scaleRatio(v float64) string { return fmt.Sprintf("%.2fx", v) }
+
 // planSection returns the backwards plan of sim plan.
 func planSection(dir, id string, cs *chartSet) (report.Section, error) {
 	d, err := readJSONFile[struct {
@@ -1253,7 +1257,7 @@ func planSection(dir, id string, cs *chartSet) (report.Section, error) {
 		s.Metrics = append(s.Metrics,
 			metric(fmt.Sprintf("MQLs a quarter for %s chance", aPercent(d.Probability)), count(d.MQLs)+" ("+count(d.MQLsLo)+"–"+upper(d.MQLsHi, render.Count)+")",
 				"Simulated: inbound arrivals scaled until P(revenue ≥ goal) reaches the target; 95% interval: the scales where the 95% binomial bounds of the simulated P contain the target."),
-			metric("Inbound leads vs today", render.Ratio(float64(d.Scale))+" ("+render.Ratio(float64(d.ScaleLo))+"–"+upper(d.ScaleHi, render.Ratio)+")",
+			metric("Inbound leads vs today", scaleRatio(float64(d.Scale))+" ("+scaleRatio(float64(d.ScaleLo))+"–"+upper(d.ScaleHi, scaleRatio)+")",
 				"Multiple of today's inbound arrival rates that the goal needs."))
 	} else {
 		s.Intro = append(s.Intro, "The goal was not reachable by scaling inbound arrivals within the range tried.")

@@ -401,3 +401,38 @@ func TestLegacyComplianceColumns(t *testing.T) {
 		t.Errorf("got  %q\nwant %q", got, want)
 	}
 }
+
+// TestReportPlanInterval: the plan's interval of the scale shows the
+// precision it has ("1.1x (1.1x–1.1x)" told nothing), and an open upper
+// end (null in plan.json) reads "unbounded".
+func TestReportPlanInterval(t *testing.T) {
+	for _, tt := range []struct {
+		name, hi, mqlsHi, want string
+	}{
+		{"closed", "1.0898", "7176", "| Inbound leads vs today | 1.07x (1.05x–1.09x) |"},
+		{"open above", "null", "null", "| Inbound leads vs today | 1.07x (1.05x–unbounded) |"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			dir := filepath.Join(t.TempDir(), "plan")
+			if err := os.MkdirAll(dir, 0o755); err != nil {
+				t.Fatal(err)
+			}
+			doc := `{"model": "default", "goal": 9500000, "probability": 0.8, "quarters": 500, "seed": 1, "worksheet": [],
+				"scale": 1.0713, "scale_lo95": 1.0531, "scale_hi95": ` + tt.hi + `, "mqls": 7048, "mqls_lo95": 6923, "mqls_hi95": ` + tt.mqlsHi + `,
+				"points": [], "reachable": true}`
+			if err := os.WriteFile(filepath.Join(dir, "plan.json"), []byte(doc), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			md, err := os.ReadFile(filepath.Join(runReport(t, dir), "report.md"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !strings.Contains(string(md), tt.want) {
+				t.Errorf("report.md lacks %q:\n%s", tt.want, md)
+			}
+			if !strings.Contains(string(md), "| MQLs a quarter for an 80.0% chance |") {
+				t.Errorf("report.md lacks the MQLs metric for an 80.0%% chance:\n%s", md)
+			}
+		})
+	}
+}
