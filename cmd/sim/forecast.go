@@ -42,7 +42,10 @@ It prints a summary and writes to --out:
   funnel.png      mean volume per stage with conversion rates (and .svg)
   coverage.png    pipeline coverage with the 3x and 4x rules  (and .svg)
   sla.png         SLA compliance per handoff                  (and .svg)
-  response.png    MQL response times against the SLA          (and .svg)
+  response.png    MQL response times (wall clock; bars from a sample of
+                  quarters) and the share meeting the first-touch SLA,
+                  with its line (a bound when it counts business hours)
+                                                              (and .svg)
   report.md       the summary and the charts, for a wiki or a deck
 
 Definitions:
@@ -216,14 +219,18 @@ func forecastCharts(m *model.Model, res *montecarlo.Results, rep *montecarlo.Rep
 		for _, v := range res.RespSample {
 			sample = append(sample, v...)
 		}
-		slaMin := math.NaN()
-		for _, s := range m.SLAs {
-			if s.From == m.Handoff.Stage && len(s.To) == 0 && !s.Business {
-				slaMin = s.Hours * 60
+		// The figures are the summary's: a quarter's, averaged over all the
+		// quarters; the bars are the sample the engine keeps.
+		f := render.ResponseForecast{Median: float64(rep.ResponseP50.Mean), P90: float64(rep.ResponseP90.Mean),
+			Quarters: rep.Quarters, SampleQuarters: len(res.RespSample), MQLs: float64(rep.MQLs.Mean) * float64(rep.Quarters),
+			Compliance: math.NaN()}
+		for i, s := range m.SLAs { // the first-touch SLA
+			if s.From == m.Handoff.Stage && len(s.To) == 0 {
+				f.SLA, f.Business, f.Compliance = s.Hours*60, s.Business, float64(rep.SLA[i].PerQuarter.Mean)
 				break
 			}
 		}
-		charts["response"] = render.ResponseTimes(sample, slaMin)
+		charts["response"] = render.ResponseSample(sample, f)
 	}
 	if p := horizonChart(m, rep); p != nil {
 		charts["horizon"] = p

@@ -4,14 +4,17 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"math"
 	"os"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/funnelsim/funnel/model"
+	"github.com/funnelsim/funnel/montecarlo"
 )
 
 func TestForecastGolden(t *testing.T) {
@@ -144,7 +147,8 @@ func TestForecastErrors(t *testing.T) {
 
 func TestForecastHelp(t *testing.T) {
 	out, _, _ := runSim(t, context.Background(), "forecast", "--help")
-	for _, want := range []string{"--quarters", "--seed", "--workers", "--scenario", "coverage", "summary.json", "Examples:"} {
+	for _, want := range []string{"--quarters", "--seed", "--workers", "--scenario", "coverage", "summary.json", "Examples:",
+		"response.png    MQL response times (wall clock; bars from a sample of"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("forecast --help lacks %q", want)
 		}
@@ -178,5 +182,41 @@ func TestForecastQuotaBound(t *testing.T) {
 	}
 	if sum.P != 1 || math.Abs(sum.Lo-math.Pow(0.025, 1.0/40)) > 1e-12 || sum.Hi != 1 {
 		t.Errorf("summary.json: prob_hit_quota %v [%v, %v], want 1 [%v, 1]", sum.P, sum.Lo, sum.Hi, math.Pow(0.025, 1.0/40))
+	}
+}
+
+// TestForecastResponseChart checks that response.png states the summary's
+// figures (a quarter's median, averaged over the quarters, and the
+// first-touch SLA's compliance, counted in business hours in the default
+// model) and labels its bars as a sample.
+func TestForecastResponseChart(t *testing.T) {
+	m := model.Default()
+	res, err := montecarlo.Run(context.Background(), m, montecarlo.Config{Quarters: 30, Seed: 4})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep := montecarlo.NewReport(m, res)
+	var sum bytes.Buffer
+	writeSummary(&sum, m, rep)
+	median := regexp.MustCompile(`MQL response +median ([^,]+),`).FindStringSubmatch(sum.String())
+	comp := regexp.MustCompile(`(?m)^  sdr-first-touch +1h \(business\) +(\d+\.\d)%`).FindStringSubmatch(sum.String())
+	if median == nil || comp == nil {
+		t.Fatalf("summary lacks the median response or the first-touch SLA:\n%s", sum.String())
+	}
+	pct, err := strconv.ParseFloat(comp[1], 64)
+	if err != nil {
+		t.Fatal(err)
+	}
+	text := strings.ReplaceAll(forecastCharts(m, res, rep)["response"].Title.Text, "\n", " · ")
+	for _, want := range []string{
+		fmt.Sprintf("%.0f%% of MQLs meet the 1h first-touch SLA (business hours) · ", pct),
+		"Median " + median[1] + " · ",
+		"SLA line: waits left of it meet the business-hours SLA",
+		"Bars: a sample, ",
+		" (20 quarters)",
+	} {
+		if !strings.Contains(text, want) {
+			t.Errorf("response chart lacks %q: %q", want, text)
+		}
 	}
 }

@@ -432,9 +432,51 @@ const minResponse = 1.0 / 60
 // when slaMinutes > 0, and the share answered within the SLA in the title.
 // +Inf means never answered: counted in the shares (as not within the SLA)
 // and in the subtitle, but not drawn. NaN and negative values are left out.
-// Times under one second are drawn at one second. With no value the plot
-// says so.
+// Times under one second count as answered at once: a log axis has no
+// place for them, so they are counted in the subtitle and, when they are
+// most of the MQLs, drawn as a bar of their own left of the axis, labelled
+// "at once", so that the chart shows the bulk of the distribution. With no
+// value the plot says so.
 func ResponseTimes(minutes []float64, slaMinutes float64) *plot.Plot {
+	return responseChart(minutes, slaMinutes, nil)
+}
+
+// ResponseForecast describes, for ResponseSample, the forecast that a sample
+// of MQL response times comes from.
+type ResponseForecast struct {
+	// Median and P90 are the forecast's median and 90th percentile
+	// response times, in minutes: each quarter's, averaged over the
+	// simulated quarters. The chart states them, not the sample's own.
+	Median, P90 float64
+	// Quarters is the number of simulated quarters, SampleQuarters the
+	// number of them whose MQLs the sample holds, and MQLs the number of
+	// MQLs in all the simulated quarters.
+	Quarters, SampleQuarters int
+	MQLs                     float64
+	// SLA is the first-touch SLA in minutes, 0 for none. Business tells
+	// that it counts business hours only: the axis is wall-clock time, so
+	// its line is then a bound (every wait left of it meets the SLA; longer
+	// waits over nights and weekends may too), drawn as a dashed guide and
+	// explained in the subtitle. Compliance is the share of MQLs meeting
+	// the SLA (each quarter's, averaged over the quarters), stated in the
+	// title; NaN when unknown.
+	SLA        float64
+	Business   bool
+	Compliance float64
+}
+
+// ResponseSample returns the histogram of ResponseTimes for minutes, a
+// sample of the response times of the MQLs of forecast f, with f's figures
+// in its title and subtitle, so that they agree with the forecast's
+// summary, and the sample labelled as one: "Bars: a sample, 126,872 of
+// the 13.0M MQLs (20 quarters)". The title gives the share of MQLs meeting
+// f.SLA when there is one and f.Compliance is known, else f.Median.
+func ResponseSample(minutes []float64, f ResponseForecast) *plot.Plot {
+	return responseChart(minutes, f.SLA, &f)
+}
+
+// responseChart draws ResponseTimes, or ResponseSample when f is not nil.
+func responseChart(minutes []float64, slaMinutes float64, f *ResponseForecast) *plot.Plot {
 	var vals []float64
 	never, dropped := 0, 0
 	for _, m := range minutes {
@@ -457,62 +499,136 @@ func ResponseTimes(minutes []float64, slaMinutes float64) *plot.Plot {
 		return noData("MQL response times", why)
 	}
 	hasSLA := slaMinutes > 0 && !math.IsInf(slaMinutes, 0)
-	p50 := quantile(0.5, vals)
-	title := "The median MQL waits " + Duration(p50) + " for a first touch"
-	if hasSLA {
-		i, _ := slices.BinarySearch(vals, math.Nextafter(slaMinutes, math.Inf(1)))
-		title = fmt.Sprintf("%s of MQLs answered within the %s SLA", chance(float64(i)/float64(total)), Duration(slaMinutes))
-	}
-	sub := fmt.Sprintf("Median %s · P90 %s", Duration(p50), Duration(quantile(0.9, vals)))
-	if never > 0 {
-		sub += fmt.Sprintf(" of answered · %s · %s never answered", plural(total, "MQL"), Count(float64(never)))
-	} else {
-		sub += " · " + plural(total, "MQL")
-	}
-	// Leads answered at once (an SDR was free) have no place on a log axis:
-	// they are counted in the subtitle and left out of the bars.
+	// Leads answered at once (an SDR was free) have no place on a log axis.
 	instant, _ := slices.BinarySearch(vals, minResponse)
-	if instant > 0 {
-		sub += fmt.Sprintf(" · %s answered at once (an SDR was free), not drawn", chance(float64(instant)/float64(total)))
+	// When they are most of the MQLs, a bar of their own shows the bulk.
+	atOnce := 2*instant > total
+	atOnceText := ", not drawn"
+	if atOnce {
+		atOnceText = " (left bar)"
+		if instant < len(vals) {
+			atOnceText += ", the rest up to " + Duration(vals[len(vals)-1])
+		}
+	}
+
+	var title, sub string
+	if f == nil {
+		p50 := quantile(0.5, vals)
+		title = "The median MQL waits " + Duration(p50) + " for a first touch"
+		if hasSLA {
+			i, _ := slices.BinarySearch(vals, math.Nextafter(slaMinutes, math.Inf(1)))
+			title = fmt.Sprintf("%s of MQLs answered within the %s SLA", chance(float64(i)/float64(total)), Duration(slaMinutes))
+		}
+		sub = fmt.Sprintf("Median %s · P90 %s", Duration(p50), Duration(quantile(0.9, vals)))
+		if never > 0 {
+			sub += fmt.Sprintf(" of answered · %s · %s never answered", plural(total, "MQL"), Count(float64(never)))
+		} else {
+			sub += " · " + plural(total, "MQL")
+		}
+		if instant > 0 {
+			sub += fmt.Sprintf(" · %s answered at once (an SDR was free)%s", chance(float64(instant)/float64(total)), atOnceText)
+		}
+	} else {
+		title = "Median MQL response " + Duration(f.Median) + " a quarter"
+		if hasSLA && !math.IsNaN(f.Compliance) {
+			kind := ""
+			if f.Business {
+				kind = " (business hours)"
+			}
+			// Every MQL of every quarter meeting it is a share of the MQLs
+			// seen, not a certainty: boundedChance bounds it.
+			title = fmt.Sprintf("%s of MQLs meet the %s first-touch SLA%s", boundedChance(f.Compliance, int(math.Round(f.MQLs))),
+				Duration(slaMinutes), kind)
+		}
+		sub = fmt.Sprintf("Median %s · P90 %s (a quarter's, mean over %s)", Duration(f.Median), Duration(f.P90),
+			plural(f.Quarters, "simulated quarter"))
+		if hasSLA && f.Business {
+			sub += "\nSLA line: waits left of it meet the business-hours SLA; longer ones may too (nights, weekends)"
+		}
+		sub += fmt.Sprintf("\nBars: a sample, %s of the %s MQLs (%s)", Count(float64(total)), scaled(f.MQLs),
+			plural(f.SampleQuarters, "quarter"))
+		if never > 0 {
+			sub += fmt.Sprintf(" · %s never answered", Count(float64(never)))
+		}
+		if instant > 0 {
+			sub += fmt.Sprintf(" · %s answered at once%s", chance(float64(instant)/float64(total)), atOnceText)
+		}
 	}
 	sub += leftOut(dropped)
 	p := New(title, sub)
-	if instant == len(vals) {
+	if instant == len(vals) && !atOnce {
 		return noData(title, "every answered MQL was answered at once")
 	}
-	vals = vals[instant:]
+	waiting := vals[instant:]
 
 	// The x axis is log10(minutes) on a linear scale, labelled in durations:
 	// plot.LogScale misplaces the centred axis label's glyph box.
-	lo := math.Log10(math.Max(vals[0], minResponse))
-	hi := math.Log10(math.Max(vals[len(vals)-1], minResponse))
 	var bins []plotter.HistogramBin
-	if hi-lo < 1e-9 {
-		bins = []plotter.HistogramBin{{Min: lo - 0.1, Max: lo + 0.1, Weight: float64(len(vals)) / float64(total)}}
-	} else {
-		w := (hi - lo) / math.Min(40, math.Max(10, 8*(hi-lo)))
-		k := int(math.Ceil((hi-lo)/w - 1e-9))
-		bins = make([]plotter.HistogramBin, k)
-		for i := range bins {
-			bins[i].Min = lo + float64(i)*w
-			bins[i].Max = lo + float64(i+1)*w
+	w := 0.2 // bin width, in decades
+	lo := math.Log10(minResponse)
+	if len(waiting) > 0 {
+		lo = math.Log10(math.Max(waiting[0], minResponse))
+		hi := math.Log10(math.Max(waiting[len(waiting)-1], minResponse))
+		if hi-lo < 1e-9 {
+			bins = []plotter.HistogramBin{{Min: lo - 0.1, Max: lo + 0.1, Weight: float64(len(waiting)) / float64(total)}}
+			lo -= 0.1
+		} else {
+			w = (hi - lo) / math.Min(40, math.Max(10, 8*(hi-lo)))
+			k := int(math.Ceil((hi-lo)/w - 1e-9))
+			bins = make([]plotter.HistogramBin, k)
+			for i := range bins {
+				bins[i].Min = lo + float64(i)*w
+				bins[i].Max = lo + float64(i+1)*w
+			}
+			for _, v := range waiting {
+				i := min(int((math.Log10(math.Max(v, minResponse))-lo)/w), k-1)
+				bins[i].Weight += 1 / float64(total)
+			}
 		}
-		for _, v := range vals {
-			i := min(int((math.Log10(math.Max(v, minResponse))-lo)/w), k-1)
-			bins[i].Weight += 1 / float64(total)
-		}
+		p.Add(barsOf(bins))
 	}
-	h := barsOf(bins)
-	p.Add(h)
+	top := maxWeight(bins)
+	var ticks plot.Ticker = durationTicks{}
+	if atOnce {
+		// One bin's width left of the waiting MQLs' bars, after a gap of one.
+		share := float64(instant) / float64(total)
+		bar := plotter.HistogramBin{Min: lo - 2*w, Max: lo - w, Weight: share}
+		h := barsOf([]plotter.HistogramBin{bar})
+		h.FillColor = Teal
+		mid := (bar.Min + bar.Max) / 2
+		p.Add(h, labelsAt{x: []float64{mid}, y: []float64{share * 1.06}, texts: []string{Percent(share)},
+			style: textStyle(sans, NoteSize, Ink)})
+		top = math.Max(top, share)
+		ticks = atOnceTicks{at: mid, from: lo}
+		p.X.Min = bar.Min - w/2
+	}
 	if hasSLA {
-		RefLine(p, math.Log10(slaMinutes), "SLA "+Duration(slaMinutes))
+		if f != nil && f.Business {
+			RefLines(p, Ref{X: math.Log10(slaMinutes), Label: "SLA " + Duration(slaMinutes) + " (business hours)", Line: GuideStyle})
+		} else {
+			RefLine(p, math.Log10(slaMinutes), "SLA "+Duration(slaMinutes))
+		}
 	}
-	p.X.Tick.Marker = durationTicks{}
+	p.X.Tick.Marker = ticks
 	p.X.Label.Text = "Time to first response (log scale)"
 	p.Y.Label.Text = "Share of MQLs"
+	if f != nil {
+		p.X.Label.Text = "Time to first response, wall clock (log scale)"
+		p.Y.Label.Text = "Share of sampled MQLs"
+	}
 	p.Y.Tick.Marker = PercentTicks{}
-	p.Y.Min, p.Y.Max = 0, maxWeight(bins)*headroom
+	p.Y.Min, p.Y.Max = 0, math.Min(top*headroom, 1.1) // shares: no axis far above 100%
 	return p
+}
+
+// atOnceTicks is durationTicks from the axis value from on, with a tick
+// labelled "at once" at the axis value at (left of from): the bar of the
+// responses too fast for a log axis.
+type atOnceTicks struct{ at, from float64 }
+
+// Ticks implements plot.Ticker.
+func (t atOnceTicks) Ticks(lo, hi float64) []plot.Tick {
+	return append([]plot.Tick{{Value: t.at, Label: "at once"}}, durationTicks{}.Ticks(math.Max(lo, t.from), hi)...)
 }
 
 // Retitle replaces the title line of p, a plot made by New, keeping its

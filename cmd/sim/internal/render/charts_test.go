@@ -213,3 +213,65 @@ func TestRetitle(t *testing.T) {
 		t.Errorf("title %q, want %q", p.Title.Text, "Replaced")
 	}
 }
+
+// TestResponseSample checks what the response chart of a forecast says:
+// the forecast's figures, the business-hours SLA as a bound, the bars as
+// a sample; and that MQLs answered at once, when most, get a bar of their
+// own on an axis that shows them.
+func TestResponseSample(t *testing.T) {
+	f := ResponseForecast{Median: 18 + 1.0/3, P90: 32 * 60, Quarters: 2000, SampleQuarters: 20, MQLs: 13.02e6,
+		SLA: 60, Business: true, Compliance: 0.7197}
+	xs := lognormal(8, 4000, 120, 2)
+	for i := range 1000 {
+		xs[i] = 0 // answered at once: a quarter, not drawn
+	}
+	xs[1] = math.Inf(1)
+	p := ResponseSample(xs, f)
+	want := "72% of MQLs meet the 1h first-touch SLA (business hours)\n" +
+		"Median 18m 20s · P90 1d 8h (a quarter's, mean over 2,000 simulated quarters)\n" +
+		"SLA line: waits left of it meet the business-hours SLA; longer ones may too (nights, weekends)\n" +
+		"Bars: a sample, 4,000 of the 13.0M MQLs (20 quarters) · 1 never answered\n" + // wrapped by New
+		"25% answered at once, not drawn"
+	if p.Title.Text != want {
+		t.Errorf("title block\n got %q\nwant %q", p.Title.Text, want)
+	}
+	if svg := svgOf(t, p); !strings.Contains(svg, ">SLA 1h (business hours)<") || !strings.Contains(svg, "stroke-dasharray") {
+		t.Error("no dashed SLA guide labelled as business hours")
+	}
+	if p.Y.Label.Text != "Share of sampled MQLs" {
+		t.Errorf("y label %q", p.Y.Label.Text)
+	}
+
+	// Nearly all answered at once (SDRs around the clock): the bar of
+	// those answered at once shows the bulk, on an axis up to about 100%.
+	for i := range 3990 {
+		xs[i] = 0
+	}
+	f.Compliance, f.Median, f.P90 = 1, 0, 0
+	p = ResponseSample(xs, f)
+	if got, want := titleLine(p), "≥ 99% of MQLs meet the 1h first-touch SLA (business hours)"; got != want {
+		t.Errorf("title %q, want %q", got, want)
+	}
+	if !strings.Contains(strings.ReplaceAll(p.Title.Text, "\n", " · "), "· >99% answered at once (left bar), the rest up to ") {
+		t.Errorf("subtitle lacks the left bar: %q", p.Title.Text)
+	}
+	if svg := svgOf(t, p); !strings.Contains(svg, "fill:#1B8A7A") || !strings.Contains(svg, ">99.8%<") {
+		t.Error("no teal at-once bar labelled 99.8%")
+	}
+	if p.Y.Max < 0.9975 || p.Y.Max > 1.1 {
+		t.Errorf("y axis up to %v, want the at-once bar's 99.75%% and at most 110%%", p.Y.Max)
+	}
+	if ticks := p.X.Tick.Marker.Ticks(p.X.Min, p.X.Max); len(ticks) == 0 || ticks[0].Label != "at once" {
+		t.Errorf("x ticks %v, want \"at once\" first", ticks)
+	}
+}
+
+// svgOf returns p drawn as SVG.
+func svgOf(t *testing.T, p *plot.Plot) string {
+	t.Helper()
+	var buf bytes.Buffer
+	if err := Encode(&buf, p, Width, Height, "svg"); err != nil {
+		t.Fatal(err)
+	}
+	return buf.String()
+}
