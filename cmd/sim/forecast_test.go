@@ -132,7 +132,7 @@ func TestForecastErrors(t *testing.T) {
 		{"bad flag", []string{"--quartrs", "5"}, `^forecast: unknown flag: --quartrs \(run 'sim forecast --help'\)$`},
 		{"missing model", []string{"--model", "/nonexistent.yaml"}, `no such file or directory`},
 		{"invalid model", []string{"--model", bad}, `transitions\[0\]\.p: got 1\.45, want a probability in \[0,1\]`},
-		{"unknown key", []string{"--model", unknown}, `field colour not found`},
+		{"unknown key", []string{"--model", unknown}, `unknown key "colour"`},
 		{"unknown scenario", []string{"--scenario", "nope"}, `^no embedded scenario "nope" \(have baseline, `},
 		{"argument", []string{"extra"}, `^forecast: unexpected argument "extra"`},
 	} {
