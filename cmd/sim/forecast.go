@@ -39,7 +39,9 @@ It prints a summary and writes to --out:
   summary.json    the numbers below, for programs (documented in README)
   quarters.csv    one row per simulated quarter
   revenue.png     revenue distribution with the quota line   (and .svg)
-  funnel.png      mean volume per stage with conversion rates (and .svg)
+  funnel.png      mean volume per stage with conversion rates, each bar
+                  split into entries from the previous stage and from
+                  elsewhere                                   (and .svg)
   coverage.png    pipeline coverage with the 3x and 4x rules  (and .svg)
   sla.png         SLA compliance per handoff                  (and .svg)
   response.png    MQL response times (wall clock; bars from a sample of
@@ -185,19 +187,30 @@ func forecastCharts(m *model.Model, res *montecarlo.Results, rep *montecarlo.Rep
 	charts := map[string]*plot.Plot{}
 	charts["revenue"] = render.RevenueHistogram(res.Period(res.Revenue, 0), m.Quota, m.Currency)
 
+	// Each main stage's entries, and how many of them came along the edge
+	// from the previous main stage (the rest: sources entering there,
+	// sales-sourced deals, recycles), so that the bars reconcile with the
+	// arrows.
 	var names []string
-	var vols, conv []float64
+	var vols, fromPrev []float64
 	for _, s := range rep.Stages {
 		if !s.Main {
 			continue
 		}
+		moves := math.NaN()
+		if len(names) > 0 {
+			prev := names[len(names)-1]
+			for _, t := range rep.Transitions {
+				if t.From == prev && t.To == s.Name {
+					moves = float64(t.Moves)
+				}
+			}
+		}
 		names = append(names, s.Name)
 		vols = append(vols, float64(s.MeanEntries))
-		if len(names) > 1 {
-			conv = append(conv, float64(s.Conversion))
-		}
+		fromPrev = append(fromPrev, moves)
 	}
-	charts["funnel"] = render.Funnel(names, vols, conv, "Funnel volume per quarter, by stage")
+	charts["funnel"] = render.FunnelPath(names, vols, fromPrev, "Funnel volume per quarter, by stage")
 	charts["coverage"] = render.CoverageHistogram(res.Period(res.Coverage, 0), float64(rep.CoverageNeeded))
 
 	var slaNames []string

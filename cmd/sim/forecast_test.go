@@ -220,3 +220,39 @@ func TestForecastResponseChart(t *testing.T) {
 		}
 	}
 }
+
+// TestForecastFunnelChart checks that funnel.png's overall rate is the
+// product of its arrows, not won ÷ known: the default model's wins also
+// come from leads entering at engaged and from sales-sourced deals
+// entering at sal, which never pass known.
+func TestForecastFunnelChart(t *testing.T) {
+	m := model.Default()
+	res, err := montecarlo.Run(context.Background(), m, montecarlo.Config{Quarters: 30, Seed: 4})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep := montecarlo.NewReport(m, res)
+	entries := map[string]float64{}
+	for _, s := range rep.Stages {
+		entries[s.Name] = float64(s.MeanEntries)
+	}
+	path := 1.0
+	for _, e := range [][2]string{{"known", "engaged"}, {"engaged", "mql"}, {"mql", "tql"}, {"tql", "sal"}, {"sal", "opportunity"}, {"opportunity", "won"}} {
+		for _, tr := range rep.Transitions {
+			if tr.From == e[0] && tr.To == e[1] {
+				path *= float64(tr.Moves) / entries[e[0]]
+			}
+		}
+	}
+	naive := entries["won"] / entries["known"]
+	if math.Abs(naive-path) < 0.002 {
+		t.Fatalf("won/known %v and the product of the arrows %v are too close to tell apart", naive, path)
+	}
+	title := forecastCharts(m, res, rep)["funnel"].Title.Text
+	if want := fmt.Sprintf("Along the arrows, %.1f%% of known leads reach won", 100*path); !strings.Contains(title, want) {
+		t.Errorf("funnel title %q lacks %q", title, want)
+	}
+	if strings.Contains(title, fmt.Sprintf("%.1f%% of known", 100*naive)) {
+		t.Errorf("funnel title %q gives won/known", title)
+	}
+}

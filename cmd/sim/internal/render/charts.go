@@ -243,8 +243,11 @@ func volumeLabel(v float64) string {
 // stage-to-stage conversion shown between bars: conversion[i] is the volume
 // into stages[i+1] relative to stages[i], in [0,1], NaN when unknown, and
 // conversion may be nil for none. volumes are per quarter; NaN draws no
-// bar. The title is given by the caller; the subtitle states the overall
-// conversion from the first stage to the last. Funnel panics if
+// bar. The title is given by the caller; the subtitle states the last
+// volume ÷ the first as the share of the first stage reaching the last,
+// which holds only when every entry of every stage came from the stage
+// before it: for funnels with other entries (sources entering later,
+// recycles) use FunnelPath. Funnel panics if
 // len(volumes) != len(stages), or if conversion is not nil and
 // len(conversion) != len(stages)-1. With no stages the plot says so.
 func Funnel(stages []string, volumes []float64, conversion []float64, title string) *plot.Plot {
@@ -291,6 +294,93 @@ func Funnel(stages []string, volumes []float64, conversion []float64, title stri
 	}
 	categories(p, stages)
 	p.Y.Label.Text = "Mean volume per quarter"
+	p.Y.Tick.Marker = CountTicks{}
+	p.Y.Min, p.Y.Max = 0, top*headroom
+	return p
+}
+
+// lightBlue fills the part of a funnel bar that did not come from the
+// previous stage (L* ≈ 76, apart from Blue in greyscale).
+var lightBlue = color.RGBA{R: 0xa6, G: 0xc0, B: 0xda, A: 0xff}
+
+// FunnelPath returns a bar chart of the mean volume per stage on the way to
+// a win, like Funnel, with each bar split by where its entries come from:
+// the dark part from the previous stage, fromPrev[i], and the light part,
+// volumes[i] − fromPrev[i], from elsewhere (sources entering at that
+// stage, sales-sourced deals, recycled leads), labelled "+286 other" under
+// the bar's total. The arrow between bars i−1 and i is the conversion
+// fromPrev[i] / volumes[i−1], so an arrow times the bar before it is the
+// dark part of the bar after it: the chart reconciles. fromPrev[0] is
+// ignored (the first bar is all dark); a NaN fromPrev[i] draws bar i whole
+// and no arrow into it. The subtitle gives the product of the arrows, the
+// share of the first stage's leads that reach the last along the path (if
+// each conversion holds for every lead entering its stage, and leaving out
+// second passes after a recycle), rather than last ÷ first volume, which
+// counts wins that never passed the first stage. volumes are per quarter;
+// NaN draws no bar. FunnelPath panics if len(volumes) or len(fromPrev)
+// differs from len(stages). With no stages the plot says so.
+func FunnelPath(stages []string, volumes, fromPrev []float64, title string) *plot.Plot {
+	if len(volumes) != len(stages) || len(fromPrev) != len(stages) {
+		panic(fmt.Sprintf("render: FunnelPath: %d volumes and %d from the previous stage for %d stages", len(volumes), len(fromPrev), len(stages)))
+	}
+	if title == "" {
+		title = "Funnel volume by stage"
+	}
+	top := math.Inf(-1)
+	for _, v := range volumes {
+		if !math.IsNaN(v) && !math.IsInf(v, 0) {
+			top = math.Max(top, v)
+		}
+	}
+	if math.IsInf(top, -1) {
+		return noData(title, "no stage volumes")
+	}
+	n := len(stages)
+	conv := make([]float64, n) // conv[i]: the arrow into stage i
+	dark := make([]float64, n)
+	path := 1.0
+	for i := range n {
+		conv[i], dark[i] = math.NaN(), volumes[i]
+		if i == 0 {
+			continue
+		}
+		if f := fromPrev[i]; !math.IsNaN(f) && volumes[i-1] > 0 {
+			conv[i], dark[i] = f/volumes[i-1], f
+		}
+		path *= conv[i]
+	}
+	sub := "Mean entries per simulated quarter · arrows: a stage's entries moving on to the next\n" +
+		"Dark: entries from the previous stage (its bar × the arrow) · light: entries from elsewhere"
+	if n > 1 && !math.IsNaN(path) && !math.IsInf(path, 0) {
+		sub = fmt.Sprintf("Along the arrows, %s of %s leads reach %s (the product of the conversions)\n%s",
+			Percent(path), stages[0], stages[n-1], sub)
+	}
+	p := New(title, sub)
+	top = math.Max(top, 1)
+
+	whole := &bars{heights: volumes, width: 0.62, style: textStyle(sans, NoteSize, Ink)}
+	part := &bars{heights: dark, width: 0.62}
+	for i, v := range volumes {
+		label := volumeLabel(v)
+		if other := v - dark[i]; other >= 0.005*v && other >= 0.5 {
+			label += "\n+" + volumeLabel(other) + " other"
+		}
+		whole.colors = append(whole.colors, lightBlue)
+		whole.labels = append(whole.labels, label)
+		part.colors = append(part.colors, Blue)
+	}
+	p.Add(whole, part)
+	l := labelsAt{style: textStyle(sans, NoteSize, Muted)}
+	for i := 1; i < n; i++ {
+		if !math.IsNaN(conv[i]) {
+			l.x = append(l.x, float64(i)-0.5)
+			l.y = append(l.y, top*1.2)
+			l.texts = append(l.texts, "→ "+Percent(conv[i]))
+		}
+	}
+	p.Add(l)
+	categories(p, stages)
+	p.Y.Label.Text = "Mean entries per quarter"
 	p.Y.Tick.Marker = CountTicks{}
 	p.Y.Min, p.Y.Max = 0, top*headroom
 	return p

@@ -275,3 +275,49 @@ func svgOf(t *testing.T, p *plot.Plot) string {
 	}
 	return buf.String()
 }
+
+// TestFunnelPath checks that the funnel's bars reconcile with its arrows
+// and that its subtitle's overall rate is the product of the arrows, not
+// the last volume over the first (which counts wins entering later).
+func TestFunnelPath(t *testing.T) {
+	stages := []string{"known", "engaged", "mql", "sal", "won"}
+	volumes := []float64{1000, 800, 400, 150, 30}
+	fromPrev := []float64{nan, 400, 400, 100, 30} // 400 engaged and 50 sal come from elsewhere
+	p := FunnelPath(stages, volumes, fromPrev, "Funnel")
+	// 0.4 · 0.5 · 0.25 · 0.2 = 1%, where won/known is 3%.
+	want := "Funnel\n" +
+		"Along the arrows, 1.0% of known leads reach won (the product of the conversions)\n" +
+		"Mean entries per simulated quarter · arrows: a stage's entries moving on to the next\n" +
+		"Dark: entries from the previous stage (its bar × the arrow) · light: entries from elsewhere"
+	if p.Title.Text != want {
+		t.Errorf("title block\n got %q\nwant %q", p.Title.Text, want)
+	}
+	svg := svgOf(t, p)
+	for _, want := range []string{">→ 40.0%<", ">→ 50.0%<", ">→ 25.0%<", ">→ 20.0%<", ">+400 other<", ">+50 other<", ">800<"} {
+		if !strings.Contains(svg, want) {
+			t.Errorf("funnel lacks %s", want)
+		}
+	}
+	if n := strings.Count(svg, " other<"); n != 2 {
+		t.Errorf("%d bars with other entries, want 2", n)
+	}
+
+	// Without knowing where an entry came from: a whole bar, no arrow.
+	p = FunnelPath(stages[:2], volumes[:2], []float64{nan, nan}, "t")
+	if svg := svgOf(t, p); strings.Contains(svg, "→") || strings.Contains(p.Title.Text, "Along the arrows") {
+		t.Errorf("arrow or overall rate without moves: %q", p.Title.Text)
+	}
+	for _, f := range []func() *plot.Plot{
+		func() *plot.Plot { return FunnelPath(nil, nil, nil, "") },
+		func() *plot.Plot { return FunnelPath([]string{"a"}, []float64{nan}, []float64{nan}, "t") },
+		func() *plot.Plot { return FunnelPath([]string{"a", "b"}, []float64{0, 0}, []float64{nan, 0}, "t") },
+	} {
+		svgOf(t, f())
+	}
+	defer func() {
+		if r, _ := recover().(string); !strings.HasPrefix(r, "render: FunnelPath: ") {
+			t.Errorf("recovered %q, want a render: FunnelPath panic", r)
+		}
+	}()
+	FunnelPath(stages, volumes, fromPrev[:2], "t")
+}
