@@ -298,8 +298,8 @@ func writeDiffTable(w io.Writer, diffs []whatif.Diff, cur string) {
 				alt = b
 			}
 		}
-		fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t± %s\t± %s\t\n", name, base, alt,
-			delta, magnitude(d.HalfPaired, d.Unit, cur), magnitude(d.HalfUnpaired, d.Unit, cur))
+		fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t%s\t%s\t\n", name, base, alt,
+			delta, halfWidth(d.HalfPaired, d.Unit, cur), halfWidth(d.HalfUnpaired, d.Unit, cur))
 	}
 	tw.Flush()
 }
@@ -326,6 +326,19 @@ func magnitude(v float64, u whatif.Unit, cur string) string {
 		return strconv.FormatFloat(100*v, 'f', 1, 64) + " pts"
 	}
 	return value(v, u, cur)
+}
+
+// halfWidth formats an interval's half-width v in unit, "± 1.3 pts". One
+// that is not 0 but rounds to 0.0 is "± <0.1 pts" or "± <0.1": "± 0.0"
+// would read as certainty.
+func halfWidth(v float64, u whatif.Unit, cur string) string {
+	switch {
+	case u == whatif.Share && v > 0 && v < 0.0005:
+		return "± <0.1 pts"
+	case u == whatif.Count && v > 0 && v < 0.05:
+		return "± <0.1"
+	}
+	return "± " + magnitude(v, u, cur)
 }
 
 // signedValue formats a difference with its sign (shares in points).

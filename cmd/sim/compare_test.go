@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/funnelsim/funnel/model"
+	"github.com/funnelsim/funnel/montecarlo/whatif"
 )
 
 // TestCompareQuotaBound checks that a chance of quota every quarter
@@ -83,6 +84,26 @@ func TestCompareAgreesWithForecast(t *testing.T) {
 		c := find(cmp, `(?m)^  SLA `+sla+` +(\d+\.\d%)`)
 		if f != c {
 			t.Errorf("SLA %s compliance: forecast %s, compare's base %s", sla, f, c)
+		}
+	}
+}
+
+func TestHalfWidth(t *testing.T) {
+	for _, tt := range []struct {
+		v    float64
+		unit whatif.Unit
+		want string
+	}{
+		{0.013, whatif.Share, "± 1.3 pts"},
+		{0.0004, whatif.Share, "± <0.1 pts"},
+		{0.0005, whatif.Share, "± 0.1 pts"},
+		{0, whatif.Share, "± 0.0 pts"},
+		{6930, whatif.Money, "± $6.93K"},
+		{0.02, whatif.Count, "± <0.1"},
+		{0.2, whatif.Count, "± 0.2"},
+	} {
+		if got := halfWidth(tt.v, tt.unit, "USD"); got != tt.want {
+			t.Errorf("halfWidth(%v, %v) = %q, want %q", tt.v, tt.unit, got, tt.want)
 		}
 	}
 }
