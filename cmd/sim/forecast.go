@@ -187,30 +187,7 @@ func forecastCharts(m *model.Model, res *montecarlo.Results, rep *montecarlo.Rep
 	charts := map[string]*plot.Plot{}
 	charts["revenue"] = render.RevenueHistogram(res.Period(res.Revenue, 0), m.Quota, m.Currency)
 
-	// Each main stage's entries, and how many of them came along the edge
-	// from the previous main stage (the rest: sources entering there,
-	// sales-sourced deals, recycles), so that the bars reconcile with the
-	// arrows.
-	var names []string
-	var vols, fromPrev []float64
-	for _, s := range rep.Stages {
-		if !s.Main {
-			continue
-		}
-		moves := math.NaN()
-		if len(names) > 0 {
-			prev := names[len(names)-1]
-			for _, t := range rep.Transitions {
-				if t.From == prev && t.To == s.Name {
-					moves = float64(t.Moves)
-				}
-			}
-		}
-		names = append(names, s.Name)
-		vols = append(vols, float64(s.MeanEntries))
-		fromPrev = append(fromPrev, moves)
-	}
-	charts["funnel"] = render.FunnelPath(names, vols, fromPrev, "Funnel volume per quarter, by stage")
+	charts["funnel"] = funnelChart(rep)
 	charts["coverage"] = render.CoverageHistogram(res.Period(res.Coverage, 0), float64(rep.CoverageNeeded))
 
 	var slaNames []string
@@ -317,6 +294,8 @@ func writeSummary(w io.Writer, m *model.Model, rep *montecarlo.Report) {
 		c := rep.Coverage
 		line("Coverage", "%s median (P10 %s, P90 %s); this funnel needs %s for an 80%% chance (rules of thumb: 3x-4x)",
 			render.Ratio(float64(c.P50)), render.Ratio(float64(c.P10)), render.Ratio(float64(c.P90)), render.Ratio(float64(rep.CoverageNeeded)))
+	} else {
+		line("Quota", "none in the model: set quota: (a quarter's revenue target) for the chance of making it and pipeline coverage")
 	}
 	line("Open pipeline", "%s median at quarter start, %s deals", money(rep.OpenPipeline.P50), render.Count(float64(rep.OpenDeals.P50)))
 	line("Deals won", "%s mean (P10 %s, P90 %s)", render.Count(float64(rep.DealsWon.Mean)), render.Count(float64(rep.DealsWon.P10)), render.Count(float64(rep.DealsWon.P90)))
@@ -454,4 +433,31 @@ func reportMarkdown(m *model.Model, rep *montecarlo.Report) string {
 		b.WriteString("\nUncertainty: each quarter draws new arrivals (Poisson or gamma-mixed), new conversions and new delays; the model's parameters are held fixed, so the ranges show chance alone.\n")
 	}
 	return b.String()
+}
+
+// funnelChart draws rep's main stages: each stage's entries a quarter, and
+// how many of them came along the edge from the previous main stage (the
+// rest: sources entering there, sales-sourced deals, recycles), so that
+// the bars reconcile with the arrows.
+func funnelChart(rep *montecarlo.Report) *plot.Plot {
+	var names []string
+	var vols, fromPrev []float64
+	for _, s := range rep.Stages {
+		if !s.Main {
+			continue
+		}
+		moves := math.NaN()
+		if len(names) > 0 {
+			prev := names[len(names)-1]
+			for _, t := range rep.Transitions {
+				if t.From == prev && t.To == s.Name {
+					moves = float64(t.Moves)
+				}
+			}
+		}
+		names = append(names, s.Name)
+		vols = append(vols, float64(s.MeanEntries))
+		fromPrev = append(fromPrev, moves)
+	}
+	return render.FunnelPath(names, vols, fromPrev, "Funnel volume per quarter, by stage")
 }

@@ -256,3 +256,23 @@ func TestForecastFunnelChart(t *testing.T) {
 		t.Errorf("funnel title %q gives won/known", title)
 	}
 }
+
+// TestForecastNoQuota: a model without a quota (as calibrate writes one
+// without --quota) forecasts, and the summary says how to add one instead
+// of silently leaving out the chance of making it.
+func TestForecastNoQuota(t *testing.T) {
+	dir := t.TempDir()
+	m := model.Default()
+	m.Quota = 0
+	path := filepath.Join(dir, "m.yaml")
+	if err := os.WriteFile(path, model.Marshal(m), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	var so, se bytes.Buffer
+	if err := run(context.Background(), &so, &se, []string{"forecast", "--model", path, "--quarters", "8", "-q", "--out", filepath.Join(dir, "out")}); err != nil {
+		t.Fatalf("%v\n%s", err, se.String())
+	}
+	if out := so.String(); !strings.Contains(out, "Quota             none in the model") || strings.Contains(out, "Chance of quota") {
+		t.Errorf("summary without a quota:\n%s", out)
+	}
+}

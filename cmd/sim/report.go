@@ -370,13 +370,13 @@ const (
 	defProbQuota    = "P(hit quota): share of simulated quarters with revenue ≥ quota, ± two binomial standard errors."
 	defCoverage     = "Coverage = open pipeline value at the start of the quarter ÷ quota."
 	defNeeded       = "Coverage needed: 80th percentile over quarters of open pipeline ÷ revenue — the coverage that makes quota in 80% of quarters if revenue scales with the opening pipeline (this funnel's own win rates and cycle times, not a 3x–4x rule of thumb)."
-	defSLA          = "SLA compliance: leads meeting the SLA ÷ leads entering its from-stage in the quarter; a lead never handled breaches it."
+	defSLA          = "SLA compliance: leads meeting the SLA ÷ leads entering its from-stage in the quarter (a lead never handled breaches it), averaged over quarters."
 	defContacted    = "Contacted: an MQL an SDR reached; the chance of reaching it falls with the response time along the model's decay curve."
 	defQualified    = "Qualified: a contacted MQL the SDR found to have potential (the stage after the handoff, tql in the default taxonomy), passed to sales to accept or reject."
 	defConversion   = "Conversion: leads moving into the stage from the previous stage on the way to a win ÷ the previous stage's entries, per quarter."
 	defMarketing    = "Marketing-sourced: opportunities from leads marketing generated (MQL → SDR → sales); sales-sourced: opportunities sales created itself (outbound), entering mid-funnel."
 	defLever        = "Largest paired difference in mean quarterly revenue between a what-if and the base, on the same simulated quarters (common random numbers)."
-	defResponse     = "Response time: wall-clock time from a lead becoming an MQL to the SDR's first touch; the median and P90 are of each quarter's, over quarters."
+	defResponse     = "Response time: wall-clock time from a lead becoming an MQL to the SDR's first touch; the median and P90 are each quarter's, averaged over quarters."
 	defOpenPipeline = "Open pipeline: value of the opportunities open at the start of the quarter."
 )
 
@@ -505,7 +505,10 @@ func summarise(doc *report.Document, fc *forecastData, cmp *compareData) {
 	if hasQuota {
 		k := report.KPI{Label: "P(hit quota)", Value: render.Percent(float64(r.ProbHitQuota)),
 			Detail:     fmt.Sprintf("± %s; %s of %s quarters", render.Percent(2*float64(r.ProbHitQuotaSE)), render.Count(float64(r.ProbHitQuota)*float64(r.Quarters)), render.Count(float64(r.Quarters))),
-			Definition: "Share of simulated quarters with revenue ≥ quota, ± two standard errors.", Status: report.Warn}
+			Definition: "Share of simulated quarters with revenue ≥ quota, ± two standard errors (in none or all of them: the exact 95% bound).", Status: report.Warn}
+		if b, ok := boundedShare(float64(r.ProbHitQuota), r.Quarters); ok {
+			k.Value, k.Detail = b, fmt.Sprintf("%s of %s quarters; exact 95%% bound", render.Count(float64(r.ProbHitQuota)*float64(r.Quarters)), render.Count(float64(r.Quarters)))
+		}
 		if r.ProbHitQuota >= 0.8 {
 			k.Status = report.Good
 		}
@@ -537,12 +540,12 @@ func summarise(doc *report.Document, fc *forecastData, cmp *compareData) {
 	}
 	doc.Points = takeaways(r, cmp)
 	for _, s := range r.SLA {
-		k := report.KPI{Label: "SLA compliance: " + s.Name, Value: render.Percent(float64(s.Compliance)),
-			Detail: "within " + slaWindow(s), Definition: "Leads handled within the SLA ÷ leads entering its from-stage."}
+		k := report.KPI{Label: "SLA compliance: " + s.Name, Value: render.Percent(float64(s.PerQuarter.Mean)),
+			Detail: "within " + slaWindow(s), Definition: "Leads handled within the SLA ÷ leads entering its from-stage, a quarter's, averaged over quarters."}
 		if s.Target > 0 {
 			k.Detail += fmt.Sprintf("; target %s, met in %s of quarters", render.Percent(s.Target), render.Percent(float64(s.ProbMeetsTarget)))
 			k.Status = report.Warn
-			if float64(s.Compliance) >= s.Target {
+			if float64(s.PerQuarter.Mean) >= s.Target {
 				k.Status = report.Good
 			}
 		}
@@ -565,14 +568,14 @@ func takeaways(r *montecarlo.Report, cmp *compareData) []string {
 				render.Ratio(float64(r.Coverage.P50)), render.Ratio(float64(r.CoverageNeeded))))
 		}
 	}
-	if !math.IsNaN(float64(r.ContactRate)) && !math.IsNaN(float64(r.ResponseP50.P50)) {
+	if !math.IsNaN(float64(r.ContactRate)) && !math.IsNaN(float64(r.ResponseP50.Mean)) {
 		out = append(out, fmt.Sprintf("SDRs reach %s of the %s MQLs a quarter; the median MQL waits %s for a first touch.",
-			render.Percent(float64(r.ContactRate)), render.Count(float64(r.MQLs.Mean)), render.Duration(float64(r.ResponseP50.P50))))
+			render.Percent(float64(r.ContactRate)), render.Count(float64(r.MQLs.Mean)), render.Duration(float64(r.ResponseP50.Mean))))
 	}
 	for _, s := range r.SLA {
-		if s.Target > 0 && float64(s.Compliance) < s.Target {
+		if s.Target > 0 && float64(s.PerQuarter.Mean) < s.Target {
 			out = append(out, fmt.Sprintf("SLA %s misses its target: %s of leads handled within %s, against %s.",
-				s.Name, render.Percent(float64(s.Compliance)), slaWindow(s), render.Percent(s.Target)))
+				s.Name, render.Percent(float64(s.PerQuarter.Mean)), slaWindow(s), render.Percent(s.Target)))
 		}
 	}
 	if cmp != nil {
@@ -626,8 +629,6 @@ func forecastSections(fc *forecastData, id string, cs *chartSet, label bool) ([]
 		Intro: []string{"Mean volume a quarter at each stage, and the conversion from the stage before on the way to a win. " +
 			"Marketing generates leads that become MQLs, SDRs contact and qualify them, sales accepts or rejects them and works the opportunities; " +
 			"sales also sources its own opportunities."}}
-	var names []string
-	var vols, conv []float64
 	st := report.Table{Caption: "Stages, mean a quarter", Head: []string{"stage", "team", "entries", "sd", "conversion", "on the way to a win"},
 		Right: []bool{false, false, true, true, true, false}}
 	for _, s := range r.Stages {
@@ -637,11 +638,6 @@ func forecastSections(fc *forecastData, id string, cs *chartSet, label bool) ([]
 		}
 		if s.Main {
 			main = "yes"
-			names = append(names, s.Name)
-			vols = append(vols, float64(s.MeanEntries))
-			if len(names) > 1 {
-				conv = append(conv, float64(s.Conversion))
-			}
 		}
 		st.Rows = append(st.Rows, []string{s.Name, s.Team, count(s.MeanEntries), count(s.SDEntries), c, main})
 	}
@@ -660,7 +656,7 @@ func forecastSections(fc *forecastData, id string, cs *chartSet, label bool) ([]
 		metric("Contacted", render.Percent(float64(r.ContactRate))+" of MQLs", defContacted),
 		metric("Qualified", qualified(r), defQualified),
 	}
-	ch, err := cs.plot(render.Funnel(names, vols, conv, "Funnel volume per quarter, by stage"), id+"-funnel", "Mean volume a quarter at each stage on the way to a win, with stage-to-stage conversion.")
+	ch, err := cs.plot(funnelChart(r), id+"-funnel", "Mean volume a quarter at each stage on the way to a win; the dark part of a bar came along the arrow from the stage before, at its conversion.")
 	if err != nil {
 		return nil, err
 	}
@@ -724,9 +720,9 @@ func forecastSections(fc *forecastData, id string, cs *chartSet, label bool) ([]
 			if s.Target > 0 {
 				target, meet, tg = render.Percent(s.Target), render.Percent(float64(s.ProbMeetsTarget)), s.Target
 			}
-			t.Rows = append(t.Rows, []string{s.Name, slaWindow(s), render.Percent(float64(s.Compliance)),
+			t.Rows = append(t.Rows, []string{s.Name, slaWindow(s), render.Percent(float64(s.PerQuarter.Mean)),
 				render.Percent(float64(s.PerQuarter.P10)) + "–" + render.Percent(float64(s.PerQuarter.P90)), target, meet})
-			sn, comp, targets = append(sn, s.Name), append(comp, float64(s.Compliance)), append(targets, tg)
+			sn, comp, targets = append(sn, s.Name), append(comp, float64(s.PerQuarter.Mean)), append(targets, tg)
 		}
 		sl.Tables = append(sl.Tables, t)
 		if ch, err = cs.plot(render.SLACompliance(sn, comp, targets), id+"-sla", "Share of handoffs done within their SLA; marks: targets."); err != nil {
@@ -734,10 +730,10 @@ func forecastSections(fc *forecastData, id string, cs *chartSet, label bool) ([]
 		}
 		sl.Charts = append(sl.Charts, ch)
 	}
-	if !math.IsNaN(float64(r.ResponseP50.P50)) {
+	if !math.IsNaN(float64(r.ResponseP50.Mean)) {
 		sl.Metrics = append(sl.Metrics,
-			metric("MQL response, median", render.Duration(float64(r.ResponseP50.P50)), defResponse),
-			metric("MQL response, P90", render.Duration(float64(r.ResponseP90.P50)), "90% of a quarter's MQLs are first touched within this time (median over quarters)."),
+			metric("MQL response, median", render.Duration(float64(r.ResponseP50.Mean)), defResponse),
+			metric("MQL response, P90", render.Duration(float64(r.ResponseP90.Mean)), "90% of a quarter's MQLs are first touched within this time (mean over quarters)."),
 			metric("Contacted", render.Percent(float64(r.ContactRate))+" of "+count(r.MQLs.Mean)+" MQLs", defContacted))
 	}
 	c, ok, err := cs.copy(fc.dir, "response", id+"-response", "Share of MQLs by response time (log scale), against the first-touch SLA.")

@@ -388,11 +388,11 @@ func displaySLA(name string) string {
 // policy (for the paired revenue interval).
 func measurePolicy(p, base *policy) {
 	rep, res, m := p.rep, p.res, p.m
-	p.RespP50, p.RespP90 = rep.ResponseP50.P50, rep.ResponseP90.P50
+	p.RespP50, p.RespP90 = rep.ResponseP50.Mean, rep.ResponseP90.Mean // a quarter's, averaged over quarters, as forecast and compare give them
 	p.Compliance = map[string]montecarlo.Float{}
 	for _, s := range rep.SLA {
 		if s.Name != whatif.WaitSLAName(0, false) { // the no-wait share is SimWait's
-			p.Compliance[displaySLA(s.Name)] = s.Compliance
+			p.Compliance[displaySLA(s.Name)] = s.PerQuarter.Mean
 		}
 	}
 	p.MQLs, p.Contacted = rep.MQLs.Mean, rep.Contacted.Mean

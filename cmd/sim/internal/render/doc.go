@@ -12,8 +12,9 @@
 // PercentTicks, RatioTicks and CountTicks use the same formats on round
 // 1-2-5 steps.
 //
-// Chart builders (RevenueHistogram, Funnel, CoverageHistogram,
-// SLACompliance, ResponseTimes) take plain slices, return a *plot.Plot whose
+// Chart builders (RevenueHistogram, Funnel, FunnelPath, CoverageHistogram,
+// SLACompliance, ResponseTimes, ResponseSample, and the what-if and
+// calibration charts) take plain slices, return a *plot.Plot whose
 // title states the finding, and never write files; Save writes a plot to a
 // PNG or SVG file atomically. Builders do not panic on empty, constant or
 // NaN-laden data: they return a plot that says there is no data. They panic,

@@ -651,13 +651,10 @@ func Fan(quarters []string, p10, p50, p90 []float64, quota float64, currency str
 	hasQuota := quota > 0 && !math.IsInf(quota, 0)
 	title := fmt.Sprintf("Median revenue goes from %s in %s to %s in %s", Money(p50[0], currency), quarters[0], Money(p50[n-1], currency), quarters[n-1])
 	if hasQuota {
-		above := 0
-		for _, v := range p50 {
-			if v >= quota {
-				above++
-			}
-		}
-		title = fmt.Sprintf("The median makes the %s quota in %d of %d quarters", Money(quota, currency), above, n)
+		// Not "the median makes quota in k of n quarters": a median just
+		// above quota is a coin flip, which such a title hides (callers
+		// with the chances retitle it, see QuotaHorizonTitle).
+		title = fmt.Sprintf("Median revenue %s in %s, %s in %s; quota %s", Money(p50[0], currency), quarters[0], Money(p50[n-1], currency), quarters[n-1], Money(quota, currency))
 	}
 	sub := fmt.Sprintf("Revenue a quarter over the horizon, pipeline carried over · band: P10–P90 · line: median · %s P10–P90 %s–%s",
 		quarters[n-1], Money(p10[n-1], currency), Money(p90[n-1], currency))
