@@ -14,7 +14,7 @@ sim="$tmp/sim"
 "$sim" compare --out "$tmp/compare" > "$tmp/compare.txt"
 "$sim" sla --quarters 200 --out "$tmp/sla" > "$tmp/sla.txt"
 "$sim" plan --quarters 150 --out "$tmp/plan" > "$tmp/plan.txt"
-"$sim" calibrate data/sample -o "$tmp/model.yaml" --out "$tmp/calibrate" > /dev/null
+"$sim" calibrate data/sample -o "$tmp/model.yaml" --quota 700K --out "$tmp/calibrate" > /dev/null
 
 cp "$tmp/forecast/revenue.png" "$tmp/forecast/coverage.png" docs/
 cp "$tmp/horizon/horizon.png" docs/
