@@ -241,16 +241,7 @@ func selectK(v []float64, k int) float64 {
 // ProbAtLeast returns the share of values of x (NaN excluded) at or above
 // t, and its binomial standard error.
 func ProbAtLeast(x []float64, t float64) (p, se float64) {
-	n, k := 0, 0
-	for _, f := range x {
-		if math.IsNaN(f) {
-			continue
-		}
-		n++
-		if f >= t {
-			k++
-		}
-	}
+	k, n := countAtLeast(x, t)
 	if n == 0 {
 		return math.NaN(), math.NaN()
 	}

@@ -260,12 +260,7 @@ func Funnel(stages []string, volumes []float64, conversion []float64, title stri
 	if title == "" {
 		title = "Funnel volume by stage"
 	}
-	top := math.Inf(-1)
-	for _, v := range volumes {
-		if !math.IsNaN(v) && !math.IsInf(v, 0) {
-			top = math.Max(top, v)
-		}
-	}
+	top := maxFinite(volumes)
 	if math.IsInf(top, -1) {
 		return noData(title, "no stage volumes")
 	}
@@ -299,6 +294,17 @@ func Funnel(stages []string, volumes []float64, conversion []float64, title stri
 	return p
 }
 
+// maxFinite returns the largest finite value of v, or -Inf if none.
+func maxFinite(v []float64) float64 {
+	top := math.Inf(-1)
+	for _, x := range v {
+		if !math.IsNaN(x) && !math.IsInf(x, 0) {
+			top = math.Max(top, x)
+		}
+	}
+	return top
+}
+
 // lightBlue fills the part of a funnel bar that did not come from the
 // previous stage (L* ≈ 76, apart from Blue in greyscale).
 var lightBlue = color.RGBA{R: 0xa6, G: 0xc0, B: 0xda, A: 0xff}
@@ -326,12 +332,7 @@ func FunnelPath(stages []string, volumes, fromPrev []float64, title string) *plo
 	if title == "" {
 		title = "Funnel volume by stage"
 	}
-	top := math.Inf(-1)
-	for _, v := range volumes {
-		if !math.IsNaN(v) && !math.IsInf(v, 0) {
-			top = math.Max(top, v)
-		}
-	}
+	top := maxFinite(volumes)
 	if math.IsInf(top, -1) {
 		return noData(title, "no stage volumes")
 	}
