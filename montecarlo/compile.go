@@ -404,6 +404,8 @@ func (c *compiled) contacted(u, resp float64) bool {
 			if u >= lh[1] {
 				return false
 			}
+		} else if f >= contactCells && (u < b.tail[0] || u >= b.tail[1]) {
+			return u < b.tail[0]
 		}
 	}
 	return u < c.contact*c.decayAt(resp)
@@ -418,9 +420,12 @@ const contactCells = 2048
 // bounds are the cell's ends with a relative margin of 1e-9, far wider
 // than the rounding errors of decayAt and than m's change over the
 // rounding error of t·inv (a t just past a cell's end may fall in it).
+// tail brackets it alike for every t past the cells (m's floor and its
+// value at their end): off-hours leads wait that long.
 type contactBounds struct {
 	inv  float64 // cells a minute
 	lohi [contactCells][2]float64
+	tail [2]float64
 }
 
 func (c *compiled) newContactBounds() *contactBounds {
@@ -443,6 +448,7 @@ func (c *compiled) newContactBounds() *contactBounds {
 	for i := range b.lohi {
 		b.lohi[i] = [2]float64{at(i+1) * (1 - 1e-9), at(i) * (1 + 1e-9)}
 	}
+	b.tail = [2]float64{c.contact * d.Floor * (1 - 1e-9), at(contactCells) * (1 + 1e-9)}
 	return b
 }
 

@@ -54,18 +54,21 @@ func TestContactedExact(t *testing.T) {
 				check(math.Nextafter(m, 0), resp)
 				check(math.Nextafter(m, 1), resp)
 				if b := c.contactB; b != nil {
+					lh := b.tail
 					if f := resp * b.inv; f >= 0 && f < contactCells {
-						lh := b.lohi[int(f)]
-						for _, v := range lh {
-							check(v, resp)
-							check(math.Nextafter(v, 0), resp)
-							check(math.Nextafter(v, 1), resp)
-						}
+						lh = b.lohi[int(f)]
+					}
+					for _, v := range lh {
+						check(v, resp)
+						check(math.Nextafter(v, 0), resp)
+						check(math.Nextafter(v, 1), resp)
 					}
 				}
 			}
-			for _, resp := range []float64{0, 1e-300, math.Inf(1), math.NaN()} {
-				check(0.3, resp)
+			for _, resp := range []float64{0, 1e-300, 1e300, math.Inf(1), math.NaN()} {
+				for _, u := range []float64{0, 0.3, c.contact * c.decay.Floor, math.Nextafter(c.contact*c.decay.Floor, 1), 0.99} {
+					check(u, resp)
+				}
 			}
 		})
 	}
