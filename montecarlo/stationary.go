@@ -152,6 +152,7 @@ type stationary struct {
 type queueLaw struct {
 	c, n [model.HoursPerWeek][respBins]float64
 	tail [model.HoursPerWeek][respBins + 1]float64 // P(offset >= d)
+	span [model.HoursPerWeek]int32                 // the offsets with P(offset >= d) > 0: beyond them c and n are 0
 }
 
 // stationaryOK reports whether the stationary opening state can represent
@@ -426,7 +427,7 @@ func (p *prop) run(j int, x []float64, classes *[]statClass, mql []float64) [][]
 					}
 					h := i % model.HoursPerWeek
 					lc, ln := &p.law.c[h], &p.law.n[h]
-					m := min(respBins, n-i)
+					m := min(int(p.law.span[h]), n-i)
 					tc, tm := touched[i:i+m], missed[i:i+m]
 					for d := range m {
 						tc[d] += v * lc[d]
@@ -907,8 +908,12 @@ func (l *queueLaw) immediate(c *compiled, h int) {
 
 func (l *queueLaw) fillTail() {
 	for h := range l.c {
+		l.span[h] = 0
 		for d := respBins - 1; d >= 0; d-- {
 			l.tail[h][d] = l.tail[h][d+1] + l.c[h][d] + l.n[h][d]
+			if l.span[h] == 0 && l.tail[h][d] > 0 {
+				l.span[h] = int32(d + 1)
+			}
 		}
 	}
 }
