@@ -3,6 +3,7 @@ package montecarlo
 import (
 	"context"
 	"fmt"
+	"math"
 	"runtime"
 	"testing"
 
@@ -180,4 +181,75 @@ func BenchmarkQuarterDefault(b *testing.B) {
 			})
 		}
 	}
+}
+
+// BenchmarkPrepareDefault times the preparation of the default model (its
+// stationary opening state: propagation, pilot queues, tables), which
+// every model of a run or sweep pays once.
+func BenchmarkPrepareDefault(b *testing.B) {
+	cfg := Config{Quarters: 1}
+	if err := cfg.fill(); err != nil {
+		b.Fatal(err)
+	}
+	m := model.Default()
+	for b.Loop() {
+		prepare(m, cfg, nil)
+	}
+}
+
+// BenchmarkSweepFloor times the least any lead-by-lead sweep over SDR
+// headcounts must do: for each of 20 headcounts (1 to 20) of the default
+// model, one quarter's upstream handoff entries are given to the SDR free
+// first (the servers' heap, and the wall-clock conversion of a wait),
+// their arrivals' working times and handling times already known, with
+// nothing else: no contact, SLA, walk, re-entry or opening state. One op
+// is the 20 scenarios of one quarter; a sweep of 20 x 10,000 quarters
+// costs at least 10,000 ops of CPU, plus its upstream parts and its
+// preparations.
+func BenchmarkSweepFloor(b *testing.B) {
+	cfg := Config{Quarters: 1}
+	if err := cfg.fill(); err != nil {
+		b.Fatal(err)
+	}
+	m := model.Default()
+	c := prepare(m, cfg, nil)
+	type entry struct{ a, wa, h float64 }
+	const n = 64 // distinct quarters, cycled
+	qs := make([][]entry, n)
+	mqls := 0
+	for q := range qs {
+		s := newSim(c, newResults(m, cfg), 1, nil)
+		s.upstreamRun(q, 1)
+		for _, p := range s.up {
+			s.gen.s = p.l.rng
+			qs[q] = append(qs[q], entry{p.t, c.cal.work(p.t), c.handle.sample(&s.gen, s.r)})
+		}
+		mqls += len(qs[q])
+	}
+	var cs []*compiled
+	for h := 1; h <= 20; h++ {
+		m := model.Default()
+		m.Handoff.SDR.Headcount = h
+		cs = append(cs, compile(m))
+	}
+	resp := make([]float64, 0, 2*mqls/n)
+	q := 0
+	for b.Loop() {
+		for _, c := range cs {
+			free := newServers(c.servers)
+			free.reset(math.Inf(-1))
+			resp = resp[:0]
+			for _, x := range qs[q%n] {
+				start, _ := free.take(x.wa, x.h)
+				touch := x.a
+				if start != x.wa {
+					touch = later(x.a, c.cal.wall(start))
+				}
+				resp = append(resp, touch-x.a)
+			}
+		}
+		q++
+	}
+	b.ReportMetric(float64(mqls)/n, "mqls/quarter")
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(q)/20/(float64(mqls)/n), "ns/mql")
 }
