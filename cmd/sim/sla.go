@@ -139,10 +139,14 @@ func slaCmd(ctx context.Context, e *env, args []string) error {
 	var cfg slaConfig
 	fs := newFlags(e, "sla", slaUsage)
 	cfg.register(fs, 500, filepath.Join("out", "sla"))
-	fs.IntSliceVar(&cfg.headcounts, "headcount", []int{2, 4, 6, 8, 10}, "SDR headcounts to try")
-	fs.StringSliceVar(&cfg.hours, "hours", []string{"business", "extended", "24x7"}, "working-hours coverages to try: business, extended, 24x7")
-	fs.Float64SliceVar(&cfg.slaMinutes, "sla-minutes", []float64{5, 60, 240}, "first-touch targets to measure, wall-clock minutes")
-	fs.Float64SliceVar(&cfg.thresholds, "threshold", []float64{50, 60, 70}, "MQL score thresholds to try (the model's rates are those of 60)")
+	fs.IntSliceVar(&cfg.headcounts, "headcount", []int{2, 4, 6, 8, 10}, "SDR `HEADCOUNTS` to try, comma-separated")
+	fs.StringSliceVar(&cfg.hours, "hours", []string{"business", "extended", "24x7"}, "working-hours `COVERAGES` to try: business, extended, 24x7")
+	fs.Float64SliceVar(&cfg.slaMinutes, "sla-minutes", []float64{5, 60, 240}, "first-touch targets to measure, wall-clock `MINUTES`")
+	fs.Float64SliceVar(&cfg.thresholds, "threshold", []float64{50, 60, 70}, "MQL score `THRESHOLDS` to try (the model's rates are those of 60)")
+	// Lists as they are typed, not as pflag prints them ([5.000000,...]).
+	for name, def := range map[string]string{"headcount": "2,4,6,8,10", "hours": "business,extended,24x7", "sla-minutes": "5,60,240", "threshold": "50,60,70"} {
+		fs.Lookup(name).DefValue = def
+	}
 	fs.BoolVar(&cfg.grid, "grid", false, "run every combination of headcount, hours and threshold instead of one lever at a time")
 	fs.Float64Var(&cfg.targetShare, "target-share", 0, "inverse question: the share of MQLs to touch within --within (0: off)")
 	fs.DurationVar(&cfg.within, "within", 5*time.Minute, "inverse question: the first-touch time, wall-clock")
