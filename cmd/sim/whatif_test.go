@@ -66,6 +66,30 @@ func TestSLAGolden(t *testing.T) {
 	}
 }
 
+// TestSLASearchUnreachable checks that a target the largest team cannot
+// meet (5 minutes for MQLs that arrive off hours) is answered from that
+// one simulation, not after the whole doubling.
+func TestSLASearchUnreachable(t *testing.T) {
+	out, _, err := runSim(t, context.Background(), "sla", "--quarters", "4", "--headcount", "6", "--hours", "extended", "--threshold", "60",
+		"--sla-minutes", "5", "--target-share", "0.9", "--within", "5m", "--json", "--out", t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc struct {
+		Search headcountSearch `json:"headcount_search"`
+	}
+	if err := json.Unmarshal([]byte(out), &doc); err != nil {
+		t.Fatal(err)
+	}
+	s := doc.Search
+	if s.Headcount != 0 || len(s.Tried) != 1 || s.Tried[0].Headcount != maxSearchHeadcount || s.MaxTried != maxSearchHeadcount {
+		t.Errorf("search %+v, want unreachable after trying %d SDRs only", s, maxSearchHeadcount)
+	}
+	if m := s.Tried[0].Mean; !(m > 0.3 && m < 0.9) {
+		t.Errorf("mean compliance %v at %d SDRs, want the off-hours cap between 0.3 and 0.9", m, maxSearchHeadcount)
+	}
+}
+
 func TestSLAErrors(t *testing.T) {
 	for _, tt := range []struct {
 		args []string
