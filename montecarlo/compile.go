@@ -443,6 +443,9 @@ func (c *compiled) newContactBounds() *contactBounds {
 		return nil
 	}
 	b := &contactBounds{inv: contactCells / span}
+	if math.IsInf(b.inv, 0) { // a span so small that every response would fall past it
+		return nil
+	}
 	width := span / contactCells
 	at := func(i int) float64 { return c.contact * c.decayAt(max(0, float64(i)*width)) }
 	for i := range b.lohi {

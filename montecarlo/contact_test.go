@@ -3,6 +3,7 @@ package montecarlo
 import (
 	"math"
 	"math/rand/v2"
+	"strings"
 	"testing"
 
 	"github.com/funnelsim/funnel/model"
@@ -24,6 +25,8 @@ func TestContactedExact(t *testing.T) {
 		{"hill-cliff", 1, model.Decay{Form: model.Hill, T50: 30, K: 1e4, Floor: 0}}, // m falls from 1 to 0 inside a cell
 		{"exp", 0.7, model.Decay{Form: model.ExpFloor, Tau: 45, Floor: 0.1}},
 		{"none", 0.9, model.Decay{Form: model.NoDecay}},
+		{"hill-tiny", 1, model.Decay{Form: model.Hill, T50: 1e-310, K: 1, Floor: 0}}, // cells a minute overflow: no table
+		{"exp-tiny", 1, model.Decay{Form: model.ExpFloor, Tau: 1e-310, Floor: 0.1}},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			c := &compiled{contact: tt.contact, decay: tt.decay}
@@ -31,7 +34,7 @@ func TestContactedExact(t *testing.T) {
 				c.logT50 = math.Log(tt.decay.T50)
 			}
 			c.contactB = c.newContactBounds()
-			if (c.contactB == nil) != (tt.decay.Form == model.NoDecay) {
+			if tiny := strings.HasSuffix(tt.name, "-tiny"); (c.contactB == nil) != (tt.decay.Form == model.NoDecay || tiny) {
 				t.Fatalf("bounds %v for %v", c.contactB, tt.decay.Form)
 			}
 			span := 1e4
@@ -65,7 +68,7 @@ func TestContactedExact(t *testing.T) {
 					}
 				}
 			}
-			for _, resp := range []float64{0, 1e-300, 1e300, math.Inf(1), math.NaN()} {
+			for _, resp := range []float64{0, 1e-311, 1e-300, 1e300, math.Inf(1), math.NaN()} {
 				for _, u := range []float64{0, 0.3, c.contact * c.decay.Floor, math.Nextafter(c.contact*c.decay.Floor, 1), 0.99} {
 					check(u, resp)
 				}

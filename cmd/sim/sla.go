@@ -137,18 +137,31 @@ func parseFloats(s string) ([]float64, error) {
 	return out, nil
 }
 
+// typedList returns xs as a user types them: comma-separated.
+func typedList[T any](xs []T, format func(T) string) string {
+	out := make([]string, len(xs))
+	for i, x := range xs {
+		out[i] = format(x)
+	}
+	return strings.Join(out, ",")
+}
+
+func shortFloat(x float64) string { return strconv.FormatFloat(x, 'g', -1, 64) }
+
 func slaCmd(ctx context.Context, e *env, args []string) error {
 	var cfg slaConfig
 	fs := newFlags(e, "sla", slaUsage)
 	cfg.register(fs, 500, filepath.Join("out", "sla"))
-	fs.IntSliceVar(&cfg.headcounts, "headcount", []int{2, 4, 6, 8, 10}, "SDR `HEADCOUNTS` to try, comma-separated")
+	heads, mins, thresholds := []int{2, 4, 6, 8, 10}, []float64{5, 60, 240}, []float64{50, 60, 70}
+	fs.IntSliceVar(&cfg.headcounts, "headcount", heads, "SDR `HEADCOUNTS` to try, comma-separated")
 	fs.StringSliceVar(&cfg.hours, "hours", []string{"business", "extended", "24x7"}, "working-hours `COVERAGES` to try: business, extended, 24x7")
-	fs.Float64SliceVar(&cfg.slaMinutes, "sla-minutes", []float64{5, 60, 240}, "first-touch targets to measure, wall-clock `MINUTES`")
-	fs.Float64SliceVar(&cfg.thresholds, "threshold", []float64{50, 60, 70}, "MQL score `THRESHOLDS` to try (the model's rates are those of 60)")
+	fs.Float64SliceVar(&cfg.slaMinutes, "sla-minutes", mins, "first-touch targets to measure, wall-clock `MINUTES`")
+	fs.Float64SliceVar(&cfg.thresholds, "threshold", thresholds, "MQL score `THRESHOLDS` to try (the model's rates are those of 60)")
 	// Lists as they are typed, not as pflag prints them ([5.000000,...]).
-	for name, def := range map[string]string{"headcount": "2,4,6,8,10", "hours": "business,extended,24x7", "sla-minutes": "5,60,240", "threshold": "50,60,70"} {
-		fs.Lookup(name).DefValue = def
-	}
+	fs.Lookup("headcount").DefValue = typedList(heads, strconv.Itoa)
+	fs.Lookup("hours").DefValue = strings.Join(cfg.hours, ",")
+	fs.Lookup("sla-minutes").DefValue = typedList(mins, shortFloat)
+	fs.Lookup("threshold").DefValue = typedList(thresholds, shortFloat)
 	fs.BoolVar(&cfg.grid, "grid", false, "run every combination of headcount, hours and threshold instead of one lever at a time")
 	fs.Float64Var(&cfg.targetShare, "target-share", 0, "inverse question: the share of MQLs to touch within --within (0: off)")
 	fs.DurationVar(&cfg.within, "within", 5*time.Minute, "inverse question: the first-touch time, wall-clock")
@@ -576,10 +589,7 @@ func searchHeadcount(ctx context.Context, e *env, base *model.Model, hours model
 		if good {
 			break
 		}
-		if hi >= maxSearchHeadcount {
-			return s, nil
-		}
-		lo, hi = hi, min2(2*hi, maxSearchHeadcount)
+		lo, hi = hi, min2(2*hi, maxSearchHeadcount) // ends at the largest, which is good
 	}
 	for hi-lo > 1 {
 		mid := (lo + hi) / 2
