@@ -396,16 +396,17 @@ func (c *compiled) decayAt(t float64) float64 {
 // from a table of bounds when they settle it.
 func (c *compiled) contacted(u, resp float64) bool {
 	if b := c.contactB; b != nil {
-		if f := resp * b.inv; f >= 0 && f < contactCells {
-			lh := &b.lohi[int(f)]
+		if f := resp * b.inv; f >= 0 { // not NaN
+			lh := &b.tail // past the cells
+			if f < contactCells {
+				lh = &b.lohi[int(f)]
+			}
 			if u < lh[0] {
 				return true
 			}
 			if u >= lh[1] {
 				return false
 			}
-		} else if f >= contactCells && (u < b.tail[0] || u >= b.tail[1]) {
-			return u < b.tail[0]
 		}
 	}
 	return u < c.contact*c.decayAt(resp)

@@ -550,10 +550,11 @@ const maxSearchHeadcount = 256
 func searchHeadcount(ctx context.Context, e *env, base *model.Model, hours model.WorkHours, cfg slaConfig) (*headcountSearch, error) {
 	min := cfg.within.Minutes()
 	s := &headcountSearch{TargetShare: cfg.targetShare, WithinMin: min, InQuarters: cfg.inQuarters, Hours: whatif.CoverageName(hours)}
-	tried := map[int]bool{}
 	ok := func(h int) (bool, error) {
-		if good, seen := tried[h]; seen {
-			return good, nil
+		for _, t := range s.Tried { // tried already
+			if t.Headcount == h {
+				return t.Share >= cfg.inQuarters, nil
+			}
 		}
 		m, err := whatif.WithSDR(base, h, &hours)
 		if err != nil {
@@ -571,8 +572,7 @@ func searchHeadcount(ctx context.Context, e *env, base *model.Model, hours model
 		share, _ := montecarlo.ProbAtLeast(comp, cfg.targetShare)
 		s.Tried = append(s.Tried, searchPoint{Headcount: h, Share: share, Mean: float64(montecarlo.Summarize(comp).Mean)})
 		s.MaxTried = max(s.MaxTried, h)
-		tried[h] = share >= cfg.inQuarters
-		return tried[h], nil
+		return share >= cfg.inQuarters, nil
 	}
 	switch good, err := ok(maxSearchHeadcount); {
 	case err != nil:

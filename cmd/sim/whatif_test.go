@@ -85,8 +85,10 @@ func TestSLASearchUnreachable(t *testing.T) {
 	if s.Headcount != 0 || len(s.Tried) != 1 || s.Tried[0].Headcount != maxSearchHeadcount || s.MaxTried != maxSearchHeadcount {
 		t.Errorf("search %+v, want unreachable after trying %d SDRs only", s, maxSearchHeadcount)
 	}
-	if m := s.Tried[0].Mean; !(m > 0.3 && m < 0.9) {
-		t.Errorf("mean compliance %v at %d SDRs, want the off-hours cap between 0.3 and 0.9", m, maxSearchHeadcount)
+	// No quarter reaches 0.9, so neither does the mean; leads arriving in
+	// working hours are touched at once, so it is not 0.
+	if m := s.Tried[0].Mean; !(m > 0 && m < 0.9) {
+		t.Errorf("mean compliance %v at %d SDRs, want in (0, 0.9)", m, maxSearchHeadcount)
 	}
 }
 
