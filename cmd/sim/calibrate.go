@@ -14,10 +14,10 @@ import (
 	"time"
 
 	"github.com/funnelsim/funnel/calibrate"
+	"github.com/funnelsim/funnel/cmd/sim/internal/outdir"
 	"github.com/funnelsim/funnel/cmd/sim/internal/render"
 	"github.com/funnelsim/funnel/data"
 	"github.com/funnelsim/funnel/model"
-	"gonum.org/v1/plot"
 )
 
 func init() {
@@ -91,6 +91,25 @@ func calibrateCmd(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
+	var quota float64
+	if cfg.quota != "" {
+		if quota, err = parseQuota(cfg.quota); err != nil {
+			return fmt.Errorf("calibrate: --quota: %w", err)
+		}
+	}
+	if err := os.MkdirAll(filepath.Dir(cfg.output), 0o755); err != nil {
+		return fmt.Errorf("calibrate: -o: %w", err)
+	}
+	modelFile, err := outdir.CreateFile(ctx, cfg.output)
+	if err != nil {
+		return fmt.Errorf("calibrate: -o: %w", err)
+	}
+	defer modelFile.Abort()
+	out, err := outdir.Begin(ctx, cfg.out)
+	if err != nil {
+		return fmt.Errorf("calibrate: --out: %w", err)
+	}
+	defer out.Abort()
 	opts := &data.Options{MaxRejectShare: 1}
 	if cfg.tz != "" {
 		loc, err := time.LoadLocation(cfg.tz)
@@ -124,11 +143,7 @@ func calibrateCmd(ctx context.Context, e *env, args []string) error {
 	// embedded default's example company.
 	switch {
 	case cfg.quota != "":
-		q, err := parseQuota(cfg.quota)
-		if err != nil {
-			return fmt.Errorf("calibrate: --quota: %w", err)
-		}
-		r.Model.Quota = q
+		r.Model.Quota = quota
 	case cfg.base == "":
 		r.Model.Quota = 0
 		r.Warnings = append(r.Warnings, fmt.Errorf("no quota: the export cannot tell a target and the default model's %s is not yours; pass --quota (or set quota: in %s) for the chance of making it and pipeline coverage",
@@ -145,17 +160,17 @@ func calibrateCmd(ctx context.Context, e *env, args []string) error {
 	if _, err := model.Parse(bytes.NewReader(yml)); err != nil {
 		return fmt.Errorf("calibrate: the written model does not parse: %w", err)
 	}
-	if err := os.MkdirAll(filepath.Dir(cfg.output), 0o755); err != nil {
+	if err := writeCalibration(out, dir, r); err != nil {
 		return err
 	}
-	if err := writeFile(cfg.output, yml); err != nil {
+	if _, err := modelFile.Write(yml); err != nil {
+		return fmt.Errorf("calibrate: %s: %w", cfg.output, err)
+	}
+	if err := out.Commit(); err != nil {
 		return err
 	}
-	if err := os.MkdirAll(cfg.out, 0o755); err != nil {
-		return err
-	}
-	if err := writeCalibration(cfg.out, dir, r); err != nil {
-		return err
+	if err := modelFile.Close(); err != nil {
+		return fmt.Errorf("calibrate: %s: %w", cfg.output, err)
 	}
 	printCalibration(e, r, cfg)
 	return nil
@@ -194,13 +209,16 @@ func fmtNum(v float64) string {
 	return strconv.FormatFloat(v, 'g', 4, 64)
 }
 
-func writeCalibration(out, src string, r *calibrate.Result) error {
+// writeCalibration writes the calibration's report, tables and charts
+// to out. Chart file names come from stage and source names, which an
+// export sets: they go through outdir.Slug.
+func writeCalibration(out *outdir.Dir, src string, r *calibrate.Result) error {
 	rows := [][]string{{"path", "estimate", "lower95", "upper95", "n", "method", "posterior"}}
 	for _, p := range r.Params {
 		rows = append(rows, []string{p.Path, strconv.FormatFloat(p.Estimate, 'g', -1, 64), strconv.FormatFloat(p.Lower, 'g', -1, 64),
 			strconv.FormatFloat(p.Upper, 'g', -1, 64), strconv.Itoa(p.N), p.Method, p.Posterior})
 	}
-	if err := writeCSV(filepath.Join(out, "parameters.csv"), rows); err != nil {
+	if err := writeCSV(out, "parameters.csv", rows); err != nil {
 		return err
 	}
 	type jp struct {
@@ -226,14 +244,14 @@ func writeCalibration(out, src string, r *calibrate.Result) error {
 	for _, w := range r.Warnings {
 		warns = append(warns, w.Error())
 	}
-	if err := writeJSON(filepath.Join(out, "parameters.json"), map[string]any{"as_of": r.AsOf, "parameters": js, "warnings": warns}); err != nil {
+	if err := writeJSON(out, "parameters.json", map[string]any{"as_of": r.AsOf, "parameters": js, "warnings": warns}); err != nil {
 		return err
 	}
 	var md strings.Builder
-	fmt.Fprintf(&md, "# Calibration of %s\n\nAs of %s. Intervals are 95%%; n is the number of observations behind each estimate.\n\n", src, r.AsOf.Format(time.RFC3339))
+	fmt.Fprintf(&md, "# Calibration of %s\n\nAs of %s. Intervals are 95%%; n is the number of observations behind each estimate.\n\n", mdText(src), r.AsOf.Format(time.RFC3339))
 	fmt.Fprintf(&md, "| parameter | estimate | 95%% interval | n | method |\n|---|---:|---|---:|---|\n")
 	for _, p := range r.Params {
-		fmt.Fprintf(&md, "| `%s` | %s | [%s, %s] | %d | %s |\n", p.Path, fmtNum(p.Estimate), fmtNum(p.Lower), fmtNum(p.Upper), p.N, p.Method)
+		fmt.Fprintf(&md, "| %s | %s | [%s, %s] | %d | %s |\n", mdCode(p.Path), fmtNum(p.Estimate), fmtNum(p.Lower), fmtNum(p.Upper), p.N, mdText(p.Method))
 	}
 	charts := []string{}
 	for _, s := range r.Stages {
@@ -248,8 +266,8 @@ func writeCalibration(out, src string, r *calibrate.Result) error {
 		}
 		sf := s
 		p := render.StageSurvival(s.Stage, s.Exit.Time, s.Exit.S, s.Exit.Lower, s.Exit.Upper, sf.FittedSurvival, s.N, s.Capped, tmax)
-		name := "survival-" + s.Stage
-		if err := saveChart(p, filepath.Join(out, name)); err != nil {
+		name := outdir.Slug("survival", s.Stage)
+		if err := saveChart(out, name, p); err != nil {
 			return err
 		}
 		charts = append(charts, name)
@@ -259,7 +277,7 @@ func writeCalibration(out, src string, r *calibrate.Result) error {
 		for _, b := range d.Bins {
 			bins = append(bins, render.DecayBin{Minutes: b.Mid, Rate: float64(b.Contacted) / float64(b.N), Lower: b.Lower, Upper: b.Upper, N: b.N})
 		}
-		if err := saveChart(render.DecayCurve(bins, d.Fit.P, d.Odds5v30, d.Odds60v1440, d.Fit.N), filepath.Join(out, "decay")); err != nil {
+		if err := saveChart(out, "decay", render.DecayCurve(bins, d.Fit.P, d.Odds5v30, d.Odds60v1440, d.Fit.N)); err != nil {
 			return err
 		}
 		charts = append(charts, "decay")
@@ -271,15 +289,15 @@ func writeCalibration(out, src string, r *calibrate.Result) error {
 		for d := range 7 {
 			copy(w[d][:], r.Model.Sources[i].Profile.Weights[d])
 		}
-		name := "arrivals-" + a.Source
-		if err := saveChart(render.ArrivalHeatmap(a.Source, w, a.Fit.WeeklyRate, r.Model.TimeZone), filepath.Join(out, name)); err != nil {
+		name := outdir.Slug("arrivals", a.Source)
+		if err := saveChart(out, name, render.ArrivalHeatmap(a.Source, w, a.Fit.WeeklyRate, r.Model.TimeZone)); err != nil {
 			return err
 		}
 		charts = append(charts, name)
 	}
 	for _, d := range r.Deals {
-		name := "deals-" + d.Source
-		if err := saveChart(render.DealSizes(d.Source, d.Amounts, d.Mu, d.Sigma, d.Empirical, r.Model.Currency), filepath.Join(out, name)); err != nil {
+		name := outdir.Slug("deals", d.Source)
+		if err := saveChart(out, name, render.DealSizes(d.Source, d.Amounts, d.Mu, d.Sigma, d.Empirical, r.Model.Currency)); err != nil {
 			return err
 		}
 		charts = append(charts, name)
@@ -287,24 +305,14 @@ func writeCalibration(out, src string, r *calibrate.Result) error {
 	if len(r.Warnings) > 0 {
 		md.WriteString("\n## Warnings\n\n")
 		for _, w := range r.Warnings {
-			fmt.Fprintf(&md, "- %s\n", w)
+			fmt.Fprintf(&md, "- %s\n", mdText(w.Error()))
 		}
 	}
 	md.WriteString("\n## Charts\n\n")
 	for _, c := range charts {
 		fmt.Fprintf(&md, "![%s](%s.png)\n\n", c, c)
 	}
-	return writeFile(filepath.Join(out, "calibration.md"), []byte(md.String()))
-}
-
-// saveChart writes p as path.png and path.svg.
-func saveChart(p *plot.Plot, path string) error {
-	for _, ext := range []string{".png", ".svg"} {
-		if err := render.Save(p, render.Width, render.Height, path+ext); err != nil {
-			return err
-		}
-	}
-	return nil
+	return out.WriteFile("calibration.md", []byte(md.String()))
 }
 
 func printCalibration(e *env, r *calibrate.Result, cfg calibrateConfig) {

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"text/tabwriter"
 
+	"github.com/funnelsim/funnel/cmd/sim/internal/outdir"
 	"github.com/funnelsim/funnel/cmd/sim/internal/render"
 	"github.com/funnelsim/funnel/model"
 	"github.com/funnelsim/funnel/montecarlo"
@@ -158,6 +159,11 @@ func compareCmd(ctx context.Context, e *env, args []string) error {
 		}
 		sims = append(sims, sim{name: scen, m: m})
 	}
+	dir, err := outdir.Begin(ctx, cfg.out)
+	if err != nil {
+		return fmt.Errorf("compare: --out: %w", err)
+	}
+	defer dir.Abort()
 	var ms []*model.Model
 	for _, s := range sims {
 		ms = append(ms, s.m)
@@ -201,18 +207,18 @@ func compareCmd(ctx context.Context, e *env, args []string) error {
 		}
 		out.WhatIfs = append(out.WhatIfs, wj)
 	}
-	if err := os.MkdirAll(cfg.out, 0o755); err != nil {
+	if err := writeCSV(dir, "compare.csv", rows); err != nil {
 		return err
 	}
-	if err := writeCSV(filepath.Join(cfg.out, "compare.csv"), rows); err != nil {
-		return err
-	}
-	if err := writeJSON(filepath.Join(cfg.out, "compare.json"), out); err != nil {
+	if err := writeJSON(dir, "compare.json", out); err != nil {
 		return err
 	}
 	sub := fmt.Sprintf("Mean revenue a quarter vs %s · whiskers: paired 95%% interval · %s simulated quarters each, seed %d · ~ grey: not significant",
 		base.name, render.Count(float64(cfg.quarters)), cfg.seed)
-	if err := saveCharts(cfg.out, map[string]*plot.Plot{"tornado": render.Tornado(effects, "Revenue effect a quarter", base.m.Currency, sub)}); err != nil {
+	if err := saveCharts(dir, map[string]*plot.Plot{"tornado": render.Tornado(effects, "Revenue effect a quarter", base.m.Currency, sub)}); err != nil {
+		return err
+	}
+	if err := dir.Commit(); err != nil {
 		return err
 	}
 	if cfg.json {
@@ -365,16 +371,4 @@ func signedPercent(r float64) string {
 		return "\u2212" + s
 	}
 	return s
-}
-
-// saveCharts writes each chart as name.png and name.svg in dir.
-func saveCharts(dir string, charts map[string]*plot.Plot) error {
-	for name, p := range charts {
-		for _, ext := range []string{".png", ".svg"} {
-			if err := render.Save(p, 0, 0, filepath.Join(dir, name+ext)); err != nil {
-				return err
-			}
-		}
-	}
-	return nil
 }

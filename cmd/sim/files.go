@@ -2,19 +2,28 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"strings"
 
-	"github.com/funnelsim/funnel/cmd/sim/internal/atomicfile"
+	"github.com/funnelsim/funnel/cmd/sim/internal/outdir"
+	"github.com/funnelsim/funnel/cmd/sim/internal/render"
+	"github.com/funnelsim/funnel/cmd/sim/internal/report"
+	"github.com/funnelsim/funnel/data"
 	"github.com/funnelsim/funnel/model"
+	"gonum.org/v1/plot"
 )
 
-// writeFile writes data to path atomically (see package atomicfile).
-func writeFile(path string, data []byte) error { return atomicfile.WriteFile(path, data) }
+// writeFile writes data to path atomically (see outdir.WriteFile): for a
+// single file outside an output folder, such as calibrate's model.
+func writeFile(ctx context.Context, path string, data []byte) error {
+	return outdir.WriteFile(ctx, path, data)
+}
 
 // printJSON writes v to w as indented JSON, for --json.
 func printJSON(w io.Writer, v any) error {
@@ -34,21 +43,64 @@ func noArgs(cmd string, rest []string) error {
 	return nil
 }
 
-func writeJSON(path string, v any) error {
+// writeJSON writes v as indented JSON to the file name of d.
+func writeJSON(d *outdir.Dir, name string, v any) error {
 	b, err := json.MarshalIndent(v, "", "  ")
 	if err != nil {
 		return err
 	}
-	return writeFile(path, append(b, '\n'))
+	return d.WriteFile(name, append(b, '\n'))
 }
 
-func writeCSV(path string, rows [][]string) error {
+// writeCSV writes rows to the file name of d, each cell made safe for
+// spreadsheets by data.SafeCell: names in an export may be formulas.
+func writeCSV(d *outdir.Dir, name string, rows [][]string) error {
 	var buf bytes.Buffer
 	w := csv.NewWriter(&buf)
-	if err := w.WriteAll(rows); err != nil {
+	for _, r := range rows {
+		if err := w.Write(data.SafeRow(r)); err != nil {
+			return err
+		}
+	}
+	w.Flush()
+	if err := w.Error(); err != nil {
 		return err
 	}
-	return writeFile(path, buf.Bytes())
+	return d.WriteFile(name, buf.Bytes())
+}
+
+// saveCharts writes each chart as name.png and name.svg in d, at the
+// default size.
+func saveCharts(d *outdir.Dir, charts map[string]*plot.Plot) error {
+	names := make([]string, 0, len(charts))
+	for n := range charts {
+		names = append(names, n)
+	}
+	slices.Sort(names)
+	for _, n := range names {
+		if err := saveChart(d, n, charts[n]); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// saveChart writes p as name.png and name.svg in d, at the default size.
+func saveChart(d *outdir.Dir, name string, p *plot.Plot) error {
+	for _, ext := range []string{"png", "svg"} {
+		w, err := d.Create(name + "." + ext)
+		if err != nil {
+			return err
+		}
+		err = render.Encode(w, p, 0, 0, ext)
+		if cerr := w.Close(); err == nil {
+			err = cerr
+		}
+		if err != nil {
+			return fmt.Errorf("%s: %w", d.Join(name+"."+ext), err)
+		}
+	}
+	return nil
 }
 
 // loadModel reads the model at path ("" means the embedded default) and
@@ -92,4 +144,17 @@ func loadModel(path, scenario string) (*model.Model, string, error) {
 		return nil, "", err
 	}
 	return m, sc.Name, nil
+}
+
+// mdText returns s as Markdown text that shows s and nothing else (see
+// report.MarkdownText), for names and messages that come from exports.
+func mdText(s string) string { return report.MarkdownText(s) }
+
+// mdCode returns s as a Markdown code span for a table cell, or as text
+// when s holds a backtick, which would end the span.
+func mdCode(s string) string {
+	if strings.Contains(s, "`") {
+		return strings.ReplaceAll(mdText(s), "|", `\|`)
+	}
+	return "`" + strings.ReplaceAll(s, "|", `\|`) + "`"
 }

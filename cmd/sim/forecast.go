@@ -5,14 +5,14 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"text/tabwriter"
 	"time"
 
+	"github.com/funnelsim/funnel/cmd/sim/internal/outdir"
 	"github.com/funnelsim/funnel/cmd/sim/internal/render"
+	"github.com/funnelsim/funnel/cmd/sim/internal/report"
 	"github.com/funnelsim/funnel/model"
 	"github.com/funnelsim/funnel/montecarlo"
 	"gonum.org/v1/plot"
@@ -95,6 +95,11 @@ func forecastCmd(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
+	out, err := outdir.Begin(ctx, cfg.out)
+	if err != nil {
+		return fmt.Errorf("forecast: --out: %w", err)
+	}
+	defer out.Abort()
 	var draw bool
 	switch cfg.params {
 	case "auto":
@@ -113,7 +118,10 @@ func forecastCmd(ctx context.Context, e *env, args []string) error {
 	rep := montecarlo.NewReport(m, res)
 	rep.Scenario = scen
 	rep.ParamsDrawn = draw && m.Uncertain()
-	if err := writeForecast(cfg.out, m, res, rep); err != nil {
+	if err := writeForecast(out, m, res, rep); err != nil {
+		return err
+	}
+	if err := out.Commit(); err != nil {
 		return err
 	}
 	if cfg.json {
@@ -162,25 +170,18 @@ func simulateAll(ctx context.Context, e *env, ms []*model.Model, cfg montecarlo.
 	return res, nil
 }
 
-// writeForecast writes the forecast's files to dir, each atomically.
-func writeForecast(dir string, m *model.Model, res *montecarlo.Results, rep *montecarlo.Report) error {
-	if err := os.MkdirAll(dir, 0o755); err != nil {
+// writeForecast writes the forecast's files to d.
+func writeForecast(d *outdir.Dir, m *model.Model, res *montecarlo.Results, rep *montecarlo.Report) error {
+	if err := writeJSON(d, "summary.json", rep); err != nil {
 		return err
 	}
-	if err := writeJSON(filepath.Join(dir, "summary.json"), rep); err != nil {
+	if err := writeCSV(d, "quarters.csv", quarterRows(m, res)); err != nil {
 		return err
 	}
-	if err := writeCSV(filepath.Join(dir, "quarters.csv"), quarterRows(m, res)); err != nil {
+	if err := saveCharts(d, forecastCharts(m, res, rep)); err != nil {
 		return err
 	}
-	for name, p := range forecastCharts(m, res, rep) {
-		for _, ext := range []string{".png", ".svg"} {
-			if err := render.Save(p, 0, 0, filepath.Join(dir, name+ext)); err != nil {
-				return err
-			}
-		}
-	}
-	return writeFile(filepath.Join(dir, "report.md"), []byte(reportMarkdown(m, rep)))
+	return d.WriteFile("report.md", []byte(reportMarkdown(m, rep)))
 }
 
 func forecastCharts(m *model.Model, res *montecarlo.Results, rep *montecarlo.Report) map[string]*plot.Plot {
@@ -395,12 +396,13 @@ func reportMarkdown(m *model.Model, rep *montecarlo.Report) string {
 	if rep.Scenario != "" {
 		title += " / " + rep.Scenario
 	}
-	fmt.Fprintf(&b, "# Revenue forecast: %s\n\n", title)
+	fmt.Fprintf(&b, "# Revenue forecast: %s\n\n", mdText(title))
 	fmt.Fprintf(&b, "%s simulated quarters, seed %d, model hash `%s`.\n", render.Count(float64(rep.Quarters)), rep.Seed, rep.ModelHash[:16])
 	fmt.Fprintf(&b, "Reproduce with `sim forecast --seed %d --quarters %d` on the same model.\n\n", rep.Seed, rep.Quarters)
-	b.WriteString("```\n")
-	writeSummary(&b, m, rep)
-	b.WriteString("```\n\n")
+	var sum strings.Builder
+	writeSummary(&sum, m, rep)
+	fence := report.Fence(sum.String())
+	fmt.Fprintf(&b, "%s\n%s%s\n\n", fence, sum.String(), fence)
 	for _, c := range []struct{ file, caption string }{
 		{"revenue", "Revenue distribution against quota"},
 		{"coverage", "Pipeline coverage at the start of the quarter"},

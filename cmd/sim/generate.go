@@ -3,12 +3,9 @@ package main
 import (
 	"context"
 	"fmt"
-	"io"
-	"os"
-	"path/filepath"
 	"time"
 
-	"github.com/funnelsim/funnel/cmd/sim/internal/atomicfile"
+	"github.com/funnelsim/funnel/cmd/sim/internal/outdir"
 	"github.com/funnelsim/funnel/data"
 )
 
@@ -68,25 +65,22 @@ func generateCmd(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return fmt.Errorf("generate: --start %q: want a date like 2024-01-01", start)
 	}
+	dir, err := outdir.Begin(ctx, out)
+	if err != nil {
+		return fmt.Errorf("generate: --out: %w", err)
+	}
+	defer dir.Abort()
 	exp, err := data.Generate(ctx, m, data.GenerateConfig{Quarters: quarters, Seed: seed, Start: t0})
 	if err != nil {
 		return err
 	}
-	if err := os.MkdirAll(out, 0o755); err != nil {
+	if err := data.WriteExport(dir, exp); err != nil {
 		return err
 	}
-	if err := data.WriteExport(dirCreator(out), exp); err != nil {
+	if err := dir.Commit(); err != nil {
 		return err
 	}
 	fmt.Fprintf(e.stdout, "Wrote %s: %d leads, %d stage events, %d activities, %d opportunities, as of %s.\n",
 		out, len(exp.Leads), len(exp.StageEvents), len(exp.Activities), len(exp.Opportunities), exp.AsOf.Format(time.RFC3339))
 	return nil
-}
-
-// dirCreator creates files in a directory atomically: each is written to
-// a temporary file, renamed into place when closed.
-type dirCreator string
-
-func (d dirCreator) Create(name string) (io.WriteCloser, error) {
-	return atomicfile.Create(filepath.Join(string(d), name))
 }

@@ -5,8 +5,10 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
+	"github.com/funnelsim/funnel/cmd/sim/internal/outdir"
 	"github.com/funnelsim/funnel/data"
 )
 
@@ -60,22 +62,35 @@ func importCmd(ctx context.Context, e *env, args []string) error {
 	if sameDir(filepath.Join(out, "x"), srcDir) {
 		return fmt.Errorf("import: --out %s is the source folder; write the canonical export to another folder", out)
 	}
+	dir, err := outdir.Begin(ctx, out)
+	if err != nil {
+		return fmt.Errorf("import: --out: %w", err)
+	}
+	defer dir.Abort()
 	exp, format, err := readSource(src, &c)
 	if err != nil {
 		return fmt.Errorf("import: %w", err)
 	}
-	if err := os.MkdirAll(out, 0o755); err != nil {
-		return fmt.Errorf("import: %w", err)
-	}
 	rep := &exp.Report
-	rejects := filepath.Join(out, "rejects.csv")
-	if err := writeRejects(rejects, rep); err != nil {
-		return fmt.Errorf("import: %w", err)
-	}
+	rejects := dir.Join("rejects.csv")
 	if err := checkShare(rep, c.maxRejectShare, rejects); err != nil {
+		// The rejects file is the answer to this error: it alone is written.
+		if werr := writeRejects(ctx, rejects, rep); werr != nil {
+			return fmt.Errorf("import: %w", werr)
+		}
 		return fmt.Errorf("import: %w; no export written", err)
 	}
-	if err := data.WriteExport(dirCreator(out), exp); err != nil {
+	var b strings.Builder
+	if err := data.WriteRejects(&b, rep); err != nil {
+		return fmt.Errorf("import: %w", err)
+	}
+	if err := dir.WriteFile("rejects.csv", []byte(b.String())); err != nil {
+		return fmt.Errorf("import: %w", err)
+	}
+	if err := data.WriteExport(dir, exp); err != nil {
+		return fmt.Errorf("import: %w", err)
+	}
+	if err := dir.Commit(); err != nil {
 		return fmt.Errorf("import: %w", err)
 	}
 	fmt.Fprintf(e.stdout, "Read %s (%s format): %d rows, %d rejected (%s).\n",

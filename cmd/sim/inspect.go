@@ -275,12 +275,12 @@ func checkShare(rep *data.Report, max float64, rejects string) error {
 func percent(s float64) string { return fmt.Sprintf("%.1f%%", 100*s) }
 
 // writeRejects writes the rejected rows of rep to path atomically.
-func writeRejects(path string, rep *data.Report) error {
+func writeRejects(ctx context.Context, path string, rep *data.Report) error {
 	var b strings.Builder
 	if err := data.WriteRejects(&b, rep); err != nil {
 		return err
 	}
-	return writeFile(path, []byte(b.String()))
+	return writeFile(ctx, path, []byte(b.String()))
 }
 
 // sameDir reports whether the folder holding file is dir.
@@ -331,7 +331,7 @@ func inspectCmd(ctx context.Context, e *env, args []string) error {
 		}
 	}
 	if explicit || len(rep.Rejected) > 0 {
-		if err := writeRejects(rejects, rep); err != nil {
+		if err := writeRejects(ctx, rejects, rep); err != nil {
 			return fmt.Errorf("inspect: %w", err)
 		}
 	}

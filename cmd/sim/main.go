@@ -14,15 +14,44 @@ import (
 	"os/signal"
 	"sort"
 	"strings"
+	"syscall"
+	"time"
 	_ "time/tzdata" // time zones without the system's database
 
+	"github.com/funnelsim/funnel/cmd/sim/internal/outdir"
 	"github.com/spf13/pflag"
 )
 
+// stopGrace is how long a command may take to stop by itself after an
+// interrupt before sim exits without it.
+const stopGrace = time.Second
+
 func main() {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
-	defer stop()
+	ctx, cancel := context.WithCancel(context.Background())
+	sigs := make(chan os.Signal, 1)
+	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
+	go func() {
+		sig := <-sigs
+		cancel()
+		// A command checks ctx between its steps; one in a long step
+		// that does not has stopGrace to get there. Then sim discards
+		// every output in progress (outdir.AbortAll waits for a commit
+		// already renaming files) and exits, leaving the previous
+		// outputs as they were.
+		select {
+		case <-sigs:
+		case <-time.After(stopGrace):
+		}
+		outdir.AbortAll()
+		fmt.Fprintf(os.Stderr, "sim: %v: stopped; nothing written\n", sig)
+		os.Exit(130)
+	}()
 	if err := run(ctx, os.Stdout, os.Stderr, os.Args[1:]); err != nil {
+		if ctx.Err() != nil {
+			outdir.AbortAll()
+			fmt.Fprintln(os.Stderr, "sim: interrupted; nothing written")
+			os.Exit(130)
+		}
 		if errors.Is(err, pflag.ErrHelp) {
 			return
 		}

@@ -10,6 +10,17 @@ import (
 	"testing"
 )
 
+// TestMain runs the test binary as sim itself when SIM_TEST_MAIN is 1, so
+// that tests can run sim as a process (signals, concurrent runs) without
+// building it: os.Args after the program name are sim's arguments.
+func TestMain(m *testing.M) {
+	if os.Getenv("SIM_TEST_MAIN") == "1" {
+		main()
+		os.Exit(0)
+	}
+	os.Exit(m.Run())
+}
+
 // update rewrites golden files instead of comparing with them; every golden
 // test of package main uses it: go test ./cmd/sim -update.
 var update = flag.Bool("update", false, "rewrite the golden files in testdata")

@@ -4,13 +4,13 @@ import (
 	"context"
 	"fmt"
 	"math"
-	"os"
 	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
 	"text/tabwriter"
 
+	"github.com/funnelsim/funnel/cmd/sim/internal/outdir"
 	"github.com/funnelsim/funnel/cmd/sim/internal/render"
 	"github.com/funnelsim/funnel/montecarlo"
 	"github.com/funnelsim/funnel/montecarlo/whatif"
@@ -112,6 +112,11 @@ func planCmd(ctx context.Context, e *env, args []string) error {
 	if !(goal > 0) {
 		return fmt.Errorf("plan: --goal %v: want a positive amount (the model has no quota)", goal)
 	}
+	dir, err := outdir.Begin(ctx, cfg.out)
+	if err != nil {
+		return fmt.Errorf("plan: --out: %w", err)
+	}
+	defer dir.Abort()
 	res, err := simulate(ctx, e, m, montecarlo.Config{Quarters: cfg.quarters, Seed: cfg.seed, Workers: cfg.workers}, cfg.quiet)
 	if err != nil {
 		return err
@@ -163,9 +168,6 @@ func planCmd(ctx context.Context, e *env, args []string) error {
 		rep := montecarlo.NewReport(plan.Model, r)
 		out.MarketingShare = rep.PipelineCreated.MarketingShare
 	}
-	if err := os.MkdirAll(cfg.out, 0o755); err != nil {
-		return err
-	}
 	rows := [][]string{{"line", "needed", "now", "rate"}}
 	g := func(v float64) string {
 		if math.IsNaN(v) {
@@ -176,10 +178,13 @@ func planCmd(ctx context.Context, e *env, args []string) error {
 	for _, l := range sheet {
 		rows = append(rows, []string{l.Label, g(l.Value), g(l.Now), l.Rate})
 	}
-	if err := writeCSV(filepath.Join(cfg.out, "plan.csv"), rows); err != nil {
+	if err := writeCSV(dir, "plan.csv", rows); err != nil {
 		return err
 	}
-	if err := writeJSON(filepath.Join(cfg.out, "plan.json"), out); err != nil {
+	if err := writeJSON(dir, "plan.json", out); err != nil {
+		return err
+	}
+	if err := dir.Commit(); err != nil {
 		return err
 	}
 	if cfg.json {

@@ -16,6 +16,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/funnelsim/funnel/cmd/sim/internal/outdir"
 	"github.com/funnelsim/funnel/cmd/sim/internal/render"
 	"github.com/funnelsim/funnel/cmd/sim/internal/report"
 	"github.com/funnelsim/funnel/montecarlo"
@@ -74,11 +75,19 @@ func reportCmd(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
+	dir, err := outdir.Begin(ctx, cfg.out)
+	if err != nil {
+		return fmt.Errorf("report: --out: %w", err)
+	}
+	defer dir.Abort()
 	doc, charts, err := buildReport(folders, cfg.title)
 	if err != nil {
 		return err
 	}
-	if err := writeReport(cfg.out, doc, charts); err != nil {
+	if err := writeReport(dir, doc, charts); err != nil {
+		return err
+	}
+	if err := dir.Commit(); err != nil {
 		return err
 	}
 	var kinds []string
@@ -166,7 +175,7 @@ func findFolders(dirs []string, skip string) ([]outFolder, error) {
 		}
 		for _, e := range ents {
 			sub := filepath.Join(d, e.Name())
-			if abs, _ := filepath.Abs(sub); !e.IsDir() || abs == skipAbs {
+			if abs, _ := filepath.Abs(sub); !e.IsDir() || abs == skipAbs || strings.HasPrefix(e.Name(), ".") {
 				continue
 			}
 			if k := folderKind(sub); k != "" {
@@ -965,14 +974,10 @@ func methodSection(fc *forecastData) report.Section {
 	return s
 }
 
-// writeReport writes report.html, report.md and the PNG charts to dir,
-// each atomically.
-func writeReport(dir string, doc *report.Document, charts []reportChart) error {
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return err
-	}
+// writeReport writes report.html, report.md and the PNG charts to d.
+func writeReport(d *outdir.Dir, doc *report.Document, charts []reportChart) error {
 	for _, c := range charts {
-		if err := writeFile(filepath.Join(dir, c.file), c.png); err != nil {
+		if err := d.WriteFile(c.file, c.png); err != nil {
 			return err
 		}
 	}
@@ -983,10 +988,10 @@ func writeReport(dir string, doc *report.Document, charts []reportChart) error {
 	if err := report.WriteMarkdown(&md, doc); err != nil {
 		return err
 	}
-	if err := writeFile(filepath.Join(dir, "report.md"), md.Bytes()); err != nil {
+	if err := d.WriteFile("report.md", md.Bytes()); err != nil {
 		return err
 	}
-	return writeFile(filepath.Join(dir, "report.html"), html.Bytes())
+	return d.WriteFile("report.html", html.Bytes())
 }
 
 // folderCharts adds the folder's charts whose names start with one of

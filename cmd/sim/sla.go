@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"os"
 	"path/filepath"
 	"slices"
 	"strconv"
@@ -13,6 +12,7 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/funnelsim/funnel/cmd/sim/internal/outdir"
 	"github.com/funnelsim/funnel/cmd/sim/internal/render"
 	"github.com/funnelsim/funnel/model"
 	"github.com/funnelsim/funnel/montecarlo"
@@ -202,6 +202,21 @@ func slaCmd(ctx context.Context, e *env, args []string) error {
 			return fmt.Errorf("sla: --sla-minutes %v: want positive minutes", x)
 		}
 	}
+	if cfg.targetShare > 0 {
+		if cfg.targetShare > 1 || !(cfg.inQuarters > 0 && cfg.inQuarters <= 1) || cfg.within <= 0 {
+			return fmt.Errorf("sla: want --target-share and --in-quarters in (0,1] and a positive --within")
+		}
+		if cfg.searchHours != "" {
+			if _, err := whatif.CoverageNamed(cfg.searchHours); err != nil {
+				return fmt.Errorf("sla: --search-hours: %w", err)
+			}
+		}
+	}
+	dir, err := outdir.Begin(ctx, cfg.out)
+	if err != nil {
+		return fmt.Errorf("sla: --out: %w", err)
+	}
+	defer dir.Abort()
 	// The compliance columns follow the targets: shortest first.
 	slices.Sort(cfg.slaMinutes)
 	cfg.slaMinutes = slices.Compact(cfg.slaMinutes)
@@ -309,9 +324,6 @@ func slaCmd(ctx context.Context, e *env, args []string) error {
 
 	var search *headcountSearch
 	if cfg.targetShare > 0 {
-		if cfg.targetShare > 1 || !(cfg.inQuarters > 0 && cfg.inQuarters <= 1) || cfg.within <= 0 {
-			return fmt.Errorf("sla: want --target-share and --in-quarters in (0,1] and a positive --within")
-		}
 		hours := base.Handoff.SDR.Hours
 		if cfg.searchHours != "" {
 			c, err := whatif.CoverageNamed(cfg.searchHours)
@@ -327,9 +339,6 @@ func slaCmd(ctx context.Context, e *env, args []string) error {
 	}
 
 	// Files.
-	if err := os.MkdirAll(cfg.out, 0o755); err != nil {
-		return err
-	}
 	slaNames := complianceNames(pols[0])
 	rows := [][]string{append([]string{"policy", "lever", "headcount", "hours", "threshold", "response_p50_minutes", "response_p90_minutes",
 		"mqls", "contacted", "qualified", "pipeline_created", "revenue", "revenue_delta_lo95", "revenue_delta_hi95", "revenue_per_sdr",
@@ -349,7 +358,7 @@ func slaCmd(ctx context.Context, e *env, args []string) error {
 		}
 		rows = append(rows, row)
 	}
-	if err := writeCSV(filepath.Join(cfg.out, "sla.csv"), rows); err != nil {
+	if err := writeCSV(dir, "sla.csv", rows); err != nil {
 		return err
 	}
 	doc := map[string]any{"model": base.Name, "quarters": cfg.quarters, "seed": cfg.seed, "currency": base.Currency,
@@ -358,10 +367,13 @@ func slaCmd(ctx context.Context, e *env, args []string) error {
 	if search != nil {
 		doc["headcount_search"] = search
 	}
-	if err := writeJSON(filepath.Join(cfg.out, "sla.json"), doc); err != nil {
+	if err := writeJSON(dir, "sla.json", doc); err != nil {
 		return err
 	}
-	if err := saveCharts(cfg.out, slaCharts(base, pols, cfg)); err != nil {
+	if err := saveCharts(dir, slaCharts(base, pols, cfg)); err != nil {
+		return err
+	}
+	if err := dir.Commit(); err != nil {
 		return err
 	}
 	if cfg.json {

@@ -13,8 +13,8 @@
 // (.sim-stage-XXXX), through an os.Root, so that no name can reach
 // outside it: a name must be one plain path element (see CheckName), and
 // names built from data go through Slug first. Commit renames the staged
-// files into the output folder while holding an exclusive lock on
-// .sim.lock there, removes the files of the previous committed set that
+// files into the output folder while holding an exclusive lock on the
+// folder, removes the files of the previous committed set that
 // this set does not have (listed in .sim-files), and records the new set.
 // Two commands committing to one folder thus end with one complete set,
 // the last committed.
@@ -38,12 +38,13 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"time"
 	"unicode/utf8"
 )
 
 const (
 	stagePrefix  = ".sim-stage-"
-	lockName     = ".sim.lock"
+	lockName     = ".sim.lock" // in a staging folder, held while it lives
 	manifestName = ".sim-files"
 	// MaxName is the longest file name, in bytes, that CheckName accepts.
 	MaxName = 200
@@ -133,6 +134,11 @@ func (d *Dir) startStage() error {
 	return errors.New("no free staging name")
 }
 
+// staleAge is how old a staging folder must be before cleanStale looks
+// at it: a live process creates its folder and locks it within
+// microseconds, so a younger unlocked folder may be one being born.
+const staleAge = 10 * time.Second
+
 // cleanStale removes the staging folders that no live process holds.
 func cleanStale(root *os.Root) {
 	f, err := root.Open(".")
@@ -143,6 +149,9 @@ func cleanStale(root *os.Root) {
 	f.Close()
 	for _, e := range ents {
 		if !e.IsDir() || !strings.HasPrefix(e.Name(), stagePrefix) {
+			continue
+		}
+		if info, err := e.Info(); err != nil || time.Since(info.ModTime()) < staleAge {
 			continue
 		}
 		lk, err := root.OpenFile(e.Name()+"/"+lockName, os.O_RDWR, 0)
@@ -266,7 +275,7 @@ func (d *Dir) Commit() error {
 	if err := d.ctx.Err(); err != nil {
 		return err
 	}
-	lk, err := d.root.OpenFile(lockName, os.O_CREATE|os.O_RDWR, 0o644)
+	lk, err := d.root.Open(".") // the folder itself is the lock
 	if err != nil {
 		return err
 	}
@@ -316,7 +325,6 @@ func (d *Dir) release() {
 
 func (d *Dir) removeCreated() {
 	if d.created {
-		os.Remove(filepath.Join(d.path, lockName))
 		os.Remove(d.path) // only when empty
 	}
 }
@@ -383,7 +391,7 @@ func Slug(prefix, value string) string {
 		}
 	}
 	s := strings.TrimSuffix(b.String(), "-")
-	if s != value {
+	if s == "" || s != value {
 		h := fnv.New32a()
 		h.Write([]byte(value))
 		if s != "" {

@@ -1,12 +1,13 @@
 package render
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"path/filepath"
 	"strings"
 
-	"github.com/funnelsim/funnel/cmd/sim/internal/atomicfile"
+	"github.com/funnelsim/funnel/cmd/sim/internal/outdir"
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
@@ -52,7 +53,7 @@ func Save(p *plot.Plot, w, h vg.Length, path string) error {
 	if format != "png" && format != "svg" {
 		return fmt.Errorf("render: cannot save %s: unsupported extension %q (want .png or .svg)", path, filepath.Ext(path))
 	}
-	f, err := atomicfile.Create(path)
+	f, err := outdir.CreateFile(context.Background(), path)
 	if err != nil {
 		return fmt.Errorf("render: saving chart: %w", err)
 	}

@@ -110,6 +110,8 @@ var (
 	}).ParseFS(templates, "report.html.tmpl"))
 	mdTmpl = texttemplate.Must(texttemplate.New("report.md.tmpl").Funcs(texttemplate.FuncMap{
 		"cell":  mdCell,
+		"text":  MarkdownText,
+		"fence": Fence,
 		"row":   mdRow,
 		"rule":  mdRule,
 		"upper": strings.ToUpper,
@@ -176,10 +178,34 @@ func WriteMarkdown(w io.Writer, d *Document) error {
 	return err
 }
 
-// mdCell escapes a table cell: pipes and line breaks would end it.
+// mdEscaper escapes what Markdown would read as markup: HTML (which
+// Markdown passes through to the page), links and code spans. Names in a
+// report come from exports and models, which anyone may write.
+var mdEscaper = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;", `\`, `\\`, "[", `\[`, "]", `\]`, "`", "\\`")
+
+// MarkdownText returns s as Markdown text that shows s and nothing else.
+func MarkdownText(s string) string { return mdEscaper.Replace(s) }
+
+// mdCell escapes a table cell: markup as MarkdownText, and pipes and line
+// breaks, which would end the cell.
 func mdCell(s string) string {
-	s = strings.ReplaceAll(s, "|", `\|`)
+	s = strings.ReplaceAll(MarkdownText(s), "|", `\|`)
 	return strings.ReplaceAll(s, "\n", " ")
+}
+
+// Fence returns a Markdown code fence longer than any run of backticks in
+// s, so that s cannot end the block it is in.
+func Fence(s string) string {
+	n, run := 3, 0
+	for _, r := range s {
+		if r == '`' {
+			run++
+			n = max(n, run+1)
+		} else {
+			run = 0
+		}
+	}
+	return strings.Repeat("`", n)
 }
 
 func mdRow(cells []string) string {

@@ -2,8 +2,11 @@ package report
 
 import (
 	"bytes"
+	"encoding/xml"
 	"errors"
+	"fmt"
 	"html"
+	"io"
 	"regexp"
 	"strings"
 )
@@ -44,6 +47,9 @@ func (f *fontSet) css() string { return strings.Join(f.rules, "\n") }
 // chart embeds the same fonts, a megabyte each. A nil fonts leaves the
 // style element in place.
 func InlineSVG(svg []byte, title string, fonts *fontSet) (string, error) {
+	if err := checkSVG(svg); err != nil {
+		return "", err
+	}
 	start := bytes.Index(svg, []byte("<svg"))
 	end := bytes.LastIndex(svg, []byte("</svg>"))
 	if start < 0 || end < start {
@@ -73,4 +79,78 @@ func InlineSVG(svg []byte, title string, fonts *fontSet) (string, error) {
 	}
 	s = comment.ReplaceAllString(s, "")
 	return s, nil
+}
+
+// svgElements are the elements a chart may hold: those gonum/plot's SVG
+// canvas writes, and a few plain shapes.
+var svgElements = map[string]bool{
+	"svg": true, "g": true, "path": true, "text": true, "tspan": true, "defs": true, "style": true,
+	"rect": true, "circle": true, "ellipse": true, "line": true, "polyline": true, "polygon": true,
+	"clipPath": true, "title": true, "desc": true,
+}
+
+// checkSVG returns an error unless svg holds only chart markup: the
+// elements of svgElements, no event-handler attributes, no links other
+// than to fragments of the document, and style sheets without markup,
+// imports or scripts. A folder given to 'sim report' may come from
+// anyone; its SVG files are inlined in the page, so they must not carry
+// anything that runs.
+func checkSVG(svg []byte) error {
+	dec := xml.NewDecoder(bytes.NewReader(svg))
+	dec.Strict = true
+	inStyle := false
+	for {
+		tok, err := dec.Token()
+		if err == io.EOF {
+			return nil
+		}
+		if err != nil {
+			return fmt.Errorf("not a well-formed SVG image: %w", err)
+		}
+		switch t := tok.(type) {
+		case xml.StartElement:
+			if !svgElements[t.Name.Local] {
+				return fmt.Errorf("SVG element <%s> is not chart markup", t.Name.Local)
+			}
+			for _, a := range t.Attr {
+				name, val := strings.ToLower(a.Name.Local), strings.ToLower(a.Value)
+				switch {
+				case strings.HasPrefix(name, "on"):
+					return fmt.Errorf("SVG attribute %s is an event handler", a.Name.Local)
+				case name == "href" && !strings.HasPrefix(val, "#"):
+					return fmt.Errorf("SVG link %q leaves the image", a.Value)
+				case strings.Contains(val, "javascript:") || strings.Contains(val, "url(") && !strings.Contains(val, "url(#"):
+					return fmt.Errorf("SVG attribute %s=%q refers outside the image", a.Name.Local, a.Value)
+				}
+			}
+			inStyle = t.Name.Local == "style"
+		case xml.EndElement:
+			inStyle = false
+		case xml.CharData:
+			if inStyle {
+				css := strings.ToLower(string(t))
+				for _, bad := range []string{"<", "@import", "javascript:", "expression(", "behavior:", "-moz-binding"} {
+					if strings.Contains(css, bad) {
+						return fmt.Errorf("SVG style sheet holds %q", bad)
+					}
+				}
+				for rest := css; ; {
+					i := strings.Index(rest, "url(")
+					if i < 0 {
+						break
+					}
+					rest = strings.TrimLeft(rest[i+len("url("):], " '\"")
+					if !strings.HasPrefix(rest, "data:font/") && !strings.HasPrefix(rest, "#") {
+						return errors.New("SVG style sheet loads a resource from outside the image")
+					}
+				}
+			}
+		case xml.ProcInst:
+			if t.Target != "xml" {
+				return fmt.Errorf("SVG processing instruction <?%s?>", t.Target)
+			}
+		case xml.Directive:
+			return errors.New("SVG holds a <!...> declaration")
+		}
+	}
 }
