@@ -64,10 +64,36 @@ type Dist struct {
 	Values []float64 `yaml:"values,omitempty,flow" json:"values,omitempty"`
 }
 
-func (d *Dist) validate(path string) error {
+// validate checks d's parameters, those carrying d's unit against limit
+// (MaxDays in days for delays, MaxAmount for amounts) in unit, as named in
+// the messages.
+func (d *Dist) validate(path string, limit float64, unit string) error {
 	pos := func(name string, v float64) error {
 		if !(v > 0) || math.IsInf(v, 0) {
 			return fieldErr(path+"."+name, v, "a positive finite number")
+		}
+		return nil
+	}
+	atMost := func(name string, v float64) error {
+		if v > limit {
+			return fieldErr(path+"."+name, v, fmt.Sprintf("at most %g%s", limit, unit))
+		}
+		return nil
+	}
+	shape := func() error {
+		if err := pos("shape", d.Shape); err != nil {
+			return err
+		}
+		if !(d.Shape >= MinShape && d.Shape <= MaxShape) {
+			return fieldErr(path+".shape", d.Shape, fmt.Sprintf("a shape in [%g,%g]", float64(MinShape), float64(MaxShape)))
+		}
+		return nil
+	}
+	first := func(errs ...error) error {
+		for _, err := range errs {
+			if err != nil {
+				return err
+			}
 		}
 		return nil
 	}
@@ -76,30 +102,33 @@ func (d *Dist) validate(path string) error {
 		if !(d.Value >= 0) || math.IsInf(d.Value, 0) {
 			return fieldErr(path+".value", d.Value, "a non-negative finite number")
 		}
+		return atMost("value", d.Value)
 	case Exponential:
-		return pos("mean", d.Mean)
+		return first(pos("mean", d.Mean), atMost("mean", d.Mean))
 	case LogNormal:
-		if err := pos("median", d.Median); err != nil {
+		if err := first(pos("median", d.Median), atMost("median", d.Median), pos("sigma", d.Sigma)); err != nil {
 			return err
 		}
-		return pos("sigma", d.Sigma)
+		if d.Sigma > MaxSigma {
+			return fieldErr(path+".sigma", d.Sigma, fmt.Sprintf("at most %d (draws span e^(±8.5·sigma) times the median)", MaxSigma))
+		}
 	case Weibull:
-		if err := pos("shape", d.Shape); err != nil {
-			return err
-		}
-		return pos("scale", d.Scale)
+		return first(shape(), pos("scale", d.Scale), atMost("scale", d.Scale))
 	case Gamma:
-		if err := pos("shape", d.Shape); err != nil {
-			return err
-		}
-		return pos("mean", d.Mean)
+		return first(shape(), pos("mean", d.Mean), atMost("mean", d.Mean))
 	case Empirical:
 		if len(d.Values) == 0 {
 			return fieldErr(path+".values", "[]", "at least one value")
 		}
+		if len(d.Values) > MaxEmpiricalValues {
+			return fieldErr(path+".values", fmt.Sprintf("%d values", len(d.Values)), fmt.Sprintf("at most %d values", MaxEmpiricalValues))
+		}
 		for i, v := range d.Values {
 			if !(v >= 0) || math.IsInf(v, 0) {
 				return fieldErr(fmt.Sprintf("%s.values[%d]", path, i), v, "a non-negative finite number")
+			}
+			if err := atMost(fmt.Sprintf("values[%d]", i), v); err != nil {
+				return err
 			}
 		}
 	default:

@@ -2,6 +2,7 @@ package model
 
 import (
 	"fmt"
+	"math"
 	"slices"
 	"strings"
 	"time"
@@ -143,11 +144,18 @@ func (p *Profile) validate(path string) error {
 				if !(v >= 0) {
 					return fieldErr(fmt.Sprintf("%s.weights[%d][%d]", path, d, h), v, "a non-negative weight")
 				}
+				if math.IsInf(v, 0) {
+					return fieldErr(fmt.Sprintf("%s.weights[%d][%d]", path, d, h), v, "a finite weight")
+				}
 				sum += v
 			}
 		}
 		if sum == 0 {
 			return fieldErr(path+".weights", "all zero", "at least one positive weight")
+		}
+		if !(sum >= MinProfileSum && sum <= MaxProfileSum) {
+			return fieldErr(path+".weights", fmt.Sprintf("weights summing to %g", sum),
+				fmt.Sprintf("a sum in [%g,%g] (only ratios matter: scale them)", float64(MinProfileSum), float64(MaxProfileSum)))
 		}
 		return nil
 	}

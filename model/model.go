@@ -337,6 +337,9 @@ func (m *Model) WarmupDaysNeeded() float64 {
 	for _, src := range m.Sources {
 		w = max(w, longest(m.StageIndex(src.Entry)))
 	}
+	if !(w < 730) { // also NaN, and sums too large to convert to int
+		return 730
+	}
 	w = 7 * float64(int(w/7)+1)
 	return min(w, 730)
 }

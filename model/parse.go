@@ -31,7 +31,8 @@ func Default() *Model {
 }
 
 // Parse reads a model in YAML or JSON (JSON is read as YAML) and validates
-// it. Unknown keys are errors, reported with their line.
+// it. Unknown keys are errors, reported with their line. It reads at most
+// MaxModelBytes from r: a longer document is an error.
 func Parse(r io.Reader) (*Model, error) {
 	var m Model
 	if err := decodeStrict(r, &m); err != nil {
@@ -43,10 +44,15 @@ func Parse(r io.Reader) (*Model, error) {
 	return &m, nil
 }
 
+// decodeStrict decodes the one YAML (or JSON) document r holds into v,
+// refusing unknown keys and documents over MaxModelBytes.
 func decodeStrict(r io.Reader, v any) error {
-	src, err := io.ReadAll(r)
+	src, err := io.ReadAll(io.LimitReader(r, MaxModelBytes+1))
 	if err != nil {
 		return err
+	}
+	if len(src) > MaxModelBytes {
+		return fmt.Errorf("document larger than %d MiB; want a model or scenario of at most %d bytes", MaxModelBytes>>20, MaxModelBytes)
 	}
 	dec := yaml.NewDecoder(bytes.NewReader(src))
 	dec.KnownFields(true)

@@ -55,7 +55,8 @@ func EmbeddedScenario(name string) (*Scenario, error) {
 }
 
 // ParseScenario reads a scenario in YAML or JSON. Unknown top-level keys
-// are errors; keys inside Set are checked when the scenario is applied.
+// are errors; keys inside Set are checked when the scenario is applied. It
+// reads at most MaxModelBytes from r: a longer document is an error.
 func ParseScenario(r io.Reader) (*Scenario, error) {
 	var s Scenario
 	if err := decodeStrict(r, &s); err != nil {

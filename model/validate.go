@@ -50,6 +50,8 @@ func (m *Model) Validate() error {
 	}
 	if !(m.Quota >= 0) || math.IsInf(m.Quota, 0) {
 		add(fieldErr("quota", m.Quota, "a non-negative amount"))
+	} else if m.Quota > MaxAmount {
+		add(fieldErr("quota", m.Quota, fmt.Sprintf("at most %g", MaxAmount)))
 	}
 	if !(m.WarmupDays >= 0) || m.WarmupDays > 3650 {
 		add(fieldErr("warmup_days", m.WarmupDays, "days in [0,3650]; 0 derives it from the delays"))
@@ -59,6 +61,8 @@ func (m *Model) Validate() error {
 	}
 	if m.MaxRecycles < 0 {
 		add(fieldErr("max_recycles", m.MaxRecycles, "a non-negative count"))
+	} else if m.MaxRecycles > MaxRecycleCap {
+		add(fieldErr("max_recycles", m.MaxRecycles, fmt.Sprintf("at most %d recycles", MaxRecycleCap)))
 	}
 
 	// Stages.
@@ -133,7 +137,7 @@ func (m *Model) Validate() error {
 		} else if from >= 0 {
 			out[from] += t.P
 		}
-		add(t.Delay.validate(p + ".delay_days"))
+		add(t.Delay.validate(p+".delay_days", MaxDays, " days"))
 	}
 	for i, sum := range out {
 		if sum > 1+1e-9 {
@@ -158,6 +162,8 @@ func (m *Model) Validate() error {
 		stage(p+".entry", s.Entry, false)
 		if !(s.RatePerWeek > 0) || math.IsInf(s.RatePerWeek, 0) {
 			add(fieldErr(p+".rate_per_week", s.RatePerWeek, "a positive rate of leads a week"))
+		} else if s.RatePerWeek > MaxRatePerWeek {
+			add(fieldErr(p+".rate_per_week", s.RatePerWeek, fmt.Sprintf("at most %g leads a week", MaxRatePerWeek)))
 		}
 		if !(s.Dispersion >= 0) || math.IsInf(s.Dispersion, 0) {
 			add(fieldErr(p+".dispersion", s.Dispersion, "a non-negative gamma shape (0 = Poisson)"))
@@ -169,7 +175,7 @@ func (m *Model) Validate() error {
 			add(fieldErr(p+".deal_observations", s.DealObservations, "a non-negative count (0: deal size known)"))
 		}
 		add(s.Profile.validate(p + ".profile"))
-		add(s.DealSize.validate(p + ".deal_size"))
+		add(s.DealSize.validate(p+".deal_size", MaxAmount, ""))
 	}
 
 	// Handoff.
@@ -185,11 +191,11 @@ func (m *Model) Validate() error {
 				add(fieldErr("handoff.no_contact", h.NoContact, "a stage other than the handoff stage"))
 			}
 		}
-		if h.SDR.Headcount < 1 || h.SDR.Headcount > 10000 {
-			add(fieldErr("handoff.sdr.headcount", h.SDR.Headcount, "a number of SDRs in [1,10000]"))
+		if h.SDR.Headcount < 1 || h.SDR.Headcount > MaxHeadcount {
+			add(fieldErr("handoff.sdr.headcount", h.SDR.Headcount, fmt.Sprintf("a number of SDRs in [1,%d]", MaxHeadcount)))
 		}
 		add(h.SDR.Hours.validate("handoff.sdr.hours"))
-		add(h.SDR.Handle.validate("handoff.sdr.handle_minutes"))
+		add(h.SDR.Handle.validate("handoff.sdr.handle_minutes", MaxDays*24*60, " minutes"))
 	}
 
 	// SLAs.
@@ -214,6 +220,15 @@ func (m *Model) Validate() error {
 	}
 
 	// Starting state.
+	age := func(path string, v float64) error {
+		if !(v >= 0) || math.IsInf(v, 0) {
+			return fieldErr(path, v, "a non-negative age in days")
+		}
+		if v > MaxDays {
+			return fieldErr(path, v, fmt.Sprintf("at most %d days", MaxDays))
+		}
+		return nil
+	}
 	if st := m.Start; st != nil {
 		for i, l := range st.Leads {
 			p := fmt.Sprintf("start.leads[%d]", i)
@@ -223,10 +238,10 @@ func (m *Model) Validate() error {
 			}
 			if l.Count < 1 {
 				add(fieldErr(p+".count", l.Count, "a count ≥ 1"))
+			} else if l.Count > MaxStartCount {
+				add(fieldErr(p+".count", l.Count, fmt.Sprintf("at most %d leads", MaxStartCount)))
 			}
-			if !(l.AgeDays >= 0) || math.IsInf(l.AgeDays, 0) {
-				add(fieldErr(p+".age_days", l.AgeDays, "a non-negative age in days"))
-			}
+			add(age(p+".age_days", l.AgeDays))
 			if l.Waiting && (m.Handoff == nil || l.Stage != m.Handoff.Stage) {
 				add(fieldErr(p+".waiting", true, "leads on the handoff stage (waiting for their first touch)"))
 			}
@@ -238,10 +253,10 @@ func (m *Model) Validate() error {
 			}
 			if !(o.Amount >= 0) || math.IsInf(o.Amount, 0) {
 				add(fieldErr(p+".amount", o.Amount, "a non-negative amount"))
+			} else if o.Amount > MaxAmount {
+				add(fieldErr(p+".amount", o.Amount, fmt.Sprintf("at most %g", MaxAmount)))
 			}
-			if !(o.AgeDays >= 0) || math.IsInf(o.AgeDays, 0) {
-				add(fieldErr(p+".age_days", o.AgeDays, "a non-negative age in days"))
-			}
+			add(age(p+".age_days", o.AgeDays))
 		}
 	}
 	if len(errs) > 0 {

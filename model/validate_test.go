@@ -49,6 +49,14 @@ func validModel() *Model {
 }
 
 func TestValidate(t *testing.T) {
+	fill := func(w [][]float64, v float64) [][]float64 {
+		for _, r := range w {
+			for j := range r {
+				r[j] = v
+			}
+		}
+		return w
+	}
 	rows := func(n, width int) [][]float64 {
 		w := make([][]float64, n)
 		for i := range w {
@@ -252,6 +260,61 @@ func TestValidate(t *testing.T) {
 			`start.opportunities[0].amount: got -5, want a non-negative amount`},
 		{"start-opportunity-age-inf", func(m *Model) { m.Start.Opportunities[0].AgeDays = math.Inf(1) },
 			`start.opportunities[0].age_days: got +Inf, want a non-negative age in days`},
+
+		// Limits (limits.go): each refuses what the engine cannot run.
+		{"quota-above-max", func(m *Model) { m.Quota = 1e300 }, `quota: got 1e+300, want at most 1e+15`},
+		{"max-recycles-above-cap", func(m *Model) { m.MaxRecycles = 1000000 }, `max_recycles: got 1000000, want at most 20 recycles`},
+		{"delay-lognormal-sigma-40", func(m *Model) { m.Transitions[1].Delay.Sigma = 40 },
+			`transitions[1].delay_days.sigma: got 40, want at most 10 (draws span e^(±8.5·sigma) times the median)`},
+		{"delay-lognormal-median-above-max", func(m *Model) { m.Transitions[1].Delay.Median = 1e6 },
+			`transitions[1].delay_days.median: got 1e+06, want at most 36500 days`},
+		{"delay-exponential-mean-above-max", func(m *Model) { m.Transitions[0].Delay.Mean = 1e300 },
+			`transitions[0].delay_days.mean: got 1e+300, want at most 36500 days`},
+		{"delay-fixed-above-max", func(m *Model) { m.Transitions[3].Delay.Value = 36501 },
+			`transitions[3].delay_days.value: got 36501, want at most 36500 days`},
+		{"delay-weibull-shape-tiny", func(m *Model) { m.Transitions[4].Delay.Shape = 0.001 },
+			`transitions[4].delay_days.shape: got 0.001, want a shape in [0.01,1e+06]`},
+		{"delay-gamma-shape-huge", func(m *Model) { m.Transitions[5].Delay.Shape = 1e7 },
+			`transitions[5].delay_days.shape: got 1e+07, want a shape in [0.01,1e+06]`},
+		{"delay-empirical-value-above-max", func(m *Model) { m.Transitions[2].Delay.Values = []float64{1, 1e9} },
+			`transitions[2].delay_days.values[1]: got 1e+09, want at most 36500 days`},
+		{"delay-empirical-too-many", func(m *Model) { m.Transitions[2].Delay.Values = make([]float64, MaxEmpiricalValues+1) },
+			`transitions[2].delay_days.values: got "100001 values", want at most 100000 values`},
+		{"rate-above-max", func(m *Model) { m.Sources[0].RatePerWeek = 1e12 },
+			`sources[0].rate_per_week: got 1e+12, want at most 1e+06 leads a week`},
+		{"headcount-1e9", func(m *Model) { m.Handoff.SDR.Headcount = 1e9 },
+			`handoff.sdr.headcount: got 1000000000, want a number of SDRs in [1,10000]`},
+		{"handle-above-max", func(m *Model) { m.Handoff.SDR.Handle = Dist{Form: Exponential, Mean: 1e11} },
+			`handoff.sdr.handle_minutes.mean: got 1e+11, want at most 5.256e+07 minutes`},
+		{"deal-size-overflowing", func(m *Model) { m.Sources[0].DealSize = Dist{Form: LogNormal, Median: 1e300, Sigma: 5} },
+			`sources[0].deal_size.median: got 1e+300, want at most 1e+15`},
+		{"deal-size-sigma-75", func(m *Model) { m.Sources[0].DealSize.Sigma = 75 },
+			`sources[0].deal_size.sigma: got 75, want at most 10 (draws span e^(±8.5·sigma) times the median)`},
+		{"profile-denormal-weights", func(m *Model) { m.Sources[0].Profile.Weights = fill(rows(7, 24), 5e-324) },
+			`sources[0].profile.weights: got "weights summing to 8.3e-322", want a sum in [1e-300,1e+300] (only ratios matter: scale them)`},
+		{"profile-huge-weights", func(m *Model) { m.Sources[0].Profile.Weights = fill(rows(7, 24), 1e308) },
+			`sources[0].profile.weights: got "weights summing to +Inf", want a sum in [1e-300,1e+300] (only ratios matter: scale them)`},
+		{"profile-inf-weight", func(m *Model) { w := rows(7, 24); w[0][0] = math.Inf(1); m.Sources[0].Profile.Weights = w },
+			`sources[0].profile.weights[0][0]: got +Inf, want a finite weight`},
+		{"start-lead-count-above-max", func(m *Model) { m.Start.Leads[0].Count = 1e9 },
+			`start.leads[0].count: got 1000000000, want at most 10000000 leads`},
+		{"start-lead-age-above-max", func(m *Model) { m.Start.Leads[0].AgeDays = 1e30 },
+			`start.leads[0].age_days: got 1e+30, want at most 36500 days`},
+		{"start-opportunity-amount-above-max", func(m *Model) { m.Start.Opportunities[0].Amount = 1e300 },
+			`start.opportunities[0].amount: got 1e+300, want at most 1e+15`},
+		{"start-opportunity-age-above-max", func(m *Model) { m.Start.Opportunities[0].AgeDays = 4e4 },
+			`start.opportunities[0].age_days: got 40000, want at most 36500 days`},
+		{"valid-at-limits", func(m *Model) {
+			m.Quota, m.MaxRecycles = MaxAmount, MaxRecycleCap
+			m.Transitions[1].Delay = Dist{Form: LogNormal, Median: MaxDays, Sigma: MaxSigma}
+			m.Transitions[4].Delay.Shape = MinShape
+			m.Transitions[5].Delay.Shape = MaxShape
+			m.Sources[0].RatePerWeek = MaxRatePerWeek
+			m.Sources[0].DealSize = Dist{Form: LogNormal, Median: MaxAmount, Sigma: MaxSigma}
+			m.Sources[0].Profile.Weights = fill(rows(7, 24), MaxProfileSum/HoursPerWeek/2)
+			m.Handoff.SDR.Headcount = MaxHeadcount
+			m.Start.Leads[0].Count, m.Start.Leads[0].AgeDays = MaxStartCount, MaxDays
+		}, ""},
 
 		// Several problems are all reported, in field order.
 		{"several", func(m *Model) { m.Currency = ""; m.Transitions[0].P = 2; m.Sources[0].RatePerWeek = 0 },
