@@ -1,11 +1,14 @@
 package data
 
 import (
+	"cmp"
 	"errors"
 	"fmt"
 	"io"
 	"io/fs"
+	"slices"
 	"sort"
+	"strings"
 	"time"
 )
 
@@ -149,19 +152,10 @@ func (e *Export) finish(o *Options) error {
 		}
 		return a.ID < b.ID
 	})
-	sort.SliceStable(e.StageEvents, func(i, j int) bool {
-		a, b := e.StageEvents[i], e.StageEvents[j]
-		if a.LeadID != b.LeadID {
-			return a.LeadID < b.LeadID
-		}
-		return a.At.Before(b.At)
-	})
-	sort.SliceStable(e.Activities, func(i, j int) bool {
-		a, b := e.Activities[i], e.Activities[j]
-		if a.LeadID != b.LeadID {
-			return a.LeadID < b.LeadID
-		}
-		return a.At.Before(b.At)
+	SortStageEvents(e.StageEvents, nil)
+	slices.SortStableFunc(e.Activities, func(a, b Activity) int {
+		return cmp.Or(strings.Compare(a.LeadID, b.LeadID), a.At.Compare(b.At),
+			-boolCompare(a.Connected, b.Connected), strings.Compare(a.Channel, b.Channel), strings.Compare(a.Owner, b.Owner))
 	})
 	sort.SliceStable(e.Opportunities, func(i, j int) bool {
 		a, b := e.Opportunities[i], e.Opportunities[j]
@@ -170,12 +164,10 @@ func (e *Export) finish(o *Options) error {
 		}
 		return a.ID < b.ID
 	})
-	sort.SliceStable(e.OppStageEvents, func(i, j int) bool {
-		a, b := e.OppStageEvents[i], e.OppStageEvents[j]
-		if a.OpportunityID != b.OpportunityID {
-			return a.OpportunityID < b.OpportunityID
-		}
-		return a.At.Before(b.At)
+	closing := func(s string) bool { return s == "won" || s == "lost" }
+	slices.SortStableFunc(e.OppStageEvents, func(a, b OppStageEvent) int {
+		return cmp.Or(strings.Compare(a.OpportunityID, b.OpportunityID), a.At.Compare(b.At),
+			boolCompare(closing(a.Stage), closing(b.Stage)), strings.Compare(a.Stage, b.Stage))
 	})
 	e.AsOf = o.asOf()
 	if e.AsOf.IsZero() {
@@ -184,6 +176,51 @@ func (e *Export) finish(o *Options) error {
 		e.AsOf = e.AsOf.UTC()
 	}
 	return e.Report.checkShare(o.maxShare())
+}
+
+// SortStageEvents sorts events by lead, then time, then stage: events of
+// one lead at the same time come in the order of their stages in order
+// (TaxonomyOrder when order is nil), stages not in it after those, by
+// name. The order is total, so it does not depend on the order of the
+// events in the file. ReadExport and the CRM readers return their events
+// sorted this way with TaxonomyOrder; calibration sorts ties again in the
+// order of its model's stages.
+func SortStageEvents(events []StageEvent, order []string) {
+	rank := taxonomyRank(order)
+	slices.SortStableFunc(events, func(a, b StageEvent) int {
+		return cmp.Or(strings.Compare(a.LeadID, b.LeadID), a.At.Compare(b.At),
+			cmp.Compare(rank(a.Stage), rank(b.Stage)), strings.Compare(a.Stage, b.Stage))
+	})
+}
+
+// taxonomyRank returns the index of a stage in order (TaxonomyOrder when
+// nil), len(order) for other stages.
+func taxonomyRank(order []string) func(string) int {
+	if order == nil {
+		order = TaxonomyOrder
+	}
+	idx := make(map[string]int, len(order))
+	for i, s := range order {
+		if _, ok := idx[s]; !ok {
+			idx[s] = i
+		}
+	}
+	return func(s string) int {
+		if i, ok := idx[s]; ok {
+			return i
+		}
+		return len(order)
+	}
+}
+
+func boolCompare(a, b bool) int {
+	switch {
+	case a == b:
+		return 0
+	case a:
+		return 1
+	}
+	return -1
 }
 
 // latest returns the latest timestamp in e, zero if none.

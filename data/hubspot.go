@@ -89,7 +89,7 @@ func ReadHubSpot(fsys fs.FS, o *Options) (*Export, error) {
 	if haveContacts {
 		leads = make(map[string]time.Time)
 		err := readFile(fsys, HubSpotContactsFile, func(r io.Reader) error {
-			t, err := openTable(r, HubSpotContactsFile, rep, hsContactSpecs, m)
+			t, err := openTable(r, HubSpotContactsFile, rep, hsContactSpecs, o)
 			if err != nil {
 				return err
 			}
@@ -132,6 +132,10 @@ func ReadHubSpot(fsys fs.FS, o *Options) (*Export, error) {
 						continue rows
 					}
 					at = clean(at)
+					if err := implausible(at, o); err != nil {
+						t.rejectAt(b.col, ReasonImplausibleDate, err)
+						continue rows
+					}
 					if a := o.asOf(); !a.IsZero() && at.After(a) {
 						t.rejectAt(b.col, ReasonAfterAsOf, fmt.Errorf("%s %s is after the as-of time %s", t.header[b.col], at.Format(time.RFC3339), a.UTC().Format(time.RFC3339)))
 						continue rows
@@ -147,6 +151,7 @@ func ReadHubSpot(fsys fs.FS, o *Options) (*Export, error) {
 				leads[l.ID] = l.CreatedAt
 				e.Leads = append(e.Leads, l)
 				e.StageEvents = append(e.StageEvents, evs...)
+				t.keep()
 			}
 		})
 		if err != nil {
@@ -155,7 +160,7 @@ func ReadHubSpot(fsys fs.FS, o *Options) (*Export, error) {
 	}
 	if haveDeals {
 		err := readFile(fsys, HubSpotDealsFile, func(r io.Reader) error {
-			t, err := openTable(r, HubSpotDealsFile, rep, hsDealSpecs, m)
+			t, err := openTable(r, HubSpotDealsFile, rep, hsDealSpecs, o)
 			if err != nil {
 				return err
 			}
@@ -169,6 +174,7 @@ func ReadHubSpot(fsys fs.FS, o *Options) (*Export, error) {
 				}
 				if op, ok := readOpp(t, o, seen, leads, rules); ok {
 					e.Opportunities = append(e.Opportunities, op)
+					t.keep()
 				}
 			}
 		})

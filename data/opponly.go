@@ -47,7 +47,7 @@ var oppStageDefaults = map[string]string{
 // Errors are returned as for ReadExport.
 func ReadOpportunitiesOnly(r io.Reader, name string, o *Options) (*Export, error) {
 	e := new(Export)
-	t, err := openTable(r, name, &e.Report, oppOnlySpecs, o.mapping())
+	t, err := openTable(r, name, &e.Report, oppOnlySpecs, o)
 	if err != nil {
 		return nil, err
 	}
@@ -75,6 +75,7 @@ func ReadOpportunitiesOnly(r io.Reader, name string, o *Options) (*Export, error
 			noCreated[op.Stage]++
 		}
 		e.Opportunities = append(e.Opportunities, op)
+		t.keep()
 	}
 	if n := sumCounts(noCreated); n > 0 {
 		e.Report.warn(name, t.header[t.col["created_at"]], n,

@@ -77,6 +77,49 @@ type Options struct {
 	// Mapping renames columns and translates CRM stage and source
 	// values. nil means no mapping.
 	Mapping *Mapping
+
+	// Now is the time of reading, which bounds plausible dates: a date
+	// before 1990-01-01 (placeholders such as 1900-01-01 and the Unix
+	// epoch 1970-01-01) or more than a year after Now (9999-12-31, typos
+	// in the year) is implausible. A row whose date is implausible is
+	// rejected as ReasonImplausibleDate, except an open deal's expected
+	// close date, which is cleared and counted in a warning; so such a
+	// date never sets the as-of time. The zero value means the wall
+	// clock, time.Now().
+	Now time.Time
+
+	// Limits bounds lines, fields and names; zero fields mean their
+	// value in DefaultLimits.
+	Limits Limits
+}
+
+// plausibleFrom is the earliest plausible date (see Options.Now).
+var plausibleFrom = time.Date(1990, 1, 1, 0, 0, 0, 0, time.UTC)
+
+// implausible returns an error if ts is before 1990 or more than a year
+// after o's Now.
+func implausible(ts time.Time, o *Options) error {
+	if ts.Before(plausibleFrom) {
+		return fmt.Errorf("date %s is implausible: before %s (a placeholder?)", ts.UTC().Format(time.RFC3339), plausibleFrom.Format(time.DateOnly))
+	}
+	var now time.Time
+	if o != nil {
+		now = o.Now
+	}
+	if now.IsZero() {
+		now = time.Now()
+	}
+	if last := now.UTC().AddDate(1, 0, 0); ts.After(last) {
+		return fmt.Errorf("date %s is implausible: after %s, a year past the time of reading (a placeholder?)", ts.UTC().Format(time.RFC3339), last.Format(time.DateOnly))
+	}
+	return nil
+}
+
+func (o *Options) limits() Limits {
+	if o == nil {
+		return DefaultLimits
+	}
+	return o.Limits.or()
 }
 
 func (o *Options) tz() *time.Location {

@@ -241,7 +241,7 @@ func TestReadExport(t *testing.T) {
 	}, {
 		name:        "BareQuote",
 		files:       map[string]string{LeadsFile: baseLeads + "L3,2024-01-03T10:00:00Z,we\"b,,,\nL4,2024-01-04T10:00:00Z,web,,,\n"},
-		wantRejects: []string{`leads.csv:4: bare " in non-quoted-field`},
+		wantRejects: []string{`leads.csv:4:3 (source): bare " in non-quoted-field`},
 		wantLeads:   []string{"L1", "L2", "L4"},
 	}, {
 		name:  "HeaderCaseAndOrder",

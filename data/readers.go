@@ -72,7 +72,7 @@ func (s *rowSource) open(rep *Report) error {
 		return s.err
 	}
 	if s.t == nil {
-		s.t, s.err = openTable(s.r, s.name, rep, s.specs, s.o.mapping())
+		s.t, s.err = openTable(s.r, s.name, rep, s.specs, s.o)
 		if s.err != nil {
 			return s.err
 		}
@@ -114,6 +114,7 @@ func (lr *LeadReader) Read() (Lead, error) {
 			continue
 		}
 		lr.seen[l.ID] = true
+		t.keep()
 		return l, nil
 	}
 }
@@ -188,6 +189,7 @@ func (sr *StageEventReader) Read() (StageEvent, error) {
 		if !ok || t.afterAsOf("at", at, o) || !t.checkParent("lead_id", "lead", LeadsFile, id, "at", at, sr.Leads) {
 			continue
 		}
+		t.keep()
 		return StageEvent{LeadID: id, Stage: o.mapping().stage(stage, nil), At: at}, nil
 	}
 }
@@ -264,6 +266,7 @@ func (ar *ActivityReader) Read() (Activity, error) {
 		if !t.checkParent("lead_id", "lead", LeadsFile, id, "at", at, ar.Leads) {
 			continue
 		}
+		t.keep()
 		return Activity{LeadID: id, At: at, Channel: t.get("channel"), Connected: connected, Owner: t.get("owner")}, nil
 	}
 }
@@ -324,6 +327,7 @@ func (or *OpportunityReader) Read() (Opportunity, error) {
 		if op.Outcome == OutcomeOpen && t.get("amount") == "" {
 			or.noAmount++
 		}
+		t.keep()
 		return op, nil
 	}
 }
@@ -414,21 +418,31 @@ func readOpp(t *table, o *Options, seen map[string]bool, leads map[string]time.T
 			op.Currency = cur
 		}
 	}
+	cleared := false
 	if c := t.get("closed_at"); c != "" || out != OutcomeOpen {
 		if !t.has("closed_at") {
 			t.reject("outcome", ReasonMissingValue, fmt.Errorf("%s opportunity without a closed_at column", out))
 			return Opportunity{}, false
 		}
-		closed, ok := t.timeField("closed_at", o)
-		if !ok {
-			return Opportunity{}, false
-		}
 		if out == OutcomeOpen {
-			if op.Attrs == nil {
-				op.Attrs = make(map[string]string)
+			closed, err := ParseTime(c, o)
+			if err != nil {
+				t.reject("closed_at", ReasonBadDate, err)
+				return Opportunity{}, false
 			}
-			op.Attrs["expected_close"] = closed.Format(time.RFC3339)
+			if closed = clean(closed); implausible(closed, o) != nil {
+				cleared = true // a placeholder expected close: cleared, counted at the end
+			} else {
+				if op.Attrs == nil {
+					op.Attrs = make(map[string]string)
+				}
+				op.Attrs["expected_close"] = closed.Format(time.RFC3339)
+			}
 		} else {
+			closed, ok := t.timeField("closed_at", o)
+			if !ok {
+				return Opportunity{}, false
+			}
 			if t.afterAsOf("closed_at", closed, o) {
 				return Opportunity{}, false
 			}
@@ -448,6 +462,9 @@ func readOpp(t *table, o *Options, seen map[string]bool, leads map[string]time.T
 		return Opportunity{}, false
 	}
 	seen[id] = true
+	if cleared {
+		t.noClose++
+	}
 	return op, true
 }
 
@@ -481,6 +498,7 @@ func (sr *OppStageEventReader) Read() (OppStageEvent, error) {
 			return OppStageEvent{}, err
 		}
 		if ev, ok := readOppStage(t, o, sr.Opportunities, OpportunitiesFile, nil); ok {
+			t.keep()
 			return ev, nil
 		}
 	}

@@ -27,6 +27,9 @@ const (
 	ReasonBeforeCreated       = "before created" // event before its lead or deal was created
 	ReasonClosedBeforeCreated = "closed before created"
 	ReasonAfterAsOf           = "after as-of" // timestamp later than Options.AsOf
+	ReasonImplausibleDate     = "implausible date"  // before 1990 or more than a year after Options.Now
+	ReasonTooLong             = "too long"          // a line, field or name over Options.Limits
+	ReasonControlChar         = "control character" // a control character (NUL, ESC, line end...) in a name
 )
 
 // RowError is a rejected row. It is modelled on csv.ParseError.
@@ -77,6 +80,9 @@ func (w *Warning) Error() string {
 type Report struct {
 	Files            []string       // files read, in order
 	Rows             map[string]int // data rows read per file (header excluded), rejected ones included
+	// Lines accounts for every physical line of each file read; see
+	// LineCount. A reader updates its file's count as it reads.
+	Lines            map[string]*LineCount
 	Rejected         []*RowError    // rejected rows in the order found
 	RejectedByReason map[string]int // number of rejected rows per Reason
 	Warnings         []error        // data-quality warnings, mostly *Warning
@@ -86,9 +92,15 @@ func (r *Report) addFile(name string) {
 	if r.Rows == nil {
 		r.Rows = make(map[string]int)
 	}
+	if r.Lines == nil {
+		r.Lines = make(map[string]*LineCount)
+	}
 	if _, ok := r.Rows[name]; !ok {
 		r.Files = append(r.Files, name)
 		r.Rows[name] = 0
+	}
+	if r.Lines[name] == nil {
+		r.Lines[name] = new(LineCount)
 	}
 }
 

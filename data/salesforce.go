@@ -122,7 +122,7 @@ func ReadSalesforce(fsys fs.FS, o *Options) (*Export, error) {
 	oppLead := make(map[string]string)
 	if haveLeads {
 		err := readFile(fsys, SalesforceLeadFile, func(r io.Reader) error {
-			t, err := openTable(r, SalesforceLeadFile, rep, sfLeadSpecs, m)
+			t, err := openTable(r, SalesforceLeadFile, rep, sfLeadSpecs, o)
 			if err != nil {
 				return err
 			}
@@ -157,6 +157,7 @@ func ReadSalesforce(fsys fs.FS, o *Options) (*Export, error) {
 					oppLead[id] = l.ID
 				}
 				e.Leads = append(e.Leads, l)
+				t.keep()
 			}
 		})
 		if err != nil {
@@ -175,7 +176,7 @@ func ReadSalesforce(fsys fs.FS, o *Options) (*Export, error) {
 	}
 	if haveHistory {
 		err := readFile(fsys, SalesforceLeadHistoryFile, func(r io.Reader) error {
-			t, err := openTable(r, SalesforceLeadHistoryFile, rep, sfLeadHistorySpecs, m)
+			t, err := openTable(r, SalesforceLeadHistoryFile, rep, sfLeadHistorySpecs, o)
 			if err != nil {
 				return err
 			}
@@ -186,7 +187,8 @@ func ReadSalesforce(fsys fs.FS, o *Options) (*Export, error) {
 					return err
 				}
 				if f := normKey(t.get("field")); f != "status" && f != "leadstatus" {
-					continue // other field changes are not funnel events
+					t.skip() // other field changes are not funnel events
+					continue
 				}
 				id, ok := t.required("lead_id")
 				if !ok {
@@ -197,6 +199,7 @@ func ReadSalesforce(fsys fs.FS, o *Options) (*Export, error) {
 					continue
 				}
 				history[id] = append(history[id], change{t.get("old"), t.get("new"), at})
+				t.keep()
 			}
 		})
 		if err != nil {
@@ -235,7 +238,7 @@ func ReadSalesforce(fsys fs.FS, o *Options) (*Export, error) {
 	opps := make(map[string]time.Time)
 	if haveOpps {
 		err := readFile(fsys, SalesforceOppFile, func(r io.Reader) error {
-			t, err := openTable(r, SalesforceOppFile, rep, sfOppSpecs, m)
+			t, err := openTable(r, SalesforceOppFile, rep, sfOppSpecs, o)
 			if err != nil {
 				return err
 			}
@@ -253,6 +256,7 @@ func ReadSalesforce(fsys fs.FS, o *Options) (*Export, error) {
 				}
 				opps[op.ID] = op.CreatedAt
 				e.Opportunities = append(e.Opportunities, op)
+				t.keep()
 			}
 		})
 		if err != nil {
@@ -265,7 +269,7 @@ func ReadSalesforce(fsys fs.FS, o *Options) (*Export, error) {
 	}
 	if haveOppHistory {
 		err := readFile(fsys, SalesforceOppHistoryFile, func(r io.Reader) error {
-			t, err := openTable(r, SalesforceOppHistoryFile, rep, sfOppHistorySpecs, m)
+			t, err := openTable(r, SalesforceOppHistoryFile, rep, sfOppHistorySpecs, o)
 			if err != nil {
 				return err
 			}
@@ -277,6 +281,7 @@ func ReadSalesforce(fsys fs.FS, o *Options) (*Export, error) {
 				}
 				if ev, ok := readOppStage(t, o, opps, SalesforceOppFile, SalesforceOppStages); ok {
 					e.OppStageEvents = append(e.OppStageEvents, ev)
+					t.keep()
 				}
 			}
 		})

@@ -1,12 +1,10 @@
 package data
 
 import (
-	"bufio"
-	"bytes"
-	"encoding/csv"
 	"errors"
 	"fmt"
 	"io"
+	"sort"
 	"strings"
 	"time"
 	"unicode"
@@ -26,40 +24,75 @@ type colSpec struct {
 
 // table is the generic CSV layer under every reader: it sniffs the
 // delimiter, drops a BOM, binds header names to canonical columns, tracks
-// line numbers and rejects structurally bad records into a Report.
+// line numbers, bounds lines and fields (Limits), rejects structurally bad
+// records into a Report and accounts for every line (LineCount).
+//
+// Each record next returns must be settled by the reader, with keep,
+// skip or one of the reject methods, before the next call; next fails on
+// a record left unsettled, so that no row is dropped silently.
 type table struct {
 	file   string
 	rep    *Report
-	cr     *csv.Reader
+	rr     *recordReader
+	count  *LineCount
+	lim    Limits
 	header []string       // header as written, trimmed
 	col    map[string]int // canonical name -> field index
+	names  []int          // field indices of bound columns, checked as names
 	extra  []int          // unbound field indices, in file order
 	rec    []string
 	err    error // sticky error
+
+	open         bool // the current record is not settled yet
+	lastRejected bool // the last record was rejected
+	noClose      int  // open deals whose implausible expected close was cleared
 }
 
 // openTable reads the header of r and binds specs to it. Errors are
-// returned for an empty file and missing required columns.
-func openTable(r io.Reader, file string, rep *Report, specs []colSpec, m *Mapping) (*table, error) {
+// returned for an empty file, a header line over the limits and missing
+// required columns.
+func openTable(r io.Reader, file string, rep *Report, specs []colSpec, o *Options) (*table, error) {
+	m := o.mapping()
 	rep.addFile(file)
-	br := bufio.NewReader(r)
-	if b, err := br.Peek(3); err == nil && bytes.Equal(b, []byte("\xef\xbb\xbf")) {
-		br.Discard(3)
+	lim := o.limits()
+	count := rep.Lines[file]
+	rr := &recordReader{lr: newLineReader(r, lim.LineBytes), comma: ',', lim: lim, count: count}
+	t := &table{file: file, rep: rep, rr: rr, count: count, lim: lim}
+	// Sniff the delimiter on the first line that is not blank.
+	for {
+		l, err := rr.readLine()
+		if err == io.EOF {
+			return nil, fmt.Errorf("data: %s: empty file (no header line)", file)
+		}
+		if err != nil {
+			return nil, t.fatal(err)
+		}
+		if !rr.isBlank(l.text) {
+			rr.comma = sniff(l.text)
+			l.text = append([]byte(nil), l.text...)
+			rr.pending = append(rr.pending, l)
+			break
+		}
+		count.Blank++
 	}
-	comma := sniff(br)
-	cr := csv.NewReader(br)
-	cr.Comma = comma
-	cr.FieldsPerRecord = -1
-	t := &table{file: file, rep: rep, cr: cr}
-	hdr, err := cr.Read()
-	if err == io.EOF {
-		return nil, fmt.Errorf("data: %s: empty file (no header line)", file)
+	if err := rr.read(0); err != nil {
+		var er *errRecord
+		if errors.As(err, &er) {
+			return nil, fmt.Errorf("data: %s:%d: reading header: %w", file, er.line, er.err)
+		}
+		return nil, t.fatal(err)
 	}
-	if err != nil {
-		return nil, fmt.Errorf("data: %s: reading header: %w", file, err)
-	}
-	if len(hdr) == 1 && strings.TrimSpace(hdr[0]) == "" {
-		return nil, fmt.Errorf("data: %s: empty file (no header line)", file)
+	count.Header = rr.nLines
+	hdr := rr.fields
+	for i, h := range hdr {
+		if len(h) > lim.FieldBytes {
+			return nil, fmt.Errorf("data: %w", &RowError{File: file, Line: rr.fieldLine(i), Column: i + 1, Reason: ReasonTooLong,
+				Err: &LimitError{What: "header cell", Size: len(h), Limit: lim.FieldBytes, Name: "FieldBytes"}})
+		}
+		if c, ok := controlChar(h); ok {
+			return nil, fmt.Errorf("data: %w", &RowError{File: file, Line: rr.fieldLine(i), Column: i + 1, Reason: ReasonControlChar,
+				Err: fmt.Errorf("control character %U in the header: the file is binary, or not UTF-8 (UTF-16?)", c)})
+		}
 	}
 	byNorm := make(map[string]int, len(hdr))
 	for i, h := range hdr {
@@ -83,6 +116,7 @@ func openTable(r io.Reader, file string, rep *Report, specs []colSpec, m *Mappin
 			if i, ok := byNorm[normKey(n)]; ok && !bound[i] {
 				t.col[s.name] = i
 				bound[i] = true
+				t.names = append(t.names, i)
 				found = true
 				break
 			}
@@ -99,6 +133,7 @@ func openTable(r io.Reader, file string, rep *Report, specs []colSpec, m *Mappin
 		return nil, fmt.Errorf("data: %s: missing required columns %s (found: %s)",
 			file, strings.Join(missing, ", "), strings.Join(t.header, ", "))
 	}
+	sort.Ints(t.names)
 	for i := range t.header {
 		if !bound[i] {
 			t.extra = append(t.extra, i)
@@ -107,16 +142,22 @@ func openTable(r io.Reader, file string, rep *Report, specs []colSpec, m *Mappin
 	return t, nil
 }
 
-// sniff picks the delimiter that occurs most often, outside quotes, in the
-// first line: comma, semicolon or tab. Ties and no delimiter give comma.
-func sniff(br *bufio.Reader) rune {
-	b, _ := br.Peek(64 << 10)
-	if i := bytes.IndexByte(b, '\n'); i >= 0 {
-		b = b[:i]
+// fatal wraps an error that stops reading the file: a line over
+// Limits.LineBytes becomes a *RowError naming the line.
+func (t *table) fatal(err error) error {
+	var le *LimitError
+	if errors.As(err, &le) {
+		return fmt.Errorf("data: %w", &RowError{File: t.file, Line: t.rr.lr.n + 1, Reason: ReasonTooLong, Err: le})
 	}
+	return fmt.Errorf("data: %s: %w", t.file, err)
+}
+
+// sniff picks the delimiter that occurs most often, outside quotes, in
+// line: comma, semicolon or tab. Ties and no delimiter give comma.
+func sniff(line []byte) byte {
 	var n [3]int
 	quoted := false
-	for _, c := range b {
+	for _, c := range line {
 		switch {
 		case c == '"':
 			quoted = !quoted
@@ -138,59 +179,153 @@ func sniff(br *bufio.Reader) rune {
 	return ','
 }
 
+// controlChar returns the first control character in s (C0, DEL or C1,
+// line ends and tabs included), if any.
+func controlChar(s string) (rune, bool) {
+	for _, r := range s {
+		if r < 0x20 || r >= 0x7f && r <= 0x9f {
+			return r, true
+		}
+	}
+	return 0, false
+}
+
 // next advances to the next structurally valid record, rejecting malformed
-// ones. It returns io.EOF at the end, or a read error.
+// ones. It returns io.EOF at the end, or an error that stops reading: a
+// line over the limit, a read error, a record left unsettled, or lines
+// that do not add up (LineCount).
 func (t *table) next() error {
 	if t.err != nil {
 		return t.err
 	}
+	if t.open {
+		t.err = fmt.Errorf("data: %s:%d: row neither loaded nor rejected (a bug in package data)", t.file, t.line())
+		return t.err
+	}
 	for {
-		rec, err := t.cr.Read()
+		err := t.rr.read(len(t.header))
 		if err == io.EOF {
-			t.err = io.EOF
-			return err
+			t.end()
+			return t.err
 		}
-		var pe *csv.ParseError
-		if err != nil && !errors.As(err, &pe) {
-			t.err = fmt.Errorf("data: %s: %w", t.file, err)
+		var er *errRecord
+		if err != nil && !errors.As(err, &er) {
+			t.err = t.fatal(err)
 			return t.err
 		}
 		t.rep.Rows[t.file]++
-		if err != nil {
-			t.rep.reject(&RowError{File: t.file, Line: pe.StartLine, Column: 0, Reason: ReasonBadCSV, Err: pe.Err})
+		t.count.Rows++
+		t.open = true
+		if er != nil {
+			re := &RowError{File: t.file, Line: er.line, Reason: ReasonBadCSV, Err: er.err}
+			if er.field >= 0 && er.field < len(t.header) {
+				re.Column, re.Field = er.field+1, t.header[er.field]
+			}
+			t.rejectWith(re)
 			continue
 		}
+		t.count.Continued += t.rr.nLines - 1
+		rec := t.rr.fields
 		t.rec = rec
 		if len(rec) != len(t.header) {
-			if len(rec) == 1 && strings.TrimSpace(rec[0]) == "" {
-				t.rep.Rows[t.file]-- // blank line of spaces
-				continue
-			}
 			t.rejectRow(ReasonFieldCount, fmt.Errorf("%d fields, header has %d", len(rec), len(t.header)))
 			continue
 		}
-		bad := -1
-		for i, f := range rec {
-			if !utf8.ValidString(f) {
-				bad = i
-				break
-			}
+		if t.checkFields(rec) {
+			return nil
 		}
-		if bad >= 0 {
-			line, _ := t.cr.FieldPos(bad)
-			t.rep.reject(&RowError{File: t.file, Line: line, Column: bad + 1, Field: t.header[bad],
-				Reason: ReasonInvalidUTF8, Value: strings.ToValidUTF8(rec[bad], "\uFFFD"),
-				Err: errors.New("invalid UTF-8")})
-			continue
-		}
-		return nil
 	}
+}
+
+// checkFields rejects the current record if a field is not UTF-8 or over
+// Limits.FieldBytes, or a bound column's value is over Limits.NameBytes or
+// holds a control character. It reports whether the record is good.
+func (t *table) checkFields(rec []string) bool {
+	for i, f := range rec {
+		if !utf8.ValidString(f) {
+			t.rejectWith(&RowError{File: t.file, Line: t.rr.fieldLine(i), Column: i + 1, Field: t.header[i],
+				Reason: ReasonInvalidUTF8, Value: clip(strings.ToValidUTF8(f, "\uFFFD"), t.lim.NameBytes),
+				Err: errors.New("invalid UTF-8")})
+			return false
+		}
+		if len(f) > t.lim.FieldBytes {
+			t.rejectAt(i, ReasonTooLong, &LimitError{What: "value", Size: len(f), Limit: t.lim.FieldBytes, Name: "FieldBytes"})
+			return false
+		}
+	}
+	for _, i := range t.names {
+		v := strings.TrimSpace(rec[i])
+		if len(v) > t.lim.NameBytes {
+			t.rejectAt(i, ReasonTooLong, &LimitError{What: "value", Size: len(v), Limit: t.lim.NameBytes, Name: "NameBytes"})
+			return false
+		}
+		if c, ok := controlChar(v); ok {
+			t.rejectAt(i, ReasonControlChar, fmt.Errorf("control character %U in a name", c))
+			return false
+		}
+	}
+	return true
+}
+
+// end settles the file at its end: the line accounting must add up, and
+// a rejected last line without a line end is reported as a truncation.
+func (t *table) end() {
+	t.err = io.EOF
+	if err := t.count.check(); err != nil {
+		t.err = fmt.Errorf("data: %s: line accounting: %w", t.file, err)
+		return
+	}
+	if t.count.Unterminated && t.lastRejected && t.count.Rows > 0 {
+		t.rep.warn(t.file, "", 1, "the last line (%d) has no line end and its row was rejected: the file may be cut short", t.count.Lines)
+	}
+	if t.noClose > 0 {
+		t.rep.warn(t.file, t.header[t.col["closed_at"]], t.noClose,
+			"%d open opportunities have an implausible expected close date (before 1990 or more than a year from now); kept without one", t.noClose)
+	}
+}
+
+// keep settles the current record as loaded.
+func (t *table) keep() {
+	if t.open {
+		t.open, t.lastRejected = false, false
+		t.count.Kept++
+	}
+}
+
+// skip settles the current record as read and deliberately not loaded.
+func (t *table) skip() {
+	if t.open {
+		t.open, t.lastRejected = false, false
+		t.count.Skipped++
+	}
+}
+
+// rejectWith settles the current record as rejected for e. A record
+// already settled is not rejected again.
+func (t *table) rejectWith(e *RowError) {
+	if !t.open {
+		return
+	}
+	t.open, t.lastRejected = false, true
+	t.count.Rejected++
+	t.rep.reject(e)
+}
+
+// clip returns s cut to at most n bytes (at a rune boundary) followed by
+// "…" when it was longer.
+func clip(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n] + "…"
 }
 
 // line returns the line on which the current record starts.
 func (t *table) line() int {
-	l, _ := t.cr.FieldPos(0)
-	return l
+	return t.rr.line
 }
 
 // has reports whether canonical column name is present.
@@ -220,13 +355,22 @@ func (t *table) reject(name, reason string, err error) {
 
 // rejectAt records the current row as rejected because of field i.
 func (t *table) rejectAt(i int, reason string, err error) {
-	line, _ := t.cr.FieldPos(i)
-	t.rep.reject(&RowError{File: t.file, Line: line, Column: i + 1, Field: t.header[i], Reason: reason, Value: t.rec[i], Err: err})
+	v := t.rec[i]
+	if _, ok := controlChar(v); ok && reason == ReasonControlChar {
+		v = strings.Map(func(r rune) rune {
+			if _, ok := controlChar(string(r)); ok {
+				return '\uFFFD'
+			}
+			return r
+		}, v)
+	}
+	t.rejectWith(&RowError{File: t.file, Line: t.rr.fieldLine(i), Column: i + 1, Field: t.header[i], Reason: reason,
+		Value: clip(v, t.lim.NameBytes), Err: err})
 }
 
 // rejectRow records the current row as rejected as a whole.
 func (t *table) rejectRow(reason string, err error) {
-	t.rep.reject(&RowError{File: t.file, Line: t.line(), Reason: reason, Err: err})
+	t.rejectWith(&RowError{File: t.file, Line: t.line(), Reason: reason, Err: err})
 }
 
 // attrs returns the non-empty unbound fields by header name, nil if none.
@@ -246,7 +390,8 @@ func (t *table) attrs() map[string]string {
 }
 
 // timeField parses column name as a time, rejecting the row on failure.
-// Empty values are rejected as missing. The result is UTC, truncated to
+// Empty values are rejected as missing, implausible ones (see
+// Options.Now) as ReasonImplausibleDate. The result is UTC, truncated to
 // the second.
 func (t *table) timeField(name string, o *Options) (time.Time, bool) {
 	v := t.get(name)
@@ -259,7 +404,12 @@ func (t *table) timeField(name string, o *Options) (time.Time, bool) {
 		t.reject(name, ReasonBadDate, err)
 		return time.Time{}, false
 	}
-	return clean(ts), true
+	ts = clean(ts)
+	if err := implausible(ts, o); err != nil {
+		t.reject(name, ReasonImplausibleDate, err)
+		return time.Time{}, false
+	}
+	return ts, true
 }
 
 // required returns column name, rejecting the row if it is empty.

@@ -94,9 +94,12 @@ type OppStageEvent struct {
 
 // Export is a loaded, validated CRM export.
 //
-// Leads are sorted by CreatedAt then ID; StageEvents and Activities by
-// lead ID, then time, then file order; Opportunities by CreatedAt then ID;
-// OppStageEvents by opportunity ID, then time, then file order.
+// Leads are sorted by CreatedAt then ID; StageEvents by lead ID, then
+// time, then stage (see SortStageEvents); Activities by lead ID, then
+// time, then connected before attempted, then channel and owner;
+// Opportunities by CreatedAt then ID; OppStageEvents by opportunity ID,
+// then time, then stage, won and lost after the others. These orders are
+// total: they do not depend on the order of rows in the files.
 type Export struct {
 	Leads          []Lead
 	StageEvents    []StageEvent
