@@ -215,8 +215,7 @@ func fmtNum(v float64) string {
 func writeCalibration(out *outdir.Dir, src string, r *calibrate.Result) error {
 	rows := [][]string{{"path", "estimate", "lower95", "upper95", "n", "method", "posterior"}}
 	for _, p := range r.Params {
-		rows = append(rows, []string{p.Path, strconv.FormatFloat(p.Estimate, 'g', -1, 64), strconv.FormatFloat(p.Lower, 'g', -1, 64),
-			strconv.FormatFloat(p.Upper, 'g', -1, 64), strconv.Itoa(p.N), p.Method, p.Posterior})
+		rows = append(rows, []string{p.Path, csvNum(p.Estimate), csvNum(p.Lower), csvNum(p.Upper), strconv.Itoa(p.N), p.Method, p.Posterior})
 	}
 	if err := writeCSV(out, "parameters.csv", rows); err != nil {
 		return err

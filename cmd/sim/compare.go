@@ -179,12 +179,7 @@ func compareCmd(ctx context.Context, e *env, args []string) error {
 	out := compareJSON{Model: base.m.Name, Base: base.name, Quarters: cfg.quarters, Seed: cfg.seed, Currency: base.m.Currency,
 		Note: "paired: mean ± 1.96·sd/√n of per-quarter differences (same seed: common random numbers); unpaired: ± 1.96·√(sd_base² + sd_whatif²)/√n"}
 	rows := [][]string{{"whatif", "metric", "n", "base_mean", "whatif_mean", "delta", "paired_lo95", "paired_hi95", "unpaired_lo95", "unpaired_hi95", "significant"}}
-	g := func(v float64) string {
-		if math.IsNaN(v) {
-			return ""
-		}
-		return strconv.FormatFloat(v, 'g', -1, 64)
-	}
+	g := csvNum
 	var effects []render.Effect
 	all := make([][]whatif.Diff, len(sims))
 	bounded := false // some interval is an exact bound (boundIndicator)

@@ -7,8 +7,10 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/funnelsim/funnel/cmd/sim/internal/outdir"
@@ -146,14 +148,30 @@ func loadModel(path, scenario string) (*model.Model, string, error) {
 	return m, sc.Name, nil
 }
 
+// csvNum formats v for a CSV cell: plain decimal, as spreadsheets read it
+// (8708422.869598372, not 8.708422869598372e+06), with every digit needed
+// to read v back exactly; NaN is an empty cell, infinities Inf and -Inf.
+func csvNum(v float64) string {
+	switch {
+	case math.IsNaN(v):
+		return ""
+	case math.IsInf(v, 0):
+		return strconv.FormatFloat(v, 'g', -1, 64)
+	case v != 0 && (math.Abs(v) < 1e-6 || math.Abs(v) >= 1e21):
+		return strconv.FormatFloat(v, 'g', -1, 64) // too many zeros otherwise
+	}
+	return strconv.FormatFloat(v, 'f', -1, 64)
+}
+
 // mdText returns s as Markdown text that shows s and nothing else (see
 // report.MarkdownText), for names and messages that come from exports.
 func mdText(s string) string { return report.MarkdownText(s) }
 
 // mdCode returns s as a Markdown code span for a table cell, or as text
-// when s holds a backtick, which would end the span.
+// when s holds a backtick, which would end the span, or markup, which
+// some renderers read even there.
 func mdCode(s string) string {
-	if strings.Contains(s, "`") {
+	if strings.ContainsAny(s, "`<>&") {
 		return strings.ReplaceAll(mdText(s), "|", `\|`)
 	}
 	return "`" + strings.ReplaceAll(s, "|", `\|`) + "`"

@@ -242,12 +242,7 @@ func quarterRows(m *model.Model, r *montecarlo.Results) [][]string {
 		head = append(head, "sla_"+s.Name+"_met", "sla_"+s.Name+"_leads")
 	}
 	rows := [][]string{head}
-	f := func(v float64) string {
-		if math.IsNaN(v) {
-			return ""
-		}
-		return strconv.FormatFloat(v, 'g', -1, 64)
-	}
+	f := csvNum
 	S, L := len(m.Stages), len(m.SLAs)
 	for i := range r.Quarters * r.Horizon {
 		row := []string{strconv.Itoa(i / r.Horizon), strconv.Itoa(i%r.Horizon + 1)}

@@ -6,7 +6,6 @@ import (
 	"math"
 	"path/filepath"
 	"slices"
-	"strconv"
 	"strings"
 	"text/tabwriter"
 
@@ -169,12 +168,7 @@ func planCmd(ctx context.Context, e *env, args []string) error {
 		out.MarketingShare = rep.PipelineCreated.MarketingShare
 	}
 	rows := [][]string{{"line", "needed", "now", "rate"}}
-	g := func(v float64) string {
-		if math.IsNaN(v) {
-			return ""
-		}
-		return strconv.FormatFloat(v, 'g', -1, 64)
-	}
+	g := csvNum
 	for _, l := range sheet {
 		rows = append(rows, []string{l.Label, g(l.Value), g(l.Now), l.Rate})
 	}

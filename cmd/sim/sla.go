@@ -343,14 +343,9 @@ func slaCmd(ctx context.Context, e *env, args []string) error {
 	rows := [][]string{append([]string{"policy", "lever", "headcount", "hours", "threshold", "response_p50_minutes", "response_p90_minutes",
 		"mqls", "contacted", "qualified", "pipeline_created", "revenue", "revenue_delta_lo95", "revenue_delta_hi95", "revenue_per_sdr",
 		"offered_erlangs", "erlang_c_p_wait", "sim_p_wait", "erlang_c_mean_wait_minutes", "sim_mean_wait_minutes"}, prefixed("compliance ", slaNames)...)}
-	g := func(v montecarlo.Float) string {
-		if math.IsNaN(float64(v)) {
-			return ""
-		}
-		return strconv.FormatFloat(float64(v), 'g', -1, 64)
-	}
+	g := func(v montecarlo.Float) string { return csvNum(float64(v)) }
 	for _, p := range pols {
-		row := []string{p.Name, p.Lever, strconv.Itoa(p.Headcount), p.Hours, strconv.FormatFloat(p.Threshold, 'g', -1, 64),
+		row := []string{p.Name, p.Lever, strconv.Itoa(p.Headcount), p.Hours, csvNum(p.Threshold),
 			g(p.RespP50), g(p.RespP90), g(p.MQLs), g(p.Contacted), g(p.Qualified), g(p.Pipeline), g(p.Revenue), g(p.RevenueLo), g(p.RevenueHi), g(p.PerSDR),
 			g(p.Offered), g(p.ErlangWait), g(p.SimWait), g(p.ErlangMean), g(p.SimMean)}
 		for _, n := range slaNames {
