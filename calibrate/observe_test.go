@@ -72,3 +72,45 @@ func TestObservations(t *testing.T) {
 		t.Errorf("warnings = %v", warns)
 	}
 }
+
+// TestObservationsTieOrder checks that stage events of one lead at the
+// same time give the same observations whatever their order in the
+// export: they are taken in the order of the model's stages.
+func TestObservationsTieOrder(t *testing.T) {
+	t0 := time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)
+	d := func(days float64) time.Time { return t0.Add(time.Duration(days * 24 * float64(time.Hour))) }
+	events := []data.StageEvent{
+		{LeadID: "A", Stage: "known", At: d(0)},
+		{LeadID: "A", Stage: "engaged", At: d(2)},
+		{LeadID: "A", Stage: "mql", At: d(2)}, // same second as engaged
+		{LeadID: "A", Stage: "tql", At: d(3)},
+		{LeadID: "B", Stage: "engaged", At: d(1)},
+		{LeadID: "B", Stage: "mql", At: d(4)},
+		{LeadID: "B", Stage: "custom", At: d(4)}, // a stage the model does not have
+		{LeadID: "B", Stage: "known", At: d(4)},
+	}
+	export := func(ev []data.StageEvent) *data.Export {
+		return &data.Export{
+			AsOf:        d(10),
+			Leads:       []data.Lead{{ID: "A", CreatedAt: d(0), Source: "web"}, {ID: "B", CreatedAt: d(1), Source: "web"}},
+			StageEvents: ev,
+			Activities:  []data.Activity{{LeadID: "A", At: d(2.5), Connected: true}},
+		}
+	}
+	m := model.Default()
+	soj, resp, warns := calibrate.Observations(export(events), m)
+	permuted := []data.StageEvent{events[0], events[2], events[1], events[3], events[4], events[7], events[6], events[5]}
+	e := export(permuted)
+	soj2, resp2, warns2 := calibrate.Observations(e, m)
+	if !reflect.DeepEqual(soj, soj2) || !reflect.DeepEqual(resp, resp2) || !reflect.DeepEqual(warns, warns2) {
+		t.Errorf("swapping tied events changes the observations:\n%+v\n%+v\n%v\n%v", soj, soj2, resp, resp2)
+	}
+	if !reflect.DeepEqual(e.StageEvents, permuted) {
+		t.Errorf("Observations reordered the export's events")
+	}
+	// Engaged before mql: A's engaged stay is 0 days, ended by mql.
+	want := calibrate.Sojourn{Lead: "A", Source: "web", Stage: "engaged", Start: d(2), T: 0, To: "mql", Cause: 1, Follow: 8}
+	if len(soj) < 2 || soj[1] != want {
+		t.Errorf("A's second stay %+v, want %+v", soj, want)
+	}
+}

@@ -132,7 +132,7 @@ func ReadHubSpot(fsys fs.FS, o *Options) (*Export, error) {
 						continue rows
 					}
 					at = clean(at)
-					if err := implausible(at, o); err != nil {
+					if err := t.implausible(at); err != nil {
 						t.rejectAt(b.col, ReasonImplausibleDate, err)
 						continue rows
 					}

@@ -262,12 +262,12 @@ type recordReader struct {
 	line   int // first line
 	nLines int
 
-	inQuote          bool
-	quoteLine, qcol  int
-	quoteField       int
-	spanned          bool // a quoted field spans lines
-	spanField        int
-	errLine, errCol  int
+	inQuote         bool
+	quoteLine, qcol int
+	quoteField      int
+	spanned         bool // a quoted field spans lines
+	spanField       int
+	errLine, errCol int
 }
 
 // readLine returns the next physical line, from the pushed-back lines
@@ -335,8 +335,10 @@ func (rr *recordReader) read(want int) error {
 	rr.line, rr.nLines = first.num, 1
 	l := first
 	for {
-		rr.keepRaw(l)
 		done, qerr := rr.scan(l.text, l.num)
+		if !done || rr.nLines > 1 {
+			rr.keepRaw(l) // a multi-line record may be cut back to its first line
+		}
 		if qerr != nil {
 			if rr.nLines > 1 {
 				return rr.stray(fmt.Sprintf("is not closed properly (%v on line %d, column %d; a stray quote?)", qerr, rr.errLine, rr.errCol))

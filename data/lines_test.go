@@ -113,9 +113,9 @@ func TestLineAccounting(t *testing.T) {
 			}
 		},
 	}, {
-		name: "QuotedFieldTooManyLines",
-		file: LeadsFile,
-		body: leadsHdr + "L1,2024-01-01T10:00:00Z,web,\"" + strings.Repeat("x\n", 150) + "\"\nL2,2024-01-02T10:00:00Z,web,\n",
+		name:  "QuotedFieldTooManyLines",
+		file:  LeadsFile,
+		body:  leadsHdr + "L1,2024-01-01T10:00:00Z,web,\"" + strings.Repeat("x\n", 150) + "\"\nL2,2024-01-02T10:00:00Z,web,\n",
 		wantN: 1,
 		// Line 2 opens a quote that stays open for 151 lines; lines 3 to
 		// 151 ("x") are rows of one field; line 152 opens a quote that

@@ -96,12 +96,9 @@ type Options struct {
 // plausibleFrom is the earliest plausible date (see Options.Now).
 var plausibleFrom = time.Date(1990, 1, 1, 0, 0, 0, 0, time.UTC)
 
-// implausible returns an error if ts is before 1990 or more than a year
-// after o's Now.
-func implausible(ts time.Time, o *Options) error {
-	if ts.Before(plausibleFrom) {
-		return fmt.Errorf("date %s is implausible: before %s (a placeholder?)", ts.UTC().Format(time.RFC3339), plausibleFrom.Format(time.DateOnly))
-	}
+// plausible returns the range of plausible dates under o: 1990-01-01
+// to a year after o.Now (the wall clock when zero).
+func (o *Options) plausible() (from, to time.Time) {
 	var now time.Time
 	if o != nil {
 		now = o.Now
@@ -109,8 +106,17 @@ func implausible(ts time.Time, o *Options) error {
 	if now.IsZero() {
 		now = time.Now()
 	}
-	if last := now.UTC().AddDate(1, 0, 0); ts.After(last) {
-		return fmt.Errorf("date %s is implausible: after %s, a year past the time of reading (a placeholder?)", ts.UTC().Format(time.RFC3339), last.Format(time.DateOnly))
+	return plausibleFrom, now.UTC().AddDate(1, 0, 0)
+}
+
+// implausible returns an error if ts is outside [from, to], the range of
+// Options.plausible.
+func implausible(ts, from, to time.Time) error {
+	if ts.Before(from) {
+		return fmt.Errorf("date %s is implausible: before %s (a placeholder?)", ts.UTC().Format(time.RFC3339), from.Format(time.DateOnly))
+	}
+	if ts.After(to) {
+		return fmt.Errorf("date %s is implausible: after %s, a year past the time of reading (a placeholder?)", ts.UTC().Format(time.RFC3339), to.Format(time.DateOnly))
 	}
 	return nil
 }

@@ -430,7 +430,7 @@ func readOpp(t *table, o *Options, seen map[string]bool, leads map[string]time.T
 				t.reject("closed_at", ReasonBadDate, err)
 				return Opportunity{}, false
 			}
-			if closed = clean(closed); implausible(closed, o) != nil {
+			if closed = clean(closed); t.implausible(closed) != nil {
 				cleared = true // a placeholder expected close: cleared, counted at the end
 			} else {
 				if op.Attrs == nil {

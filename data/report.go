@@ -26,7 +26,7 @@ const (
 	ReasonUnknownOpp          = "unknown opportunity"
 	ReasonBeforeCreated       = "before created" // event before its lead or deal was created
 	ReasonClosedBeforeCreated = "closed before created"
-	ReasonAfterAsOf           = "after as-of" // timestamp later than Options.AsOf
+	ReasonAfterAsOf           = "after as-of"       // timestamp later than Options.AsOf
 	ReasonImplausibleDate     = "implausible date"  // before 1990 or more than a year after Options.Now
 	ReasonTooLong             = "too long"          // a line, field or name over Options.Limits
 	ReasonControlChar         = "control character" // a control character (NUL, ESC, line end...) in a name
@@ -78,8 +78,8 @@ func (w *Warning) Error() string {
 
 // Report describes what loading did with each row.
 type Report struct {
-	Files            []string       // files read, in order
-	Rows             map[string]int // data rows read per file (header excluded), rejected ones included
+	Files []string       // files read, in order
+	Rows  map[string]int // data rows read per file (header excluded), rejected ones included
 	// Lines accounts for every physical line of each file read; see
 	// LineCount. A reader updates its file's count as it reads.
 	Lines            map[string]*LineCount

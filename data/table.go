@@ -43,9 +43,10 @@ type table struct {
 	rec    []string
 	err    error // sticky error
 
-	open         bool // the current record is not settled yet
-	lastRejected bool // the last record was rejected
-	noClose      int  // open deals whose implausible expected close was cleared
+	open         bool      // the current record is not settled yet
+	lastRejected bool      // the last record was rejected
+	noClose      int       // open deals whose implausible expected close was cleared
+	from, to     time.Time // plausible dates (Options.Now)
 }
 
 // openTable reads the header of r and binds specs to it. Errors are
@@ -58,6 +59,7 @@ func openTable(r io.Reader, file string, rep *Report, specs []colSpec, o *Option
 	count := rep.Lines[file]
 	rr := &recordReader{lr: newLineReader(r, lim.LineBytes), comma: ',', lim: lim, count: count}
 	t := &table{file: file, rep: rep, rr: rr, count: count, lim: lim}
+	t.from, t.to = o.plausible()
 	// Sniff the delimiter on the first line that is not blank.
 	for {
 		l, err := rr.readLine()
@@ -405,7 +407,7 @@ func (t *table) timeField(name string, o *Options) (time.Time, bool) {
 		return time.Time{}, false
 	}
 	ts = clean(ts)
-	if err := implausible(ts, o); err != nil {
+	if err := t.implausible(ts); err != nil {
 		t.reject(name, ReasonImplausibleDate, err)
 		return time.Time{}, false
 	}
@@ -430,5 +432,9 @@ func (t *table) afterAsOf(name string, ts time.Time, o *Options) bool {
 	}
 	return false
 }
+
+// implausible returns an error if ts is not a plausible date (see
+// Options.Now).
+func (t *table) implausible(ts time.Time) error { return implausible(ts, t.from, t.to) }
 
 func clean(t time.Time) time.Time { return t.UTC().Truncate(time.Second) }
