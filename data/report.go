@@ -189,6 +189,8 @@ func (r *Report) ByReason() []ReasonCount {
 // WriteRejects writes the rejected rows of rep to w as CSV with the header
 // file,line,column,field,reason,value. The reason column holds the
 // detailed message (RowError.Err) so the file can be read on its own.
+// Cells go through SafeCell: the values come from the export, and a
+// spreadsheet would run one starting with '=' as a formula.
 func WriteRejects(w io.Writer, rep *Report) error {
 	cw := csv.NewWriter(w)
 	cw.Write([]string{"file", "line", "column", "field", "reason", "value"})
@@ -197,7 +199,7 @@ func WriteRejects(w io.Writer, rep *Report) error {
 		if e.Err != nil {
 			reason = e.Err.Error()
 		}
-		cw.Write([]string{e.File, strconv.Itoa(e.Line), strconv.Itoa(e.Column), e.Field, reason, e.Value})
+		cw.Write(SafeRow([]string{e.File, strconv.Itoa(e.Line), strconv.Itoa(e.Column), e.Field, reason, e.Value}))
 	}
 	cw.Flush()
 	return cw.Error()
