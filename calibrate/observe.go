@@ -1,10 +1,8 @@
 package calibrate
 
 import (
-	"cmp"
 	"fmt"
 	"slices"
-	"strings"
 	"time"
 
 	"github.com/funnelsim/funnel/data"
@@ -50,8 +48,8 @@ type Response struct {
 // Observations extracts from e, in the taxonomy of m, every stay in a
 // non-terminal stage and every handoff response. Stage events of a lead
 // (which e holds together, as data sorts them) are taken in time order,
-// events at the same time in the order of m's stages, then by stage name;
-// each event but the last ends the stay begun by the one before, and the last stay is censored at e.AsOf. On m's handoff
+// events at the same time in the order data.SortStageEvents gives them
+// under m; each event but the last ends the stay begun by the one before, and the last stay is censored at e.AsOf. On m's handoff
 // stage a stay is split at the first activity after entry (and not after
 // the next stage event): its response time is the wait, the touch is
 // contacted when the activity connected, and only contacted leads have a
@@ -86,18 +84,9 @@ func Observations(e *data.Export, m *model.Model) (soj []Sojourn, resp []Respons
 	noEdge := map[string]int{}
 	untouched := 0
 	days := func(a, b time.Time) float64 { return b.Sub(a).Hours() / 24 }
-	// Events of one lead at the same time are taken in the order of m's
-	// stages (stages m does not have last, by name), whatever their
-	// order in e, so that the observations do not depend on file order.
-	rank := func(s string) int {
-		if i := m.StageIndex(s); i >= 0 {
-			return i
-		}
-		return len(m.Stages)
-	}
-	byTime := func(a, b data.StageEvent) int {
-		return cmp.Or(a.At.Compare(b.At), cmp.Compare(rank(a.Stage), rank(b.Stage)), strings.Compare(a.Stage, b.Stage))
-	}
+	// Events of one lead at the same time are taken in the order that
+	// follows m's funnel (data.SortStageEvents), whatever their order in
+	// e, so that the observations do not depend on file order.
 	ev := e.StageEvents
 	for i := 0; i < len(ev); {
 		j := i
@@ -106,9 +95,12 @@ func Observations(e *data.Export, m *model.Model) (soj []Sojourn, resp []Respons
 		}
 		lead := ev[i:j]
 		i = j
-		if !slices.IsSortedFunc(lead, byTime) {
-			lead = slices.Clone(lead)
-			slices.SortStableFunc(lead, byTime)
+		for k := 1; k < len(lead); k++ {
+			if !lead[k].At.After(lead[k-1].At) {
+				lead = slices.Clone(lead)
+				data.SortStageEvents(lead, m)
+				break
+			}
 		}
 		id := lead[0].LeadID
 		recycles := 0

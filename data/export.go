@@ -9,7 +9,10 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 	"time"
+
+	"github.com/funnelsim/funnel/model"
 )
 
 // ReadExport loads the canonical export in fsys (see the package
@@ -178,39 +181,125 @@ func (e *Export) finish(o *Options) error {
 	return e.Report.checkShare(o.maxShare())
 }
 
-// SortStageEvents sorts events by lead, then time, then stage: events of
-// one lead at the same time come in the order of their stages in order
-// (TaxonomyOrder when order is nil), stages not in it after those, by
-// name. The order is total, so it does not depend on the order of the
-// events in the file. ReadExport and the CRM readers return their events
-// sorted this way with TaxonomyOrder; calibration sorts ties again in the
-// order of its model's stages.
-func SortStageEvents(events []StageEvent, order []string) {
-	rank := taxonomyRank(order)
+// SortStageEvents sorts events by lead, then time, and puts the events
+// of one lead at the same time (to the second, as exports write them) in
+// an order that follows m's funnel: the order, among all orders of those
+// events, with the most consecutive pairs that are moves of m (its
+// transitions, and the handoff stage to its no-contact stage), counting
+// the event before and the one after (unless that one is tied too). Among orders as good, the first in
+// the order of m's stages wins (stages m does not have after its own, by
+// name). So a lead that entered mql and was recycled to engaged in the
+// same second keeps that order, and the result never depends on the order
+// of the events in the file. A group of more than 6 tied events is left
+// in stage order. nil m means model.Default().
+//
+// ReadExport and the CRM readers sort their events with the default
+// model; calibration sorts ties again with the model it fits.
+func SortStageEvents(events []StageEvent, m *model.Model) {
+	f := defaultFlow()
+	if m != nil {
+		f = newFlow(m)
+	}
 	slices.SortStableFunc(events, func(a, b StageEvent) int {
 		return cmp.Or(strings.Compare(a.LeadID, b.LeadID), a.At.Compare(b.At),
-			cmp.Compare(rank(a.Stage), rank(b.Stage)), strings.Compare(a.Stage, b.Stage))
+			cmp.Compare(f.rank(a.Stage), f.rank(b.Stage)), strings.Compare(a.Stage, b.Stage))
 	})
+	for i := 0; i < len(events); {
+		j := i + 1
+		for j < len(events) && events[j].LeadID == events[i].LeadID && events[j].At.Equal(events[i].At) {
+			j++
+		}
+		if j-i > 1 && j-i <= 6 {
+			prev, next := "", ""
+			if i > 0 && events[i-1].LeadID == events[i].LeadID {
+				prev = events[i-1].Stage
+			}
+			if j < len(events) && events[j].LeadID == events[i].LeadID &&
+				(j+1 == len(events) || events[j+1].LeadID != events[j].LeadID || !events[j+1].At.Equal(events[j].At)) {
+				next = events[j].Stage // the next event, unless it is tied too
+			}
+			f.order(events[i:j], prev, next)
+		}
+		i = j
+	}
 }
 
-// taxonomyRank returns the index of a stage in order (TaxonomyOrder when
-// nil), len(order) for other stages.
-func taxonomyRank(order []string) func(string) int {
-	if order == nil {
-		order = TaxonomyOrder
-	}
-	idx := make(map[string]int, len(order))
-	for i, s := range order {
-		if _, ok := idx[s]; !ok {
-			idx[s] = i
+// flow is what SortStageEvents knows of a model: the rank of each stage
+// and its moves.
+type flow struct {
+	ranks map[string]int
+	moves map[[2]string]bool
+}
+
+var defaultFlow = sync.OnceValue(func() *flow { return newFlow(model.Default()) })
+
+func newFlow(m *model.Model) *flow {
+	f := &flow{ranks: make(map[string]int), moves: make(map[[2]string]bool)}
+	for i, s := range m.Stages {
+		if _, ok := f.ranks[s.Name]; !ok {
+			f.ranks[s.Name] = i
 		}
 	}
-	return func(s string) int {
-		if i, ok := idx[s]; ok {
-			return i
-		}
-		return len(order)
+	for _, t := range m.Transitions {
+		f.moves[[2]string{t.From, t.To}] = true
 	}
+	if h := m.Handoff; h != nil && h.NoContact != "" {
+		f.moves[[2]string{h.Stage, h.NoContact}] = true
+	}
+	return f
+}
+
+// rank returns the index of stage among the model's stages, and the
+// number of stages for other stages.
+func (f *flow) rank(stage string) int {
+	if i, ok := f.ranks[stage]; ok {
+		return i
+	}
+	return len(f.ranks)
+}
+
+// order reorders g, events of one lead at one time in stage order, into
+// the first order with the most moves from prev, between events and to
+// next ("" for none).
+func (f *flow) order(g []StageEvent, prev, next string) {
+	n := len(g)
+	best, bestScore := []int(nil), -1
+	perm := make([]int, 0, n)
+	used := make([]bool, n)
+	var walk func()
+	walk = func() {
+		if len(perm) == n {
+			score, last := 0, prev
+			for _, k := range perm {
+				if last != "" && f.moves[[2]string{last, g[k].Stage}] {
+					score++
+				}
+				last = g[k].Stage
+			}
+			if next != "" && f.moves[[2]string{last, next}] {
+				score++
+			}
+			if score > bestScore {
+				best, bestScore = slices.Clone(perm), score
+			}
+			return
+		}
+		for k := range n {
+			if !used[k] {
+				used[k] = true
+				perm = append(perm, k)
+				walk()
+				perm = perm[:len(perm)-1]
+				used[k] = false
+			}
+		}
+	}
+	walk()
+	out := make([]StageEvent, n)
+	for i, k := range best {
+		out[i] = g[k]
+	}
+	copy(g, out)
 }
 
 func boolCompare(a, b bool) int {

@@ -390,7 +390,7 @@ func TestImplausibleDates(t *testing.T) {
 // TestTiedEventsOrder checks that events of one lead at the same second
 // come out in the same order whatever their order in the file.
 func TestTiedEventsOrder(t *testing.T) {
-	leads := "lead_id,created_at,source\nL1,2024-01-01T10:00:00Z,web\nL2,2024-01-01T10:00:00Z,web\n"
+	leads := "lead_id,created_at,source\nL1,2024-01-01T10:00:00Z,web\nL2,2024-01-01T10:00:00Z,web\nL3,2024-01-01T10:00:00Z,web\nL4,2024-01-01T10:00:00Z,web\n"
 	stages := []string{
 		"L1,known,2024-01-01T10:00:00Z",
 		"L1,engaged,2024-01-02T10:00:00Z",
@@ -399,6 +399,15 @@ func TestTiedEventsOrder(t *testing.T) {
 		"L1,alpha,2024-01-02T10:00:00Z",
 		"L2,sal,2024-01-03T10:00:00Z",
 		"L2,tql,2024-01-03T10:00:00Z",
+		"L3,engaged,2024-01-02T10:00:00Z",
+		"L3,mql,2024-01-03T10:00:00Z",
+		"L3,engaged,2024-01-03T10:00:00Z", // not contacted: recycled at once
+		"L3,mql,2024-01-04T10:00:00Z",
+		"L4,engaged,2024-01-02T10:00:00Z", // recycled twice in a row, as in data/sample
+		"L4,mql,2024-01-03T10:00:00Z",
+		"L4,engaged,2024-01-03T10:00:00Z",
+		"L4,mql,2024-01-04T10:00:00Z",
+		"L4,engaged,2024-01-04T10:00:00Z",
 	}
 	acts := []string{
 		"L1,2024-01-02T11:00:00Z,call,attempted,ann",
@@ -439,8 +448,11 @@ func TestTiedEventsOrder(t *testing.T) {
 	for _, s := range a.StageEvents {
 		got = append(got, s.LeadID+":"+s.Stage)
 	}
-	// Taxonomy order, then other stages by name.
-	want := []string{"L1:known", "L1:engaged", "L1:mql", "L1:alpha", "L1:zeta", "L2:tql", "L2:sal"}
+	// The order of the default model's moves, then its stage order, then
+	// other stages by name.
+	want := []string{"L1:known", "L1:engaged", "L1:mql", "L1:alpha", "L1:zeta", "L2:tql", "L2:sal",
+		"L3:engaged", "L3:mql", "L3:engaged", "L3:mql",
+		"L4:engaged", "L4:mql", "L4:engaged", "L4:mql", "L4:engaged"}
 	if !reflect.DeepEqual(got, want) {
 		t.Errorf("stage events %q, want %q", got, want)
 	}
