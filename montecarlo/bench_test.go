@@ -141,7 +141,7 @@ func BenchmarkQuarterDefault(b *testing.B) {
 	for _, sdrs := range []int{1, 2, 6, 20} {
 		m := model.Default()
 		m.Handoff.SDR.Headcount = sdrs
-		c := prepare(m, cfg, nil)
+		c := prepare(context.Background(), m, cfg, nil)
 		up := make([]*sim, n)
 		for q := range up {
 			up[q] = newSim(c, newResults(m, cfg), 1, nil)
@@ -193,7 +193,7 @@ func BenchmarkPrepareDefault(b *testing.B) {
 	}
 	m := model.Default()
 	for b.Loop() {
-		prepare(m, cfg, nil)
+		prepare(context.Background(), m, cfg, nil)
 	}
 }
 
@@ -213,7 +213,7 @@ func BenchmarkSweepFloor(b *testing.B) {
 		b.Fatal(err)
 	}
 	m := model.Default()
-	c := prepare(m, cfg, nil)
+	c := prepare(context.Background(), m, cfg, nil)
 	// touch0: the first touch if an SDR is free, as serve's memo holds it.
 	type entry struct{ a, wa, touch0, h float64 }
 	const n = 64 // distinct quarters, cycled

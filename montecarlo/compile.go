@@ -349,6 +349,8 @@ func (c *calendar) work(t float64) float64 {
 	h := int(r)
 	if h >= model.HoursPerWeek {
 		h = model.HoursPerWeek - 1
+	} else if h < 0 { // r past float64's precision (a huge t), or NaN
+		h = 0
 	}
 	// The working part of the hour: x clamped to [lo, hi], minus lo
 	// (zero for a closed hour, whose lo = hi = 0). Plain comparisons, not
@@ -525,13 +527,15 @@ func newActivity(w [model.HoursPerWeek]float64) activity {
 const actionHours = 8
 
 // next returns the first moment after t at which the lead acts, given an
-// Exp(1) variate e: the time where ∫_t w = actionHours·e.
+// Exp(1) variate e: the time where ∫_t w = actionHours·e. A t so large
+// that its hour of the week is lost to rounding (past 2^53 hours) is
+// taken as in the week's first hour.
 func (a *activity) next(t, e float64) float64 {
 	e *= actionHours
 	week := a.cum[model.HoursPerWeek]
 	wk := math.Floor(t / model.HoursPerWeek)
 	r := t - wk*model.HoursPerWeek
-	h := min(int(r), model.HoursPerWeek-1)
+	h := max(0, min(int(r), model.HoursPerWeek-1)) // int(r) of a NaN or huge r is negative
 	target := wk*week + a.cum[h] + a.w[h]*(r-float64(h)) + e
 	wk = math.Floor(target / week)
 	r = target - wk*week

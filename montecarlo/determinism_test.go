@@ -122,7 +122,7 @@ func TestRunConfig(t *testing.T) {
 	m := model.Default()
 	t.Run("negative-quarters", func(t *testing.T) {
 		_, err := Run(context.Background(), m, Config{Quarters: -1})
-		if err == nil || err.Error() != "montecarlo: negative quarters or horizon" {
+		if err == nil || err.Error() != "montecarlo: -1 quarters; want a positive number, or 0 for 10000" {
 			t.Errorf("Run(Quarters: -1) error = %v", err)
 		}
 	})

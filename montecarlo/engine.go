@@ -2,7 +2,6 @@ package montecarlo
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"math"
 	"math/rand/v2"
@@ -16,7 +15,7 @@ import (
 type Config struct {
 	Quarters int    // independent quarters to simulate; 0 means 10,000
 	Seed     uint64 // the seed; quarter i uses streams derived from (Seed, i)
-	Workers  int    // goroutines; 0 means runtime.GOMAXPROCS(0)
+	Workers  int    // goroutines; 0 means runtime.GOMAXPROCS(0); at most that or Quarters/8, whichever is more
 	// Horizon is the number of consecutive quarters simulated in each run,
 	// the pipeline carried over from one to the next; 0 means 1.
 	Horizon int
@@ -30,6 +29,14 @@ type Config struct {
 	// Progress, when not nil, is called with the number of quarters done
 	// so far, from the workers' goroutines but never concurrently.
 	Progress func(done int)
+	// MaxLeads bounds the work: Run and RunSweep refuse, with a
+	// *SizeError and before allocating anything, a simulation whose
+	// estimated leads (Size.Leads, see EstimateSize) exceed it. 0 means
+	// DefaultConfig.MaxLeads; a negative value means no bound.
+	MaxLeads float64
+	// MaxBytes bounds the memory of the results alike (Size.Bytes). 0
+	// means DefaultConfig.MaxBytes; a negative value means no bound.
+	MaxBytes float64
 
 	engine engine // tests: force an engine
 }
@@ -42,8 +49,12 @@ const (
 	engineMarks        // draw from marks wherever they are possible
 )
 
-// DefaultConfig is the configuration used for zero fields.
-var DefaultConfig = Config{Quarters: 10000, Horizon: 1}
+// DefaultConfig is the configuration used for zero fields. Its MaxLeads,
+// 1e11, is about an hour of simulation of the default model on a
+// two-core machine (whose leads EstimateSize overestimates about
+// threefold); its MaxBytes, 2 GiB, holds the results of 7 million
+// quarters of the default model.
+var DefaultConfig = Config{Quarters: 10000, Horizon: 1, MaxLeads: 1e11, MaxBytes: 2 << 30}
 
 // Tracer receives every event of a simulated quarter, for writing a
 // synthetic CRM export. Times are hours from the start of the first
@@ -112,7 +123,17 @@ type sim struct {
 	cats                []float64 // drawClosing's cumulative category intensities
 	cdfs                []float64 // and the delays' CDFs at the age
 	leads               int64
+	// ctx, when not nil, is the run's: a long quarter checks it now and
+	// then (see cancelled) and stops early, its results then unused.
+	ctx context.Context
 }
+
+// cancelCheck is the number of leads (arrivals, handoff entries served)
+// a quarter walks between two looks at its context: about a millisecond.
+const cancelCheck = 1 << 14
+
+// cancelled reports whether the run's context is done.
+func (s *sim) cancelled() bool { return s.ctx != nil && s.ctx.Err() != nil }
 
 func newSim(c *compiled, res *Results, h int, tr Tracer) *sim {
 	s := &sim{c: c, res: res, H: h, end: float64(h) * c.quarter, tr: tr}
@@ -123,7 +144,7 @@ func newSim(c *compiled, res *Results, h int, tr Tracer) *sim {
 }
 
 func (s *sim) period(t float64) int {
-	if t < 0 || t >= s.end {
+	if !(t >= 0 && t < s.end) { // also NaN
 		return -1
 	}
 	if s.H == 1 {
@@ -245,6 +266,9 @@ func (s *sim) upstream(qkey uint64) {
 			weeks := int((hi - lo) / model.HoursPerWeek)
 			lkey := key(bkey, purposeLead)
 			for i := range n {
+				if i%cancelCheck == cancelCheck-1 && s.cancelled() {
+					break
+				}
 				s.gen.s = key(lkey, uint64(i))
 				t := lo + float64(s.gen.intN(weeks))*model.HoursPerWeek + float64(src.alias.sample(&s.gen)) + s.gen.float64()
 				l := lead{id: uint64(j)<<48 | uint64(b+1<<15)<<32 | uint64(i), src: int16(j), stage: int32(src.entry)}
@@ -522,7 +546,10 @@ func (s *sim) serveQueue(a, b []pend) {
 	}
 	s.free.reset(free)
 	i, j := 0, 0
-	for {
+	for k := 1; ; k++ {
+		if k%cancelCheck == 0 && s.cancelled() {
+			return
+		}
 		var p pend
 		fromA := i < len(a) && (j == len(b) || a[i].t <= b[j].t)
 		next := math.Inf(1)
@@ -746,7 +773,7 @@ func (s *sim) sortPending(dst []pend) []pend {
 	counts := s.counts[:nb+1]
 	clear(counts)
 	// Monotone in t, so the buckets are in time order.
-	bucket := func(t float64) int { return min(int((t-lo)*inv), nb-1) }
+	bucket := func(t float64) int { return max(0, min(int((t-lo)*inv), nb-1)) }
 	for i := range p {
 		counts[bucket(p[i].t)+1]++
 	}
@@ -873,7 +900,9 @@ func (s *sim) walkAged(l *lead, movers bool) {
 // cfg.Horizon consecutive quarters, in parallel, and returns the results.
 // Run q uses random streams derived from (cfg.Seed, q) only, so the results
 // are identical for any number of workers. When ctx is cancelled, Run stops
-// its workers promptly and returns ctx's error and no results.
+// promptly, in any phase (preparing the model or simulating), and returns
+// ctx's error and no results. A configuration CheckSize refuses is
+// refused with its error, before anything is allocated.
 //
 // Run panics if m is not valid (see model.Model.Validate).
 func Run(ctx context.Context, m *model.Model, cfg Config) (*Results, error) {
@@ -884,13 +913,10 @@ func run(ctx context.Context, m *model.Model, cfg Config, tr Tracer) (*Results, 
 	if err := m.Validate(); err != nil {
 		panic(fmt.Sprintf("montecarlo: invalid model: %v", err))
 	}
-	if err := cfg.fill(); err != nil {
+	if err := cfg.fill(m); err != nil {
 		return nil, err
 	}
-	workers := cfg.Workers
-	if workers <= 0 {
-		workers = runtime.GOMAXPROCS(0)
-	}
+	workers := cfg.workers()
 	if tr != nil {
 		workers = 1
 	}
@@ -901,16 +927,29 @@ func run(ctx context.Context, m *model.Model, cfg Config, tr Tracer) (*Results, 
 	return res, nil
 }
 
-// fill sets cfg's zero fields to their defaults and checks the others.
-func (cfg *Config) fill() error {
+// fill checks cfg for simulating ms (see CheckSize) and sets its zero
+// Quarters and Horizon to their defaults.
+func (cfg *Config) fill(ms ...*model.Model) error {
+	if err := CheckSize(*cfg, ms...); err != nil {
+		return err
+	}
 	if cfg.Quarters == 0 {
 		cfg.Quarters = DefaultConfig.Quarters
 	}
 	if cfg.Horizon == 0 {
 		cfg.Horizon = DefaultConfig.Horizon
 	}
-	if cfg.Quarters < 0 || cfg.Horizon < 0 {
-		return errors.New("montecarlo: negative quarters or horizon")
-	}
 	return nil
+}
+
+// workers returns the number of workers a run of cfg (filled) starts:
+// cfg.Workers, or one a CPU, but no more than its blocks of quarters or
+// the CPUs, whichever is more (each worker takes a block at a time).
+func (cfg *Config) workers() int {
+	procs := runtime.GOMAXPROCS(0)
+	w := cfg.Workers
+	if w <= 0 {
+		w = procs
+	}
+	return min(w, max(procs, (cfg.Quarters+quarterBlock-1)/quarterBlock))
 }

@@ -1,6 +1,7 @@
 package montecarlo
 
 import (
+	"context"
 	"math"
 	"runtime"
 	"slices"
@@ -40,6 +41,9 @@ import (
 const (
 	maxMarkPaths = 512 // paths from the sources' entry stages to where leads stop
 	maxMarkDepth = 32  // stages on a path
+	// maxMarkDays bounds the past the marks propagate, days: a path whose
+	// delays' 1-markTail quantiles sum to more is walked instead.
+	maxMarkDays = 36500
 	// marksWork bounds the precomputation: its correlations times their
 	// transform length, per lead arriving in a run. A correlation of
 	// length N costs about 1e-7·N s of CPU and walking a lead about 150
@@ -162,13 +166,18 @@ const markTail = 1e-6
 // path's 1-markTail quantile of its total delay. The total is bounded on a
 // daily grid (each delay rounded up to whole days, so the bound is
 // conservative), its distribution the product of the delays' transforms.
-// Paths whose delays are among another's are skipped.
-func markPast(paths []markPath) float64 {
+// Paths whose delays are among another's are skipped. It returns +Inf
+// when the bound exceeds maxMarkDays (the marks would not pay), or when
+// ctx is cancelled.
+func markPast(ctx context.Context, paths []markPath) float64 {
 	days := 0 // a bound on every path's quantile: the sum of its delays' quantiles
 	for _, pa := range paths {
 		sum := 0.0
 		for _, e := range pa.edges {
 			sum += e.delay.dist.Quantile(1-markTail) * e.delay.scale / 24
+		}
+		if !(sum <= maxMarkDays) { // also NaN, and sums too large for an int
+			return math.Inf(1)
 		}
 		days = max(days, int(math.Ceil(sum))+len(pa.edges)+1)
 	}
@@ -233,7 +242,7 @@ func markPast(paths []markPath) float64 {
 			defer wg.Done()
 			for {
 				i := int(next.Add(1) - 1)
-				if i >= len(top) {
+				if i >= len(top) || ctx.Err() != nil {
 					return
 				}
 				pa := top[i]
@@ -266,6 +275,9 @@ func markPast(paths []markPath) float64 {
 		}()
 	}
 	wg.Wait()
+	if ctx.Err() != nil {
+		return math.Inf(1)
+	}
 	past := 0
 	for _, q := range quantile {
 		past = max(past, q)
@@ -284,13 +296,15 @@ func binomial(n, k int) int {
 // buildMarks computes the marks of runs of H quarters, or returns nil when
 // the funnel exceeds the limits or, unless force, when walking its leads
 // is cheaper (see marksWork).
-func (c *compiled) buildMarks(H int, force bool) *marks {
-	return c.buildMarksFine(H, force, -1)
+func (c *compiled) buildMarks(ctx context.Context, H int, force bool) *marks {
+	return c.buildMarksFine(ctx, H, force, -1)
 }
 
 // buildMarksFine is buildMarks keeping fine weeks of the past by the hour;
 // -1: as many as the transform that fineWeeks needs holds.
-func (c *compiled) buildMarksFine(H int, force bool, fine int) *marks {
+//
+// When ctx is cancelled it returns nil promptly.
+func (c *compiled) buildMarksFine(ctx context.Context, H int, force bool, fine int) *marks {
 	if !c.markable() {
 		return nil
 	}
@@ -299,7 +313,11 @@ func (c *compiled) buildMarksFine(H int, force bool, fine int) *marks {
 		return nil
 	}
 	const week = model.HoursPerWeek
-	n := int(math.Ceil(markPast(paths)/week)) * week // bin 0 is a Monday, 00:00
+	past := markPast(ctx, paths)
+	if math.IsInf(past, 1) {
+		return nil
+	}
+	n := int(math.Ceil(past/week)) * week // bin 0 is a Monday, 00:00
 	tq := int(c.quarter)
 	L := n + H*tq
 	if fine < 0 {
@@ -321,10 +339,13 @@ func (c *compiled) buildMarksFine(H int, force bool, fine int) *marks {
 	if F > 0 {
 		cost += fftLen(L / 24)
 	}
-	if !force && corr*float64(cost) > marksWork*leads {
+	if !force && corr*float64(cost) > marksWork*leads || ctx.Err() != nil {
 		return nil
 	}
 	g := newGrid(c, L, F)
+	if ctx.Err() != nil {
+		return nil
+	}
 	mk := &marks{}
 	for b := int(math.Floor(float64(-n) / c.quarter)); b < H; b++ {
 		mk.blocks = append(mk.blocks, b)
@@ -374,7 +395,9 @@ func (c *compiled) buildMarksFine(H int, force bool, fine int) *marks {
 				stack = stack[:len(stack)-1]
 				mu.Unlock()
 				x := &sfx[i]
-				if i > 0 {
+				if ctx.Err() != nil { // cancelled: the rest is only counted down
+					x.paths = nil
+				} else if i > 0 {
 					x.level = w.extend(sfx[x.parent].level, x.edge, H, n)
 					if pending[x.parent].Add(-1) == 0 {
 						sfx[x.parent].level = nil
@@ -395,6 +418,9 @@ func (c *compiled) buildMarksFine(H int, force bool, fine int) *marks {
 		}()
 	}
 	wg.Wait()
+	if ctx.Err() != nil {
+		return nil
+	}
 	for _, ms := range out {
 		mk.marks = append(mk.marks, ms...)
 	}

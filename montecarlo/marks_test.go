@@ -1,6 +1,7 @@
 package montecarlo
 
 import (
+	"context"
 	"fmt"
 	"math"
 	"testing"
@@ -63,11 +64,11 @@ func TestMarksMatchWalk(t *testing.T) {
 				t.Fatal(err)
 			}
 			c := compile(marked)
-			mk := c.buildMarks(tc.h, true)
+			mk := c.buildMarks(context.Background(), tc.h, true)
 			if mk == nil {
 				t.Fatal("marks not built")
 			}
-			weeks := math.Ceil(markPast(c.markPaths()) / model.HoursPerWeek)
+			weeks := math.Ceil(markPast(context.Background(), c.markPaths()) / model.HoursPerWeek)
 			t.Logf("%d marks over %d blocks, %.0f weeks of past", len(mk.marks), len(mk.blocks), weeks)
 			walked.WarmupDays = 7 * weeks
 			a := mustRun(t, marked, Config{Quarters: tc.n, Horizon: tc.h, Seed: 101, engine: engineMarks})
@@ -112,7 +113,7 @@ func TestMarksClosedForm(t *testing.T) {
 	if err := m.Validate(); err != nil {
 		t.Fatal(err)
 	}
-	if compile(m).buildMarks(1, false) == nil {
+	if compile(m).buildMarks(context.Background(), 1, false) == nil {
 		t.Fatal("marks not built")
 	}
 	n := size(20000, 4000)
@@ -170,7 +171,7 @@ func TestMarksCoarsePast(t *testing.T) {
 				t.Fatal(err)
 			}
 			c := compile(m)
-			coarse, hourly := c.buildMarksFine(tc.h, true, -1), c.buildMarksFine(tc.h, true, 1<<20)
+			coarse, hourly := c.buildMarksFine(context.Background(), tc.h, true, -1), c.buildMarksFine(context.Background(), tc.h, true, 1<<20)
 			mus := func(mk *marks) (map[string][]float64, map[int32]float64, float64) {
 				by := make(map[string][]float64)
 				entries := make(map[int32]float64)

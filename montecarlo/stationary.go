@@ -1,6 +1,7 @@
 package montecarlo
 
 import (
+	"context"
 	"math"
 	"math/rand/v2"
 	"slices"
@@ -185,7 +186,8 @@ func (c *compiled) stationaryOK() bool {
 // prop propagates arrival rates through the funnel on the hourly grid.
 type prop struct {
 	c    *compiled
-	n    int // bins
+	ctx  context.Context // when done, run returns early (its output then unused)
+	n    int             // bins
 	fft  *fourier.FFT
 	ker  [][]float64    // by transition id: the delay kernel, bin-to-bin transfer
 	kern [][]complex128 // by transition id: its transform
@@ -204,7 +206,7 @@ type prop struct {
 // newProp returns a propagator over n bins whose transforms have length N
 // (at least 2n, so that the circular convolution does not wrap).
 func newProp(c *compiled, n, N int) *prop {
-	p := &prop{c: c, n: n, fft: fourier.NewFFT(N), pad: make([]float64, N), out: make([]float64, N)}
+	p := &prop{c: c, ctx: context.Background(), n: n, fft: fourier.NewFFT(N), pad: make([]float64, N), out: make([]float64, N)}
 	p.ker = hourKernels(c, n)
 	p.kern = make([][]complex128, len(p.ker))
 	p.surv = make([][]float64, len(p.ker))
@@ -413,6 +415,9 @@ func (p *prop) run(j int, x []float64, classes *[]statClass, mql []float64) [][]
 			if e == nil {
 				continue
 			}
+			if p.ctx.Err() != nil {
+				return out
+			}
 			st := &c.stages[s]
 			clock := e // when the stage's delays start
 			if st.handoff {
@@ -548,11 +553,13 @@ func (p *prop) factor(cl statClass, j int, law *queueLaw) []float64 {
 
 // buildStationary computes the stationary opening state of c for runs of
 // H quarters: tw is the near window, n the bins of the past propagated.
-func (c *compiled) buildStationary(tw float64, n, H int) *stationary {
+// When ctx is cancelled it returns nil promptly.
+func (c *compiled) buildStationary(ctx context.Context, tw float64, n, H int) *stationary {
 	const week = model.HoursPerWeek
 	n = (n + week - 1) / week * week
 	st := &stationary{tw: tw, t0: -tw - float64(n), H: H}
 	p := newProp(c, n, fftLen(n))
+	p.ctx = ctx
 	weekOf := func(j int) []float64 { // a week of arrivals, in bins 0 to 167
 		src := &c.sources[j]
 		x := make([]float64, n)
@@ -586,18 +593,24 @@ func (c *compiled) buildStationary(tw float64, n, H int) *stationary {
 				}
 				rates = append(rates, w)
 			}
+			if ctx.Err() != nil {
+				return nil
+			}
 			if it == 0 {
-				p.law = c.pilotQueue(rates, 1)
+				p.law = c.pilotQueue(ctx, rates, 1)
 				continue
 			}
 			// The final law and the one at the higher load, concurrently.
 			done := make(chan struct{})
 			go func() {
 				defer close(done)
-				lawB = c.pilotQueue(rates, 1+loadStep)
+				lawB = c.pilotQueue(ctx, rates, 1+loadStep)
 			}()
-			p.law = c.pilotQueue(rates, 1)
+			p.law = c.pilotQueue(ctx, rates, 1)
 			<-done
+		}
+		if ctx.Err() != nil {
+			return nil
 		}
 		total := 0.0
 		for _, w := range rates {
@@ -627,6 +640,9 @@ func (c *compiled) buildStationary(tw float64, n, H int) *stationary {
 		}
 	}
 	resp := p.runAll(jobs, weekOf, &st.classes)
+	if ctx.Err() != nil {
+		return nil
+	}
 	// Each source's tables, built concurrently (the survival arrays the
 	// factors share are filled first) and kept in source order.
 	for i := range c.stages {
@@ -652,6 +668,9 @@ func (c *compiled) buildStationary(tw float64, n, H int) *stationary {
 		}()
 	}
 	wg.Wait()
+	if ctx.Err() != nil {
+		return nil
+	}
 	for j, ts := range tabs {
 		for _, t := range ts {
 			for i := range t.segs {
@@ -800,6 +819,9 @@ func (p *prop) tables(st *stationary, j int, resp [][][]float64, lawA, lawB *que
 	var cumA, cumB []float64
 	var bins, guideA, guideB []int32
 	for _, b := range st.blocks {
+		if p.ctx.Err() != nil {
+			return out, closings
+		}
 		// Arrival weeks k (bins 168k to 168k+167) inside block b.
 		var weeks []int
 		for k := 0; k*week < n; k++ {
@@ -920,8 +942,9 @@ func (l *queueLaw) fillTail() {
 
 // pilotQueue simulates the SDR queue alone for pilotWeeks weeks, fed by
 // Poisson MQL arrivals at load·rates[j][h] an hour from each source j in
-// hour h of the week, and returns its law.
-func (c *compiled) pilotQueue(rates [][model.HoursPerWeek]float64, load float64) *queueLaw {
+// hour h of the week, and returns its law. When ctx is cancelled it
+// returns promptly, a law of the weeks simulated so far.
+func (c *compiled) pilotQueue(ctx context.Context, rates [][model.HoursPerWeek]float64, load float64) *queueLaw {
 	var g stream
 	g.s = key(0x70696c6f74, purposePilot) // fixed: the law is part of the model
 	r := rand.New(&g)
@@ -930,6 +953,9 @@ func (c *compiled) pilotQueue(rates [][model.HoursPerWeek]float64, load float64)
 	free.reset(math.Inf(-1))
 	var times []float64
 	for wk := range pilotWeeks + pilotBurn {
+		if ctx.Err() != nil {
+			break
+		}
 		for h := range model.HoursPerWeek {
 			lam := 0.0
 			for j := range rates {
@@ -997,6 +1023,9 @@ func (s *sim) stationaryStart(qkey uint64, fixed bool) {
 			x = (load - 1) / loadStep
 		}
 		tkey := key(key(key(qkey, purposeStationary), uint64(tb.src)), uint64(tb.block+1<<20))
+		if s.cancelled() {
+			return
+		}
 		for _, sg := range tb.segs {
 			if sg.fixed != fixed {
 				continue
@@ -1175,12 +1204,15 @@ func (s *sim) blockMult(qkey uint64, j, b int) float64 {
 // useStationary makes runs of c open on the stationary state instead of a
 // warm-up: the past the warm-up would simulate is propagated instead, and
 // only the near window (a week with an SDR queue, else nothing) is
-// simulated before the quarter.
-func (c *compiled) useStationary(H int) {
+// simulated before the quarter. When ctx is cancelled it returns
+// promptly, leaving c to warm up.
+func (c *compiled) useStationary(ctx context.Context, H int) {
 	tw := 0.0
 	if c.handoff >= 0 {
 		tw = nearWeeks * model.HoursPerWeek
 	}
-	c.stat = c.buildStationary(tw, int(stationaryPast*c.warmup), H)
-	c.warmup = tw
+	if st := c.buildStationary(ctx, tw, int(stationaryPast*c.warmup), H); st != nil {
+		c.stat = st
+		c.warmup = tw
+	}
 }

@@ -1,6 +1,7 @@
 package montecarlo
 
 import (
+	"context"
 	"fmt"
 	"testing"
 
@@ -75,7 +76,7 @@ func TestClosingMatchesWalk(t *testing.T) {
 			m := tc.m()
 			cfg := Config{Quarters: tc.n, Seed: 303, Horizon: 2, engine: engineWalk}
 			a := mustRun(t, m, cfg)
-			if c := prepare(m, cfg, nil); len(c.stat.closing) == 0 {
+			if c := prepare(context.Background(), m, cfg, nil); len(c.stat.closing) == 0 {
 				t.Fatal("no closing summaries: the comparison would be vacuous")
 			}
 			noClosing = true

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"reflect"
-	"runtime"
 	"slices"
 	"sync"
 	"sync/atomic"
@@ -36,7 +35,9 @@ import (
 //
 // cfg.Progress, when not nil, is called with the quarters done so far,
 // each model's counted: up to len(ms)·cfg.Quarters. Models drawing their
-// parameters per run (cfg.DrawParams) share nothing.
+// parameters per run (cfg.DrawParams) share nothing. RunSweep refuses what
+// CheckSize(cfg, ms...) refuses, and stops promptly when ctx is cancelled,
+// as Run does.
 //
 // RunSweep panics if a model is not valid (see model.Model.Validate).
 func RunSweep(ctx context.Context, ms []*model.Model, cfg Config) ([]*Results, error) {
@@ -52,14 +53,11 @@ func runSweep(ctx context.Context, ms []*model.Model, cfg Config) ([]*Results, [
 			panic(fmt.Sprintf("montecarlo: invalid model %d: %v", i, err))
 		}
 	}
-	if err := cfg.fill(); err != nil {
+	if err := cfg.fill(ms...); err != nil {
 		return nil, nil, err
 	}
 	out := make([]*Results, len(ms))
-	workers := cfg.Workers
-	if workers <= 0 {
-		workers = runtime.GOMAXPROCS(0)
-	}
+	workers := cfg.workers()
 	// The models are simulated sweepBatch at a time, so that the memory
 	// their stationary states take stays bounded; each batch simulates
 	// the upstream part of its own groups.
@@ -82,6 +80,9 @@ func runSweep(ctx context.Context, ms []*model.Model, cfg Config) ([]*Results, [
 	}
 	return out, groups, nil
 }
+
+// quarterBlock is the number of quarters a worker takes at a time.
+const quarterBlock = 8
 
 // sweepBatch is the number of models RunSweep prepares and simulates
 // together: the stationary state of the default model takes about 70 MB.
@@ -106,7 +107,7 @@ func runBatch(ctx context.Context, ms []*model.Model, out []*Results, cfg Config
 		sem <- struct{}{}
 		go func() {
 			defer wg.Done()
-			cs[i] = prepare(m, cfg, tr)
+			cs[i] = prepare(ctx, m, cfg, tr)
 			<-sem
 		}()
 	}
@@ -122,7 +123,7 @@ func runBatch(ctx context.Context, ms []*model.Model, out []*Results, cfg Config
 	} else {
 		groups = sweepGroups(ms, cs)
 	}
-	const block = 8
+	const block = quarterBlock
 	nblocks := (cfg.Quarters + block - 1) / block
 	var next, done atomic.Int64
 	var mu sync.Mutex
@@ -139,6 +140,7 @@ func runBatch(ctx context.Context, ms []*model.Model, out []*Results, cfg Config
 				}
 				sims[i] = newSim(c, out[i], cfg.Horizon, tr)
 				sims[i].params = cfg.DrawParams
+				sims[i].ctx = ctx
 			}
 			// A group's upstream parts of a block of quarters are
 			// simulated first, each into its own sim, and then each
@@ -149,7 +151,9 @@ func runBatch(ctx context.Context, ms []*model.Model, out []*Results, cfg Config
 				if len(grp) > 1 {
 					lead := grp[0]
 					for range block {
-						ups[g] = append(ups[g], newSim(cs[lead], newResults(ms[lead], Config{Quarters: 1, Horizon: cfg.Horizon}), cfg.Horizon, nil))
+						u := newSim(cs[lead], newResults(ms[lead], Config{Quarters: 1, Horizon: cfg.Horizon}), cfg.Horizon, nil)
+						u.ctx = ctx
+						ups[g] = append(ups[g], u)
 					}
 				}
 			}
@@ -216,15 +220,16 @@ func (s *sim) upstreamRun(q int, seed uint64) {
 }
 
 // prepare compiles m for a run with cfg and tr, building its marks or its
-// stationary opening state where the run can use them.
-func prepare(m *model.Model, cfg Config, tr Tracer) *compiled {
+// stationary opening state where the run can use them. When ctx is
+// cancelled it returns promptly, with a compiled model not fit to run.
+func prepare(ctx context.Context, m *model.Model, cfg Config, tr Tracer) *compiled {
 	c := compile(m)
 	if tr == nil && !cfg.DrawParams && m.Start == nil && m.WarmupDays == 0 && c.stationaryOK() {
 		if cfg.engine != engineWalk {
-			c.marks = c.buildMarks(cfg.Horizon, cfg.engine == engineMarks)
+			c.marks = c.buildMarks(ctx, cfg.Horizon, cfg.engine == engineMarks)
 		}
-		if c.marks == nil {
-			c.useStationary(cfg.Horizon)
+		if c.marks == nil && ctx.Err() == nil {
+			c.useStationary(ctx, cfg.Horizon)
 		}
 	}
 	return c

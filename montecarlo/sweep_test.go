@@ -282,7 +282,7 @@ func TestCopyRun(t *testing.T) {
 // change of headcount leaves the fixed cells as they were.
 func TestFixedCells(t *testing.T) {
 	m := model.Default()
-	c := prepare(m, Config{}, nil)
+	c := prepare(context.Background(), m, Config{}, nil)
 	handoff := int32(m.StageIndex(m.Handoff.Stage))
 	fixed, other := 0, 0
 	for _, tb := range c.stat.tables {
@@ -305,7 +305,7 @@ func TestFixedCells(t *testing.T) {
 	}
 	m3 := m.Clone()
 	m3.Handoff.SDR.Headcount = 3
-	if !sameFixed(c, prepare(m3, Config{}, nil)) {
+	if !sameFixed(c, prepare(context.Background(), m3, Config{}, nil)) {
 		t.Error("3 SDRs change the fixed cells")
 	}
 	if math.IsNaN(c.stat.t0) {
@@ -386,7 +386,7 @@ func TestMemoReplays(t *testing.T) {
 	if err := cfg.fill(); err != nil {
 		t.Fatal(err)
 	}
-	c := prepare(m, cfg, nil)
+	c := prepare(context.Background(), m, cfg, nil)
 	up := newSim(c, newResults(m, cfg), 1, nil)
 	up.upstreamRun(0, 1)
 	newSim(c, newResults(m, cfg), 1, nil).runAfter(up, 0, 1)
@@ -395,7 +395,7 @@ func TestMemoReplays(t *testing.T) {
 	if steps < len(up.up) || memos <= len(up.up) {
 		t.Fatalf("first model recorded %d steps and %d memos for %d upstream entries, want walks and requeued leads recorded", steps, memos, len(up.up))
 	}
-	newSim(prepare(m2, cfg, nil), newResults(m2, cfg), 1, nil).runAfter(up, 0, 1)
+	newSim(prepare(context.Background(), m2, cfg, nil), newResults(m2, cfg), 1, nil).runAfter(up, 0, 1)
 	t.Logf("second model: %d memos, %d steps", len(up.memo), len(up.steps))
 	if len(up.steps) < steps || len(up.steps) > 2*steps {
 		t.Errorf("second model left %d steps after the first's %d, want some more and far fewer than a recording of its own", len(up.steps), steps)
