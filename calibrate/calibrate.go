@@ -74,6 +74,13 @@ type EdgeFit struct {
 	Delay        Fit     // best delay fit by AIC (days, right-truncated likelihood); Form -1 when not fitted
 	Delays       []Fit   // every delay form fitted
 	Kept         bool    // too little data: the base model's delay was kept
+	// Replaced says why the model's delay is not Delay ("" when it is):
+	// Delay put more than 1% of its mass beyond the longest follow-up, or
+	// a two-lognormal mixture fitted better; Mixture is that mixture's
+	// fit (nil when none was tried) and Dist what the model holds.
+	Replaced string
+	Mixture  *MixFit
+	Dist     model.Dist
 }
 
 // StageFit is the diagnostics of one non-terminal stage.
@@ -93,7 +100,10 @@ type StageFit struct {
 func (s *StageFit) FittedSurvival(t float64) float64 {
 	v := 1.0
 	for _, e := range s.Edges {
-		if e.Delay.Params != nil {
+		switch {
+		case e.Replaced != "":
+			v -= e.P * e.Dist.CDF(t)
+		case e.Delay.Params != nil:
 			v -= e.P * (1 - e.Delay.Survival(t))
 		}
 	}
@@ -346,6 +356,10 @@ func (c *calib) fitStages() {
 		if len(obs) == 0 {
 			c.warn(fmt.Errorf("stage %s: no stays observed: its transitions keep the base model's values", st.Name))
 		}
+		tau := 0.0 // the longest follow-up of the stage's stays, days
+		for _, o := range obs {
+			tau = max(tau, o.Follow)
+		}
 		nEff := math.Inf(1)
 		for j, ti := range edges[si] {
 			t := &m.Transitions[ti]
@@ -376,10 +390,16 @@ func (c *calib) fitStages() {
 				best, all, err := c.fitDelay(trunc, t.Delay.Form)
 				if err == nil {
 					ef.Delay, ef.Delays = best, all
-					t.Delay = delayDist(best)
-					for _, p := range delayParams(best) {
-						p.Path = "transitions[" + name + "].delay_days." + p.Path
-						c.param(p)
+					c.chooseDelay(name, trunc, tau, &ef)
+					t.Delay = ef.Dist
+					if ef.Replaced == "" {
+						for _, p := range delayParams(best) {
+							p.Path = "transitions[" + name + "].delay_days." + p.Path
+							c.param(p)
+						}
+					} else {
+						c.param(Param{Path: "transitions[" + name + "].delay_days.median", Estimate: ef.Dist.Quantile(0.5), Lower: math.NaN(), Upper: math.NaN(),
+							N: len(trunc), Method: ef.Replaced})
 					}
 				} else {
 					c.warn(fmt.Errorf("%s delay: %w; kept the base model's", name, err))
@@ -414,6 +434,112 @@ func (c *calib) fitStages() {
 		c.res.Stages = append(c.res.Stages, sf)
 	}
 }
+
+// minWithin is the share of a delay fit's mass that must lie within the
+// longest follow-up of its stage for the fit to be used as it is.
+const minWithin = 0.99
+
+// mixQuantiles is the number of quantiles a delay the model cannot
+// represent (a mixture, a fit conditional on the follow-up) is given by.
+const mixQuantiles = 100
+
+// chooseDelay sets ef.Dist, the delay the model uses for the edge, from
+// ef.Delay (the best single form by AIC) and, with at least 30 delays, a
+// two-lognormal mixture (FitTruncatedMixture):
+//
+//   - the mixture replaces the single form when it fits better by more
+//     than BIC's penalty for its extra parameters, 2Δℓ > (5 − k)·log n;
+//   - the chosen fit is used as it is when at least minWithin of its mass
+//     lies within tau, the longest follow-up of the stage's stays, days.
+//     Otherwise it is refused as it is: the right-truncated likelihood
+//     identifies the delay's shape only up to tau (and a fit may put its
+//     median at 10^30 days), while the edge's p, CIF(∞), counts the moves
+//     made within tau. The model then takes the fit conditional on a delay
+//     within tau, so that p·F(t) reproduces the observed cumulative
+//     incidence, and a stay older than tau does not take the edge.
+//
+// Anything but a single form used as it is becomes an empirical
+// distribution of mixQuantiles quantiles, with a warning.
+func (c *calib) chooseDelay(name string, trunc []TruncObs, tau float64, ef *EdgeFit) {
+	best := ef.Delay
+	cdf := func(t float64) float64 { return 1 - best.Survival(t) }
+	what := fmt.Sprintf("%v (median %s days)", best.Form, fmtDays(best.Quantile(0.5)))
+	useMix := false
+	if len(trunc) >= 30 {
+		if mix, err := FitTruncatedMixture(trunc); err == nil {
+			ef.Mixture = &mix
+			k := float64(len(best.Params))
+			if 2*(mix.LogLik-best.LogLik) > (5-k)*math.Log(float64(len(trunc))) {
+				useMix = true
+				cdf = mix.CDF
+				what = fmt.Sprintf("two-lognormal mixture (%.0f%% with median %s days, the rest %s days; log-likelihood %+.1f over the %v)",
+					100*mix.W, fmtDays(math.Exp(mix.Mu1)), fmtDays(math.Exp(mix.Mu2)), mix.LogLik-best.LogLik, best.Form)
+			}
+		}
+	}
+	within := cdf(tau)
+	limits := ""
+	if !useMix {
+		d := delayDist(best)
+		limits = outsideLimits(d)
+		if within >= minWithin && limits == "" {
+			ef.Dist = d
+			return
+		}
+	}
+	lo := math.Inf(1)
+	for _, o := range trunc {
+		lo = min(lo, o.T)
+	}
+	lo = max(lo/1e3, tiny)
+	upper := tau
+	if within >= minWithin { // a mixture that fits within the follow-up: its own 0.999 quantile
+		for upper = max(tau, lo); cdf(upper) < 0.999 && upper < 1e6; upper *= 1.5 {
+		}
+	}
+	q := quantilesWithin(cdf, lo, upper, mixQuantiles)
+	for i := range q {
+		q[i] = math.Round(q[i]*1e4) / 1e4
+	}
+	ef.Dist = model.Dist{Form: model.Empirical, Values: q}
+	if limits != "" && within >= minWithin {
+		ef.Replaced = fmt.Sprintf("%s, right-truncated MLE, %s; %d quantiles", what, limits, mixQuantiles)
+		c.warn(fmt.Errorf("%s delay: the %s has %s (all its delays nearly equal): used as %d quantiles", name, what, limits, mixQuantiles))
+		return
+	}
+	if within >= minWithin {
+		ef.Replaced = fmt.Sprintf("%s, right-truncated MLE, chosen over single forms by BIC; %d quantiles", what, mixQuantiles)
+		c.warn(fmt.Errorf("%s delay: a %s fits better than any single form: used, as %d quantiles", name, what, mixQuantiles))
+		return
+	}
+	ef.Replaced = fmt.Sprintf("%s, right-truncated MLE, conditional on a delay within the longest follow-up, %s days; %d quantiles", what, fmtDays(tau), mixQuantiles)
+	c.warn(fmt.Errorf("%s delay: the %s puts %.0f%% of its delays beyond the longest follow-up, %s days, where the export cannot tell them: refused as it is; the model uses it conditional on a delay within %s days (median %s days), so stays older than that do not take the edge",
+		name, what, 100*(1-within), fmtDays(tau), fmtDays(tau), fmtDays(ef.Dist.Quantile(0.5))))
+}
+
+// outsideLimits returns why the delay d is outside the model's limits
+// (model.MaxDays, MaxSigma, MinShape, MaxShape), "" when it is inside.
+func outsideLimits(d model.Dist) string {
+	switch d.Form {
+	case model.Weibull, model.Gamma:
+		if !(d.Shape >= model.MinShape && d.Shape <= model.MaxShape) {
+			return fmt.Sprintf("shape %.3g outside the model's [%g, %g]", d.Shape, float64(model.MinShape), float64(model.MaxShape))
+		}
+	case model.LogNormal:
+		if !(d.Sigma <= model.MaxSigma) {
+			return fmt.Sprintf("sigma %.3g above the model's %g", d.Sigma, float64(model.MaxSigma))
+		}
+	}
+	for _, v := range []float64{d.Mean, d.Median, d.Scale} {
+		if !(v <= model.MaxDays) {
+			return fmt.Sprintf("a scale of %.3g days, above the model's %d", v, model.MaxDays)
+		}
+	}
+	return ""
+}
+
+// fmtDays formats a number of days with 3 significant digits.
+func fmtDays(d float64) string { return fmt.Sprintf("%.3g", d) }
 
 // fitDelay fits the best delay by AIC, or base's family with KeepForms.
 func (c *calib) fitDelay(obs []TruncObs, base model.DistForm) (Fit, []Fit, error) {

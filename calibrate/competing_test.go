@@ -11,7 +11,8 @@ import (
 
 func TestAalenJohansenHand(t *testing.T) {
 	obs := []CRObs{
-		{7, 1}, {2, 2}, {1, 1}, {2, 0}, {2, 1}, {3, 2}, {4, 0}, {5, 1}, {5, 2}, {6, 0},
+		{T: 7, Cause: 1}, {T: 2, Cause: 2}, {T: 1, Cause: 1}, {T: 2, Cause: 0}, {T: 2, Cause: 1},
+		{T: 3, Cause: 2}, {T: 4, Cause: 0}, {T: 5, Cause: 1}, {T: 5, Cause: 2}, {T: 6, Cause: 0},
 	}
 	c := AalenJohansen(obs, 2)
 	// Hand computation:
@@ -89,7 +90,7 @@ func TestAalenJohansenHand(t *testing.T) {
 	one := make([]CRObs, len(obs))
 	for i, o := range obs {
 		single[i] = Obs{o.T, o.Cause > 0}
-		one[i] = CRObs{o.T, min(o.Cause, 1)}
+		one[i] = CRObs{T: o.T, Cause: min(o.Cause, 1)}
 	}
 	km, aj := KaplanMeier(single), AalenJohansen(one, 1)
 	for i := range km.S {
@@ -133,7 +134,7 @@ func TestAalenJohansenRecovery(t *testing.T) {
 			if tt > c {
 				cause, tt = 0, c
 			}
-			obs[i] = CRObs{tt, cause}
+			obs[i] = CRObs{T: tt, Cause: cause}
 		}
 		cr := AalenJohansen(obs, 2)
 		for _, at := range []float64{10, 30, 90, 300} {

@@ -214,14 +214,20 @@ func (c *calib) fitArrivals() {
 			src.Dispersion = 0
 			c.warn(fmt.Errorf("source %s: %d whole quarters, too few to test the quarter-to-quarter overdispersion: dispersion set to 0 (Poisson)", name, weeks/qw))
 		}
+		if r, se, w, ok := recentRate(fit, qw); ok {
+			c.warn(w.withSource(name))
+			src.RatePerWeek, rateSE = r, se
+			method = fmt.Sprintf("mean of the last %d weekly counts (a constant rate over %d weeks is rejected by their trend), SE from their spread", qw, weeks)
+		}
+		rate := src.RatePerWeek
 		src.RateWeeks = 0
 		if rateSE > 0 {
-			src.RateWeeks = math.Round(fit.WeeklyRate/(rateSE*rateSE)*100) / 100
+			src.RateWeeks = math.Round(rate/(rateSE*rateSE)*100) / 100
 		}
-		c.param(Param{Path: "sources[" + name + "].rate_per_week", Estimate: fit.WeeklyRate,
-			Lower: fit.WeeklyRate - z95*rateSE, Upper: fit.WeeklyRate + z95*rateSE, N: fit.Total,
+		c.param(Param{Path: "sources[" + name + "].rate_per_week", Estimate: rate,
+			Lower: rate - z95*rateSE, Upper: rate + z95*rateSE, N: fit.Total,
 			Method:    method,
-			Posterior: fmt.Sprintf("gamma(shape %.6g, rate %.6g per week)", fit.WeeklyRate*src.RateWeeks, src.RateWeeks)})
+			Posterior: fmt.Sprintf("gamma(shape %.6g, rate %.6g per week)", rate*src.RateWeeks, src.RateWeeks)})
 		prof := fit.Profile
 		if fit.Total < 20*model.HoursPerWeek {
 			prof, ar.PooledProfile = pooled.Profile, true
@@ -238,6 +244,44 @@ func (c *calib) fitArrivals() {
 	if len(sources) > 0 {
 		m.Sources = sources
 	}
+}
+
+// trendWarning says which rate a trending source was given.
+type trendWarning struct {
+	trend, se, recent, all float64
+	weeks, total           int
+	source                 string
+}
+
+func (w trendWarning) withSource(s string) error { w.source = s; return w }
+
+func (w trendWarning) Error() string {
+	return fmt.Sprintf("source %s: weekly counts trend by %.3g ± %.2g per week, so the rate is not constant: rate_per_week is the mean of the last %d weeks, %.4g, not the mean of all %d weeks, %.4g (a recent window, not an extrapolated trend: trends in lead flow turn)",
+		w.source, w.trend, w.se, w.weeks, w.recent, w.total, w.all)
+}
+
+// recentRate returns the arrival rate of a source whose weekly counts
+// trend (|Trend| > 2·TrendSE, the test FitArrivals warns about) over at
+// least two windows of qw weeks: the mean of the last qw weekly counts,
+// and its standard error from their sample variance over qw (at least the
+// Poisson one). ok is false when the rate is constant or the history too
+// short; then the mean of all weeks stands.
+func recentRate(fit ArrivalFit, qw int) (rate, se float64, w trendWarning, ok bool) {
+	if qw <= 0 || fit.Weeks < 2*qw || !(math.Abs(fit.Trend) > 2*fit.TrendSE) {
+		return 0, 0, w, false
+	}
+	recent := fit.WeeklyCounts[fit.Weeks-qw:]
+	for _, n := range recent {
+		rate += float64(n)
+	}
+	rate /= float64(qw)
+	v := 0.0
+	for _, n := range recent {
+		v += (float64(n) - rate) * (float64(n) - rate)
+	}
+	v = max(v/float64(qw-1), rate)
+	se = math.Sqrt(v / float64(qw))
+	return rate, se, trendWarning{trend: fit.Trend, se: fit.TrendSE, recent: rate, all: fit.WeeklyRate, weeks: qw, total: fit.Weeks}, true
 }
 
 // profileWeights converts a [time.Weekday][hour] profile into the model's
