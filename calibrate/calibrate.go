@@ -246,13 +246,37 @@ func Calibrate(e *data.Export, cfg Config) (*Result, error) {
 	c.flagSmall()
 	if err := m.Validate(); err != nil {
 		// The usual cause in a small export: transitions it never shows,
-		// fitted at p = 0, cut off the stages after them.
+		// fitted at p = 0, cut off the stages after them. The export
+		// bounds their p (below 3/n, n stays) but cannot tell it: they
+		// keep the base model's p, with a warning, rather than refuse.
 		var never []string
-		for _, sf := range c.res.Stages {
-			for _, ef := range sf.Edges {
+		var undo []func()
+		for si := range c.res.Stages {
+			sf := &c.res.Stages[si]
+			for ei := range sf.Edges {
+				ef := &sf.Edges[ei]
 				if sf.N > 0 && ef.Events == 0 && ef.P == 0 {
 					never = append(never, sf.Stage+"->"+ef.To)
+					if ti := transitionIndex(m, sf.Stage, ef.To); ti >= 0 {
+						if bi := transitionIndex(c.cfg.Base, sf.Stage, ef.To); bi >= 0 {
+							t, old := &m.Transitions[ti], m.Transitions[ti].P
+							t.P = c.cfg.Base.Transitions[bi].P
+							undo = append(undo, func() { t.P = old })
+							c.warn(fmt.Errorf("%s: the export never shows it in %d stays of %s (p < %.2g by the rule of three, but not known): keeps the base model's p = %.3g so that the stages after it stay in the model; forecasts through them are the base model's, not the export's",
+								sf.Stage+"->"+ef.To, sf.N, sf.Stage, math.Min(1, 3/float64(sf.N)), t.P))
+						}
+					}
 				}
+			}
+		}
+		if len(undo) > 0 {
+			normalizeP(m)
+			if m.Validate() == nil {
+				c.res.Model = m
+				return c.res, nil
+			}
+			for _, u := range undo {
+				u()
 			}
 		}
 		if len(never) > 0 {
@@ -432,6 +456,26 @@ func (c *calib) fitStages() {
 			m.Stages[si].Observations = math.Round(nEff*10) / 10
 		}
 		c.res.Stages = append(c.res.Stages, sf)
+	}
+}
+
+// transitionIndex returns the index of the transition from -> to in m, -1
+// if none.
+func transitionIndex(m *model.Model, from, to string) int {
+	return slices.IndexFunc(m.Transitions, func(t model.Transition) bool { return t.From == from && t.To == to })
+}
+
+// normalizeP scales each stage's transition probabilities down to sum to
+// 1 where they exceed it.
+func normalizeP(m *model.Model) {
+	sum := map[string]float64{}
+	for _, t := range m.Transitions {
+		sum[t.From] += t.P
+	}
+	for i := range m.Transitions {
+		if s := sum[m.Transitions[i].From]; s > 1 {
+			m.Transitions[i].P /= s
+		}
 	}
 }
 
