@@ -39,9 +39,43 @@
 // # CSV dialect
 //
 // The delimiter (comma, semicolon or tab) is sniffed from the header line.
-// A UTF-8 byte order mark is dropped, CRLF line ends and quoted multi-line
-// fields are accepted. Every record keeps the physical line on which it
-// starts, so a rejected row can be found in a text editor.
+// A UTF-8 byte order mark is dropped. Lines end at "\r\n", "\n" or a lone
+// "\r" (old Mac exports), mixed in one file if need be; inside a quoted
+// field each is read as "\n". Quoted fields may hold line ends (a
+// Description column). Every record keeps the physical line on which it
+// starts, and every field its own, so a rejected row can be found in a
+// text editor.
+//
+// # Line accounting
+//
+// Every physical line of a file is accounted for in Report.Lines: it is
+// the header, a blank line, the first line of a row (kept, rejected or,
+// for Salesforce history rows of other fields, skipped) or a continuation
+// line of a row whose quoted field holds a line end. A reader that
+// reaches the end of a file fails, naming the file, when the counts do
+// not add up (see LineCount). A last line without a line end is counted
+// like the others; when its row is rejected a warning says that the file
+// may have been cut short.
+//
+// A stray quote does not swallow the rest of the file. A quoted field
+// that is still open after Limits.QuotedLines lines or at the end of the
+// file, that is closed by a quote followed by something other than a
+// delimiter or a line end, or that leaves its record with a field count
+// other than the header's, is taken for a stray quote: the line on which
+// it opened is rejected ("bad CSV", naming the line and column) and
+// reading resumes on the next line.
+//
+// # Limits
+//
+// Options.Limits bounds a physical line (1 MiB by default: a longer one,
+// such as /dev/zero read as a CSV file, stops reading with a *LimitError
+// naming the file and line), a field (64 KiB: a longer one rejects its
+// row) and the value of every column the readers interpret: ids, source,
+// stage, segment, owner, channel, outcome, currency, dates and amounts
+// (256 bytes). Those values must not hold control characters (NUL, ESC,
+// DEL, line ends, C1 controls): such a row is rejected, naming the
+// character. Other values (paths, markup, formulas) are kept as they are;
+// the output layer neutralises them where they are written.
 //
 // # Bad rows
 //
@@ -54,12 +88,23 @@
 // Options.MaxRejectShare; in that last case the loaded Export is returned
 // with the error so that WriteRejects can still list the rejected rows.
 //
-// Row checks: unparseable dates and amounts, missing required values,
-// unknown outcome values, negative amounts, duplicate ids (the second
-// occurrence is rejected), events referring to unknown leads or
-// opportunities, events before the lead (or opportunity) was created,
-// close dates before creation, and anything after Options.AsOf. Events
-// that are merely out of order in the file are sorted, not rejected.
+// Row checks: unparseable dates and amounts, implausible dates (see
+// below), missing required values, unknown outcome values, negative
+// amounts, duplicate ids (the second occurrence is rejected), events
+// referring to unknown leads or opportunities, events before the lead (or
+// opportunity) was created, close dates before creation, anything after
+// Options.AsOf, values over the limits and control characters in names.
+// Events that are merely out of order in the file are sorted, not
+// rejected; events of one lead at the same second are put in an order
+// that follows the funnel (SortStageEvents), never in file order.
+//
+// Implausible dates: placeholders such as 1900-01-01, 1970-01-01 and
+// 9999-12-31 must not decide the model (one 9999-12-31 would set the
+// as-of time to the year 9999). A date before 1990-01-01 or more than a
+// year after Options.Now (the wall clock by default) rejects its row as
+// "implausible date", so it never sets the as-of time; an open deal's
+// expected close date, which nothing but Attrs uses, is cleared instead
+// and counted in a warning.
 //
 // # Times and amounts
 //

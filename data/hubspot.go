@@ -25,7 +25,7 @@ var (
 	}
 	hsDealSpecs = []colSpec{
 		{name: "opportunity_id", required: true, aliases: []string{"Deal ID", "Record ID", "hs_object_id"}},
-		{name: "lead_id", aliases: []string{"Associated Contact IDs", "Associated Contact ID", "Contact ID", "Contact IDs"}},
+		{name: "lead_id", list: true, aliases: []string{"Associated Contact IDs", "Associated Contact ID", "Contact ID", "Contact IDs"}},
 		{name: "created_at", required: true, aliases: []string{"Create Date", "Created Date", "createdate"}},
 		{name: "amount", aliases: []string{"Amount"}},
 		{name: "stage", required: true, aliases: []string{"Deal Stage", "dealstage"}},

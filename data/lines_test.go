@@ -460,3 +460,46 @@ func TestTiedEventsOrder(t *testing.T) {
 		t.Errorf("opportunity stage events %+v, want proposal first", got)
 	}
 }
+
+// TestBoundsCRM checks the bounds on CRM exports: a HubSpot list of
+// associated contacts is bounded by its first id, and a Salesforce
+// history row of a free-text field is skipped, not rejected, whatever it
+// holds, while a Status row's values are names.
+func TestBoundsCRM(t *testing.T) {
+	many := strings.TrimSuffix(strings.Repeat("101;", 100), ";")
+	deals := "Record ID,Deal Stage,Amount,Create Date,Close Date,Associated Contact IDs\n" +
+		"9001,Closed Won,100,2024-01-10 12:00,2024-02-20 16:45," + many + "\n" +
+		"9002,Closed Won,100,2024-01-10 12:00,2024-02-20 16:45," + strings.Repeat("9", 300) + ";101\n"
+	contacts := "Record ID,Create Date,Original Source\n101,2024-01-02 09:00,Organic Search\n"
+	e, err := ReadHubSpot(mapFS(map[string]string{HubSpotContactsFile: contacts, HubSpotDealsFile: deals}), &Options{MaxRejectShare: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantRejects := []string{"deals.csv:3:6 (Associated Contact IDs): value of 300 bytes is longer than the limit of 256 bytes (Limits.NameBytes)"}
+	if got := rejectStrings(&e.Report); !reflect.DeepEqual(got, wantRejects) {
+		t.Errorf("rejects:\n got %q\nwant %q", got, wantRejects)
+	}
+	if len(e.Opportunities) != 1 || e.Opportunities[0].LeadID != "101" {
+		t.Errorf("opportunities %+v, want 9001 of lead 101", e.Opportunities)
+	}
+
+	leads := "Id,CreatedDate,Status,LeadSource\n00Q1,2024-01-02T09:00:00.000+0000,Working - Contacted,Web\n"
+	history := "LeadId,CreatedDate,Field,OldValue,NewValue\n" +
+		"00Q1,2024-01-03T09:00:00.000+0000,Description,\"" + strings.Repeat("long text\n", 40) + "\",\"new\ttext\"\n" +
+		"00Q1,2024-01-03T09:00:00.000+0000,Status,Open - Not Contacted,Working\x00Contacted\n" +
+		"00Q1,2024-01-04T09:00:00.000+0000,Status,Open - Not Contacted,Working - Contacted\n"
+	files := map[string]string{SalesforceLeadFile: leads, SalesforceLeadHistoryFile: history}
+	e, err = ReadSalesforce(mapFS(files), &Options{MaxRejectShare: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantRejects = []string{`LeadHistory.csv:43:5 (NewValue): control character U+0000 in a name`}
+	if got := rejectStrings(&e.Report); !reflect.DeepEqual(got, wantRejects) {
+		t.Errorf("rejects:\n got %q\nwant %q", got, wantRejects)
+	}
+	want := LineCount{Lines: 44, Header: 1, Rows: 3, Continued: 40, Kept: 1, Rejected: 1, Skipped: 1}
+	if got := e.Report.Lines[SalesforceLeadHistoryFile]; *got != want {
+		t.Errorf("LeadHistory.csv lines %+v, want %+v", *got, want)
+	}
+	checkAccounting(t, &e.Report, files)
+}

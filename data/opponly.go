@@ -9,7 +9,7 @@ import (
 
 var oppOnlySpecs = []colSpec{
 	{name: "opportunity_id", required: true, aliases: []string{"id", "opportunity id", "deal id", "record id"}},
-	{name: "lead_id", aliases: []string{"contact id", "converted lead id"}},
+	{name: "lead_id", list: true, aliases: []string{"contact id", "converted lead id"}},
 	{name: "created_at", required: true, aliases: []string{"engage_date", "created_date", "create date", "created", "createddate", "open_date"}},
 	{name: "amount", required: true, aliases: []string{"close_value", "value", "deal value", "deal amount"}},
 	{name: "stage", required: true, aliases: []string{"deal_stage", "stagename", "status"}},

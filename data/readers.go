@@ -41,7 +41,7 @@ var (
 	}
 	oppSpecs = []colSpec{
 		{name: "opportunity_id", required: true},
-		{name: "lead_id"},
+		{name: "lead_id", list: true},
 		{name: "created_at", required: true},
 		{name: "amount", required: true},
 		{name: "stage", required: true},

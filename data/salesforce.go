@@ -32,8 +32,8 @@ var (
 	sfLeadHistorySpecs = []colSpec{
 		{name: "lead_id", required: true, aliases: []string{"LeadId", "Lead ID"}},
 		{name: "field", required: true, aliases: []string{"Field", "Field/Event", "Field / Event"}},
-		{name: "old", aliases: []string{"OldValue", "Old Value"}},
-		{name: "new", required: true, aliases: []string{"NewValue", "New Value"}},
+		{name: "old", text: true, aliases: []string{"OldValue", "Old Value"}},
+		{name: "new", text: true, required: true, aliases: []string{"NewValue", "New Value"}},
 		{name: "at", required: true, aliases: []string{"CreatedDate", "Created Date", "Create Date", "Edit Date"}},
 	}
 	sfOppSpecs = []colSpec{
@@ -191,7 +191,7 @@ func ReadSalesforce(fsys fs.FS, o *Options) (*Export, error) {
 					continue
 				}
 				id, ok := t.required("lead_id")
-				if !ok {
+				if !ok || !t.checkNames("old", "new") {
 					continue
 				}
 				at, ok := t.timeField("at", o)

@@ -20,6 +20,13 @@ type colSpec struct {
 	name     string   // canonical name
 	aliases  []string // other accepted header names
 	required bool
+	// list marks a list of ids ("1;2;3", HubSpot's associated
+	// contacts): only its first id is bounded by Limits.NameBytes.
+	list bool
+	// text marks a column whose values are names only in some rows
+	// (Salesforce history's old and new values, names when the field
+	// is Status): the reader checks them with checkNames.
+	text bool
 }
 
 // table is the generic CSV layer under every reader: it sniffs the
@@ -39,6 +46,7 @@ type table struct {
 	header []string       // header as written, trimmed
 	col    map[string]int // canonical name -> field index
 	names  []int          // field indices of bound columns, checked as names
+	lists  map[int]bool   // field indices of list columns (colSpec.list)
 	extra  []int          // unbound field indices, in file order
 	rec    []string
 	err    error // sticky error
@@ -118,7 +126,15 @@ func openTable(r io.Reader, file string, rep *Report, specs []colSpec, o *Option
 			if i, ok := byNorm[normKey(n)]; ok && !bound[i] {
 				t.col[s.name] = i
 				bound[i] = true
-				t.names = append(t.names, i)
+				if !s.text {
+					t.names = append(t.names, i)
+				}
+				if s.list {
+					if t.lists == nil {
+						t.lists = make(map[int]bool)
+					}
+					t.lists[i] = true
+				}
 				found = true
 				break
 			}
@@ -256,13 +272,39 @@ func (t *table) checkFields(rec []string) bool {
 		}
 	}
 	for _, i := range t.names {
-		v := strings.TrimSpace(rec[i])
-		if len(v) > t.lim.NameBytes {
-			t.rejectAt(i, ReasonTooLong, &LimitError{What: "value", Size: len(v), Limit: t.lim.NameBytes, Name: "NameBytes"})
+		if !t.checkName(i) {
 			return false
 		}
-		if c, ok := controlChar(v); ok {
-			t.rejectAt(i, ReasonControlChar, fmt.Errorf("control character %U in a name", c))
+	}
+	return true
+}
+
+// checkName rejects the current record if field i is over
+// Limits.NameBytes (its first id, for a list column) or holds a control
+// character. It reports whether the field is good.
+func (t *table) checkName(i int) bool {
+	v := strings.TrimSpace(t.rec[i])
+	n := v
+	if t.lists[i] {
+		n = firstID(v)
+	}
+	if len(n) > t.lim.NameBytes {
+		t.rejectAt(i, ReasonTooLong, &LimitError{What: "value", Size: len(n), Limit: t.lim.NameBytes, Name: "NameBytes"})
+		return false
+	}
+	if c, ok := controlChar(v); ok {
+		t.rejectAt(i, ReasonControlChar, fmt.Errorf("control character %U in a name", c))
+		return false
+	}
+	return true
+}
+
+// checkNames checks the values of canonical columns names that are
+// present with checkName, rejecting the record at the first bad one. It
+// reports whether all are good.
+func (t *table) checkNames(names ...string) bool {
+	for _, name := range names {
+		if i, ok := t.col[name]; ok && !t.checkName(i) {
 			return false
 		}
 	}
