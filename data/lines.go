@@ -154,28 +154,28 @@ func (lr *lineReader) next() (line []byte, terminated bool, err error) {
 		if nl >= 0 {
 			seg = b[:nl]
 		}
-		if cr := bytes.IndexByte(seg, '\r'); cr >= 0 {
-			if cr+1 < len(b) || lr.err != nil {
-				adv := cr + 1
-				if cr+1 < len(b) && b[cr+1] == '\n' {
-					adv++
-				}
-				return lr.emit(b[:cr], adv)
+		cr := bytes.IndexByte(seg, '\r')
+		switch {
+		case cr >= 0 && (cr+1 < len(b) || lr.err != nil):
+			adv := cr + 1
+			if cr+1 < len(b) && b[cr+1] == '\n' {
+				adv++
 			}
-			// A "\r" at the end of the buffer: read on to see whether "\n" follows.
-		} else if nl >= 0 {
+			return lr.emit(b[:cr], adv)
+		case cr >= 0:
+			// A "\r" ends the buffer: read on to see whether "\n" follows.
+			if cr > lr.limit {
+				return nil, false, &LimitError{What: "line", Size: cr, Limit: lr.limit, Name: "LineBytes"}
+			}
+		case nl >= 0:
 			return lr.emit(b[:nl], nl+1)
-		} else if lr.err != nil {
+		case lr.err != nil:
 			if len(b) == 0 {
-				if lr.err == io.EOF {
-					return nil, false, io.EOF
-				}
 				return nil, false, lr.err
 			}
 			line, _, err := lr.emit(b, len(b))
 			return line, false, err
-		}
-		if len(b) > lr.limit {
+		case len(b) > lr.limit:
 			return nil, false, &LimitError{What: "line", Size: len(b), Limit: lr.limit, Name: "LineBytes"}
 		}
 		lr.fill()

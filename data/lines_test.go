@@ -7,6 +7,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"testing/iotest"
 	"time"
 )
 
@@ -502,4 +503,27 @@ func TestBoundsCRM(t *testing.T) {
 		t.Errorf("LeadHistory.csv lines %+v, want %+v", *got, want)
 	}
 	checkAccounting(t, &e.Report, files)
+}
+
+// TestLineReader splits lines of at most the limit, one byte per read,
+// so that a "\r" may end the buffer.
+func TestLineReader(t *testing.T) {
+	const in = "12345678\r12345678\r\n\r\n1234\n123456789\n"
+	lr := newLineReader(iotest.OneByteReader(strings.NewReader(in)), 8)
+	var got []string
+	var err error
+	for {
+		var line []byte
+		if line, _, err = lr.next(); err != nil {
+			break
+		}
+		got = append(got, string(line))
+	}
+	if want := []string{"12345678", "12345678", "", "1234"}; !reflect.DeepEqual(got, want) {
+		t.Errorf("lines %q, want %q", got, want)
+	}
+	var le *LimitError
+	if !errors.As(err, &le) || lr.n != 4 {
+		t.Errorf("after %d lines, err = %v, want a *LimitError on line 5", lr.n, err)
+	}
 }
