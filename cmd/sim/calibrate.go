@@ -53,6 +53,9 @@ Examples:
   sim forecast --model model.yaml
 `
 
+// maxBootstrap is the most replicates --bootstrap takes.
+const maxBootstrap = 10000
+
 type calibrateConfig struct {
 	output    string
 	out       string
@@ -85,6 +88,9 @@ func calibrateCmd(ctx context.Context, e *env, args []string) error {
 	}
 	if len(pos) != 1 {
 		return fmt.Errorf("calibrate: want one EXPORT_DIR, got %d arguments (run 'sim calibrate --help')", len(pos))
+	}
+	if cfg.bootstrap < 0 || cfg.bootstrap > maxBootstrap {
+		return fmt.Errorf("calibrate: --bootstrap %d: want 0 to %d replicates (each refits the decay curve)", cfg.bootstrap, maxBootstrap)
 	}
 	dir := pos[0]
 	base, _, err := loadModel(cfg.base, "")

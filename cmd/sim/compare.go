@@ -64,6 +64,7 @@ type runFlags struct {
 	out      string
 	json     bool
 	quiet    bool
+	maxLeads float64
 }
 
 // register adds the shared flags to fs, with the command's default number
@@ -76,6 +77,12 @@ func (c *runFlags) register(fs *pflag.FlagSet, quarters int, out string) {
 	fs.StringVar(&c.out, "out", out, "output `DIR` for the JSON, CSV, charts and report")
 	fs.BoolVar(&c.json, "json", false, "print the JSON on stdout instead of the human summary")
 	fs.BoolVarP(&c.quiet, "quiet", "q", false, "no progress bar")
+	fs.Float64Var(&c.maxLeads, "max-leads", montecarlo.DefaultConfig.MaxLeads, "refuse a run that would simulate more `LEADS` than this (estimated before it starts; raise it for a bigger run)")
+}
+
+// config returns the engine's configuration for these flags.
+func (c *runFlags) config() montecarlo.Config {
+	return montecarlo.Config{Quarters: c.quarters, Seed: c.seed, Workers: c.workers, MaxLeads: c.maxLeads}
 }
 
 type compareJSON struct {
@@ -168,7 +175,7 @@ func compareCmd(ctx context.Context, e *env, args []string) error {
 	for _, s := range sims {
 		ms = append(ms, s.m)
 	}
-	results, err := simulateAll(ctx, e, ms, montecarlo.Config{Quarters: cfg.quarters, Seed: cfg.seed, Workers: cfg.workers}, cfg.quiet)
+	results, err := simulateAll(ctx, e, ms, cfg.config(), cfg.quiet)
 	if err != nil {
 		return err
 	}

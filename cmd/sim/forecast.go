@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"math"
@@ -110,8 +111,9 @@ func forecastCmd(ctx context.Context, e *env, args []string) error {
 	default:
 		return fmt.Errorf("forecast: --params %q: want auto, drawn or fixed", cfg.params)
 	}
-	res, err := simulate(ctx, e, m, montecarlo.Config{Quarters: cfg.quarters, Horizon: cfg.horizon, Seed: cfg.seed,
-		Workers: cfg.workers, DrawParams: draw}, cfg.quiet)
+	mc := cfg.config()
+	mc.Horizon, mc.DrawParams = cfg.horizon, draw
+	res, err := simulate(ctx, e, m, mc, cfg.quiet)
 	if err != nil {
 		return err
 	}
@@ -155,6 +157,11 @@ func simulateAll(ctx context.Context, e *env, ms []*model.Model, cfg montecarlo.
 		bar.done(0, 0, "")
 		if ctx.Err() != nil {
 			return nil, fmt.Errorf("interrupted; nothing written")
+		}
+		var se *montecarlo.SizeError
+		if errors.As(err, &se) && se.Field == "MaxLeads" {
+			return nil, fmt.Errorf("%d quarters (horizon %d) of this model would simulate about %.3g leads, over the limit of %.3g: simulate fewer --quarters, or raise the limit with --max-leads %.3g",
+				se.Quarters, se.Horizon, se.Size, se.Limit, 1.01*se.Size)
 		}
 		return nil, err
 	}

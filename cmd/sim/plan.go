@@ -116,7 +116,7 @@ func planCmd(ctx context.Context, e *env, args []string) error {
 		return fmt.Errorf("plan: --out: %w", err)
 	}
 	defer dir.Abort()
-	res, err := simulate(ctx, e, m, montecarlo.Config{Quarters: cfg.quarters, Seed: cfg.seed, Workers: cfg.workers}, cfg.quiet)
+	res, err := simulate(ctx, e, m, cfg.config(), cfg.quiet)
 	if err != nil {
 		return err
 	}

@@ -313,7 +313,7 @@ func slaCmd(ctx context.Context, e *env, args []string) error {
 	for _, p := range pols {
 		ms = append(ms, p.m)
 	}
-	all, err := simulateAll(ctx, e, ms, montecarlo.Config{Quarters: cfg.quarters, Seed: cfg.seed, Workers: cfg.workers}, cfg.quiet)
+	all, err := simulateAll(ctx, e, ms, cfg.config(), cfg.quiet)
 	if err != nil {
 		return err
 	}
@@ -571,7 +571,7 @@ func searchHeadcount(ctx context.Context, e *env, base *model.Model, hours model
 		if err != nil {
 			return false, err
 		}
-		res, err := simulate(ctx, e, m, montecarlo.Config{Quarters: cfg.quarters, Seed: cfg.seed, Workers: cfg.workers}, cfg.quiet)
+		res, err := simulate(ctx, e, m, cfg.config(), cfg.quiet)
 		if err != nil {
 			return false, err
 		}
