@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"image/color"
 	"math"
+	"strconv"
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
@@ -43,17 +44,17 @@ func Backtest(points []BacktestPoint, windowDays float64, currency string) *plot
 			in++
 		}
 	}
-	title := fmt.Sprintf("The P10–P90 forecast held the revenue won at %d of %d origins", in, n)
+	title := fmt.Sprintf("P10–P90 held actual revenue at %d of %d origins", in, n)
 	switch {
 	case above > 0 && below == 0:
-		title += fmt.Sprintf("; every miss was above it (%d)", above)
+		title += fmt.Sprintf("; all %d misses above it", above)
 	case below > 0 && above == 0:
-		title += fmt.Sprintf("; every miss was below it (%d)", below)
+		title += fmt.Sprintf("; all %d misses below it", below)
 	case above > 0:
 		title += fmt.Sprintf("; %d above, %d below", above, below)
 	}
 	sub := fmt.Sprintf("Revenue won in the %s days after each origin, forecast from the export as it stood then · bands: P10–P90 and P25–P75 · line: median · dots: actual (hollow: outside P10–P90)",
-		trimZeros(fmt.Sprintf("%.1f", windowDays)))
+		strconv.FormatFloat(windowDays, 'f', -1, 64))
 	p := New(title, sub)
 	poly := func(lo, hi func(BacktestPoint) float64, c color.Color) *plotter.Polygon {
 		xy := make(plotter.XYs, 0, 2*n)
@@ -131,11 +132,11 @@ func Backtest(points []BacktestPoint, windowDays float64, currency string) *plot
 		p.Add(sc)
 		p.Legend.Add("actual, outside", al, sc)
 	}
-	p.Legend.Top, p.Legend.Left = true, true
+	p.Legend.Top, p.Legend.Left = true, false
 	p.Legend.TextStyle = textStyle(sans, NoteSize, Ink)
-	p.Legend.XOffs, p.Legend.YOffs = vg.Points(6), vg.Points(-2)
+	p.Legend.YOffs = vg.Points(-2)
 	span := math.Max(hi-lo, math.Abs(hi)*0.1)
-	p.Y.Min, p.Y.Max = math.Max(0, lo-0.1*span), hi+0.45*span // room for the legend
+	p.Y.Min, p.Y.Max = math.Max(0, lo-0.1*span), hi+0.6*span // room for the legend
 	ticks := make([]plot.Tick, n)
 	for i, pt := range points {
 		ticks[i] = plot.Tick{Value: float64(i), Label: pt.Label}
