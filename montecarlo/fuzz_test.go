@@ -71,18 +71,18 @@ func fuzzModel(delayForm uint8, d1, d2, w0, w float64, dealForm uint8, a1, a2, r
 func FuzzForecastModel(f *testing.F) {
 	// Default-like parameters, then the crashers of the issues.
 	f.Add(uint8(2), 14.0, 1.0, 1.0, 1.0, uint8(2), 22000.0, 0.7, 2000.0, 40.0, 6, 2, 9.0, -1.0)
-	f.Add(uint8(2), 14.0, 40.0, 1.0, 1.0, uint8(2), 22000.0, 0.7, 2000.0, 40.0, 6, 2, 9.0, -1.0)                  // lognormal sigma 40: makeslice in hourKernels
-	f.Add(uint8(2), 14.0, 30.0, 1.0, 1.0, uint8(2), 22000.0, 0.7, 2000.0, 40.0, 6, 2, 9.0, -1.0)                  // sigma 30
-	f.Add(uint8(2), 14.0, 75.0, 1.0, 1.0, uint8(2), 22000.0, 0.7, 2000.0, 40.0, 6, 2, 9.0, -1.0)                  // sigma 75
-	f.Add(uint8(2), 14.0, 1.0, 5e-324, 5e-324, uint8(2), 22000.0, 0.7, 2000.0, 40.0, 6, 2, 9.0, -1.0)             // weights all 5e-324: poisson(NaN) in pilotQueue
-	f.Add(uint8(2), 14.0, 1.0, math.Inf(1), 1.0, uint8(2), 22000.0, 0.7, 2000.0, 40.0, 6, 2, 9.0, -1.0)           // one weight .inf
-	f.Add(uint8(2), 14.0, 1.0, 1e308, 1e308, uint8(2), 22000.0, 0.7, 2000.0, 40.0, 6, 2, 9.0, -1.0)               // weights all 1e308: sortPending
-	f.Add(uint8(2), 14.0, 1.0, 1.0, 1.0, uint8(2), 1e300, 5.0, 2000.0, 40.0, 6, 2, 9.0, -1.0)                     // deal sizes overflowing to Inf
-	f.Add(uint8(3), 40.0, 0.01, 1.0, 1.0, uint8(2), 22000.0, 0.7, 2000.0, 40.0, 6, 2, 9.0, 3.0)                   // huge times into an active stage: activity.next
-	f.Add(uint8(2), 36500.0, 10.0, 1.0, 1.0, uint8(2), 22000.0, 0.7, 2000.0, 40.0, 6, 2, 9.0, 36500.0)            // the same from old open leads
-	f.Add(uint8(2), 14.0, 1.0, 1.0, 1.0, uint8(2), 22000.0, 0.7, 1e12, 40.0, 6, 2, 9.0, -1.0)                     // rate 1e12
-	f.Add(uint8(2), 14.0, 1.0, 1.0, 1.0, uint8(2), 22000.0, 0.7, 2000.0, 40.0, 1000000000, 2, 9.0, -1.0)          // headcount 1e9
-	f.Add(uint8(2), 14.0, 1.0, 1.0, 1.0, uint8(2), 22000.0, 0.7, 2000.0, 40.0, 6, 1000000, 9.0, -1.0)             // max_recycles 1e6
+	f.Add(uint8(2), 14.0, 40.0, 1.0, 1.0, uint8(2), 22000.0, 0.7, 2000.0, 40.0, 6, 2, 9.0, -1.0)         // lognormal sigma 40: makeslice in hourKernels
+	f.Add(uint8(2), 14.0, 30.0, 1.0, 1.0, uint8(2), 22000.0, 0.7, 2000.0, 40.0, 6, 2, 9.0, -1.0)         // sigma 30
+	f.Add(uint8(2), 14.0, 75.0, 1.0, 1.0, uint8(2), 22000.0, 0.7, 2000.0, 40.0, 6, 2, 9.0, -1.0)         // sigma 75
+	f.Add(uint8(2), 14.0, 1.0, 5e-324, 5e-324, uint8(2), 22000.0, 0.7, 2000.0, 40.0, 6, 2, 9.0, -1.0)    // weights all 5e-324: poisson(NaN) in pilotQueue
+	f.Add(uint8(2), 14.0, 1.0, math.Inf(1), 1.0, uint8(2), 22000.0, 0.7, 2000.0, 40.0, 6, 2, 9.0, -1.0)  // one weight .inf
+	f.Add(uint8(2), 14.0, 1.0, 1e308, 1e308, uint8(2), 22000.0, 0.7, 2000.0, 40.0, 6, 2, 9.0, -1.0)      // weights all 1e308: sortPending
+	f.Add(uint8(2), 14.0, 1.0, 1.0, 1.0, uint8(2), 1e300, 5.0, 2000.0, 40.0, 6, 2, 9.0, -1.0)            // deal sizes overflowing to Inf
+	f.Add(uint8(3), 40.0, 0.01, 1.0, 1.0, uint8(2), 22000.0, 0.7, 2000.0, 40.0, 6, 2, 9.0, 3.0)          // huge times into an active stage: activity.next
+	f.Add(uint8(2), 36500.0, 10.0, 1.0, 1.0, uint8(2), 22000.0, 0.7, 2000.0, 40.0, 6, 2, 9.0, 36500.0)   // the same from old open leads
+	f.Add(uint8(2), 14.0, 1.0, 1.0, 1.0, uint8(2), 22000.0, 0.7, 1e12, 40.0, 6, 2, 9.0, -1.0)            // rate 1e12
+	f.Add(uint8(2), 14.0, 1.0, 1.0, 1.0, uint8(2), 22000.0, 0.7, 2000.0, 40.0, 1000000000, 2, 9.0, -1.0) // headcount 1e9
+	f.Add(uint8(2), 14.0, 1.0, 1.0, 1.0, uint8(2), 22000.0, 0.7, 2000.0, 40.0, 6, 1000000, 9.0, -1.0)    // max_recycles 1e6
 	f.Fuzz(func(t *testing.T, delayForm uint8, d1, d2, w0, w float64, dealForm uint8, a1, a2, rate, disp float64, headcount, recycles int, handle, age float64) {
 		m := fuzzModel(delayForm, d1, d2, w0, w, dealForm, a1, a2, rate, disp, headcount, recycles, handle, age)
 		if m.Validate() != nil {
