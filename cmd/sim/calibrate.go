@@ -328,7 +328,10 @@ func printCalibration(e *env, r *calibrate.Result, cfg calibrateConfig) {
 	for _, s := range r.Stages {
 		for _, ed := range s.Edges {
 			d := "kept"
-			if ed.Delay.Params != nil {
+			switch {
+			case ed.Replaced != "":
+				d = fmt.Sprintf("%s, median %s", ed.Dist.Form, render.Duration(ed.Dist.Quantile(0.5)*1440))
+			case ed.Delay.Params != nil:
 				d = fmt.Sprintf("%v, median %s", ed.Delay.Form, render.Duration(ed.Delay.Quantile(0.5)*1440))
 			}
 			fmt.Fprintf(tw, "%s -> %s\t%s (%s–%s)\t%d\t%s\n", s.Stage, ed.To, render.Percent(ed.P), render.Percent(ed.Lower), render.Percent(ed.Upper), s.N, d)
