@@ -60,18 +60,16 @@ Examples:
 `
 
 type backtestConfig struct {
-	origins   string
-	history   int
-	window    string
-	base      string
-	format    string
-	tz        string
-	dateOrder string
-	quarters  int
-	seed      uint64
-	workers   int
-	out       string
-	json      bool
+	readConfig
+	origins  string
+	history  int
+	window   string
+	base     string
+	quarters int
+	seed     uint64
+	workers  int
+	out      string
+	json     bool
 }
 
 func backtestCmd(ctx context.Context, e *env, args []string) error {
@@ -81,9 +79,8 @@ func backtestCmd(ctx context.Context, e *env, args []string) error {
 	fs.IntVar(&cfg.history, "history", 6, "with --origins monthly: `MONTHS` of data an origin needs before it")
 	fs.StringVar(&cfg.window, "window", "", "forecast window, whole weeks: 91d, 13w (default: the base model's quarter)")
 	fs.StringVar(&cfg.base, "base", "", "base model `FILE` whose structure calibration keeps (default: the embedded default)")
-	fs.StringVar(&cfg.format, "format", "canonical", "export format: canonical, salesforce, hubspot or opportunities")
-	fs.StringVar(&cfg.tz, "tz", "", "time `ZONE` of timestamps without one, of dates in --origins and of the model (default: UTC, the base model's)")
-	fs.StringVar(&cfg.dateOrder, "date-order", "auto", "how to read slash dates: mdy, dmy or auto")
+	cfg.readConfig.bind(fs)
+	fs.Lookup("tz").Usage = "IANA time `ZONE` of times written without one and of dates in --origins; also the model's (default: UTC, the model in the base model's zone)"
 	fs.IntVar(&cfg.quarters, "quarters", 2000, "windows simulated at each origin")
 	fs.Uint64Var(&cfg.seed, "seed", 1, "random seed: the same seed gives the same outputs")
 	fs.IntVar(&cfg.workers, "workers", 0, "parallel workers (0: one per core); does not change the results")
@@ -109,32 +106,27 @@ func backtestCmd(ctx context.Context, e *env, args []string) error {
 			return fmt.Errorf("backtest: --window: %w", err)
 		}
 	}
-	opts := &data.Options{MaxRejectShare: 1}
-	loc := time.UTC
-	if cfg.tz != "" {
-		if loc, err = time.LoadLocation(cfg.tz); err != nil {
-			return fmt.Errorf("backtest: --tz: %w", err)
-		}
-		opts.TZ = loc
+	if _, err := cfg.options(); err != nil {
+		return fmt.Errorf("backtest: %w", err)
 	}
-	if opts.DateOrder, err = data.ParseDateOrder(cfg.dateOrder); err != nil {
-		return fmt.Errorf("backtest: --date-order: %w", err)
-	}
+	loc, _ := time.LoadLocation(cfg.tz)
 	dir, err := outdir.Begin(ctx, cfg.out)
 	if err != nil {
 		return fmt.Errorf("backtest: --out: %w", err)
 	}
 	defer dir.Abort()
-	exp, err := readExport(pos[0], cfg.format, opts)
+	exp, err := readInto(ctx, e.stdout, dir, pos[0], &cfg.readConfig)
 	if err != nil {
-		return err
+		return fmt.Errorf("backtest: %w", err)
 	}
 	origins, err := parseOrigins(cfg.origins, exp, cfg.history, window, loc)
 	if err != nil {
 		return fmt.Errorf("backtest: --origins: %w", err)
 	}
 	bcfg := backtest.Config{Origins: origins, Window: window, Base: base, Quarters: cfg.quarters, Seed: cfg.seed, Workers: cfg.workers}
-	bcfg.Calibrate.TimeZone = cfg.tz
+	if fs.Changed("tz") {
+		bcfg.Calibrate.TimeZone = cfg.tz
+	}
 	res, err := backtest.Run(ctx, exp, bcfg)
 	if err != nil {
 		return err

@@ -57,12 +57,9 @@ Examples:
 const maxBootstrap = 10000
 
 type calibrateConfig struct {
+	readConfig
 	output    string
 	out       string
-	format    string
-	tz        string
-	dateOrder string
-	asOf      string
 	seed      uint64
 	bootstrap int
 	base      string
@@ -73,11 +70,9 @@ func calibrateCmd(ctx context.Context, e *env, args []string) error {
 	var cfg calibrateConfig
 	fs := newFlags(e, "calibrate", calibrateUsage)
 	fs.StringVarP(&cfg.output, "output", "o", "model.yaml", "model `FILE` to write")
-	fs.StringVar(&cfg.out, "out", "calibration", "`DIR` for the report, tables and charts")
-	fs.StringVar(&cfg.format, "format", "canonical", "export format: canonical, salesforce, hubspot or opportunities")
-	fs.StringVar(&cfg.tz, "tz", "", "time `ZONE` of timestamps without one and of the model (default: the base model's)")
-	fs.StringVar(&cfg.dateOrder, "date-order", "auto", "how to read slash dates: mdy, dmy or auto")
-	fs.StringVar(&cfg.asOf, "as-of", "", "as-of `TIME` of the export (default: its latest timestamp)")
+	fs.StringVar(&cfg.out, "out", "calibration", "`DIR` for the report, tables, charts and rejected rows")
+	cfg.readConfig.bind(fs)
+	fs.Lookup("tz").Usage = "IANA time `ZONE` of times written without one; also the model's (default: times in UTC, the model in the base model's zone)"
 	fs.Uint64Var(&cfg.seed, "seed", 1, "random seed of the bootstrap")
 	fs.IntVar(&cfg.bootstrap, "bootstrap", 0, "parametric bootstrap replicates of the decay curve (0: Wald intervals only)")
 	fs.StringVar(&cfg.base, "base", "", "base model `FILE` whose structure is kept (default: the embedded default)")
@@ -91,6 +86,9 @@ func calibrateCmd(ctx context.Context, e *env, args []string) error {
 	}
 	if cfg.bootstrap < 0 || cfg.bootstrap > maxBootstrap {
 		return fmt.Errorf("calibrate: --bootstrap %d: want 0 to %d replicates (each refits the decay curve)", cfg.bootstrap, maxBootstrap)
+	}
+	if _, err := cfg.options(); err != nil {
+		return fmt.Errorf("calibrate: %w", err)
 	}
 	dir := pos[0]
 	base, _, err := loadModel(cfg.base, "")
@@ -116,27 +114,14 @@ func calibrateCmd(ctx context.Context, e *env, args []string) error {
 		return fmt.Errorf("calibrate: --out: %w", err)
 	}
 	defer out.Abort()
-	opts := &data.Options{MaxRejectShare: 1}
-	if cfg.tz != "" {
-		loc, err := time.LoadLocation(cfg.tz)
-		if err != nil {
-			return fmt.Errorf("calibrate: --tz: %w", err)
-		}
-		opts.TZ = loc
-	}
-	if opts.DateOrder, err = data.ParseDateOrder(cfg.dateOrder); err != nil {
-		return fmt.Errorf("calibrate: --date-order: %w", err)
-	}
-	if cfg.asOf != "" {
-		if opts.AsOf, err = data.ParseTime(cfg.asOf, opts); err != nil {
-			return fmt.Errorf("calibrate: --as-of: %w", err)
-		}
-	}
-	exp, err := readExport(dir, cfg.format, opts)
+	exp, err := readInto(ctx, e.stdout, out, dir, &cfg.readConfig)
 	if err != nil {
-		return err
+		return fmt.Errorf("calibrate: %w", err)
 	}
-	ccfg := calibrate.Config{Base: base, TimeZone: cfg.tz}
+	ccfg := calibrate.Config{Base: base}
+	if fs.Changed("tz") {
+		ccfg.TimeZone = cfg.tz
+	}
 	if cfg.bootstrap > 0 {
 		ccfg.Rand, ccfg.BootstrapReps = rand.New(rand.NewPCG(cfg.seed, 0)), cfg.bootstrap
 	}
@@ -180,32 +165,6 @@ func calibrateCmd(ctx context.Context, e *env, args []string) error {
 	}
 	printCalibration(e, r, cfg)
 	return nil
-}
-
-func readExport(dir, format string, o *data.Options) (*data.Export, error) {
-	if _, err := os.Stat(dir); err != nil {
-		return nil, fmt.Errorf("calibrate: %w", err)
-	}
-	switch format {
-	case "canonical":
-		return data.ReadExport(os.DirFS(dir), o)
-	case "salesforce":
-		return data.ReadSalesforce(os.DirFS(dir), o)
-	case "hubspot":
-		return data.ReadHubSpot(os.DirFS(dir), o)
-	case "opportunities":
-		path := dir
-		if st, err := os.Stat(dir); err == nil && st.IsDir() {
-			path = filepath.Join(dir, data.OpportunitiesFile)
-		}
-		f, err := os.Open(path)
-		if err != nil {
-			return nil, err
-		}
-		defer f.Close()
-		return data.ReadOpportunitiesOnly(f, filepath.Base(path), o)
-	}
-	return nil, fmt.Errorf("calibrate: --format %q: want canonical, salesforce, hubspot or opportunities", format)
 }
 
 func fmtNum(v float64) string {

@@ -167,11 +167,11 @@ func csvNum(v float64) string {
 // report.MarkdownText), for names and messages that come from exports.
 func mdText(s string) string { return report.MarkdownText(s) }
 
-// mdCode returns s as a Markdown code span for a table cell, or as text
-// when s holds a backtick, which would end the span, or markup, which
-// some renderers read even there.
+// mdCode returns s as a Markdown code span for a table cell (Markdown
+// shows a span's text as it is, markup included), or as text when s holds
+// a backtick, which would end the span.
 func mdCode(s string) string {
-	if strings.ContainsAny(s, "`<>&") {
+	if strings.Contains(s, "`") {
 		return strings.ReplaceAll(mdText(s), "|", `\|`)
 	}
 	return "`" + strings.ReplaceAll(s, "|", `\|`) + "`"

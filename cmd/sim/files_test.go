@@ -37,7 +37,7 @@ func TestMDCode(t *testing.T) {
 	tests := []struct{ in, want string }{
 		{"stages[2].p", "`stages[2].p`"},
 		{"a|b", "`a\\|b`"},
-		{"<script>", "&lt;script&gt;"},
+		{"<script>", "`<script>`"},
 		{"a`b", "a\\`b"},
 	}
 	for _, tt := range tests {

@@ -13,6 +13,7 @@ import (
 
 	"github.com/spf13/pflag"
 
+	"github.com/funnelsim/funnel/cmd/sim/internal/outdir"
 	"github.com/funnelsim/funnel/data"
 )
 
@@ -259,6 +260,39 @@ func readSource(src string, c *readConfig) (*data.Export, string, error) {
 		return nil, "", fmt.Errorf("--format %q: want canonical, salesforce, hubspot or opportunities", c.format)
 	}
 	return e, format, nil
+}
+
+// readInto reads the export src as inspect, import, calibrate and backtest
+// all do (see readSource), prints what it read on w, and lists the
+// rejected rows in rejects.csv of out. When more than --max-reject-share of
+// the rows were rejected it fails, and writes rejects.csv there at once,
+// since it is the answer to the error.
+func readInto(ctx context.Context, w io.Writer, out *outdir.Dir, src string, c *readConfig) (*data.Export, error) {
+	exp, format, err := readSource(src, c)
+	if err != nil {
+		return nil, err
+	}
+	rep := &exp.Report
+	rejects := out.Join("rejects.csv")
+	if err := checkShare(rep, c.maxRejectShare, rejects); err != nil {
+		if werr := writeRejects(ctx, rejects, rep); werr != nil {
+			return nil, werr
+		}
+		return nil, err
+	}
+	fmt.Fprintf(w, "Read %s (%s format): %d rows, %d rejected (%s)", src, format, rep.TotalRows(), len(rep.Rejected), percent(rep.RejectShare()))
+	if len(rep.Rejected) > 0 {
+		var b strings.Builder
+		if err := data.WriteRejects(&b, rep); err != nil {
+			return nil, err
+		}
+		if err := out.WriteFile("rejects.csv", []byte(b.String())); err != nil {
+			return nil, err
+		}
+		fmt.Fprintf(w, ", listed in %s", rejects)
+	}
+	fmt.Fprintln(w, ".")
+	return exp, nil
 }
 
 // checkShare returns an error when more than max of the rows of rep were
