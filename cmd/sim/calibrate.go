@@ -64,6 +64,7 @@ type calibrateConfig struct {
 	bootstrap int
 	base      string
 	quota     string
+	quiet     bool
 }
 
 func calibrateCmd(ctx context.Context, e *env, args []string) error {
@@ -76,6 +77,7 @@ func calibrateCmd(ctx context.Context, e *env, args []string) error {
 	fs.Uint64Var(&cfg.seed, "seed", 1, "random seed of the bootstrap")
 	fs.IntVar(&cfg.bootstrap, "bootstrap", 0, "parametric bootstrap replicates of the decay curve (0: Wald intervals only)")
 	fs.StringVar(&cfg.base, "base", "", "base model `FILE` whose structure is kept (default: the embedded default)")
+	fs.BoolVarP(&cfg.quiet, "quiet", "q", false, "no progress lines on stderr")
 	fs.StringVar(&cfg.quota, "quota", "", "the quarter's revenue target, e.g. 700000, $700K or 2.5M, in the model's currency (default: --base's quota; none without --base)")
 	pos, err := parseFlags(fs, args)
 	if err != nil {
@@ -114,10 +116,16 @@ func calibrateCmd(ctx context.Context, e *env, args []string) error {
 		return fmt.Errorf("calibrate: --out: %w", err)
 	}
 	defer out.Abort()
+	bar := newProgress(e.stderr, 0, cfg.quiet)
+	start := time.Now()
+	bar.phase("calibrate: reading %s...", dir)
 	exp, err := readInto(ctx, e.stdout, out, dir, &cfg.readConfig)
+	bar.clear()
 	if err != nil {
 		return fmt.Errorf("calibrate: %w", err)
 	}
+	bar.phase("calibrate: read in %.1fs; fitting %d leads, %d stage events, %d opportunities...",
+		time.Since(start).Seconds(), len(exp.Leads), len(exp.StageEvents), len(exp.Opportunities))
 	ccfg := calibrate.Config{Base: base}
 	if fs.Changed("tz") {
 		ccfg.TimeZone = cfg.tz
@@ -126,9 +134,11 @@ func calibrateCmd(ctx context.Context, e *env, args []string) error {
 		ccfg.Rand, ccfg.BootstrapReps = rand.New(rand.NewPCG(cfg.seed, 0)), cfg.bootstrap
 	}
 	r, err := calibrate.Calibrate(exp, ccfg)
+	bar.clear()
 	if err != nil {
 		return err
 	}
+	bar.phase("calibrate: fitted in %.1fs; writing %s and its charts...", time.Since(start).Seconds(), cfg.out)
 	// A quota is a target, not something the export can tell: it comes
 	// from --quota or from the user's own base model, never from the
 	// embedded default's example company.
@@ -154,6 +164,7 @@ func calibrateCmd(ctx context.Context, e *env, args []string) error {
 	if err := writeCalibration(out, dir, r); err != nil {
 		return err
 	}
+	bar.clear()
 	if _, err := modelFile.Write(yml); err != nil {
 		return fmt.Errorf("calibrate: %s: %w", cfg.output, err)
 	}

@@ -4,6 +4,7 @@ import (
 	"math"
 	"strconv"
 	"testing"
+	"time"
 )
 
 func TestCSVNum(t *testing.T) {
@@ -44,5 +45,22 @@ func TestMDCode(t *testing.T) {
 		if got := mdCode(tt.in); got != tt.want {
 			t.Errorf("mdCode(%q) = %q, want %q", tt.in, got, tt.want)
 		}
+	}
+}
+
+func TestProgressETA(t *testing.T) {
+	p := &progress{total: 1000}
+	if got := p.eta(0); got != "" {
+		t.Errorf("eta before any quarter = %q, want none", got)
+	}
+	if got := p.eta(10); got != "" {
+		t.Errorf("eta at the first quarter = %q, want none (it starts the clock)", got)
+	}
+	p.first = p.first.Add(-2 * time.Second) // 2 s since quarter 10
+	if got := p.eta(40); got != "" {
+		t.Errorf("eta after 3%% of the quarters = %q, want none until 5%%", got)
+	}
+	if got, want := p.eta(210), ", about 8s left"; got != want {
+		t.Errorf("eta = %q, want %q (200 quarters in 2 s, 790 left)", got, want)
 	}
 }
