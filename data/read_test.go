@@ -231,9 +231,26 @@ func TestReadExport(t *testing.T) {
 			}
 		},
 	}, {
+		// A file marked UTF-8 by its BOM must be UTF-8.
 		name:        "InvalidUTF8",
-		files:       map[string]string{LeadsFile: baseLeads + "L3,2024-01-03T10:00:00Z,web,,,j\xffrg\n"},
+		files:       map[string]string{LeadsFile: "\ufeff" + baseLeads + "L3,2024-01-03T10:00:00Z,web,,,j\xffrg\n"},
 		wantRejects: []string{`leads.csv:4:6 (owner): invalid UTF-8`},
+	}, {
+		// Without a BOM, a file that is not UTF-8 is Windows-1252.
+		name:      "Windows1252",
+		files:     map[string]string{LeadsFile: baseLeads + "L3,2024-01-03T10:00:00Z,web,,,J\xf6rg M\xfcller \x96 \x80\n"},
+		wantLeads: []string{"L1", "L2", "L3"},
+		check: func(t *testing.T, e *Export) {
+			if got := e.Leads[2].Owner; got != "Jörg Müller – €" {
+				t.Errorf("owner = %q", got)
+			}
+			if got := e.Report.Encodings[LeadsFile]; got != Windows1252 {
+				t.Errorf("encoding = %v, want Windows-1252", got)
+			}
+			if got := warningStrings(&e.Report); !reflect.DeepEqual(got, []string{"leads.csv: not UTF-8: read as Windows-1252"}) {
+				t.Errorf("warnings = %q", got)
+			}
+		},
 	}, {
 		name:        "WrongFieldCount",
 		files:       map[string]string{LeadsFile: baseLeads + "L3,2024-01-03T10:00:00Z\n"},

@@ -86,6 +86,9 @@ type Report struct {
 	Rejected         []*RowError    // rejected rows in the order found
 	RejectedByReason map[string]int // number of rejected rows per Reason
 	Warnings         []error        // data-quality warnings, mostly *Warning
+	// Encodings is the character encoding each file was read in (see
+	// DetectEncoding); a file not in UTF-8 also gets a warning.
+	Encodings map[string]Encoding
 }
 
 func (r *Report) addFile(name string) {
@@ -101,6 +104,9 @@ func (r *Report) addFile(name string) {
 	}
 	if r.Lines[name] == nil {
 		r.Lines[name] = new(LineCount)
+	}
+	if r.Encodings == nil {
+		r.Encodings = make(map[string]Encoding)
 	}
 }
 

@@ -54,6 +54,8 @@ type table struct {
 	open         bool      // the current record is not settled yet
 	lastRejected bool      // the last record was rejected
 	noClose      int       // open deals whose implausible expected close was cleared
+	enc          Encoding  // the file's encoding (DetectEncoding)
+	late1252     int       // rows of a UTF8 file read as Windows-1252 (invalid UTF-8 after the sniffed start)
 	from, to     time.Time // plausible dates (Options.Now)
 }
 
@@ -65,8 +67,13 @@ func openTable(r io.Reader, file string, rep *Report, specs []colSpec, o *Option
 	rep.addFile(file)
 	lim := o.limits()
 	count := rep.Lines[file]
+	r, enc := DetectEncoding(r)
+	rep.Encodings[file] = enc
+	if enc != UTF8 && enc != UTF8BOM {
+		rep.warn(file, "", 0, "not UTF-8: read as %s", enc)
+	}
 	rr := &recordReader{lr: newLineReader(r, lim.LineBytes), comma: ',', lim: lim, count: count}
-	t := &table{file: file, rep: rep, rr: rr, count: count, lim: lim}
+	t := &table{file: file, rep: rep, rr: rr, count: count, lim: lim, enc: enc}
 	t.from, t.to = o.plausible()
 	// Sniff the delimiter on the first line that is not blank.
 	for {
@@ -259,6 +266,14 @@ func (t *table) next() error {
 // Limits.FieldBytes, or a bound column's value is over Limits.NameBytes or
 // holds a control character. It reports whether the record is good.
 func (t *table) checkFields(rec []string) bool {
+	if t.enc == UTF8 && !validFields(rec) {
+		// Sniffed as UTF-8 from its start, but not UTF-8 here: a
+		// Windows-1252 file whose first accented letter comes late.
+		for i, f := range rec {
+			rec[i] = decode1252(f)
+		}
+		t.late1252++
+	}
 	for i, f := range rec {
 		if !utf8.ValidString(f) {
 			t.rejectWith(&RowError{File: t.file, Line: t.rr.fieldLine(i), Column: i + 1, Field: t.header[i],
@@ -273,6 +288,15 @@ func (t *table) checkFields(rec []string) bool {
 	}
 	for _, i := range t.names {
 		if !t.checkName(i) {
+			return false
+		}
+	}
+	return true
+}
+
+func validFields(rec []string) bool {
+	for _, f := range rec {
+		if !utf8.ValidString(f) {
 			return false
 		}
 	}
@@ -321,6 +345,9 @@ func (t *table) end() {
 	}
 	if t.count.Unterminated && t.lastRejected && t.count.Rows > 0 {
 		t.rep.warn(t.file, "", 1, "the last line (%d) has no line end and its row was rejected: the file may be cut short", t.count.Lines)
+	}
+	if t.late1252 > 0 {
+		t.rep.warn(t.file, "", t.late1252, "%d rows are not valid UTF-8 although the start of the file is: read as Windows-1252", t.late1252)
 	}
 	if t.noClose > 0 {
 		t.rep.warn(t.file, t.header[t.col["closed_at"]], t.noClose,
