@@ -43,7 +43,8 @@ It prints a summary and writes to --out:
   funnel.png      mean volume per stage with conversion rates, each bar
                   split into entries from the previous stage and from
                   elsewhere                                   (and .svg)
-  coverage.png    pipeline coverage with the 3x and 4x rules  (and .svg)
+  coverage.png    pipeline coverage with the 3x and 4x rules, or without
+                  a quota the open pipeline in currency      (and .svg)
   sla.png         SLA compliance per handoff                  (and .svg)
   response.png    MQL response times (wall clock; bars from a sample of
                   quarters) and the share meeting the first-touch SLA,
@@ -196,7 +197,11 @@ func forecastCharts(m *model.Model, res *montecarlo.Results, rep *montecarlo.Rep
 	charts["revenue"] = render.RevenueHistogram(res.Period(res.Revenue, 0), m.Quota, m.Currency)
 
 	charts["funnel"] = funnelChart(rep)
-	charts["coverage"] = render.CoverageHistogram(res.Period(res.Coverage, 0), float64(rep.CoverageNeeded))
+	if m.Quota > 0 {
+		charts["coverage"] = render.CoverageHistogram(res.Period(res.Coverage, 0), float64(rep.CoverageNeeded))
+	} else {
+		charts["coverage"] = render.PipelineHistogram(res.Period(res.OpenPipeline, 0), m.Currency)
+	}
 
 	var slaNames []string
 	var comp, targets []float64

@@ -651,7 +651,9 @@ func slaCharts(base *model.Model, pols []*policy, cfg slaConfig) map[string]*plo
 	byHours := map[string]*render.Series{}
 	var order []string
 	for _, p := range pols {
-		if p.Threshold != whatif.DefaultScoreModel.Base || (p.Lever != "base" && p.Lever != "headcount" && p.Lever != "grid") {
+		// Every working-hours coverage tried: a coverage tried at the
+		// base headcount alone is a single point.
+		if p.Threshold != whatif.DefaultScoreModel.Base || (p.Lever != "base" && p.Lever != "headcount" && p.Lever != "hours" && p.Lever != "grid") {
 			continue
 		}
 		s, ok := byHours[p.Hours]

@@ -164,22 +164,48 @@ func RevenueHistogram(revenue []float64, quota float64, currency string) *plot.P
 		return noData("Simulated quarterly revenue", "no simulated quarters")
 	}
 	p10, p50, p90 := quantile(0.1, vals), quantile(0.5, vals), quantile(0.9, vals)
-	hasQuota := quota > 0 && !math.IsInf(quota, 0)
-	title := "Simulated quarterly revenue: median " + Money(p50, currency)
-	if hasQuota {
-		title = fmt.Sprintf("%s chance of making the %s quota", boundedChance(shareAtLeast(vals, quota), len(vals)), Money(quota, currency))
+	if quota > 0 && !math.IsInf(quota, 0) {
+		title := fmt.Sprintf("%s chance of making the %s quota", boundedChance(shareAtLeast(vals, quota), len(vals)), Money(quota, currency))
+		sub := fmt.Sprintf("Median %s · P10–P90 %s–%s (shaded) · %s%s",
+			Money(p50, currency), Money(p10, currency), Money(p90, currency),
+			plural(len(vals), "simulated quarter"), leftOut(dropped))
+		return moneyHistogram(vals, title, sub, "Quarterly revenue", currency,
+			Ref{X: quota, Label: "Quota " + Money(quota, currency)})
 	}
-	sub := fmt.Sprintf("Median %s · P10–P90 %s–%s (shaded) · %s%s",
-		Money(p50, currency), Money(p10, currency), Money(p90, currency),
-		plural(len(vals), "simulated quarter"), leftOut(dropped))
-	p := New(title, sub)
+	title := fmt.Sprintf("Half the simulated quarters bring %s or more", Money(p50, currency))
+	sub := fmt.Sprintf("P10–P90 %s–%s (shaded) · %s%s · no quota in the model",
+		Money(p10, currency), Money(p90, currency), plural(len(vals), "simulated quarter"), leftOut(dropped))
+	return moneyHistogram(vals, title, sub, "Quarterly revenue", currency)
+}
 
+// PipelineHistogram returns the histogram of the open pipeline at quarter
+// start, in currency, for a model without a quota, where coverage (open
+// pipeline ÷ quota) has no meaning: the title gives the median, the
+// subtitle P10–P90 and how to get coverage instead.
+func PipelineHistogram(open []float64, currency string) *plot.Plot {
+	vals, dropped := sortedFinite(open)
+	if len(vals) == 0 {
+		return noData("Open pipeline at quarter start", "no simulated quarters")
+	}
+	p10, p50, p90 := quantile(0.1, vals), quantile(0.5, vals), quantile(0.9, vals)
+	title := fmt.Sprintf("Quarters start with a median %s of open pipeline", Money(p50, currency))
+	sub := fmt.Sprintf("P10–P90 %s–%s (shaded) · %s%s", Money(p10, currency), Money(p90, currency), plural(len(vals), "simulated quarter"), leftOut(dropped))
+	if vals[0] == vals[len(vals)-1] {
+		title = fmt.Sprintf("Every quarter starts with the same %s of open pipeline", Money(p50, currency))
+		sub = fmt.Sprintf("The model's start state: the deals open at its as-of date · %s%s", plural(len(vals), "simulated quarter"), leftOut(dropped))
+	}
+	sub += "\nNo quota in the model, so no coverage: set quota: or calibrate with --quota"
+	return moneyHistogram(vals, title, sub, "Open pipeline at quarter start", currency)
+}
+
+// moneyHistogram draws the share of quarters by an amount, vals sorted
+// and finite, with its P10–P90 band and guides, and the reference lines
+// refs.
+func moneyHistogram(vals []float64, title, sub, xLabel, currency string, refs ...Ref) *plot.Plot {
+	p10, p50, p90 := quantile(0.1, vals), quantile(0.5, vals), quantile(0.9, vals)
+	p := New(title, sub)
 	h := shareHistogram(vals, math.Max(math.Abs(vals[0])*0.02, 1))
 	p.Add(band{lo: p10, hi: p90, fill: BandColor}, h)
-	var refs []Ref
-	if hasQuota {
-		refs = append(refs, Ref{X: quota, Label: "Quota " + Money(quota, currency)})
-	}
 	if p90 > p10 {
 		refs = append(refs,
 			Ref{X: p50, Label: "Median", Line: GuideStyle},
@@ -187,12 +213,14 @@ func RevenueHistogram(revenue []float64, quota float64, currency string) *plot.P
 			Ref{X: p90, Label: "P90", Line: GuideStyle})
 	}
 	RefLines(p, refs...)
-
-	p.X.Label.Text = "Quarterly revenue" + currencyLabel(currency)
+	p.X.Label.Text = xLabel + currencyLabel(currency)
 	p.X.Tick.Marker = MoneyTicks{Currency: currency}
 	p.Y.Label.Text = "Share of simulated quarters"
 	p.Y.Tick.Marker = PercentTicks{}
-	p.Y.Min, p.Y.Max = 0, maxWeight(h.Bins)*headroom
+	p.Y.Min, p.Y.Max = 0, math.Min(maxWeight(h.Bins)*headroom, 1.05)
+	if v := vals[0]; v == vals[len(vals)-1] && v != 0 {
+		p.X.Min, p.X.Max = v-0.25*math.Abs(v), v+0.25*math.Abs(v) // one value: a bar, not a wall
+	}
 	return p
 }
 
