@@ -174,7 +174,17 @@ func (e *Export) finish(o *Options) error {
 	})
 	e.AsOf = o.asOf()
 	if e.AsOf.IsZero() {
-		e.AsOf = e.latest()
+		e.AsOf = e.latest(o)
+		n := 0
+		for _, op := range e.Opportunities {
+			if op.ClosedAt.After(e.AsOf) {
+				n++
+			}
+		}
+		if n > 0 {
+			e.Report.warn("", "as-of", n, "%d closed opportunities have a close date after %s, the newest creation, history or won time, which is the as-of time; kept (expected close dates left on deals closed lost?)",
+				n, e.AsOf.Format(time.RFC3339))
+		}
 	} else {
 		e.AsOf = e.AsOf.UTC()
 	}
@@ -312,8 +322,15 @@ func boolCompare(a, b bool) int {
 	return -1
 }
 
-// latest returns the latest timestamp in e, zero if none.
-func (e *Export) latest() time.Time {
+// latest returns the default as-of time: the latest creation, stage
+// event, activity or opportunity stage event in e, or close of a won
+// deal, zero if none. The close date of a lost deal (a date: midnight in
+// o.TZ, as date fields are written) does not count, nor does any close
+// after Options.Now: CRMs leave the expected close date on deals closed
+// lost, often in the future, and one would move the as-of time past the
+// export.
+func (e *Export) latest(o *Options) time.Time {
+	now := o.now()
 	var t time.Time
 	max := func(u time.Time) {
 		if u.After(t) {
@@ -331,7 +348,9 @@ func (e *Export) latest() time.Time {
 	}
 	for _, op := range e.Opportunities {
 		max(op.CreatedAt)
-		max(op.ClosedAt)
+		if (op.Outcome == OutcomeWon || !isDate(op.ClosedAt, o)) && !op.ClosedAt.After(now) {
+			max(op.ClosedAt)
+		}
 	}
 	for _, s := range e.OppStageEvents {
 		max(s.At)

@@ -73,14 +73,12 @@ var HubSpotDealStages = map[string]string{
 func ReadHubSpot(fsys fs.FS, o *Options) (*Export, error) {
 	e := new(Export)
 	rep := &e.Report
-	haveContacts, err := exists(fsys, HubSpotContactsFile)
+	files, err := locate(fsys, []Object{ObjectHubSpotContact, ObjectHubSpotDeal}, []string{HubSpotContactsFile, HubSpotDealsFile})
 	if err != nil {
 		return nil, err
 	}
-	haveDeals, err := exists(fsys, HubSpotDealsFile)
-	if err != nil {
-		return nil, err
-	}
+	contactsFile, dealsFile := files[0], files[1]
+	haveContacts, haveDeals := contactsFile != "", dealsFile != ""
 	if !haveContacts && !haveDeals {
 		return nil, fmt.Errorf("data: HubSpot export has neither %s nor %s", HubSpotContactsFile, HubSpotDealsFile)
 	}
@@ -88,8 +86,8 @@ func ReadHubSpot(fsys fs.FS, o *Options) (*Export, error) {
 	var leads map[string]time.Time
 	if haveContacts {
 		leads = make(map[string]time.Time)
-		err := readFile(fsys, HubSpotContactsFile, func(r io.Reader) error {
-			t, err := openTable(r, HubSpotContactsFile, rep, hsContactSpecs, o)
+		err := readFile(fsys, contactsFile, func(r io.Reader) error {
+			t, err := openTable(r, contactsFile, rep, hsContactSpecs, o)
 			if err != nil {
 				return err
 			}
@@ -159,13 +157,13 @@ func ReadHubSpot(fsys fs.FS, o *Options) (*Export, error) {
 		}
 	}
 	if haveDeals {
-		err := readFile(fsys, HubSpotDealsFile, func(r io.Reader) error {
-			t, err := openTable(r, HubSpotDealsFile, rep, hsDealSpecs, o)
+		err := readFile(fsys, dealsFile, func(r io.Reader) error {
+			t, err := openTable(r, dealsFile, rep, hsDealSpecs, o)
 			if err != nil {
 				return err
 			}
 			seen := make(map[string]bool)
-			rules := oppRules{stageDefaults: HubSpotDealStages, anyAmount: true, leadFile: HubSpotContactsFile}
+			rules := oppRules{stageDefaults: HubSpotDealStages, anyAmount: true, leadFile: contactsFile}
 			for {
 				if err := t.next(); err == io.EOF {
 					return nil

@@ -66,7 +66,9 @@ type Options struct {
 	DateOrder DateOrder
 
 	// AsOf is the time the export describes. Rows dated later are
-	// rejected. The zero value means the latest timestamp in the export.
+	// rejected. The zero value means the newest creation, history
+	// (stage event, activity) or won time in the export; see
+	// Export.AsOf.
 	AsOf time.Time
 
 	// MaxRejectShare is the largest share of rejected rows, in [0,1],
@@ -99,6 +101,11 @@ var plausibleFrom = time.Date(1990, 1, 1, 0, 0, 0, 0, time.UTC)
 // plausible returns the range of plausible dates under o: 1990-01-01
 // to a year after o.Now (the wall clock when zero).
 func (o *Options) plausible() (from, to time.Time) {
+	return plausibleFrom, o.now().AddDate(1, 0, 0)
+}
+
+// now returns o.Now, or the wall clock when it is zero, in UTC.
+func (o *Options) now() time.Time {
 	var now time.Time
 	if o != nil {
 		now = o.Now
@@ -106,7 +113,7 @@ func (o *Options) plausible() (from, to time.Time) {
 	if now.IsZero() {
 		now = time.Now()
 	}
-	return plausibleFrom, now.UTC().AddDate(1, 0, 0)
+	return now.UTC()
 }
 
 // implausible returns an error if ts is outside [from, to], the range of

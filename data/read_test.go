@@ -157,9 +157,40 @@ func TestReadExport(t *testing.T) {
 		files:       map[string]string{ActivitiesFile: baseActivities + "L1,2024-01-01T12:00:00Z,call,voicemail,\n"},
 		wantRejects: []string{`activities.csv:4:4 (outcome): unknown outcome "voicemail" (want connected or attempted)`},
 	}, {
+		// A close time (not a date) before creation is an error.
 		name:        "ClosedBeforeCreated",
-		files:       map[string]string{OpportunitiesFile: baseOpps + "O3,,2024-01-07,5,lost,2024-01-06,lost,\n"},
-		wantRejects: []string{`opportunities.csv:4:6 (closed_at): closed_at 2024-01-06T00:00:00Z is before created_at 2024-01-07T00:00:00Z`},
+		files:       map[string]string{OpportunitiesFile: baseOpps + "O3,,2024-01-07T10:00:00Z,5,lost,2024-01-07T09:00:00Z,lost,\n"},
+		wantRejects: []string{`opportunities.csv:4:6 (closed_at): closed_at 2024-01-07T09:00:00Z is before created_at 2024-01-07T10:00:00Z`},
+	}, {
+		// A close date on the day of creation is valid: the deal
+		// closed when it was created.
+		name:     "ClosedDayCreated",
+		files:    map[string]string{OpportunitiesFile: baseOpps + "O3,,2024-01-07T14:00:00Z,5,won,2024-01-07,won,\n"},
+		wantOpps: []string{"O1", "O2", "O3"},
+		check: func(t *testing.T, e *Export) {
+			if o := e.Opportunities[2]; !o.ClosedAt.Equal(o.CreatedAt) || !o.CreatedAt.Equal(ts("2024-01-07T14:00:00Z")) {
+				t.Errorf("O3 = %+v", o)
+			}
+			if len(e.Report.Warnings) != 0 {
+				t.Errorf("warnings = %q", warningStrings(&e.Report))
+			}
+		},
+	}, {
+		// Created days after its close date (a migrated record): kept,
+		// created at its close date, flagged and counted.
+		name:     "CreatedAfterCloseDate",
+		files:    map[string]string{OpportunitiesFile: baseOpps + "O3,,2024-01-07T14:00:00Z,5,lost,2024-01-03,lost,\n"},
+		wantOpps: []string{"O3", "O1", "O2"},
+		check: func(t *testing.T, e *Export) {
+			o := e.Opportunities[0]
+			if !o.CreatedAt.Equal(ts("2024-01-03T00:00:00Z")) || !o.ClosedAt.Equal(o.CreatedAt) || o.Attrs[AttrCreatedAsExported] != "2024-01-07T14:00:00Z" {
+				t.Errorf("O3 = %+v", o)
+			}
+			want := []string{`opportunities.csv (created_at): 1 closed opportunities were created after their close date (a migrated org?); kept with the creation date moved back to the close date, so their sales cycles read as 0 days (the exported creation time is in the "created_as_exported" column of their attributes)`}
+			if got := warningStrings(&e.Report); !reflect.DeepEqual(got, want) {
+				t.Errorf("warnings = %q", got)
+			}
+		},
 	}, {
 		name:        "UnknownLead",
 		files:       map[string]string{StageEventsFile: baseStages + "L9,mql,2024-01-03T09:00:00Z\n"},

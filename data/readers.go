@@ -394,6 +394,9 @@ func readOpp(t *table, o *Options, seen map[string]bool, leads map[string]time.T
 	if !t.has("lead_id") && rules.leadOf != nil {
 		leadID = rules.leadOf[id]
 	}
+	if nullID(leadID) {
+		leadID = ""
+	}
 	op := Opportunity{ID: id, LeadID: leadID, Stage: stage, Outcome: out, Currency: t.get("currency"), Attrs: t.attrs()}
 	if t.get("created_at") != "" || out != OutcomeOpen {
 		if op.CreatedAt, ok = t.timeField("created_at", o); !ok || t.afterAsOf("created_at", op.CreatedAt, o) {
@@ -419,6 +422,7 @@ func readOpp(t *table, o *Options, seen map[string]bool, leads map[string]time.T
 		}
 	}
 	cleared := false
+	created0 := op.CreatedAt // as exported, for the check against the lead
 	if c := t.get("closed_at"); c != "" || out != OutcomeOpen {
 		if !t.has("closed_at") {
 			t.reject("outcome", ReasonMissingValue, fmt.Errorf("%s opportunity without a closed_at column", out))
@@ -447,9 +451,24 @@ func readOpp(t *table, o *Options, seen map[string]bool, leads map[string]time.T
 				return Opportunity{}, false
 			}
 			if !op.CreatedAt.IsZero() && closed.Before(op.CreatedAt) {
-				t.reject("closed_at", ReasonClosedBeforeCreated, fmt.Errorf("closed_at %s is before created_at %s",
-					closed.Format(time.RFC3339), op.CreatedAt.Format(time.RFC3339)))
-				return Opportunity{}, false
+				switch {
+				case !isDate(closed, o):
+					t.reject("closed_at", ReasonClosedBeforeCreated, fmt.Errorf("closed_at %s is before created_at %s",
+						closed.Format(time.RFC3339), op.CreatedAt.Format(time.RFC3339)))
+					return Opportunity{}, false
+				case sameDay(closed, op.CreatedAt, o):
+					closed = op.CreatedAt // closed the day it was created
+				default:
+					// Created after its close date: a record migrated
+					// into the CRM. The close date is the business date.
+					if op.Attrs == nil {
+						op.Attrs = make(map[string]string)
+					}
+					op.Attrs[AttrCreatedAsExported] = op.CreatedAt.Format(time.RFC3339)
+					created0 = op.CreatedAt
+					op.CreatedAt = closed
+					t.createdAfterClose++
+				}
 			}
 			op.ClosedAt = closed
 		}
@@ -458,7 +477,7 @@ func readOpp(t *table, o *Options, seen map[string]bool, leads map[string]time.T
 	if leadFile == "" {
 		leadFile = LeadsFile
 	}
-	if op.LeadID != "" && !t.checkParent("lead_id", "lead", leadFile, op.LeadID, "created_at", op.CreatedAt, leads) {
+	if op.LeadID != "" && !t.checkParent("lead_id", "lead", leadFile, op.LeadID, "created_at", created0, leads) {
 		return Opportunity{}, false
 	}
 	seen[id] = true
@@ -519,6 +538,36 @@ func readOppStage(t *table, o *Options, opps map[string]time.Time, oppFile strin
 		return OppStageEvent{}, false
 	}
 	return OppStageEvent{OpportunityID: id, Stage: o.mapping().stage(stage, stageDefaults), At: at}, true
+}
+
+// AttrCreatedAsExported is the Attrs key holding, as RFC 3339, the
+// creation time an export gave a closed opportunity created after its
+// close date (a record migrated into the CRM): such a deal is kept with
+// CreatedAt moved back to its ClosedAt, and counted in a warning.
+const AttrCreatedAsExported = "created_as_exported"
+
+// isDate reports whether ts, as read under o, is a date rather than a
+// time: midnight in o.TZ, as CRMs write date fields (Salesforce's
+// CloseDate and ConvertedDate, "2024-03-01" or "2024-03-01 00:00:00").
+func isDate(ts time.Time, o *Options) bool {
+	h, m, s := ts.In(o.tz()).Clock()
+	return h == 0 && m == 0 && s == 0
+}
+
+// sameDay reports whether a and b fall on the same calendar day in o.TZ.
+func sameDay(a, b time.Time, o *Options) bool {
+	ya, ma, da := a.In(o.tz()).Date()
+	yb, mb, db := b.In(o.tz()).Date()
+	return ya == yb && ma == mb && da == db
+}
+
+// nullID reports whether id names no record: empty, all zeros, or
+// Salesforce's empty key 000000000000000AAA (fifteen zeros and a
+// three-letter checksum), which Data Export writes for null lookups.
+func nullID(id string) bool {
+	id = strings.TrimSpace(id)
+	z := strings.TrimLeft(id, "0")
+	return z == "" || len(id) == 18 && len(z) <= 3 && strings.HasPrefix(id, "000000000000000")
 }
 
 // parseBool reads CRM booleans: true/false, 1/0, yes/no, empty (false).

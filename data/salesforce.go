@@ -99,14 +99,14 @@ var SalesforceOppStages = map[string]string{
 func ReadSalesforce(fsys fs.FS, o *Options) (*Export, error) {
 	e := new(Export)
 	rep := &e.Report
-	haveLeads, err := exists(fsys, SalesforceLeadFile)
+	files, err := locate(fsys,
+		[]Object{ObjectSalesforceLead, ObjectSalesforceLeadHistory, ObjectSalesforceOpportunity, ObjectSalesforceOppHistory},
+		[]string{SalesforceLeadFile, SalesforceLeadHistoryFile, SalesforceOppFile, SalesforceOppHistoryFile})
 	if err != nil {
 		return nil, err
 	}
-	haveOpps, err := exists(fsys, SalesforceOppFile)
-	if err != nil {
-		return nil, err
-	}
+	leadFile, leadHistoryFile, oppFile, oppHistoryFile := files[0], files[1], files[2], files[3]
+	haveLeads, haveOpps := leadFile != "", oppFile != ""
 	if !haveLeads && !haveOpps {
 		return nil, fmt.Errorf("data: Salesforce export has neither %s nor %s", SalesforceLeadFile, SalesforceOppFile)
 	}
@@ -121,8 +121,8 @@ func ReadSalesforce(fsys fs.FS, o *Options) (*Export, error) {
 	leads := make(map[string]time.Time)
 	oppLead := make(map[string]string)
 	if haveLeads {
-		err := readFile(fsys, SalesforceLeadFile, func(r io.Reader) error {
-			t, err := openTable(r, SalesforceLeadFile, rep, sfLeadSpecs, o)
+		err := readFile(fsys, leadFile, func(r io.Reader) error {
+			t, err := openTable(r, leadFile, rep, sfLeadSpecs, o)
 			if err != nil {
 				return err
 			}
@@ -144,7 +144,11 @@ func ReadSalesforce(fsys fs.FS, o *Options) (*Export, error) {
 					t.reject("is_converted", ReasonBadOutcome, err)
 					continue
 				}
-				x.converted = conv || t.get("converted_opp") != ""
+				convOpp := t.get("converted_opp")
+				if nullID(convOpp) {
+					convOpp = "" // 000000000000000AAA: no opportunity
+				}
+				x.converted = conv || convOpp != ""
 				if s := t.get("converted_at"); s != "" {
 					if x.convertedAt, ok = t.timeField("converted_at", o); !ok {
 						continue
@@ -153,8 +157,8 @@ func ReadSalesforce(fsys fs.FS, o *Options) (*Export, error) {
 				seen[l.ID] = true
 				leads[l.ID] = l.CreatedAt
 				extra[l.ID] = x
-				if id := t.get("converted_opp"); id != "" {
-					oppLead[id] = l.ID
+				if convOpp != "" {
+					oppLead[convOpp] = l.ID
 				}
 				e.Leads = append(e.Leads, l)
 				t.keep()
@@ -170,13 +174,9 @@ func ReadSalesforce(fsys fs.FS, o *Options) (*Export, error) {
 		at       time.Time
 	}
 	history := make(map[string][]change)
-	haveHistory, err := exists(fsys, SalesforceLeadHistoryFile)
-	if err != nil {
-		return nil, err
-	}
-	if haveHistory {
-		err := readFile(fsys, SalesforceLeadHistoryFile, func(r io.Reader) error {
-			t, err := openTable(r, SalesforceLeadHistoryFile, rep, sfLeadHistorySpecs, o)
+	if leadHistoryFile != "" {
+		err := readFile(fsys, leadHistoryFile, func(r io.Reader) error {
+			t, err := openTable(r, leadHistoryFile, rep, sfLeadHistorySpecs, o)
 			if err != nil {
 				return err
 			}
@@ -195,7 +195,7 @@ func ReadSalesforce(fsys fs.FS, o *Options) (*Export, error) {
 					continue
 				}
 				at, ok := t.timeField("at", o)
-				if !ok || t.afterAsOf("at", at, o) || !t.checkParent("lead_id", "lead", SalesforceLeadFile, id, "at", at, leads) {
+				if !ok || t.afterAsOf("at", at, o) || !t.checkParent("lead_id", "lead", leadFile, id, "at", at, leads) {
 					continue
 				}
 				history[id] = append(history[id], change{t.get("old"), t.get("new"), at})
@@ -209,6 +209,7 @@ func ReadSalesforce(fsys fs.FS, o *Options) (*Export, error) {
 		rep.warn(SalesforceLeadHistoryFile, "", 0, "file absent: each lead's current status is dated at its creation")
 	}
 	convStage := m.stage("Closed - Converted", SalesforceLeadStages)
+	var convEarly, convLate, convUndated int // conversions dated before creation, after as-of, not dated
 	for _, l := range e.Leads {
 		h := history[l.ID]
 		sort.SliceStable(h, func(i, j int) bool { return h[i].at.Before(h[j].at) })
@@ -229,21 +230,46 @@ func ReadSalesforce(fsys fs.FS, o *Options) (*Export, error) {
 			hasConv = hasConv || s == convStage
 			e.StageEvents = append(e.StageEvents, StageEvent{l.ID, s, c.at})
 		}
-		if x.converted && !hasConv && !x.convertedAt.IsZero() && !x.convertedAt.Before(l.CreatedAt) &&
-			(o.asOf().IsZero() || !x.convertedAt.After(o.asOf())) {
-			e.StageEvents = append(e.StageEvents, StageEvent{l.ID, convStage, x.convertedAt})
+		if !x.converted || hasConv {
+			continue
 		}
+		at := x.convertedAt
+		switch {
+		case at.IsZero():
+			convUndated++
+			continue
+		case !o.asOf().IsZero() && at.After(o.asOf()):
+			convLate++
+			continue
+		case at.Before(l.CreatedAt):
+			// ConvertedDate is a date: converted the day the lead was
+			// created, or (a migrated org) dated before its creation.
+			if !sameDay(at, l.CreatedAt, o) {
+				convEarly++
+			}
+			at = l.CreatedAt
+		}
+		e.StageEvents = append(e.StageEvents, StageEvent{l.ID, convStage, at})
+	}
+	if convEarly > 0 {
+		rep.warn(leadFile, "ConvertedDate", convEarly, "%d converted leads have a ConvertedDate before the day they were created (a migrated org?); their conversion is dated at their creation", convEarly)
+	}
+	if convLate > 0 {
+		rep.warn(leadFile, "ConvertedDate", convLate, "%d leads converted after the as-of time; their conversion is not counted", convLate)
+	}
+	if convUndated > 0 {
+		rep.warn(leadFile, "ConvertedDate", convUndated, "%d leads are marked converted without a ConvertedDate and without a history row for it; their conversion is not counted", convUndated)
 	}
 
 	opps := make(map[string]time.Time)
 	if haveOpps {
-		err := readFile(fsys, SalesforceOppFile, func(r io.Reader) error {
-			t, err := openTable(r, SalesforceOppFile, rep, sfOppSpecs, o)
+		err := readFile(fsys, oppFile, func(r io.Reader) error {
+			t, err := openTable(r, oppFile, rep, sfOppSpecs, o)
 			if err != nil {
 				return err
 			}
 			seen := make(map[string]bool)
-			rules := oppRules{stageDefaults: SalesforceOppStages, leadOf: oppLead, anyAmount: true, leadFile: SalesforceLeadFile}
+			rules := oppRules{stageDefaults: SalesforceOppStages, leadOf: oppLead, anyAmount: true, leadFile: leadFile}
 			for {
 				if err := t.next(); err == io.EOF {
 					return nil
@@ -263,13 +289,9 @@ func ReadSalesforce(fsys fs.FS, o *Options) (*Export, error) {
 			return nil, err
 		}
 	}
-	haveOppHistory, err := exists(fsys, SalesforceOppHistoryFile)
-	if err != nil {
-		return nil, err
-	}
-	if haveOppHistory {
-		err := readFile(fsys, SalesforceOppHistoryFile, func(r io.Reader) error {
-			t, err := openTable(r, SalesforceOppHistoryFile, rep, sfOppHistorySpecs, o)
+	if oppHistoryFile != "" {
+		err := readFile(fsys, oppHistoryFile, func(r io.Reader) error {
+			t, err := openTable(r, oppHistoryFile, rep, sfOppHistorySpecs, o)
 			if err != nil {
 				return err
 			}
@@ -279,7 +301,7 @@ func ReadSalesforce(fsys fs.FS, o *Options) (*Export, error) {
 				} else if err != nil {
 					return err
 				}
-				if ev, ok := readOppStage(t, o, opps, SalesforceOppFile, SalesforceOppStages); ok {
+				if ev, ok := readOppStage(t, o, opps, oppFile, SalesforceOppStages); ok {
 					e.OppStageEvents = append(e.OppStageEvents, ev)
 					t.keep()
 				}

@@ -100,7 +100,7 @@ func TestGenerateNothingAfterAsOf(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := e.latest(); got.After(e.AsOf) {
+	if got := e.latest(nil); got.After(e.AsOf) {
 		t.Errorf("latest record at %v, after AsOf %v", got, e.AsOf)
 	}
 	// Written and read back with that AsOf, nothing is rejected.

@@ -56,6 +56,9 @@ type table struct {
 	noClose      int       // open deals whose implausible expected close was cleared
 	enc          Encoding  // the file's encoding (DetectEncoding)
 	late1252     int       // rows of a UTF8 file read as Windows-1252 (invalid UTF-8 after the sniffed start)
+	// closed deals created after their close date (migrated records),
+	// kept with CreatedAt moved back to the close date
+	createdAfterClose int
 	from, to     time.Time // plausible dates (Options.Now)
 }
 
@@ -348,6 +351,11 @@ func (t *table) end() {
 	}
 	if t.late1252 > 0 {
 		t.rep.warn(t.file, "", t.late1252, "%d rows are not valid UTF-8 although the start of the file is: read as Windows-1252", t.late1252)
+	}
+	if n := t.createdAfterClose; n > 0 {
+		t.rep.warn(t.file, t.header[t.col["created_at"]], n,
+			"%d closed opportunities were created after their close date (a migrated org?); kept with the creation date moved back to the close date, so their sales cycles read as 0 days (the exported creation time is in the %q column of their attributes)",
+			n, AttrCreatedAsExported)
 	}
 	if t.noClose > 0 {
 		t.rep.warn(t.file, t.header[t.col["closed_at"]], t.noClose,

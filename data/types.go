@@ -108,8 +108,13 @@ type Export struct {
 	OppStageEvents []OppStageEvent
 
 	// AsOf is the time the export describes: Options.AsOf if given,
-	// otherwise the latest timestamp in the export. Deals still open at
-	// AsOf are censored there.
+	// otherwise the newest creation time, stage event, activity,
+	// opportunity stage event or close of a won deal (or of a lost deal
+	// when it is a time, not a date) up to Options.Now. The close date
+	// of a deal closed lost does not count: CRMs leave the expected close
+	// date on such deals, often in the future. Closed deals dated after
+	// the as-of time so found are kept and counted in a warning. Deals
+	// still open at AsOf are censored there.
 	AsOf time.Time
 
 	// Report counts the rows read and lists rejected rows and warnings.
