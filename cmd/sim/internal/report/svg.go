@@ -29,7 +29,20 @@ type fontSet struct {
 
 func newFontSet() *fontSet { return &fontSet{seen: map[string]bool{}} }
 
+// fontSrc is the src of an embedded font face.
+var fontSrc = regexp.MustCompile(`(?s)src:\s*url\(data:[^)]*\)[^;]*;`)
+
+// localFonts is what the page asks of the reader's machine instead of
+// embedding the charts' font: Liberation Sans, or one with its metrics
+// (Arial and Helvetica, for which it was designed as a stand-in, and
+// Arimo), so that labels keep the widths the charts were laid out with.
+// Embedding it would cost a megabyte a face.
+const localFonts = `src: local("Liberation Sans"), local("LiberationSans"), local("Arial"), local("Helvetica"), local("Arimo");`
+
+// add records the @font-face rule, with its embedded data replaced by
+// localFonts, once.
 func (f *fontSet) add(rule string) {
+	rule = fontSrc.ReplaceAllLiteralString(rule, localFonts)
 	if !f.seen[rule] {
 		f.seen[rule] = true
 		f.rules = append(f.rules, rule)
@@ -43,9 +56,10 @@ func (f *fontSet) css() string { return strings.Join(f.rules, "\n") }
 // declarations (HTML puts <svg> in the SVG namespace by itself), without
 // fixed width and height (the viewBox keeps the aspect ratio while the page
 // sizes it), labelled with title for screen readers, and with its
-// @font-face rules moved to fonts, which the page declares once: every
-// chart embeds the same fonts, a megabyte each. A nil fonts leaves the
-// style element in place.
+// @font-face rules moved to fonts, which the page declares once, without
+// the embedded data (see localFonts): every chart embeds the same fonts, a
+// megabyte each. A nil fonts leaves the style element in place. It
+// returns an error unless svg holds only chart markup (see checkSVG).
 func InlineSVG(svg []byte, title string, fonts *fontSet) (string, error) {
 	if err := checkSVG(svg); err != nil {
 		return "", err
