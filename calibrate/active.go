@@ -30,9 +30,11 @@ import (
 // also hold the wait for the active moment (hours, against delays of days):
 // that slightly favours the inactive one.
 //
-// Entries recorded as dates only (every one at midnight) fall in hours no
-// profile is busy in, so such exports come out inactive, as they should:
-// they say nothing about the time of day.
+// Entries recorded as dates only (datesOnly: every one at midnight) say
+// nothing about the time of day: such a stage is not tested (its flag is
+// the base model's, with a warning), and an entry whose clock started at
+// a date only is left out of its stage's test (its delay is known to a
+// day, the wait for an active moment to hours).
 
 // actionHours is the engine's mean time between a lead's actions at the
 // profile's average intensity (montecarlo's constant of the same name).
@@ -103,8 +105,13 @@ func (c *calib) fitActive(org time.Time) {
 		llr float64
 	}
 	by := map[string]*acc{}
+	dated := map[string]int{} // entries left out: their clock started at a date
 	for _, o := range c.soj {
-		if o.Cause <= 0 || o.To == "" || o.Capped {
+		if o.Cause <= 0 || o.To == "" || o.Capped || c.stageDates[o.To] != nil {
+			continue
+		}
+		if c.startDates(o) != nil {
+			dated[o.To]++
 			continue
 		}
 		fit, ok := delays[o.Stage+"->"+o.To]
@@ -142,8 +149,21 @@ func (c *calib) fitActive(org time.Time) {
 	}
 	for si := range m.Stages {
 		st := &m.Stages[si]
+		if z := c.stageDates[st.Name]; z != nil {
+			if c.enteredAlong(st.Name) {
+				c.warn(fmt.Errorf("%s: entry times are dates only (at midnight %s); activity not tested: active=%v as in the base model", st.Name, z, st.Active))
+			}
+			continue
+		}
 		a := by[st.Name]
-		if a == nil || a.n < c.cfg.MinObs {
+		n := 0
+		if a != nil {
+			n = a.n
+		}
+		if n < c.cfg.MinObs {
+			if n+dated[st.Name] >= c.cfg.MinObs {
+				c.warn(fmt.Errorf("%s: %d of its %d entries follow a stay whose start is a date only, which cannot time them to the hour; activity not tested: active=%v as in the base model", st.Name, dated[st.Name], n+dated[st.Name], st.Active))
+			}
 			continue
 		}
 		af := ActiveFit{Stage: st.Name, N: a.n, LogLR: a.llr, Base: st.Active}
@@ -170,6 +190,16 @@ func (c *calib) fitActive(org time.Time) {
 			c.warn(fmt.Errorf("stage %s: active set to %v, unlike the base model, by its entry times (log likelihood ratio %.1f over %d entries)", st.Name, af.Active, a.llr, a.n))
 		}
 	}
+}
+
+// enteredAlong reports whether the model has a transition into stage.
+func (c *calib) enteredAlong(stage string) bool {
+	for _, t := range c.m.Transitions {
+		if t.To == stage {
+			return true
+		}
+	}
+	return false
 }
 
 // weekOrigin returns the Monday midnight, in the model's zone, on or

@@ -143,6 +143,10 @@ type ArrivalResult struct {
 	QuarterLogSE      float64
 	QuarterPValue     float64
 	PooledProfile     bool // too few arrivals: the profile of all sources was used
+	// DatesOnly says the source's creation times are dates only: Fit's
+	// Profile has the weekdays of the data and each day's arrivals
+	// spread evenly over its 24 hours (spreadDays).
+	DatesOnly bool
 }
 
 // DealResult is the deal-size fit of one source.
@@ -232,6 +236,7 @@ func Calibrate(e *data.Export, cfg Config) (*Result, error) {
 	soj, resp, w := Observations(c.e, m)
 	c.warn(w...)
 	c.soj, c.resp = soj, resp
+	c.detectDates()
 	c.fitStages()
 	c.fitSegments()
 	if m.Handoff != nil {
@@ -297,6 +302,11 @@ type calib struct {
 	soj  []Sojourn
 	resp []Response
 	res  *Result
+	// The zone in which a set of times is dates only (datesOnly), absent
+	// or nil when they are times: by stage (its entries), by source (its
+	// leads' creation times), and of the activities.
+	stageDates, sourceDates map[string]*time.Location
+	actDates                *time.Location
 }
 
 func (c *calib) warn(errs ...error) { c.res.Warnings = append(c.res.Warnings, errs...) }
@@ -392,7 +402,7 @@ func (c *calib) fitStages() {
 			var trunc []TruncObs
 			for _, o := range obs {
 				if o.Cause == j+1 {
-					trunc = append(trunc, TruncObs{T: max(o.T, tiny), Follow: max(o.Follow, o.T, tiny)})
+					trunc = append(trunc, c.truncObs(o))
 				}
 			}
 			ef.Events = len(trunc)
@@ -723,6 +733,18 @@ func (c *calib) fitHandoff() {
 	}
 	if len(c.e.Activities) == 0 {
 		c.warn(errors.New("no activities in the export: the contact rate, decay curve and SDR team keep the base model's values"))
+		return
+	}
+	if c.actDates != nil || c.stageDates[h.Stage] != nil {
+		what := "the activities"
+		switch {
+		case c.actDates == nil:
+			what = "the entries of " + h.Stage
+		case c.stageDates[h.Stage] != nil:
+			what = "the activities and the entries of " + h.Stage
+		}
+		c.warn(fmt.Errorf("response times: %s are dates only, so the %d response times are whole days, which cannot show a decay over minutes: the contact rate and decay curve keep the base model's values", what, len(t)))
+		c.fitTeam()
 		return
 	}
 	best, all, err := FitBestDecay(t, y)

@@ -121,7 +121,12 @@ func (c *calib) fitArrivals() {
 		if l.CreatedAt.IsZero() {
 			continue
 		}
-		if h := l.CreatedAt.Sub(org).Hours(); h < end {
+		at := l.CreatedAt
+		if z := c.sourceDates[l.Source]; z != nil { // the day the date names, in the model's zone
+			y, mo, d := at.In(z).Date()
+			at = time.Date(y, mo, d, 0, 0, 0, 0, c.loc)
+		}
+		if h := at.Sub(org).Hours(); h < end {
 			hours[l.Source] = append(hours[l.Source], h)
 			all = append(all, h)
 		}
@@ -139,14 +144,47 @@ func (c *calib) fitArrivals() {
 		segment[l.Source][l.Segment]++
 	}
 	pooled, _ := FitArrivals(all, weeks, time.Monday)
-	var sources []model.Source
+	fits := map[string]ArrivalFit{}
+	var errs []error
 	for _, name := range sortedKeys(hours) {
 		fit, err := FitArrivals(hours[name], weeks, time.Monday)
 		if err != nil {
-			c.warn(fmt.Errorf("source %s arrivals: %w", name, err))
+			errs = append(errs, fmt.Errorf("source %s arrivals: %w", name, err))
+			continue
+		}
+		if c.sourceDates[name] != nil {
+			fit.Profile = spreadDays(fit.Profile)
+		}
+		fits[name] = fit
+	}
+	if len(c.sourceDates) > 0 { // the pooled profile of the sources' profiles, weighted by their arrivals
+		pooled.Profile = [7][24]float64{}
+		total := 0
+		for _, f := range fits {
+			total += f.Total
+		}
+		for _, name := range sortedKeys(fits) {
+			f := fits[name]
+			for d := range 7 {
+				for h := range 24 {
+					pooled.Profile[d][h] += f.Profile[d][h] * float64(f.Total) / float64(total)
+				}
+			}
+		}
+	}
+	var sources []model.Source
+	for _, name := range sortedKeys(hours) {
+		fit, ok := fits[name]
+		if !ok {
+			c.warn(errs[0])
+			errs = errs[1:]
 			continue
 		}
 		ar := ArrivalResult{Source: name, Entry: mode(entry[name]), Fit: fit, QuarterDispersion: math.Inf(1), QuarterLogSE: math.NaN(), QuarterPValue: 1}
+		if z := c.sourceDates[name]; z != nil {
+			ar.DatesOnly = true
+			c.warn(fmt.Errorf("source %s: creation times are dates only (%d leads, at midnight %s): its profile takes the weekdays of its arrivals from the data and spreads each day's arrivals evenly over its 24 hours", name, fit.Total, z))
+		}
 		for _, w := range fit.Warnings {
 			c.warn(fmt.Errorf("source %s: %w", name, w))
 		}
@@ -282,6 +320,24 @@ func recentRate(fit ArrivalFit, qw int) (rate, se float64, w trendWarning, ok bo
 	v = max(v/float64(qw-1), rate)
 	se = math.Sqrt(v / float64(qw))
 	return rate, se, trendWarning{trend: fit.Trend, se: fit.TrendSE, recent: rate, all: fit.WeeklyRate, weeks: qw, total: fit.Weeks}, true
+}
+
+// spreadDays returns the profile p with each weekday's intensity spread
+// evenly over its 24 hours: Σ_h p[d][h]/24 in every hour of day d. It is
+// the profile of arrivals known only by their date, in whatever hour of
+// it they were recorded.
+func spreadDays(p [7][24]float64) [7][24]float64 {
+	var q [7][24]float64
+	for d := range p {
+		s := 0.0
+		for _, v := range p[d] {
+			s += v
+		}
+		for h := range q[d] {
+			q[d][h] = s / 24
+		}
+	}
+	return q
 }
 
 // profileWeights converts a [time.Weekday][hour] profile into the model's
@@ -471,7 +527,9 @@ func (c *calib) fitTeam() {
 			hours = append(hours, hourOf[d]...)
 		}
 	}
-	if len(hours) >= 20 {
+	if c.actDates != nil {
+		c.warn(fmt.Errorf("activities are dates only (at midnight %s): the SDRs' working hours keep the base model's, and their handling time is not estimated", c.actDates))
+	} else if len(hours) >= 20 {
 		slices.Sort(hours)
 		tr.Start = math.Floor(empiricalQuantile(hours, 0.02))
 		tr.End = min(math.Ceil(empiricalQuantile(hours, 0.98)), 24)
@@ -490,7 +548,7 @@ func (c *calib) fitTeam() {
 	}
 	by := map[string][]touch{}
 	for _, r := range c.resp {
-		if !r.Censored && r.Owner != "" {
+		if !r.Censored && r.Owner != "" && c.actDates == nil {
 			by[r.Owner] = append(by[r.Owner], touch{r.Entered.Add(time.Duration(r.Minutes * float64(time.Minute))), r.Entered})
 		}
 	}
@@ -504,7 +562,9 @@ func (c *calib) fitTeam() {
 			}
 		}
 	}
-	if len(tr.Handle) >= 5 {
+	switch {
+	case c.actDates != nil: // not estimated, as said above
+	case len(tr.Handle) >= 5:
 		tr.HandleFit = fitAmounts("handle", tr.Handle)
 		f := tr.HandleFit
 		n := len(tr.Handle)
@@ -515,7 +575,7 @@ func (c *calib) fitTeam() {
 		ss := f.Sigma / math.Sqrt(2*float64(n))
 		c.param(Param{Path: "handoff.sdr.handle_minutes.sigma", Estimate: f.Sigma, Lower: f.Sigma - z95*ss, Upper: f.Sigma + z95*ss, N: n,
 			Method: "lognormal MLE of busy gaps (approximate)"})
-	} else {
+	default:
 		c.warn(fmt.Errorf("%d busy gaps between touches: the SDR handling time keeps the base model's", len(tr.Handle)))
 	}
 	c.res.Team = tr

@@ -49,25 +49,32 @@ func (m MixFit) logPDF(t float64) float64 {
 }
 
 // FitTruncatedMixture fits MixFit to right-truncated delays by maximum
-// likelihood, ℓ = Σ_i [log f(T_i) − log F(C_i)] as in FitTruncatedDelay,
-// from a start that splits the log delays into two clusters (k-means). It
-// returns an error for fewer than 10 delays, for delays that are not valid
-// TruncObs, or when no finite likelihood is reached.
+// likelihood, ℓ = Σ_i [log f(T_i) − log F(C_i)] as in FitTruncatedDelay
+// (delays with date-only ends by the likelihoods of DayEnds), from a start
+// that splits the log delays into two clusters (k-means). It returns an
+// error for fewer than 10 delays, for delays that are not valid TruncObs,
+// or when no finite likelihood is reached.
 func FitTruncatedMixture(obs []TruncObs) (MixFit, error) {
 	if len(obs) < 10 {
 		return MixFit{}, fmt.Errorf("calibrate: mixture fit: %d delays, need at least 10", len(obs))
 	}
 	logT := make([]float64, len(obs))
+	var exact []float64
 	var follow []float64
 	for i, o := range obs {
-		if !(o.T > 0) || !(o.Follow >= o.T) {
-			return MixFit{}, fmt.Errorf("calibrate: truncated delay %d: T=%v, Follow=%v; want 0 < T ≤ Follow", i, o.T, o.Follow)
+		if !o.Days.valid(o.T, o.Follow) {
+			return MixFit{}, fmt.Errorf("calibrate: truncated delay %d: T=%v, Follow=%v (%v); want %s", i, o.T, o.Follow, o.Days, wantT(o.Days))
 		}
-		logT[i] = math.Log(o.T)
+		logT[i] = math.Log(dayProxy(o))
+		if o.Days != TimesExact {
+			continue
+		}
+		exact = append(exact, o.T)
 		if !math.IsInf(o.Follow, 1) {
 			follow = append(follow, o.Follow)
 		}
 	}
+	dayT, dayFollow := dayGroups(obs)
 	from := func(eta []float64) MixFit {
 		return MixFit{Mu1: eta[0], Sigma1: MixSigmaMin + math.Exp(eta[1]), Mu2: eta[2], Sigma2: MixSigmaMin + math.Exp(eta[3]), W: expit(eta[4])}
 	}
@@ -77,8 +84,8 @@ func FitTruncatedMixture(obs []TruncObs) (MixFit, error) {
 			return math.Inf(1)
 		}
 		ll := 0.0
-		for _, o := range obs {
-			ll += m.logPDF(o.T)
+		for _, t := range exact {
+			ll += m.logPDF(t)
 		}
 		for _, c := range follow {
 			f := m.CDF(c)
@@ -86,6 +93,18 @@ func FitTruncatedMixture(obs []TruncObs) (MixFit, error) {
 				return math.Inf(1)
 			}
 			ll -= math.Log(f)
+		}
+		if len(dayT) > 0 {
+			d := newMixDist(m)
+			for _, g := range dayT {
+				ll += g.n * dayLogLik(d, g.e, g.v)
+			}
+			for _, g := range dayFollow {
+				ll -= g.n * dayLogSeen(d, g.e, g.v)
+			}
+			if math.IsNaN(ll) || math.IsInf(ll, 0) {
+				return math.Inf(1)
+			}
 		}
 		return -ll
 	}

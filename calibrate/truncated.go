@@ -10,9 +10,72 @@ import (
 // follow-up: a lead that took an edge after T, when it could have been seen
 // taking it only up to Follow (the time from its clock start to the as-of
 // date of the export).
+//
+// When Days is not TimesExact, an end of the delay was recorded as a date
+// only (see DayEnds): T and Follow are then in days, T is the recorded
+// delay (from the recorded start to the recorded end, a date's midnight)
+// and Follow the largest recorded delay the export could show (to the
+// as-of time, or to the midnight starting the as-of day when the end is a
+// date).
 type TruncObs struct {
-	T      float64 // the delay, > 0, in the caller's unit
+	T      float64 // the delay, > 0 (see DayEnds for date-only ends), in the caller's unit
 	Follow float64 // the longest delay that could have been observed, ≥ T; +Inf: no truncation
+	Days   DayEnds // which ends are dates only; TimesExact (the zero value): neither
+}
+
+// dayGroups collects the day-resolution observations of obs, and their
+// follow-ups, as counts of distinct (DayEnds, value) in a fixed order
+// (the order of summation does not depend on obs's order).
+type dayGroup struct {
+	e DayEnds
+	v float64
+	n float64
+}
+
+func dayGroups(obs []TruncObs) (ts, follows []dayGroup) {
+	type key struct {
+		e DayEnds
+		v float64
+	}
+	tc, fc := map[key]float64{}, map[key]float64{}
+	for _, o := range obs {
+		if o.Days == TimesExact {
+			continue
+		}
+		tc[key{o.Days, o.T}]++
+		if !math.IsInf(o.Follow, 1) {
+			fc[key{o.Days, o.Follow}]++
+		}
+	}
+	for k, n := range tc {
+		ts = append(ts, dayGroup{k.e, k.v, n})
+	}
+	for k, n := range fc {
+		follows = append(follows, dayGroup{k.e, k.v, n})
+	}
+	order := func(a, b dayGroup) int {
+		if c := cmpFloat(a.v, b.v); c != 0 {
+			return c
+		}
+		return int(a.e) - int(b.e)
+	}
+	slices.SortFunc(ts, order)
+	slices.SortFunc(follows, order)
+	return ts, follows
+}
+
+// dayProxy returns a delay in the middle of what a recorded delay with
+// date-only ends stands for, at least half a day: for starting values.
+func dayProxy(o TruncObs) float64 {
+	switch o.Days {
+	case EndDay:
+		return max(o.T+0.5, 0.5)
+	case StartDay:
+		return max(o.T-0.5, 0.5)
+	case BothDays:
+		return max(o.T, 0.5)
+	}
+	return o.T
 }
 
 // FitTruncatedDelay fits the delay distribution form to right-truncated
@@ -29,9 +92,12 @@ type TruncObs struct {
 // the leads that have not moved yet, and it reduces to the ordinary MLE when
 // every C_i is far in the tail. AIC = 2p − 2ℓ compares forms on the same
 // data; SE and Cov come from the observed information as in FitDelay.
+// Delays with date-only ends (TruncObs.Days) enter with the likelihood and
+// truncation term of DayEnds instead of f and F.
 //
-// It returns ErrNoEvents for no observations, and an error for T ≤ 0 or
-// Follow < T. It panics on an unknown form.
+// It returns ErrNoEvents for no observations, and an error for a T or
+// Follow its Days does not allow (T ≤ 0 for exact times, Follow < T). It
+// panics on an unknown form.
 func FitTruncatedDelay(obs []TruncObs, form DelayForm) (Fit, error) {
 	if form < Exponential || form > Gamma {
 		panic("calibrate: unknown DelayForm")
@@ -39,51 +105,63 @@ func FitTruncatedDelay(obs []TruncObs, form DelayForm) (Fit, error) {
 	if len(obs) == 0 {
 		return Fit{}, ErrNoEvents
 	}
+	// The exact delays enter the density term by their sufficient
+	// statistics (per observation only for the Weibull); the starting
+	// values come from all delays (date-only ones by dayProxy).
 	sumT, sumLog, sumLog2 := 0.0, 0.0, 0.0
+	eT, eLog, eLog2 := 0.0, 0.0, 0.0
+	var logT []float64
 	for i, o := range obs {
-		if !(o.T > 0) || !(o.Follow >= o.T) {
-			return Fit{}, fmt.Errorf("calibrate: truncated delay %d: T=%v, Follow=%v; want 0 < T ≤ Follow", i, o.T, o.Follow)
+		if !o.Days.valid(o.T, o.Follow) {
+			return Fit{}, fmt.Errorf("calibrate: truncated delay %d: T=%v, Follow=%v (%v); want %s", i, o.T, o.Follow, o.Days, wantT(o.Days))
 		}
-		sumT += o.T
-		l := math.Log(o.T)
+		t := dayProxy(o)
+		sumT += t
+		l := math.Log(t)
 		sumLog += l
 		sumLog2 += l * l
+		if o.Days == TimesExact {
+			eT += o.T
+			eLog += l
+			eLog2 += l * l
+			logT = append(logT, l)
+		}
 	}
 	n := float64(len(obs))
-	// The density term from sufficient statistics (per observation only
-	// for the Weibull), and the truncation term over the follow-ups in
-	// increasing order, stopping where F(C) = 1 to double precision.
-	logT := make([]float64, len(obs))
+	// The truncation term over the follow-ups in increasing order,
+	// stopping where F(C) = 1 to double precision.
 	follow := make([]float64, 0, len(obs))
-	for i, o := range obs {
-		logT[i] = math.Log(o.T)
-		if !math.IsInf(o.Follow, 1) {
+	for _, o := range obs {
+		if o.Days == TimesExact && !math.IsInf(o.Follow, 1) {
 			follow = append(follow, o.Follow)
 		}
 	}
 	slices.Sort(follow)
-	lgN := float64(len(obs))
+	dayT, dayFollow := dayGroups(obs)
+	lgN := float64(len(logT))
 	nll := func(eta []float64) float64 {
 		p, _ := fromEta(form, eta)
 		var ll float64
-		switch form {
-		case Exponential:
-			ll = lgN*math.Log(p[0]) - p[0]*sumT
-		case LogNormal:
-			mu, sg := p[0], p[1]
-			ss := sumLog2 - 2*mu*sumLog + lgN*mu*mu
-			ll = -sumLog - lgN*math.Log(sg) - 0.5*lgN*math.Log(2*math.Pi) - ss/(2*sg*sg)
-		case Weibull:
-			k, lam := p[0], p[1]
-			ll = lgN*(math.Log(k)-k*math.Log(lam)) + (k-1)*sumLog
-			ll0 := k * math.Log(lam)
-			for _, lt := range logT {
-				ll -= math.Exp(k*lt - ll0)
+		if lgN > 0 {
+			switch form {
+			case Exponential:
+				ll = lgN*math.Log(p[0]) - p[0]*eT
+			case LogNormal:
+				mu, sg := p[0], p[1]
+				ss := eLog2 - 2*mu*eLog + lgN*mu*mu
+				ll = -eLog - lgN*math.Log(sg) - 0.5*lgN*math.Log(2*math.Pi) - ss/(2*sg*sg)
+			case Weibull:
+				k, lam := p[0], p[1]
+				ll = lgN*(math.Log(k)-k*math.Log(lam)) + (k-1)*eLog
+				ll0 := k * math.Log(lam)
+				for _, lt := range logT {
+					ll -= math.Exp(k*lt - ll0)
+				}
+			case Gamma:
+				a, b := p[0], p[1]
+				lg, _ := math.Lgamma(a)
+				ll = lgN*(a*math.Log(b)-lg) + (a-1)*eLog - b*eT
 			}
-		case Gamma:
-			a, b := p[0], p[1]
-			lg, _ := math.Lgamma(a)
-			ll = lgN*(a*math.Log(b)-lg) + (a-1)*sumLog - b*sumT
 		}
 		for _, c := range follow {
 			ls := logSurvival(form, p, c)
@@ -94,6 +172,21 @@ func FitTruncatedDelay(obs []TruncObs, form DelayForm) (Fit, error) {
 				return math.Inf(1)
 			}
 			ll -= math.Log(-math.Expm1(ls))
+		}
+		if len(dayT) > 0 {
+			d := formDist{form, p}
+			for _, g := range dayT {
+				ll += g.n * dayLogLik(d, g.e, g.v)
+			}
+			for _, g := range dayFollow {
+				if logSurvival(form, p, g.v-1) < -40 {
+					break
+				}
+				ll -= g.n * dayLogSeen(d, g.e, g.v)
+			}
+		}
+		if math.IsNaN(ll) || math.IsInf(ll, 0) {
+			return math.Inf(1)
 		}
 		return -ll
 	}
@@ -142,4 +235,15 @@ func FitTruncatedDelay(obs []TruncObs, form DelayForm) (Fit, error) {
 // form fails.
 func FitBestTruncatedDelay(obs []TruncObs) (best Fit, all []Fit, err error) {
 	return bestByAIC(func(form DelayForm) (Fit, error) { return FitTruncatedDelay(obs, form) })
+}
+
+// wantT says which T and Follow a DayEnds allows.
+func wantT(e DayEnds) string {
+	switch e {
+	case EndDay:
+		return "-1 < T ≤ Follow"
+	case BothDays:
+		return "0 ≤ T ≤ Follow"
+	}
+	return "0 < T ≤ Follow"
 }

@@ -1,0 +1,410 @@
+package calibrate
+
+import (
+	"fmt"
+	"math"
+	"strings"
+	"time"
+
+	"gonum.org/v1/gonum/mathext"
+)
+
+// Dates only.
+//
+// Many exports hold some columns as dates without a time of day
+// (Salesforce's CloseDate and ConvertedDate, Maven's engage_date and
+// close_date, report exports' creation dates). Package data reads such a
+// value as midnight in the zone it reads zone-less values in (UTC, or
+// Options.TZ), and keeps it as a time.Time in UTC. Taken as times, they
+// would invent structure: every arrival at midnight, every close at
+// midnight (which the activity test of active.go reads as leads acting at
+// midnight), response times in whole days, delays in whole days with many
+// of exactly 0. Calibrate therefore tells, for each set of times that
+// plays one role (a stage's entries, a source's creation times, the
+// activities), whether it is dates only, and then:
+//
+//   - a stage whose entries are dates only is not tested for activity;
+//   - a source whose creation times are dates only gets the weekdays of
+//     its arrivals from the data and their hours spread evenly over the
+//     24 hours of the day (the export cannot tell them, and the model's
+//     profile is a profile of arrivals, not of working hours);
+//   - response times and SDR working hours from dates only are not fitted;
+//   - a delay with an end known only to the day is fitted by its
+//     likelihood at day resolution (DayEnds): the time of day of a date-only
+//     end is unknown, taken as uniform over the day.
+
+// dateShare is the share of a set of times that must fall exactly at
+// midnight for the set to be dates only. A time recorded to the second
+// falls at 00:00:00 by chance once in 86,400 (to the minute, once in
+// 1,440), so a set of real times is never near it; 1% is left for rows a
+// system stamped with a time (an import, a manual edit).
+const dateShare = 0.99
+
+// datesOnly reports whether times are dates only: at least dateShare of
+// the non-zero ones fall exactly at midnight (00:00:00.000) in one of
+// zones, tried in order, and returns that zone. Zero times are skipped;
+// an empty set, or one with no non-zero time, is not dates only. nil
+// zones are skipped.
+//
+// Calibrate tries UTC and the model's zone: package data reads zone-less
+// values in UTC or in the zone given with --tz, which sim calibrate also
+// makes the model's.
+func datesOnly(times []time.Time, zones ...*time.Location) (*time.Location, bool) {
+	for _, z := range zones {
+		if z == nil {
+			continue
+		}
+		n, mid := 0, 0
+		for _, t := range times {
+			if t.IsZero() {
+				continue
+			}
+			n++
+			l := t.In(z)
+			if l.Hour() == 0 && l.Minute() == 0 && l.Second() == 0 && l.Nanosecond() == 0 {
+				mid++
+			}
+		}
+		if n > 0 && float64(mid) >= dateShare*float64(n) {
+			return z, true
+		}
+	}
+	return nil, false
+}
+
+// dayStart returns the midnight, in z, that starts the day of t in z.
+func dayStart(t time.Time, z *time.Location) time.Time {
+	y, m, d := t.In(z).Date()
+	return time.Date(y, m, d, 0, 0, 0, 0, z)
+}
+
+// DayEnds says which ends of a delay (TruncObs) were recorded as dates
+// only, at the midnight that starts their day: the other ends are exact
+// times. A date-only end happened at an unknown time of that day, taken as
+// uniform on [0, 1) day and independent of the delay; the delay then has
+// the likelihood of its recorded value, in days:
+//
+//	TimesExact: f(T)                                   the density
+//	EndDay:     P(T ≤ D < T+1) = F(T+1) − F(T)          T > −1
+//	StartDay:   P(T−1 < D ≤ T) = F(T) − F(T−1)          T > 0
+//	BothDays:   ∫ (1−|v|) f(T+v) dv over (−1, 1)        T ≥ 0 (whole days between the dates)
+//	          = ∫_{T−1}^{T} (s−T+1) f(s) ds + ∫_T^{T+1} (T+1−s) f(s) ds
+//
+// (F = 0 below 0), so a delay of 0 whole days (same-day) has the finite
+// likelihood ∫_0^1 (1−s) f(s) ds, not a density at 0. The truncation term
+// of TruncObs, the probability that the recorded delay is at most Follow,
+// is F(C) for TimesExact, F(C+1) for EndDay, ∫_{C−1}^{C} F(s) ds for
+// StartDay and ∫_C^{C+1} F(s) ds for BothDays (C = Follow). The four
+// likelihoods are probabilities of what was recorded (up to a factor that
+// does not depend on the parameters), so AIC compares forms on them as on
+// densities.
+type DayEnds uint8
+
+const (
+	TimesExact DayEnds = 0                 // both ends are times
+	EndDay     DayEnds = 1                 // the end is a date, the start a time
+	StartDay   DayEnds = 2                 // the start is a date, the end a time
+	BothDays   DayEnds = StartDay | EndDay // both are dates
+)
+
+// String returns "exact", "end date", "start date" or "dates".
+func (d DayEnds) String() string {
+	switch d {
+	case TimesExact:
+		return "exact"
+	case EndDay:
+		return "end date"
+	case StartDay:
+		return "start date"
+	case BothDays:
+		return "dates"
+	}
+	return "DayEnds(?)"
+}
+
+// valid reports whether T and Follow are possible for d (see DayEnds).
+func (d DayEnds) valid(t, follow float64) bool {
+	if !(follow >= t) {
+		return false
+	}
+	switch d {
+	case TimesExact, StartDay:
+		return t > 0
+	case EndDay:
+		return t > -1
+	case BothDays:
+		return t >= 0
+	}
+	return false
+}
+
+// dayDist is what the day-resolution likelihoods need of a delay
+// distribution on (0, ∞): its distribution function F and survival S at
+// x, each accurate on its own tail, and over (a, b], 0 ≤ a ≤ b, the mass
+// p = F(b) − F(a) and the partial mean pm = ∫_a^b s f(s) ds.
+type dayDist interface {
+	cdf(x float64) (f, s float64)
+	mass(a, b float64) (p, pm float64)
+}
+
+// formDist is a parametric delay (DelayForm and Params, as in Fit).
+type formDist struct {
+	form DelayForm
+	p    []float64
+}
+
+func (d formDist) cdf(x float64) (float64, float64) {
+	if !(x > 0) {
+		return 0, 1
+	}
+	p := d.p
+	switch d.form {
+	case Exponential:
+		return -math.Expm1(-p[0] * x), math.Exp(-p[0] * x)
+	case LogNormal:
+		z := (math.Log(x) - p[0]) / p[1]
+		return 0.5 * math.Erfc(-z/math.Sqrt2), 0.5 * math.Erfc(z/math.Sqrt2)
+	case Weibull:
+		y := math.Pow(x/p[1], p[0])
+		return -math.Expm1(-y), math.Exp(-y)
+	case Gamma:
+		return mathext.GammaIncReg(p[0], p[1]*x), mathext.GammaIncRegComp(p[0], p[1]*x)
+	}
+	panic("calibrate: unknown DelayForm")
+}
+
+// biased returns the log of the mean and the distribution function and
+// survival at x of the size-biased distribution s·f(s)/mean, so that
+// ∫_0^x s f(s) ds = mean·F*(x):
+//
+//	exponential(λ):   mean 1/λ,            F* gamma(2, λ)
+//	lognormal(μ, σ):  mean exp(μ + σ²/2),  F* lognormal(μ + σ², σ)
+//	Weibull(k, λ):    mean λ·Γ(1 + 1/k),   F* = P(1 + 1/k, (x/λ)^k)
+//	gamma(α, β):      mean α/β,            F* gamma(α + 1, β)
+//
+// with P the regularised lower incomplete gamma function.
+func (d formDist) biased(x float64) (logMean, f, s float64) {
+	p := d.p
+	switch d.form {
+	case Exponential:
+		logMean = -math.Log(p[0])
+	case LogNormal:
+		logMean = p[0] + p[1]*p[1]/2
+	case Weibull:
+		lg, _ := math.Lgamma(1 + 1/p[0])
+		logMean = math.Log(p[1]) + lg
+	case Gamma:
+		logMean = math.Log(p[0]) - math.Log(p[1])
+	default:
+		panic("calibrate: unknown DelayForm")
+	}
+	if !(x > 0) {
+		return logMean, 0, 1
+	}
+	switch d.form {
+	case Exponential:
+		return logMean, mathext.GammaIncReg(2, p[0]*x), mathext.GammaIncRegComp(2, p[0]*x)
+	case LogNormal:
+		z := (math.Log(x) - p[0] - p[1]*p[1]) / p[1]
+		return logMean, 0.5 * math.Erfc(-z/math.Sqrt2), 0.5 * math.Erfc(z/math.Sqrt2)
+	case Weibull:
+		y := math.Pow(x/p[1], p[0])
+		return logMean, mathext.GammaIncReg(1+1/p[0], y), mathext.GammaIncRegComp(1+1/p[0], y)
+	}
+	return logMean, mathext.GammaIncReg(p[0]+1, p[1]*x), mathext.GammaIncRegComp(p[0]+1, p[1]*x)
+}
+
+// diff returns F(b) − F(a) from the distribution functions and survivals
+// at a ≤ b, on the side of the median where it is accurate.
+func diff(fa, sa, fb, sb float64) float64 {
+	if sa < 0.5 {
+		return max(sa-sb, 0)
+	}
+	return max(fb-fa, 0)
+}
+
+func (d formDist) mass(a, b float64) (float64, float64) {
+	fa, sa := d.cdf(a)
+	fb, sb := d.cdf(b)
+	p := diff(fa, sa, fb, sb)
+	lm, ga, ha := d.biased(a)
+	_, gb, hb := d.biased(b)
+	pm := 0.0
+	if q := diff(ga, ha, gb, hb); q > 0 {
+		pm = math.Exp(lm + math.Log(q))
+	}
+	return p, pm
+}
+
+// mixDist is the two-lognormal mixture of MixFit.
+type mixDist struct {
+	w    float64
+	a, b formDist
+}
+
+func newMixDist(m MixFit) mixDist {
+	return mixDist{w: m.W, a: formDist{LogNormal, []float64{m.Mu1, m.Sigma1}}, b: formDist{LogNormal, []float64{m.Mu2, m.Sigma2}}}
+}
+
+func (d mixDist) cdf(x float64) (float64, float64) {
+	f1, s1 := d.a.cdf(x)
+	f2, s2 := d.b.cdf(x)
+	return d.w*f1 + (1-d.w)*f2, d.w*s1 + (1-d.w)*s2
+}
+
+func (d mixDist) mass(a, b float64) (float64, float64) {
+	p1, m1 := d.a.mass(a, b)
+	p2, m2 := d.b.mass(a, b)
+	return d.w*p1 + (1-d.w)*p2, d.w*m1 + (1-d.w)*m2
+}
+
+// dayLogLik returns the log likelihood of a recorded delay t with date-only
+// ends e under d (see DayEnds; e ≠ TimesExact). It is −Inf where the
+// likelihood is 0.
+func dayLogLik(d dayDist, e DayEnds, t float64) float64 {
+	var v float64
+	switch e {
+	case EndDay:
+		v, _ = d.mass(max(t, 0), t+1)
+	case StartDay:
+		v, _ = d.mass(max(t-1, 0), t)
+	case BothDays:
+		if t > 0 { // ∫_{T−1}^{T} (s − (T−1)) f(s) ds
+			p, pm := d.mass(max(t-1, 0), t)
+			v += max(pm-(t-1)*p, 0)
+		}
+		p, pm := d.mass(t, t+1) // ∫_T^{T+1} (T+1 − s) f(s) ds
+		v += max((t+1)*p-pm, 0)
+	default:
+		panic("calibrate: dayLogLik of exact times")
+	}
+	return math.Log(v)
+}
+
+// dayLogSeen returns the log of the truncation term of a delay with
+// date-only ends e and follow-up c under d (see DayEnds).
+func dayLogSeen(d dayDist, e DayEnds, c float64) float64 {
+	switch e {
+	case EndDay:
+		f, s := d.cdf(c + 1)
+		if s < 0.5 {
+			return math.Log1p(-s)
+		}
+		return math.Log(f)
+	case StartDay:
+		return logIntF(d, c-1, c)
+	case BothDays:
+		return logIntF(d, c, c+1)
+	}
+	panic("calibrate: dayLogSeen of exact times")
+}
+
+// logIntF returns log ∫_a^b F(s) ds for b − a = 1, F = 0 below 0: as
+// F(a) + ∫_a^b (b−s) f(s) ds, or as 1 − [S(b) + ∫_a^b (s−a) f(s) ds] past
+// the median, where each is a sum of non-negative terms.
+func logIntF(d dayDist, a, b float64) float64 {
+	if b <= 0 {
+		return math.Inf(-1)
+	}
+	if a <= 0 { // ∫_0^b F = ∫_0^b (b−s) f(s) ds
+		p, pm := d.mass(0, b)
+		return math.Log(max(b*p-pm, 0))
+	}
+	fa, sa := d.cdf(a)
+	p, pm := d.mass(a, b)
+	if sa < 0.5 {
+		_, sb := d.cdf(b)
+		return math.Log1p(-min(sb+max(pm-a*p, 0), 1))
+	}
+	return math.Log(fa + max(b*p-pm, 0))
+}
+
+// detectDates finds the sets of times that are dates only (datesOnly, in
+// UTC or the model's zone): each stage's entries, each source's creation
+// times, and the activities; and warns about each kind found.
+func (c *calib) detectDates() {
+	zones := []*time.Location{time.UTC}
+	if c.loc != nil && c.loc.String() != time.UTC.String() {
+		zones = append(zones, c.loc)
+	}
+	c.stageDates, c.sourceDates = map[string]*time.Location{}, map[string]*time.Location{}
+	entries := map[string][]time.Time{}
+	for _, s := range c.e.StageEvents {
+		if c.m.StageIndex(s.Stage) >= 0 {
+			entries[s.Stage] = append(entries[s.Stage], s.At)
+		}
+	}
+	var stages []string
+	for _, st := range c.m.Stages {
+		if z, ok := datesOnly(entries[st.Name], zones...); ok {
+			c.stageDates[st.Name] = z
+			stages = append(stages, fmt.Sprintf("%s (%d entries, at midnight %s)", st.Name, len(entries[st.Name]), z))
+		}
+	}
+	if len(stages) > 0 {
+		c.warn(fmt.Errorf("entry times of %s are dates only: delays from and to them are fitted at day resolution, a move within the day as a delay in [0, 1) day (each date-only end's time of day unknown, uniform over the day)",
+			strings.Join(stages, ", ")))
+	}
+	created := map[string][]time.Time{}
+	for _, l := range c.e.Leads {
+		created[l.Source] = append(created[l.Source], l.CreatedAt)
+	}
+	for _, src := range sortedKeys(created) {
+		if z, ok := datesOnly(created[src], zones...); ok {
+			c.sourceDates[src] = z
+		}
+	}
+	if len(c.e.Activities) > 0 {
+		at := make([]time.Time, len(c.e.Activities))
+		for i, a := range c.e.Activities {
+			at[i] = a.At
+		}
+		if z, ok := datesOnly(at, zones...); ok {
+			c.actDates = z
+		}
+	}
+}
+
+// handoffClock reports whether the sojourn o's clock started at a first
+// touch (an activity) rather than at its stage entry.
+func (c *calib) handoffClock(o Sojourn) bool {
+	return c.m.Handoff != nil && len(c.e.Activities) > 0 && o.Stage == c.m.Handoff.Stage
+}
+
+// startDates returns the zone in which the start of o's clock is a date
+// only, nil when it is a time.
+func (c *calib) startDates(o Sojourn) *time.Location {
+	if c.handoffClock(o) {
+		return c.actDates
+	}
+	return c.stageDates[o.Stage]
+}
+
+// truncObs returns the delay of the stay o, which ended along a
+// transition, for the delay fits: exact times as they are (a delay
+// rounded to 0 seconds made half a second, tiny); with a date-only end or
+// start, the recorded delay and follow-up of DayEnds, in days. Between two
+// dates in one zone, both are whole calendar days (rounded, so that a
+// daylight-saving change does not make 23 or 25 hours).
+func (c *calib) truncObs(o Sojourn) TruncObs {
+	zs, ze := c.startDates(o), c.stageDates[o.To]
+	switch {
+	case zs == nil && ze == nil:
+		return TruncObs{T: max(o.T, tiny), Follow: max(o.Follow, o.T, tiny)}
+	case ze == nil:
+		t := max(o.T, tiny)
+		return TruncObs{T: t, Follow: max(o.Follow, t), Days: StartDay}
+	}
+	// The end is a date: the export shows ends up to the as-of day's.
+	f := dayStart(c.e.AsOf, ze).Sub(o.Start).Hours() / 24
+	if zs == nil {
+		t := max(o.T, -1+tiny)
+		return TruncObs{T: t, Follow: max(f, t), Days: EndDay}
+	}
+	t := o.T
+	if zs == ze {
+		t, f = math.Round(t), math.Round(f)
+	}
+	t = max(t, 0)
+	return TruncObs{T: t, Follow: max(f, t), Days: BothDays}
+}
