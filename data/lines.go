@@ -92,7 +92,7 @@ func (e *LimitError) Error() string {
 // "\r\n", "\r" or "\n"; a last line without a line end counts. When a file
 // has been read to its end,
 //
-//	Lines = Header + Blank + Rows + Continued
+//	Lines = Header + Blank + Rows + Continued + Trailer
 //	Rows  = Kept + Rejected + Skipped
 //
 // and the readers fail with an error naming the file if either does not
@@ -106,6 +106,12 @@ type LineCount struct {
 	Kept      int // records loaded
 	Rejected  int // records rejected, each listed in Report.Rejected
 	Skipped   int // records read and deliberately not loaded (Salesforce history rows of fields other than Status)
+	// Trailer counts the lines of a report's trailer: the records after
+	// the last data row that are empty (a row of empty cells, a lone
+	// "") or a summary ("Grand Totals (22 records)", "Confidential
+	// Information - Do Not Distribute", "Copyright ..."). They are not
+	// rows. The same records followed by a data row are rows, rejected.
+	Trailer int
 	// Unterminated is true when the last line had no line end, as in a
 	// file cut short (or written without a final newline).
 	Unterminated bool
@@ -113,9 +119,9 @@ type LineCount struct {
 
 // check returns an error if c does not add up.
 func (c *LineCount) check() error {
-	if n := c.Header + c.Blank + c.Rows + c.Continued; n != c.Lines {
-		return fmt.Errorf("%d lines read, but %d accounted for (%d header, %d blank, %d rows, %d continuation lines)",
-			c.Lines, n, c.Header, c.Blank, c.Rows, c.Continued)
+	if n := c.Header + c.Blank + c.Rows + c.Continued + c.Trailer; n != c.Lines {
+		return fmt.Errorf("%d lines read, but %d accounted for (%d header, %d blank, %d rows, %d continuation lines, %d trailer)",
+			c.Lines, n, c.Header, c.Blank, c.Rows, c.Continued, c.Trailer)
 	}
 	if n := c.Kept + c.Rejected + c.Skipped; n != c.Rows {
 		return fmt.Errorf("%d rows read, but %d accounted for (%d kept, %d rejected, %d skipped)",

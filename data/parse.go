@@ -207,7 +207,10 @@ var slashTimeLayouts = []string{
 //   - slash dates with a four-digit year, optionally followed by a time
 //     (15:04, 15:04:05, 3:04 PM, 3:04:05 PM): 1/2/2006 is 2 January under
 //     MDY and 1 February under DMY. Dots and hyphens also separate the
-//     fields (31.12.2024).
+//     fields (31.12.2024). Under DateAuto a date with hyphens and the
+//     year last whose order the value does not tell is day first
+//     (05-03-2024 is 5 March), as report exports in the Indian, British
+//     and Dutch locales write them; the US writes slashes.
 //
 // Zone-less values are read in o.TZ (UTC when nil). Under DateAuto a slash
 // date whose first two fields are both at most 12 (and differ) is an
@@ -277,6 +280,8 @@ func parseTime(s string, o *Options) (time.Time, error) {
 			month, day = a, b
 		case a == b:
 			month, day = a, b
+		case a <= 12 && b <= 12 && strings.Count(datePart, "-") == 2:
+			day, month = a, b // 05-03-2024: hyphens with the year last are day first
 		case a <= 12 && b <= 12:
 			return time.Time{}, fmt.Errorf("ambiguous date %q: day and month are both 12 or less; pass --date-order mdy or dmy", s)
 		default:
@@ -326,7 +331,9 @@ var currencySymbols = map[rune]string{'$': "USD", '€': "EUR", '£': "GBP", '¥
 //     decimal separator (1.234 is 1.234); a separator that appears more
 //     than once groups thousands (1.234.567).
 //
-// Thousands groups must have three digits. Exponents, NaN and infinities
+// Thousands groups must have three digits, except in the Indian
+// grouping by lakh and crore, with commas: $1,40,000.00 is 140000 and
+// 1,23,45,678 is 12345678. Exponents, NaN and infinities
 // are rejected. ParseAmount does not reject negative values; loaders do.
 func ParseAmount(s string) (float64, error) {
 	v, _, err := parseMoney(s)
@@ -439,13 +446,8 @@ func parseMoney(s string) (float64, string, error) {
 	}
 	if thousands != 0 && strings.IndexByte(intPart, thousands) >= 0 {
 		groups := strings.Split(intPart, string(thousands))
-		if len(groups[0]) < 1 || len(groups[0]) > 3 {
+		if !thousandsGroups(groups) && !(thousands == ',' && lakhGroups(groups)) {
 			return bad()
-		}
-		for _, g := range groups[1:] {
-			if len(g) != 3 {
-				return bad()
-			}
 		}
 		intPart = strings.Join(groups, "")
 	}
@@ -464,6 +466,35 @@ func parseMoney(s string) (float64, string, error) {
 		v = -v
 	}
 	return v, cur, nil
+}
+
+// thousandsGroups reports whether groups, the digits of a number split at
+// its thousands separator, are 1 to 3 digits then groups of 3 (1,234,567).
+func thousandsGroups(groups []string) bool {
+	if len(groups[0]) < 1 || len(groups[0]) > 3 {
+		return false
+	}
+	for _, g := range groups[1:] {
+		if len(g) != 3 {
+			return false
+		}
+	}
+	return true
+}
+
+// lakhGroups reports whether groups follow the Indian grouping, 1 or 2
+// digits, groups of 2, then a last group of 3 (1,40,000 and 12,34,567).
+func lakhGroups(groups []string) bool {
+	n := len(groups)
+	if n < 3 || len(groups[0]) < 1 || len(groups[0]) > 2 || len(groups[n-1]) != 3 {
+		return false
+	}
+	for _, g := range groups[1 : n-1] {
+		if len(g) != 2 {
+			return false
+		}
+	}
+	return true
 }
 
 func isDigit(r rune) bool { return r >= '0' && r <= '9' }

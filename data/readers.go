@@ -119,8 +119,12 @@ func (lr *LeadReader) Read() (Lead, error) {
 	}
 }
 
+// NoSource is the source of leads whose export gives none (an empty Lead
+// Source), counted in a warning.
+const NoSource = "(none)"
+
 // readLead parses the current row of t as a lead. It does not add the id
-// to seen.
+// to seen. An empty source becomes NoSource.
 func readLead(t *table, o *Options, seen map[string]bool) (Lead, bool) {
 	id, ok := t.required("lead_id")
 	if !ok {
@@ -136,6 +140,10 @@ func readLead(t *table, o *Options, seen map[string]bool) (Lead, bool) {
 	}
 	l := Lead{ID: id, CreatedAt: created, Source: o.mapping().source(t.get("source")),
 		Segment: t.get("segment"), Owner: t.get("owner"), Attrs: t.attrs()}
+	if l.Source == "" {
+		l.Source = NoSource
+		t.rowNoSource = true // counted if the row is kept
+	}
 	if s := t.get("score"); s != "" {
 		v, err := strconv.ParseFloat(s, 64)
 		if err != nil || math.IsNaN(v) || math.IsInf(v, 0) {
