@@ -313,12 +313,12 @@ func parseTime(s string, o *Options) (time.Time, error) {
 }
 
 // currencySymbols maps symbols to ISO 4217 codes.
-var currencySymbols = map[rune]string{'$': "USD", '€': "EUR", '£': "GBP", '¥': "JPY"}
+var currencySymbols = map[rune]string{'$': "USD", '€': "EUR", '£': "GBP", '¥': "JPY", '₹': "INR"}
 
 // ParseAmount parses a money amount as CRM exports write it and returns
 // its value in currency units. It accepts:
 //
-//   - a currency symbol ($ € £ ¥) or a three-letter ISO code (USD 1200,
+//   - a currency symbol ($ € £ ¥ ₹) or a three-letter ISO code (USD 1200,
 //     1200 EUR) before or after the number;
 //   - a leading minus (-1200, -$1,200, $-1,200) or parentheses ((1,200))
 //     for negative values;
