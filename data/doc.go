@@ -38,6 +38,15 @@
 //
 // # CSV dialect
 //
+// The encoding is detected from each file's first 256 KiB
+// (DetectEncoding): a UTF-8 byte order mark means UTF-8, a UTF-16 mark
+// UTF-16; bytes that are valid UTF-8 are UTF-8; anything else is
+// Windows-1252, which Salesforce's Data Export and Excel write. Every
+// file is decoded to UTF-8, Report.Encodings records its encoding, and a
+// file not in UTF-8 gets a warning. A row that is not UTF-8 further on in
+// a file sniffed as UTF-8 is read as Windows-1252 and counted in a
+// warning; in a file marked UTF-8 by its byte order mark it is rejected.
+//
 // The delimiter (comma, semicolon or tab) is sniffed from the header line.
 // A UTF-8 byte order mark is dropped. Lines end at "\r\n", "\n" or a lone
 // "\r" (old Mac exports), mixed in one file if need be; inside a quoted
@@ -50,8 +59,13 @@
 //
 // Every physical line of a file is accounted for in Report.Lines: it is
 // the header, a blank line, the first line of a row (kept, rejected or,
-// for Salesforce history rows of other fields, skipped) or a continuation
-// line of a row whose quoted field holds a line end. A reader that
+// for Salesforce history rows of other fields, skipped), a continuation
+// line of a row whose quoted field holds a line end, or a line of a
+// report's trailer: the records after the last row that are empty (a row
+// of empty cells, a lone "") or summaries ("Grand Totals (22 records)",
+// "Confidential Information - Do Not Distribute", "Copyright ..."),
+// which are counted in a warning and are not rows. Such records followed
+// by a row after all are rows, and rejected. A reader that
 // reaches the end of a file fails, naming the file, when the counts do
 // not add up (see LineCount). A last line without a line end is counted
 // like the others; when its row is rejected a warning says that the file
@@ -92,8 +106,31 @@
 // below), missing required values, unknown outcome values, negative
 // amounts, duplicate ids (the second occurrence is rejected), events
 // referring to unknown leads or opportunities, events before the lead (or
-// opportunity) was created, close dates before creation, anything after
+// opportunity) was created, close times before creation, anything after
 // Options.AsOf, values over the limits and control characters in names.
+//
+// Values that mean "none" are read as empty and counted in a warning per
+// column: the placeholders N/A, #N/A, -, --, null and (blank) in the
+// columns the readers interpret, and ids that name no record (empty, all
+// zeros, Salesforce's 000000000000000AAA). A lead without a source is
+// counted under NoSource, "(none)", with a warning.
+//
+// Dates and times: a close date written as a date (midnight in
+// Options.TZ: "2024-03-01", Data Export's "2024-03-01 00:00:00") is
+// compared with the creation time by calendar day. A deal closed on the
+// day it was created is closed at its creation time. A deal closed on an
+// earlier day than it was created, as records migrated into a CRM are,
+// is kept with CreatedAt moved back to its close date, the exported
+// creation time in Attrs[AttrCreatedAsExported], and counted in a
+// warning. Salesforce lead conversions (ConvertedDate) are dated at the
+// lead's creation when they fall before it, with a warning when on an
+// earlier day; conversions after the as-of time or without a date are
+// counted in warnings. A close time (not midnight) before creation still
+// rejects its row.
+//
+// The default as-of time is the newest creation or history timestamp
+// (stage events, activities, opportunity stage events) or close of a won
+// deal; see Export.AsOf.
 // Events that are merely out of order in the file are sorted, not
 // rejected; events of one lead at the same second are put in an order
 // that follows the funnel (SortStageEvents), never in file order.
@@ -124,7 +161,12 @@
 // ReadSalesforce, ReadHubSpot and ReadOpportunitiesOnly read the exports
 // of those systems (API names or report labels) and return the same Export,
 // with CRM status values translated to the funnel taxonomy through a
-// Mapping (ParseMapping reads one from YAML).
+// Mapping (ParseMapping reads one from YAML). ReadSalesforce and
+// ReadHubSpot read their files under their usual names (Lead.csv,
+// contacts.csv) or, when absent, the file whose header holds that object
+// ("report1700000000000.csv", "all-contacts.csv"). Detect tells the
+// format of a folder and the object and encoding of each of its files
+// from their headers.
 //
 // Inspect summarizes an Export for people: rows per file, date range,
 // leads per stage, median time between stages, response times and the

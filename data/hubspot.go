@@ -55,7 +55,9 @@ var HubSpotDealStages = map[string]string{
 }
 
 // ReadHubSpot reads a HubSpot export in fsys: contacts.csv and deals.csv,
-// either optional but not both.
+// either optional but not both. A file absent under that name is looked
+// for by its header (see Detect): HubSpot names its downloads
+// "all-contacts.csv" or "hubspot-crm-exports-all-deals-2023-05-16.csv".
 //
 // Each contact is a lead (Record ID or Contact ID, Create Date, Original
 // Source). Every "Became a(n) <stage> Date" column with a value gives a

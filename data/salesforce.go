@@ -80,8 +80,11 @@ var SalesforceOppStages = map[string]string{
 // ReadSalesforce reads a Salesforce export in fsys: Lead.csv,
 // LeadHistory.csv, Opportunity.csv and OpportunityHistory.csv, each
 // optional except that Lead.csv or Opportunity.csv must be present.
-// Columns may carry API names (CreatedDate, StageName) or report labels
-// (Create Date, Stage).
+// A file absent under that name is looked for by its header (see
+// Detect): a report downloads as "report1700000000000.csv", Data Loader
+// writes "extract.csv". Columns may carry API names (CreatedDate,
+// StageName) or report labels (Create Date, Stage). Null ids
+// (000000000000000AAA) link nothing.
 //
 // Lead statuses become stage events: each lead enters its first status
 // (the OldValue of its earliest Status change in LeadHistory, or its
