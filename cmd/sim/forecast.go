@@ -206,7 +206,7 @@ func forecastCharts(m *model.Model, res *montecarlo.Results, rep *montecarlo.Rep
 	var slaNames []string
 	var comp, targets []float64
 	for _, s := range rep.SLA {
-		slaNames = append(slaNames, s.Name)
+		slaNames = append(slaNames, slaCategory(s))
 		comp = append(comp, float64(s.PerQuarter.Mean)) // as the summary and compare give it
 		t := s.Target
 		if t == 0 {

@@ -617,6 +617,16 @@ func slaWindow(s montecarlo.SLAReport) string {
 	return w
 }
 
+// slaCategory names an SLA on a chart with its window: "sdr-first-touch
+// ≤ 1h (business hours)".
+func slaCategory(s montecarlo.SLAReport) string {
+	c := s.Name + " ≤ " + render.Duration(s.Hours*60)
+	if s.Business {
+		c += " (business hours)"
+	}
+	return c
+}
+
 // forecastSections returns the sections of a forecast folder: funnel,
 // revenue, coverage, SLAs and response times.
 func forecastSections(fc *forecastData, id string, cs *chartSet, label bool) ([]report.Section, error) {
@@ -731,7 +741,7 @@ func forecastSections(fc *forecastData, id string, cs *chartSet, label bool) ([]
 			}
 			t.Rows = append(t.Rows, []string{s.Name, slaWindow(s), render.Percent(float64(s.PerQuarter.Mean)),
 				render.Percent(float64(s.PerQuarter.P10)) + "–" + render.Percent(float64(s.PerQuarter.P90)), target, meet})
-			sn, comp, targets = append(sn, s.Name), append(comp, float64(s.PerQuarter.Mean)), append(targets, tg)
+			sn, comp, targets = append(sn, slaCategory(s)), append(comp, float64(s.PerQuarter.Mean)), append(targets, tg)
 		}
 		sl.Tables = append(sl.Tables, t)
 		if ch, err = cs.plot(render.SLACompliance(sn, comp, targets), id+"-sla", "Share of handoffs done within their SLA; marks: targets."); err != nil {

@@ -59,6 +59,9 @@ type bars struct {
 	// above, if not nil, holds heights the label of each bar must clear
 	// besides the bar itself (target marks); NaN for none.
 	above []float64
+	// inside, if not nil, marks the bars whose label goes inside the top
+	// of the bar, in white, where it fits, instead of above it.
+	inside []bool
 }
 
 // DataRange implements plot.DataRanger.
@@ -84,14 +87,21 @@ func (b *bars) Plot(c draw.Canvas, p *plot.Plot) {
 			c.SetColor(b.colors[i])
 			c.Fill(r.Path())
 		}
+		if i >= len(b.labels) || b.labels[i] == "" {
+			continue
+		}
+		sty := b.style
+		sty.XAlign = draw.XCenter
+		if i < len(b.inside) && b.inside[i] && !math.IsNaN(h) && top-trY(0) > 2*sty.Height(b.labels[i]) {
+			sty.YAlign, sty.Color = draw.YTop, color.White
+			c.FillText(sty, vg.Point{X: (x0 + x1) / 2, Y: top - 4}, b.labels[i])
+			continue
+		}
 		if i < len(b.above) && !math.IsNaN(b.above[i]) && !math.IsInf(b.above[i], 0) {
 			top = max(top, trY(b.above[i])+2)
 		}
-		if i < len(b.labels) && b.labels[i] != "" {
-			sty := b.style
-			sty.XAlign, sty.YAlign = draw.XCenter, draw.YBottom
-			c.FillText(sty, vg.Point{X: (x0 + x1) / 2, Y: top + 3}, b.labels[i])
-		}
+		sty.YAlign = draw.YBottom
+		c.FillText(sty, vg.Point{X: (x0 + x1) / 2, Y: top + 3}, b.labels[i])
 	}
 }
 

@@ -492,8 +492,10 @@ func SLACompliance(names []string, compliance []float64, targets []float64) *plo
 	worst, worstGap := -1, 0.0
 	for i, c := range compliance {
 		clr, label := Blue, Percent(c)
+		// A label just under a target mark would cross it: it goes
+		// inside the bar.
+		b.inside = append(b.inside, c < target(i) && target(i)-c < 0.1)
 		if t := target(i); !math.IsNaN(t) {
-			label += "\ntarget " + percent(t, 0)
 			if !math.IsNaN(c) {
 				withTarget++
 				if c >= t {
@@ -520,7 +522,13 @@ func SLACompliance(names []string, compliance []float64, targets []float64) *plo
 	}
 	sub := "Share of handoffs done within the SLA"
 	if withTarget > 0 {
-		sub += " · black line: target · orange: below target"
+		sub += " · black line: target"
+		if t := uniqueTarget(targets); !math.IsNaN(t) {
+			sub += " (" + percent(t, 0) + ")"
+		}
+		if met < withTarget {
+			sub += " · orange: below target"
+		}
 	}
 	if worst >= 0 {
 		sub += fmt.Sprintf("\nFurthest behind: %s, %s short", names[worst], strings.TrimSuffix(percent(worstGap, 1), "%")+" points")
@@ -532,14 +540,29 @@ func SLACompliance(names []string, compliance []float64, targets []float64) *plo
 		for i := range ys {
 			ys[i] = target(i)
 		}
-		b.above = ys
 		p.Add(marks{ys: ys, width: 0.72, line: draw.LineStyle{Color: Ink, Width: vg.Points(2.5)}})
 	}
 	categories(p, names)
 	p.Y.Label.Text = "Handoffs within SLA"
 	p.Y.Tick.Marker = PercentTicks{}
-	p.Y.Min, p.Y.Max = 0, 1.18
+	p.Y.Min, p.Y.Max = 0, 1.1
 	return p
+}
+
+// uniqueTarget returns the target every handoff shares, or NaN when they
+// differ or there is none.
+func uniqueTarget(targets []float64) float64 {
+	t := math.NaN()
+	for _, v := range targets {
+		switch {
+		case math.IsNaN(v) || math.IsInf(v, 0):
+		case math.IsNaN(t):
+			t = v
+		case v != t:
+			return math.NaN()
+		}
+	}
+	return t
 }
 
 // minResponse is the shortest response time a log axis shows, in minutes

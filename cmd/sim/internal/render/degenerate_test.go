@@ -75,7 +75,7 @@ func TestTitles(t *testing.T) {
 		{"coverage below", CoverageHistogram([]float64{2, 2.5, 2.9}, nan),
 			"Median coverage 2.5x is below the 3x rule\nCoverage = open pipeline at quarter start ÷ quota · P10–P90 2.1x–2.8x · 3 simulated quarters"},
 		{"sla", SLACompliance([]string{"a", "b"}, []float64{0.95, 0.5}, []float64{0.9, 0.9}),
-			"1 of 2 handoffs meet their SLA target\nShare of handoffs done within the SLA · black line: target · orange: below target\nFurthest behind: b, 40.0 points short"},
+			"1 of 2 handoffs meet their SLA target\nShare of handoffs done within the SLA · black line: target (90%) · orange: below target\nFurthest behind: b, 40.0 points short"},
 		{"response", ResponseTimes([]float64{1, 2, 300, inf}, 240),
 			"50% of MQLs answered within the 4h SLA\nMedian 2m · P90 4h of answered · 4 MQLs · 1 never answered"},
 	}
