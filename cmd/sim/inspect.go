@@ -163,20 +163,11 @@ func detectFormat(src string) (string, error) {
 	if !st.IsDir() {
 		return formatOpportunities, nil
 	}
-	has := func(name string) bool {
-		st, err := os.Stat(filepath.Join(src, name))
-		return err == nil && !st.IsDir()
+	d, err := data.Detect(os.DirFS(src))
+	if err != nil {
+		return "", fmt.Errorf("%s: cannot tell the export format: %w; pass --format", src, err)
 	}
-	switch {
-	case has(data.LeadsFile) || has(data.OpportunitiesFile):
-		return formatCanonical, nil
-	case has(data.SalesforceLeadFile) || has(data.SalesforceOppFile):
-		return formatSalesforce, nil
-	case has(data.HubSpotContactsFile) || has(data.HubSpotDealsFile):
-		return formatHubSpot, nil
-	}
-	return "", fmt.Errorf("%s: cannot tell the export format: no %s or %s (canonical), %s or %s (salesforce), %s or %s (hubspot); pass --format",
-		src, data.LeadsFile, data.OpportunitiesFile, data.SalesforceLeadFile, data.SalesforceOppFile, data.HubSpotContactsFile, data.HubSpotDealsFile)
+	return d.Format.String(), nil
 }
 
 // opportunitiesFile returns the CSV file to read for the opportunities
