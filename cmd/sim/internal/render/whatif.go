@@ -54,12 +54,9 @@ func Tornado(effects []Effect, unit, currency, subtitle string) *plot.Plot {
 			}
 		}
 	}
-	pad := 0.45 * (hi - lo)
-	if pad == 0 {
-		pad = 1
-	}
-	p.Add(&hbars{effects: es, currency: currency, style: textStyle(sans, NoteSize, Ink)})
-	p.X.Min, p.X.Max = lo-0.05*(hi-lo)*boolf(lo < 0), hi+pad
+	h := &hbars{effects: es, currency: currency, style: textStyle(sans, NoteSize, Ink)}
+	p.Add(h)
+	p.X.Min, p.X.Max = h.span(lo, hi)
 	p.X.Label.Text = unit + currencyLabel(currency)
 	p.X.Tick.Marker = MoneyTicks{Currency: currency}
 	ticks := make([]plot.Tick, len(names))
@@ -70,6 +67,50 @@ func Tornado(effects []Effect, unit, currency, subtitle string) *plot.Plot {
 	p.Y.Min, p.Y.Max = -0.6, float64(len(names))-0.4
 	RefLines(p, Ref{X: 0, Line: draw.LineStyle{Color: Ink, Width: vg.Points(1)}})
 	return p
+}
+
+// labelShare is the estimated width of one character of a Tornado label
+// as a share of the plot's data area, on the default canvas: generous, so
+// that the axis leaves room for the labels drawn beside their bars.
+const labelShare = 0.0115
+
+// span returns the x range of the chart: the effects and their intervals,
+// lo to hi, widened just enough for the labels outside their bars, which
+// go right of an increase and left of a decrease.
+func (h *hbars) span(lo, hi float64) (float64, float64) {
+	if lo == hi {
+		lo, hi = lo-1, hi+1
+	}
+	l, r := lo-0.02*(hi-lo)*boolf(lo < 0), hi+0.02*(hi-lo)
+	for range 8 { // the room a label needs depends on the span: iterate
+		w := r - l
+		nl, nr := l, r
+		for _, e := range h.effects {
+			f := labelShare*float64(len([]rune(h.label(e)))) + 0.02
+			if e.significant() && math.Abs(e.Delta) > (f+0.03)*w {
+				continue
+			}
+			if e.Delta < 0 {
+				a := math.Min(e.Delta, finiteOr(e.Lo, e.Delta))
+				nl = math.Min(nl, (a-f*r)/(1-f))
+			} else {
+				a := math.Max(math.Max(e.Delta, 0), finiteOr(e.Hi, e.Delta))
+				nr = math.Max(nr, (a-f*l)/(1-f))
+			}
+		}
+		if nl == l && nr == r {
+			break
+		}
+		l, r = nl, nr
+	}
+	return l, r
+}
+
+func finiteOr(v, or float64) float64 {
+	if math.IsNaN(v) || math.IsInf(v, 0) {
+		return or
+	}
+	return v
 }
 
 func boolf(b bool) float64 {
@@ -103,15 +144,28 @@ type hbars struct {
 	style    text.Style
 }
 
+// label returns the text beside e's bar: the effect and its interval, "~"
+// first when the interval holds 0.
+func (h *hbars) label(e Effect) string {
+	label := fmt.Sprintf("%s%s (%s to %s)", signPlus(e.Delta), Money(e.Delta, h.currency), Money(e.Lo, h.currency), Money(e.Hi, h.currency))
+	if !e.significant() {
+		label = "~ " + label
+	}
+	return label
+}
+
+// significant reports whether e's interval excludes 0: its bar is
+// coloured, and its label may go inside it.
+func (e Effect) significant() bool { return !(e.Lo <= 0 && e.Hi >= 0) }
+
 // Plot implements plot.Plotter.
 func (h *hbars) Plot(c draw.Canvas, p *plot.Plot) {
 	trX, trY := p.Transforms(&c)
 	whisker := draw.LineStyle{Color: Ink, Width: vg.Points(1.5)}
 	for i, e := range h.effects {
 		y := float64(i)
-		sig := !(e.Lo <= 0 && e.Hi >= 0)
 		clr := color.Color(Blue)
-		if !sig {
+		if !e.significant() {
 			clr = Grey
 		} else if e.Delta < 0 {
 			clr = Orange
@@ -133,17 +187,18 @@ func (h *hbars) Plot(c draw.Canvas, p *plot.Plot) {
 				end = e.Lo
 			}
 		}
-		label := fmt.Sprintf("%s%s (%s to %s)", signPlus(e.Delta), Money(e.Delta, h.currency), Money(e.Lo, h.currency), Money(e.Hi, h.currency))
-		if !sig {
-			label = "~ " + label
-		}
+		label := h.label(e)
 		sty := h.style
 		sty.YAlign, sty.XAlign = draw.YCenter, draw.XLeft
-		// Inside the bar, in white, when it fits there; else to the right
-		// of the bar and its whisker (of zero, for a decrease).
+		// Inside the bar, in white, when it fits there; else beside the
+		// bar and its whisker: right of an increase, left of a decrease.
 		pt := vg.Point{X: max(trX(0), trX(math.Max(end, e.Delta))) + 6, Y: trY(y)}
-		if w := sty.Width(label); x1-x0 > w+16 && sig {
-			sty.Color = color.White
+		if e.Delta < 0 {
+			sty.XAlign = draw.XRight
+			pt.X = min(trX(0), trX(math.Min(end, e.Delta))) - 6
+		}
+		if w := sty.Width(label); x1-x0 > w+16 && e.significant() {
+			sty.Color, sty.XAlign = color.White, draw.XLeft
 			pt.X = x0 + 8
 			if e.Delta < 0 {
 				pt.X = x1 - 8 - w
