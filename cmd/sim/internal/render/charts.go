@@ -576,8 +576,8 @@ const minResponse = 1.0 / 60
 // and in the subtitle, but not drawn. NaN and negative values are left out.
 // Times under one second count as answered at once: a log axis has no
 // place for them, so they are counted in the subtitle and, when they are
-// most of the MQLs, drawn as a bar of their own left of the axis, labelled
-// "at once", so that the chart shows the bulk of the distribution. With no
+// 5% of the MQLs or more, drawn as a bar of their own left of the axis,
+// labelled "at once", so that the bars show what the title counts. With no
 // value the plot says so.
 func ResponseTimes(minutes []float64, slaMinutes float64) *plot.Plot {
 	return responseChart(minutes, slaMinutes, nil)
@@ -643,8 +643,9 @@ func responseChart(minutes []float64, slaMinutes float64, f *ResponseForecast) *
 	hasSLA := slaMinutes > 0 && !math.IsInf(slaMinutes, 0)
 	// Leads answered at once (an SDR was free) have no place on a log axis.
 	instant, _ := slices.BinarySearch(vals, minResponse)
-	// When they are most of the MQLs, a bar of their own shows the bulk.
-	atOnce := 2*instant > total
+	// When they are 5% of the MQLs or more, a bar of their own shows them:
+	// a title's share meeting the SLA counts them too.
+	atOnce := 20*instant >= total
 	atOnceText := ", not drawn"
 	if atOnce {
 		atOnceText = " (left bar)"
@@ -728,6 +729,7 @@ func responseChart(minutes []float64, slaMinutes float64, f *ResponseForecast) *
 			}
 		}
 		p.Add(barsOf(bins))
+		p.X.Max = bins[len(bins)-1].Max + w // the last bar off the edge
 	}
 	top := maxWeight(bins)
 	var ticks plot.Ticker = durationTicks{}

@@ -231,7 +231,7 @@ func TestResponseSample(t *testing.T) {
 		"Median 18m 20s · P90 1d 8h (a quarter's, mean over 2,000 simulated quarters)\n" +
 		"SLA line: waits left of it meet the business-hours SLA; longer ones may too (nights, weekends)\n" +
 		"Bars: a sample, 4,000 of the 13.0M MQLs (20 quarters) · 1 never answered\n" + // wrapped by New
-		"25% answered at once, not drawn"
+		"25% answered at once (left bar), the rest up to 29d 12h"
 	if p.Title.Text != want {
 		t.Errorf("title block\n got %q\nwant %q", p.Title.Text, want)
 	}
