@@ -139,12 +139,15 @@ func (d DayEnds) valid(t, follow float64) bool {
 }
 
 // dayDist is what the day-resolution likelihoods need of a delay
-// distribution on (0, ∞): its distribution function F and survival S at
-// x, each accurate on its own tail, and over (a, b], 0 ≤ a ≤ b, the mass
-// p = F(b) − F(a) and the partial mean pm = ∫_a^b s f(s) ds.
+// distribution on (0, ∞), in logs so that a fit exploring far tails (a
+// median of 10^100 days) is not misled by underflow: the logs of its
+// distribution function F and survival S at x, each accurate on its own
+// tail, and over (a, b], 0 ≤ a ≤ b, the log of the mass F(b) − F(a) and
+// the mean within, m = ∫_a^b s f(s) ds / (F(b) − F(a)), in [a, b] (the
+// midpoint when the mass is 0).
 type dayDist interface {
-	cdf(x float64) (f, s float64)
-	mass(a, b float64) (p, pm float64)
+	logCDF(x float64) (lf, ls float64)
+	mass(a, b float64) (lp, m float64)
 }
 
 // formDist is a parametric delay (DelayForm and Params, as in Fit).
@@ -153,29 +156,29 @@ type formDist struct {
 	p    []float64
 }
 
-func (d formDist) cdf(x float64) (float64, float64) {
+func (d formDist) logCDF(x float64) (float64, float64) {
 	if !(x > 0) {
-		return 0, 1
+		return math.Inf(-1), 0
 	}
 	p := d.p
 	switch d.form {
 	case Exponential:
-		return -math.Expm1(-p[0] * x), math.Exp(-p[0] * x)
+		return math.Log(-math.Expm1(-p[0] * x)), -p[0] * x
 	case LogNormal:
 		z := (math.Log(x) - p[0]) / p[1]
-		return 0.5 * math.Erfc(-z/math.Sqrt2), 0.5 * math.Erfc(z/math.Sqrt2)
+		return logPhi(z), logPhi(-z)
 	case Weibull:
-		y := math.Pow(x/p[1], p[0])
-		return -math.Expm1(-y), math.Exp(-y)
+		ly := p[0] * (math.Log(x) - math.Log(p[1])) // log (x/λ)^k
+		return logOneMinusExp(ly), -math.Exp(ly)
 	case Gamma:
-		return mathext.GammaIncReg(p[0], p[1]*x), mathext.GammaIncRegComp(p[0], p[1]*x)
+		return logGammaP(p[0], math.Log(p[1])+math.Log(x)), math.Log(mathext.GammaIncRegComp(p[0], p[1]*x))
 	}
 	panic("calibrate: unknown DelayForm")
 }
 
-// biased returns the log of the mean and the distribution function and
-// survival at x of the size-biased distribution s·f(s)/mean, so that
-// ∫_0^x s f(s) ds = mean·F*(x):
+// logBiased returns the log of the mean and the logs of the distribution
+// function and survival at x of the size-biased distribution s·f(s)/mean,
+// so that ∫_0^x s f(s) ds = mean·F*(x):
 //
 //	exponential(λ):   mean 1/λ,            F* gamma(2, λ)
 //	lognormal(μ, σ):  mean exp(μ + σ²/2),  F* lognormal(μ + σ², σ)
@@ -183,7 +186,7 @@ func (d formDist) cdf(x float64) (float64, float64) {
 //	gamma(α, β):      mean α/β,            F* gamma(α + 1, β)
 //
 // with P the regularised lower incomplete gamma function.
-func (d formDist) biased(x float64) (logMean, f, s float64) {
+func (d formDist) logBiased(x float64) (logMean, lf, ls float64) {
 	p := d.p
 	switch d.form {
 	case Exponential:
@@ -199,86 +202,159 @@ func (d formDist) biased(x float64) (logMean, f, s float64) {
 		panic("calibrate: unknown DelayForm")
 	}
 	if !(x > 0) {
-		return logMean, 0, 1
+		return logMean, math.Inf(-1), 0
 	}
+	var a, lx float64 // F* = P(a, exp(lx)) but for the lognormal
 	switch d.form {
 	case Exponential:
-		return logMean, mathext.GammaIncReg(2, p[0]*x), mathext.GammaIncRegComp(2, p[0]*x)
+		a, lx = 2, math.Log(p[0])+math.Log(x)
 	case LogNormal:
 		z := (math.Log(x) - p[0] - p[1]*p[1]) / p[1]
-		return logMean, 0.5 * math.Erfc(-z/math.Sqrt2), 0.5 * math.Erfc(z/math.Sqrt2)
+		return logMean, logPhi(z), logPhi(-z)
 	case Weibull:
-		y := math.Pow(x/p[1], p[0])
-		return logMean, mathext.GammaIncReg(1+1/p[0], y), mathext.GammaIncRegComp(1+1/p[0], y)
+		a, lx = 1+1/p[0], p[0]*(math.Log(x)-math.Log(p[1]))
+	case Gamma:
+		a, lx = p[0]+1, math.Log(p[1])+math.Log(x)
 	}
-	return logMean, mathext.GammaIncReg(p[0]+1, p[1]*x), mathext.GammaIncRegComp(p[0]+1, p[1]*x)
-}
-
-// diff returns F(b) − F(a) from the distribution functions and survivals
-// at a ≤ b, on the side of the median where it is accurate.
-func diff(fa, sa, fb, sb float64) float64 {
-	if sa < 0.5 {
-		return max(sa-sb, 0)
-	}
-	return max(fb-fa, 0)
+	return logMean, logGammaP(a, lx), math.Log(mathext.GammaIncRegComp(a, math.Exp(lx)))
 }
 
 func (d formDist) mass(a, b float64) (float64, float64) {
-	fa, sa := d.cdf(a)
-	fb, sb := d.cdf(b)
-	p := diff(fa, sa, fb, sb)
-	lm, ga, ha := d.biased(a)
-	_, gb, hb := d.biased(b)
-	pm := 0.0
-	if q := diff(ga, ha, gb, hb); q > 0 {
-		pm = math.Exp(lm + math.Log(q))
+	laf, las := d.logCDF(a)
+	lbf, lbs := d.logCDF(b)
+	lp := logDiff(laf, las, lbf, lbs)
+	lm, gaf, gas := d.logBiased(a)
+	_, gbf, gbs := d.logBiased(b)
+	lq := logDiff(gaf, gas, gbf, gbs)
+	if math.IsInf(lp, -1) || math.IsNaN(lp) {
+		return lp, (a + b) / 2
 	}
-	return p, pm
+	m := math.Exp(lm + lq - lp)
+	if math.IsNaN(m) {
+		m = (a + b) / 2
+	}
+	return lp, min(max(m, a), b)
+}
+
+// logDiff returns log(F(b) − F(a)) from the logs of the distribution
+// function and survival at a ≤ b, as a difference of survivals past the
+// median and of distribution functions before it.
+func logDiff(laf, las, lbf, lbs float64) float64 {
+	if math.IsInf(las, -1) || math.IsInf(lbf, -1) { // S(a) = 0 or F(b) = 0
+		return math.Inf(-1)
+	}
+	if las < -math.Ln2 {
+		return las + math.Log(-math.Expm1(min(lbs-las, 0)))
+	}
+	return lbf + math.Log(-math.Expm1(min(laf-lbf, 0)))
+}
+
+// logPhi returns log Φ(z), Φ the standard normal distribution function,
+// by its asymptotic series below z = −37, where Φ nears the smallest
+// normal float64: log Φ(z) = −z²/2 − log(−z) − ½log 2π +
+// log(1 − z⁻² + 3z⁻⁴ − 15z⁻⁶ + 105z⁻⁸ − 945z⁻¹⁰), relative error below
+// 10395·z⁻¹² < 10⁻¹⁵.
+func logPhi(z float64) float64 {
+	switch {
+	case z > 0:
+		return math.Log1p(-0.5 * math.Erfc(z/math.Sqrt2))
+	case z > -37:
+		return math.Log(0.5 * math.Erfc(-z/math.Sqrt2))
+	}
+	w := 1 / (z * z)
+	return -z*z/2 - math.Log(-z) - 0.5*math.Log(2*math.Pi) + math.Log1p(w*(-1+w*(3+w*(-15+w*(105-945*w)))))
+}
+
+// logOneMinusExp returns log(1 − exp(−exp(ly))), the log distribution
+// function of a Weibull at (x/λ)^k = exp(ly).
+func logOneMinusExp(ly float64) float64 {
+	if ly < -40 { // 1 − e^{−y} = y(1 − y/2 + ...)
+		return ly - math.Exp(ly)/2
+	}
+	return math.Log(-math.Expm1(-math.Exp(ly)))
+}
+
+// logGammaP returns log P(a, x), the regularised lower incomplete gamma
+// function at x = exp(lx), by its power series where P is below 10⁻²⁵⁰
+// (x then far below a, where the series converges at once):
+// P(a, x) = x^a e^{−x}/Γ(a+1) · Σ_{n≥0} x^n / ((a+1)···(a+n)).
+func logGammaP(a, lx float64) float64 {
+	x := math.Exp(lx)
+	if p := mathext.GammaIncReg(a, x); p > 1e-250 {
+		return math.Log(p)
+	}
+	sum, term := 1.0, 1.0
+	for n := 1; n < 1000; n++ {
+		term *= x / (a + float64(n))
+		sum += term
+		if term < 1e-17*sum {
+			break
+		}
+	}
+	lg, _ := math.Lgamma(a + 1)
+	return a*lx - x - lg + math.Log(sum)
 }
 
 // mixDist is the two-lognormal mixture of MixFit.
 type mixDist struct {
-	w    float64
-	a, b formDist
+	lw, lw1 float64 // log W, log(1 − W)
+	a, b    formDist
 }
 
 func newMixDist(m MixFit) mixDist {
-	return mixDist{w: m.W, a: formDist{LogNormal, []float64{m.Mu1, m.Sigma1}}, b: formDist{LogNormal, []float64{m.Mu2, m.Sigma2}}}
+	return mixDist{lw: math.Log(m.W), lw1: math.Log1p(-m.W),
+		a: formDist{LogNormal, []float64{m.Mu1, m.Sigma1}}, b: formDist{LogNormal, []float64{m.Mu2, m.Sigma2}}}
 }
 
-func (d mixDist) cdf(x float64) (float64, float64) {
-	f1, s1 := d.a.cdf(x)
-	f2, s2 := d.b.cdf(x)
-	return d.w*f1 + (1-d.w)*f2, d.w*s1 + (1-d.w)*s2
+func (d mixDist) logCDF(x float64) (float64, float64) {
+	f1, s1 := d.a.logCDF(x)
+	f2, s2 := d.b.logCDF(x)
+	return logSum(d.lw+f1, d.lw1+f2), logSum(d.lw+s1, d.lw1+s2)
 }
 
 func (d mixDist) mass(a, b float64) (float64, float64) {
 	p1, m1 := d.a.mass(a, b)
 	p2, m2 := d.b.mass(a, b)
-	return d.w*p1 + (1-d.w)*p2, d.w*m1 + (1-d.w)*m2
+	lp := logSum(d.lw+p1, d.lw1+p2)
+	if math.IsInf(lp, -1) || math.IsNaN(lp) {
+		return lp, (a + b) / 2
+	}
+	return lp, math.Exp(d.lw+p1-lp)*m1 + math.Exp(d.lw1+p2-lp)*m2
+}
+
+// logSum returns log(exp(x) + exp(y)).
+func logSum(x, y float64) float64 {
+	hi, lo := max(x, y), min(x, y)
+	if math.IsInf(hi, -1) {
+		return hi
+	}
+	return hi + math.Log1p(math.Exp(lo-hi))
 }
 
 // dayLogLik returns the log likelihood of a recorded delay t with date-only
 // ends e under d (see DayEnds; e ≠ TimesExact). It is −Inf where the
-// likelihood is 0.
+// likelihood is 0. The triangle of two dates is the mass of each half
+// times the mean distance of its delays from the triangle's ends:
+// ∫_{T−1}^{T} (s−T+1) f(s) ds = p₁·(m₁ − T + 1), ∫_T^{T+1} (T+1−s) f(s) ds
+// = p₂·(T + 1 − m₂).
 func dayLogLik(d dayDist, e DayEnds, t float64) float64 {
-	var v float64
 	switch e {
 	case EndDay:
-		v, _ = d.mass(max(t, 0), t+1)
+		lp, _ := d.mass(max(t, 0), t+1)
+		return lp
 	case StartDay:
-		v, _ = d.mass(max(t-1, 0), t)
+		lp, _ := d.mass(max(t-1, 0), t)
+		return lp
 	case BothDays:
-		if t > 0 { // ∫_{T−1}^{T} (s − (T−1)) f(s) ds
-			p, pm := d.mass(max(t-1, 0), t)
-			v += max(pm-(t-1)*p, 0)
+		v := math.Inf(-1)
+		if t > 0 {
+			lp, m := d.mass(max(t-1, 0), t)
+			v = lp + math.Log(m-(t-1))
 		}
-		p, pm := d.mass(t, t+1) // ∫_T^{T+1} (T+1 − s) f(s) ds
-		v += max((t+1)*p-pm, 0)
-	default:
-		panic("calibrate: dayLogLik of exact times")
+		lp, m := d.mass(t, t+1)
+		return logSum(v, lp+math.Log(t+1-m))
 	}
-	return math.Log(v)
+	panic("calibrate: dayLogLik of exact times")
 }
 
 // dayLogSeen returns the log of the truncation term of a delay with
@@ -286,11 +362,8 @@ func dayLogLik(d dayDist, e DayEnds, t float64) float64 {
 func dayLogSeen(d dayDist, e DayEnds, c float64) float64 {
 	switch e {
 	case EndDay:
-		f, s := d.cdf(c + 1)
-		if s < 0.5 {
-			return math.Log1p(-s)
-		}
-		return math.Log(f)
+		lf, _ := d.logCDF(c + 1)
+		return lf
 	case StartDay:
 		return logIntF(d, c-1, c)
 	case BothDays:
@@ -300,23 +373,24 @@ func dayLogSeen(d dayDist, e DayEnds, c float64) float64 {
 }
 
 // logIntF returns log ∫_a^b F(s) ds for b − a = 1, F = 0 below 0: as
-// F(a) + ∫_a^b (b−s) f(s) ds, or as 1 − [S(b) + ∫_a^b (s−a) f(s) ds] past
-// the median, where each is a sum of non-negative terms.
+// F(a) + ∫_a^b (b−s) f(s) ds = F(a) + p·(b − m), or as 1 − [S(b) +
+// ∫_a^b (s−a) f(s) ds] = 1 − [S(b) + p·(m − a)] past the median, each a
+// sum of non-negative terms (p and m the mass and mean within (a, b]).
 func logIntF(d dayDist, a, b float64) float64 {
 	if b <= 0 {
 		return math.Inf(-1)
 	}
 	if a <= 0 { // ∫_0^b F = ∫_0^b (b−s) f(s) ds
-		p, pm := d.mass(0, b)
-		return math.Log(max(b*p-pm, 0))
+		lp, m := d.mass(0, b)
+		return lp + math.Log(b-m)
 	}
-	fa, sa := d.cdf(a)
-	p, pm := d.mass(a, b)
-	if sa < 0.5 {
-		_, sb := d.cdf(b)
-		return math.Log1p(-min(sb+max(pm-a*p, 0), 1))
+	lfa, lsa := d.logCDF(a)
+	lp, m := d.mass(a, b)
+	if lsa < -math.Ln2 {
+		_, lsb := d.logCDF(b)
+		return math.Log1p(-min(math.Exp(lsb)+math.Exp(lp)*(m-a), 1))
 	}
-	return math.Log(fa + max(b*p-pm, 0))
+	return logSum(lfa, lp+math.Log(b-m))
 }
 
 // detectDates finds the sets of times that are dates only (datesOnly, in
