@@ -54,23 +54,37 @@ func datesOnly(times []time.Time, zones ...*time.Location) (*time.Location, bool
 		if z == nil {
 			continue
 		}
-		n, mid := 0, 0
-		for _, t := range times {
-			if t.IsZero() {
-				continue
-			}
-			n++
-			l := t.In(z)
-			if l.Hour() == 0 && l.Minute() == 0 && l.Second() == 0 && l.Nanosecond() == 0 {
-				mid++
-			}
-		}
-		if n > 0 && float64(mid) >= dateShare*float64(n) {
+		if share, n := midnightShare(times, z); n > 0 && share >= dateShare {
 			return z, true
 		}
 	}
 	return nil, false
 }
+
+// midnightShare returns the share of the n non-zero times that fall
+// exactly at midnight in z.
+func midnightShare(times []time.Time, z *time.Location) (share float64, n int) {
+	mid := 0
+	for _, t := range times {
+		if t.IsZero() {
+			continue
+		}
+		n++
+		l := t.In(z)
+		if l.Hour() == 0 && l.Minute() == 0 && l.Second() == 0 && l.Nanosecond() == 0 {
+			mid++
+		}
+	}
+	if n == 0 {
+		return 0, 0
+	}
+	return float64(mid) / float64(n), n
+}
+
+// mixedShare is the share of times at midnight above which a set that is
+// not dates only is said to mix dates with times (real times fall at
+// midnight once in 1,440 at most).
+const mixedShare = 0.05
 
 // dayStart returns the midnight, in z, that starts the day of t in z.
 func dayStart(t time.Time, z *time.Location) time.Time {
@@ -409,10 +423,20 @@ func (c *calib) detectDates() {
 		}
 	}
 	var stages []string
+	mixed := func(what string, times []time.Time) {
+		for _, z := range zones {
+			if share, n := midnightShare(times, z); share >= mixedShare && n >= c.cfg.MinObs {
+				c.warn(fmt.Errorf("%s: %.0f%% of %d are at midnight %s, some dates only among times: taken as times, so those dates put moves, arrivals and activity at midnight; export the column with its time, or as dates throughout", what, 100*share, n, z))
+				return
+			}
+		}
+	}
 	for _, st := range c.m.Stages {
 		if z, ok := datesOnly(entries[st.Name], zones...); ok {
 			c.stageDates[st.Name] = z
 			stages = append(stages, fmt.Sprintf("%s (%d entries, at midnight %s)", st.Name, len(entries[st.Name]), z))
+		} else {
+			mixed("entry times of "+st.Name, entries[st.Name])
 		}
 	}
 	if len(stages) > 0 {
@@ -426,6 +450,8 @@ func (c *calib) detectDates() {
 	for _, src := range sortedKeys(created) {
 		if z, ok := datesOnly(created[src], zones...); ok {
 			c.sourceDates[src] = z
+		} else {
+			mixed("creation times of source "+src, created[src])
 		}
 	}
 	if len(c.e.Activities) > 0 {
@@ -435,6 +461,8 @@ func (c *calib) detectDates() {
 		}
 		if z, ok := datesOnly(at, zones...); ok {
 			c.actDates = z
+		} else {
+			mixed("activity times", at)
 		}
 	}
 }

@@ -11,6 +11,8 @@ import (
 	"gonum.org/v1/gonum/stat/distuv"
 )
 
+// TestDatesOnly: the rule for a set of times that are dates only (at
+// least 99% exactly at midnight in one of the zones tried).
 func TestDatesOnly(t *testing.T) {
 	ny, err := time.LoadLocation("America/New_York")
 	if err != nil {

@@ -28,6 +28,16 @@
 //     clocks their delays started from; the base model's flag is kept when
 //     the evidence is weak. The quota is not estimated: a target is not in
 //     the data (sim calibrate takes --quota).
+//   - dates.go: times recorded as dates only. A set of times (a stage's
+//     entries, a source's creation times, the activities) is dates only
+//     when at least 99% of them fall exactly at midnight in UTC or the
+//     model's zone (datesOnly). Delays with a date-only end are fitted by
+//     their likelihood at day resolution (DayEnds: the time of day of a
+//     date is unknown, uniform over the day, so a same-day move is a
+//     delay in [0, 1) day, not a delay of 0); such stages are not tested
+//     for activity; such sources' profiles keep the weekdays of the data
+//     and spread each day over its 24 hours; response times and SDR hours
+//     are not fitted from dates. Each is said in a warning.
 //
 
 // The estimators, by file:
