@@ -6,6 +6,9 @@ package model
 // finite float64 and the work of a simulated quarter is bounded by the
 // model's size. They are far beyond any funnel a company runs; a model
 // near them is a typo or a failed fit.
+// MaxLabelBytes is the longest Stage.Label: a name for a chart's axis.
+const MaxLabelBytes = 100
+
 const (
 	// MaxModelBytes is the largest model or scenario document, in bytes,
 	// that Parse and ParseScenario read (4 MiB; the default model is 7 KiB).

@@ -6,6 +6,9 @@ import (
 	"encoding/json"
 	"fmt"
 	"slices"
+	"strings"
+	"unicode"
+	"unicode/utf8"
 )
 
 // Team owns a stage of the funnel.
@@ -74,7 +77,10 @@ func (o *Outcome) UnmarshalText(b []byte) error {
 // Stage is a stage of the lead taxonomy.
 type Stage struct {
 	Name string `yaml:"name" json:"name"`
-	Team Team   `yaml:"team" json:"team"` // the team that owns leads in this stage
+	// Label is the stage's name for people, on charts and in reports
+	// ("Sales accepted"); "" means DisplayName's readable form of Name.
+	Label string `yaml:"label,omitempty" json:"label,omitempty"`
+	Team  Team   `yaml:"team" json:"team"` // the team that owns leads in this stage
 	// Outcome marks a terminal stage (won, lost or disqualified); terminal
 	// stages have no outgoing transitions.
 	Outcome Outcome `yaml:"outcome,omitempty" json:"outcome,omitempty"`
@@ -97,6 +103,28 @@ type Stage struct {
 	// stay) from Dirichlet(n·p_1, ..., n·p_k, n·(1−Σp)), the posterior of
 	// n observations under a vague prior. 0 means the p's are known.
 	Observations float64 `yaml:"observations,omitempty" json:"observations,omitempty"`
+}
+
+// stageAcronyms are the stage names people write in capitals.
+var stageAcronyms = map[string]bool{"mql": true, "tql": true, "sal": true, "sql": true, "sdr": true, "pql": true}
+
+// DisplayName returns the stage's name for people: its Label, or else its
+// Name with '_' and '-' as spaces, the funnel's acronyms in capitals
+// ("mql" is "MQL") and other names with a capital first letter
+// ("opportunity" is "Opportunity", "closed_won" is "Closed won").
+func (s Stage) DisplayName() string {
+	if s.Label != "" {
+		return s.Label
+	}
+	name := strings.NewReplacer("_", " ", "-", " ").Replace(s.Name)
+	if stageAcronyms[strings.ToLower(name)] {
+		return strings.ToUpper(name)
+	}
+	r, n := utf8.DecodeRuneInString(name)
+	if r == utf8.RuneError {
+		return name
+	}
+	return string(unicode.ToUpper(r)) + name[n:]
 }
 
 // Transition is an edge of the taxonomy: a lead entering From moves to To

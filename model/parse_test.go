@@ -35,7 +35,7 @@ func TestParse(t *testing.T) {
 		{"unknown-top-level-key", "name: x\ncurrency: USD\nquater_weeks: 13\n",
 			`line 3: unknown key "quater_weeks"; did you mean "quarter_weeks"? (keys here: name, currency, time_zone, quarter_weeks, quota, warmup_days, max_recycles, business_hours, stages, transitions, sources, handoff, slas, start)`},
 		{"unknown-nested-key", "name: x\nstages:\n  - {name: a, team: sales, outcom: won}\n",
-			`line 3: unknown key "outcom"; did you mean "outcome"? (keys here: name, team, outcome, opportunity, active, observations)`},
+			`line 3: unknown key "outcom"; did you mean "outcome"? (keys here: name, label, team, outcome, opportunity, active, observations)`},
 		{"unknown-team", "name: x\nstages:\n  - {name: a, team: finance}\n",
 			`unknown team "finance" (want one of [marketing sdr sales])`},
 		{"unknown-dist", "transitions:\n  - {from: a, to: b, p: 1, delay_days: {dist: normal}}\n",

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"strings"
+	"unicode"
 	"time"
 )
 
@@ -83,6 +84,9 @@ func (m *Model) Validate() error {
 				add(fieldErr(p+".name", s.Name, fmt.Sprintf("a name not already used by stages[%d]", j)))
 			}
 			seen[s.Name] = i
+		}
+		if len(s.Label) > MaxLabelBytes || strings.ContainsFunc(s.Label, unicode.IsControl) {
+			add(fieldErr(p+".label", s.Label, fmt.Sprintf("a label of at most %d bytes without control characters", MaxLabelBytes)))
 		}
 		if s.Team < Marketing || s.Team > Sales {
 			add(fieldErr(p+".team", s.Team, "marketing, sdr or sales"))

@@ -103,6 +103,7 @@ type PipelineCreated struct {
 // StageReport is a stage's volume.
 type StageReport struct {
 	Name        string `json:"name"`
+	Label       string `json:"label"` // the stage's name for people (model.Stage.DisplayName)
 	Team        string `json:"team"`
 	MeanEntries Float  `json:"mean_entries"`
 	SDEntries   Float  `json:"sd_entries"`
@@ -208,7 +209,7 @@ func NewReport(m *model.Model, r *Results) *Report {
 	main := MainPath(m)
 	prev := -1
 	for s, st := range m.Stages {
-		sr := StageReport{Name: st.Name, Team: st.Team.String(), MeanEntries: entries[s].Mean, SDEntries: entries[s].SD, Conversion: nan}
+		sr := StageReport{Name: st.Name, Label: st.DisplayName(), Team: st.Team.String(), MeanEntries: entries[s].Mean, SDEntries: entries[s].SD, Conversion: nan}
 		if slices.Contains(main, s) {
 			sr.Main = true
 			if prev >= 0 && entries[prev].Mean > 0 {

@@ -130,7 +130,7 @@ func TestInspectErrors(t *testing.T) {
 		{"as-of", []string{sampleDir, "--as-of", "soon"}, `inspect: --as-of "soon": want a time such as 2024-06-30 or 2024-06-30T18:00:00Z`},
 		{"share", []string{sampleDir, "--max-reject-share", "5"}, "inspect: --max-reject-share 5: want a share from 0 to 1 (0.05 is 5%)"},
 		{"missing", []string{"testdata/nonexistent"}, "inspect: stat testdata/nonexistent: no such file or directory"},
-		{"undetectable", []string{empty}, "inspect: EMPTY: cannot tell the export format: no leads.csv or opportunities.csv (canonical), Lead.csv or Opportunity.csv (salesforce), contacts.csv or deals.csv (hubspot); pass --format"},
+		{"undetectable", []string{empty}, "inspect: EMPTY: cannot tell the export format: no CSV file in the folder; pass --format"},
 		{"file for a folder format", []string{"testdata/import_opportunities.csv", "--format", "canonical"}, "inspect: testdata/import_opportunities.csv is a file; the canonical format reads a folder (only --format opportunities reads a single file)"},
 		{"wrong format", []string{sampleDir, "--format", "salesforce"}, "inspect: ../../data/sample: data: Salesforce export has neither Lead.csv nor Opportunity.csv"},
 		{"mapping", []string{sampleDir, "--mapping", "testdata/nonexistent.yaml"}, "inspect: open testdata/nonexistent.yaml: no such file or directory"},

@@ -449,7 +449,7 @@ func reportMarkdown(m *model.Model, rep *montecarlo.Report) string {
 // rest: sources entering there, sales-sourced deals, recycles), so that
 // the bars reconcile with the arrows.
 func funnelChart(rep *montecarlo.Report) *plot.Plot {
-	var names []string
+	var names, labels []string
 	var vols, fromPrev []float64
 	for _, s := range rep.Stages {
 		if !s.Main {
@@ -465,8 +465,18 @@ func funnelChart(rep *montecarlo.Report) *plot.Plot {
 			}
 		}
 		names = append(names, s.Name)
+		labels = append(labels, stageLabel(s))
 		vols = append(vols, float64(s.MeanEntries))
 		fromPrev = append(fromPrev, moves)
 	}
-	return render.FunnelPath(names, vols, fromPrev, "Funnel volume per quarter, by stage")
+	return render.FunnelPath(labels, vols, fromPrev, "Funnel volume per quarter, by stage")
+}
+
+// stageLabel returns the stage's name for people: its label, or, in a
+// summary written before stages had labels, its name made readable.
+func stageLabel(s montecarlo.StageReport) string {
+	if s.Label != "" {
+		return s.Label
+	}
+	return model.Stage{Name: s.Name}.DisplayName()
 }

@@ -165,7 +165,7 @@ func detectFormat(src string) (string, error) {
 	}
 	d, err := data.Detect(os.DirFS(src))
 	if err != nil {
-		return "", fmt.Errorf("%s: cannot tell the export format: %w; pass --format", src, err)
+		return "", fmt.Errorf("%s: cannot tell the export format: %s; pass --format", src, strings.TrimPrefix(err.Error(), "data: "))
 	}
 	return d.Format.String(), nil
 }

@@ -341,7 +341,7 @@ var lightBlue = color.RGBA{R: 0xa6, G: 0xc0, B: 0xda, A: 0xff}
 // a win, like Funnel, with each bar split by where its entries come from:
 // the dark part from the previous stage, fromPrev[i], and the light part,
 // volumes[i] − fromPrev[i], from elsewhere (sources entering at that
-// stage, sales-sourced deals, recycled leads), labelled "+286 other" under
+// stage, sales-sourced deals, recycled leads), labelled "incl. 286 other" under
 // the bar's total. The arrow between bars i−1 and i is the conversion
 // fromPrev[i] / volumes[i−1], so an arrow times the bar before it is the
 // dark part of the bar after it: the chart reconciles. fromPrev[0] is
@@ -392,7 +392,7 @@ func FunnelPath(stages []string, volumes, fromPrev []float64, title string) *plo
 	for i, v := range volumes {
 		label := volumeLabel(v)
 		if other := v - dark[i]; other >= 0.005*v && other >= 0.5 {
-			label += "\n+" + volumeLabel(other) + " other"
+			label += "\nincl. " + volumeLabel(other) + " other"
 		}
 		whole.colors = append(whole.colors, lightBlue)
 		whole.labels = append(whole.labels, label)

@@ -293,7 +293,7 @@ func TestFunnelPath(t *testing.T) {
 		t.Errorf("title block\n got %q\nwant %q", p.Title.Text, want)
 	}
 	svg := svgOf(t, p)
-	for _, want := range []string{">→ 40.0%<", ">→ 50.0%<", ">→ 25.0%<", ">→ 20.0%<", ">+400 other<", ">+50 other<", ">800<"} {
+	for _, want := range []string{">→ 40.0%<", ">→ 50.0%<", ">→ 25.0%<", ">→ 20.0%<", ">incl. 400 other<", ">incl. 50 other<", ">800<"} {
 		if !strings.Contains(svg, want) {
 			t.Errorf("funnel lacks %s", want)
 		}
