@@ -5,8 +5,8 @@ import (
 	"fmt"
 	"math"
 	"strings"
-	"unicode"
 	"time"
+	"unicode"
 )
 
 // FieldError reports an invalid field of a model: its path (as in

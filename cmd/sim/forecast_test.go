@@ -249,10 +249,10 @@ func TestForecastFunnelChart(t *testing.T) {
 		t.Fatalf("won/known %v and the product of the arrows %v are too close to tell apart", naive, path)
 	}
 	title := forecastCharts(m, res, rep)["funnel"].Title.Text
-	if want := fmt.Sprintf("Along the arrows, %.1f%% of known leads reach won", 100*path); !strings.Contains(title, want) {
+	if want := fmt.Sprintf("Along the arrows, %.1f%% of Known leads reach Won", 100*path); !strings.Contains(title, want) {
 		t.Errorf("funnel title %q lacks %q", title, want)
 	}
-	if strings.Contains(title, fmt.Sprintf("%.1f%% of known", 100*naive)) {
+	if strings.Contains(title, fmt.Sprintf("%.1f%% of Known", 100*naive)) {
 		t.Errorf("funnel title %q gives won/known", title)
 	}
 }
