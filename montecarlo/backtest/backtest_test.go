@@ -55,7 +55,7 @@ func TestBacktestNarrowFunnel(t *testing.T) {
 	}
 	quarters, sims := 5, 150
 	if testing.Short() {
-		quarters, sims = 4, 100
+		sims = 100 // 5 quarters: 6 months of history and a window leave 3 month ends
 	}
 	e, err := data.Generate(t.Context(), m, data.GenerateConfig{Quarters: quarters, Seed: 7})
 	if err != nil {
