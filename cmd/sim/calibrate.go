@@ -265,7 +265,7 @@ func writeCalibration(out *outdir.Dir, src string, r *calibrate.Result) error {
 			copy(w[d][:], r.Model.Sources[i].Profile.Weights[d])
 		}
 		name := outdir.Slug("arrivals", a.Source)
-		if err := saveChart(out, name, render.ArrivalHeatmap(a.Source, w, a.Fit.WeeklyRate, r.Model.TimeZone)); err != nil {
+		if err := saveChart(out, name, render.ArrivalHeatmap(a.Source, w, a.Fit.WeeklyRate, r.Model.TimeZone, a.DatesOnly)); err != nil {
 			return err
 		}
 		charts = append(charts, name)

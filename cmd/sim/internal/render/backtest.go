@@ -132,8 +132,7 @@ func Backtest(points []BacktestPoint, windowDays float64, currency string) *plot
 		p.Add(sc)
 		p.Legend.Add("actual, outside", al, sc)
 	}
-	p.Legend.Top, p.Legend.Left = true, false
-	p.Legend.TextStyle = textStyle(sans, NoteSize, Ink)
+	legend(p, true)
 	p.Legend.YOffs = vg.Points(-2)
 	span := math.Max(hi-lo, math.Abs(hi)*0.1)
 	p.Y.Min, p.Y.Max = math.Max(0, lo-0.1*span), hi+0.6*span // room for the legend

@@ -91,8 +91,7 @@ func StageSurvival(stage string, t, s, lo, hi []float64, fitted func(float64) fl
 	p.Add(km, fit)
 	p.Legend.Add("observed (Kaplan-Meier)", km)
 	p.Legend.Add("fitted model", fit)
-	p.Legend.Top = true
-	p.Legend.TextStyle = textStyle(sans, TickSize, Ink)
+	legend(p, true)
 	p.X.Label.Text = "Days in " + stage
 	p.Y.Label.Text = "Share still in " + stage
 	p.Y.Tick.Marker = shareTicks{}
@@ -143,8 +142,7 @@ func DecayCurve(bins []DecayBin, fitted func(minutes float64) float64, odds5v30,
 	p.Add(sc)
 	p.Legend.Add("observed, with 95% interval", sc)
 	p.Legend.Add("fitted curve", fit)
-	p.Legend.TextStyle = textStyle(sans, TickSize, Ink)
-	p.Legend.Top = true
+	legend(p, true)
 	p.X.Tick.Marker = durationTicks{}
 	p.X.Label.Text = "Time to first touch (log scale)"
 	p.Y.Label.Text = "Share of MQLs contacted"
@@ -191,8 +189,10 @@ func (hourTicks) Ticks(lo, hi float64) []plot.Tick {
 }
 
 // ArrivalHeatmap draws a 7x24 arrival profile (rows Monday first, hours
-// 0-23, relative intensity with mean 1) as a heat map; darker is busier.
-func ArrivalHeatmap(source string, weights [7][24]float64, perWeek float64, zone string) *plot.Plot {
+// 0-23, relative intensity with mean 1) as a heat map; darker is busier,
+// and the subtitle gives the scale. datesOnly says the export dated its
+// leads without a time: the title then speaks of weekdays, not hours.
+func ArrivalHeatmap(source string, weights [7][24]float64, perWeek float64, zone string, datesOnly bool) *plot.Plot {
 	g := grid7x24(weights)
 	peakD, peakH, work := 0, 0, 0.0
 	total := 0.0
@@ -211,8 +211,31 @@ func ArrivalHeatmap(source string, weights [7][24]float64, perWeek float64, zone
 		return noData("Arrivals of "+source, "no arrivals")
 	}
 	days := []string{"Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"}
-	p := New(fmt.Sprintf("%s: %s of leads arrive on weekdays 8:00-18:00", source, Percent(work/total)),
-		fmt.Sprintf("%s leads a week · busiest hour %s %02d:00 (%s the average) · %s", Count(perWeek), days[peakD], peakH, Ratio(g[peakD][peakH]), zone))
+	scale := fmt.Sprintf("colour: arrivals an hour, white none to darkest %s the average hour", Ratio(g.maxZ()))
+	title := fmt.Sprintf("%s: %s of leads arrive on weekdays 8:00-18:00", source, Percent(work/total))
+	sub := fmt.Sprintf("%s leads a week · busiest hour %s %02d:00 (%s the average) · %s\n%s", Count(perWeek), days[peakD], peakH, Ratio(g[peakD][peakH]), zone, scale)
+	if datesOnly {
+		var day [7]float64
+		weekdays := 0.0
+		for d := range g {
+			for h := range g[d] {
+				day[d] += g[d][h]
+			}
+			if d < 5 {
+				weekdays += day[d]
+			}
+		}
+		busiest := 0
+		for d := range day {
+			if day[d] > day[busiest] {
+				busiest = d
+			}
+		}
+		title = fmt.Sprintf("%s: %s of leads arrive Monday to Friday", source, Percent(weekdays/total))
+		sub = fmt.Sprintf("%s leads a week · busiest day %s (%s of the week) · %s\nThe export dates leads without a time: each day is spread evenly over its hours · %s",
+			Count(perWeek), days[busiest], Percent(day[busiest]/total), zone, scale)
+	}
+	p := New(title, sub)
 	// One hue, white (quiet) to dark blue (busy): readable in greyscale.
 	cols := make([]color.Color, 64)
 	for i := range cols {

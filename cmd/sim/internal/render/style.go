@@ -525,3 +525,14 @@ func overlapsAny(boxes []vg.Rectangle, x0, x1 vg.Length) bool {
 	}
 	return false
 }
+
+// legend styles p's legend, at the top right (or bottom right): note-size
+// text with room between its entries and between each text and its
+// swatch, so that entries neither touch nor crowd the plot.
+func legend(p *plot.Plot, top bool) {
+	p.Legend.Top, p.Legend.Left = top, false
+	p.Legend.TextStyle = textStyle(sans, NoteSize, Ink)
+	p.Legend.Padding = vg.Points(5)
+	p.Legend.ThumbnailWidth = vg.Points(28)
+	p.Legend.XOffs = -vg.Points(4)
+}

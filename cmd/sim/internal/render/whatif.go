@@ -654,8 +654,7 @@ func ComplianceByHeadcount(series []Series, target float64, sla string) *plot.Pl
 	if target > 0 && target <= 1 {
 		p.Add(&hline{y: target, label: "target " + percent(target, 0), style: textStyle(sans, NoteSize, Ink)})
 	}
-	p.Legend.Top, p.Legend.Left = false, false
-	p.Legend.TextStyle = textStyle(sans, NoteSize, Ink)
+	legend(p, false)
 	p.Legend.YOffs = vg.Points(8)
 	p.X.Label.Text = "SDR headcount"
 	p.X.Tick.Marker = CountTicks{}
