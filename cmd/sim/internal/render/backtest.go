@@ -135,7 +135,7 @@ func Backtest(points []BacktestPoint, windowDays float64, currency string) *plot
 	legend(p, true)
 	p.Legend.YOffs = vg.Points(-2)
 	span := math.Max(hi-lo, math.Abs(hi)*0.1)
-	p.Y.Min, p.Y.Max = math.Max(0, lo-0.1*span), hi+0.6*span // room for the legend
+	p.Y.Min, p.Y.Max = math.Max(0, lo-0.1*span), hi+0.9*span // room for the legend's six entries
 	ticks := make([]plot.Tick, n)
 	for i, pt := range points {
 		ticks[i] = plot.Tick{Value: float64(i), Label: pt.Label}
