@@ -21,6 +21,14 @@ cp "$tmp/horizon/horizon.png" docs/
 cp "$tmp/compare/tornado.png" docs/
 cp "$tmp/sla/moneycurve.png" docs/
 cp "$tmp/calibrate/decay.png" docs/
+# The backtest on the shared Maven fixture, when this checkout has it.
+maven=../shared/fixtures/maven-crm/sales_pipeline.csv
+if [ -f "$maven" ]; then
+	"$sim" backtest "$maven" --origins monthly --out "$tmp/backtest" > "$tmp/backtest.txt"
+	cp "$tmp/backtest/backtest.png" docs/backtest-maven.png
+	echo "== sim backtest $maven"
+	cat "$tmp/backtest.txt"
+fi
 for f in forecast compare sla plan; do
 	echo "== sim $f"
 	cat "$tmp/$f.txt"
