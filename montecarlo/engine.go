@@ -921,7 +921,11 @@ func run(ctx context.Context, m *model.Model, cfg Config, tr Tracer) (*Results, 
 		workers = 1
 	}
 	res := newResults(m, cfg)
-	if _, err := runBatch(ctx, []*model.Model{m}, []*Results{res}, cfg, workers, 0, tr); err != nil {
+	c := prepare(ctx, m, cfg, tr)
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	if _, err := runBatch(ctx, []*model.Model{m}, []*Results{res}, []*compiled{c}, cfg, workers, 0, tr); err != nil {
 		return nil, err
 	}
 	return res, nil

@@ -31,7 +31,7 @@ func TestSeek(t *testing.T) {
 		}
 		cases = append(cases, cum)
 	}
-	for n := 2; n <= 200; n++ { // guide uses n/2+1 buckets
+	for n := 2; n <= 200; n++ { // guide uses guideLen(n) buckets
 		total := float64(n) * (1 + r.Float64())
 		m := n/2 + 1
 		cum := make([]float64, 0, n)

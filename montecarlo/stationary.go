@@ -80,8 +80,16 @@ type statTable struct {
 	cumA, cumB []float64
 	guideA     []int32 // of each class, its guide table for cumA (see seek)
 	guideB     []int32
-	bin        []int32
+	bin        []int32   // the cells' hourly bins, of the segments whose bins are not consecutive (see statSeg.binAt)
 	segs       []statSeg // the cells of each class, drawn apart so that a scenario changing one class leaves the others' leads as they were
+}
+
+// binOf returns the hourly bin of cell k (of the table) of segment sg.
+func (tb *statTable) binOf(sg *statSeg, k int) int32 {
+	if sg.binAt < 0 {
+		return sg.bin0 + int32(k) - sg.lo
+	}
+	return tb.bin[int(sg.binAt)+k-int(sg.lo)]
 }
 
 type statSeg struct {
@@ -94,6 +102,10 @@ type statSeg struct {
 	// scenario changing only the queue draws the same ones.
 	fixed bool
 	close int32 // its closing summary in stationary.closing, or -1
+	// Its cells' bins: bin0 to bin0+hi-lo-1 when binAt is -1 (most
+	// segments: a bin left out is one without leads, found only in the
+	// oldest cells); else from statTable.bin[binAt] on.
+	bin0, binAt int32
 }
 
 // closing summarises a class whose leads can only close (see
@@ -105,11 +117,19 @@ type closing struct {
 	xlo, xhi float64      // the load weights x at which no cell's intensity g·((1-x)·a + x·b) is negative
 }
 
+// guideCells is the number of cells a guide table has a bucket for: a
+// seek walks about half as many cells from its bucket's first, in a
+// cache line or two, and the tables take 4/guideCells bytes a cell.
+const guideCells = 8
+
+// guideLen returns the buckets of the guide table of n cells.
+func guideLen(n int) int { return n/guideCells + 1 }
+
 // guide appends to dst the guide table of the cumulative sums cum: for
-// each of its m = len(cum)/2+1 buckets b, the first index whose sum reaches
-// b/m of the total.
+// each of its m = guideLen(len(cum)) buckets b, the first index whose sum
+// reaches b/m of the total.
 func guide(dst []int32, cum []float64) []int32 {
-	m := len(cum)/2 + 1
+	m := guideLen(len(cum))
 	total := cum[len(cum)-1]
 	k := 0
 	for b := range m {
@@ -910,7 +930,19 @@ func (p *prop) tables(st *stationary, j int, resp [][][]float64, lawA, lawB *que
 			}
 		}
 		if len(t.segs) > 0 {
-			t.cumA, t.bin, t.guideA = slices.Clone(cumA), slices.Clone(bins), slices.Clone(guideA)
+			t.cumA, t.guideA = slices.Clone(cumA), slices.Clone(guideA)
+			// Only the bins that are not consecutive are kept.
+			var sparse []int32
+			for i := range t.segs {
+				sg := &t.segs[i]
+				b := bins[sg.lo:sg.hi]
+				sg.bin0, sg.binAt = b[0], -1
+				if int(b[len(b)-1]-b[0]) != len(b)-1 { // bins increase: consecutive iff they span len(b)
+					sg.binAt = int32(len(sparse))
+					sparse = append(sparse, b...)
+				}
+			}
+			t.bin = slices.Clip(sparse)
 			t.cumB, t.guideB = t.cumA, t.guideA // without lawB, b is a: so are its sums and guides
 			if lawB != nil {
 				t.cumB, t.guideB = slices.Clone(cumB), slices.Clone(guideB)
@@ -1105,7 +1137,7 @@ func (s *sim) drawSeg(tb *statTable, sg statSeg, ckey uint64, g, x float64, id u
 		}
 		return cum[k] - cum[k-1]
 	}
-	m := int(sg.hi-sg.lo)/2 + 1
+	m := guideLen(int(sg.hi - sg.lo))
 	ga, gb := tb.guideA[sg.glo:int(sg.glo)+m], tb.guideB[sg.glo:int(sg.glo)+m]
 	ta, tbt := ca[len(ca)-1], cb[len(cb)-1]
 	draw := func(part uint64, mean float64, cum []float64, gd []int32, accept func(k int) float64) {
@@ -1151,7 +1183,7 @@ func (s *sim) startLead(tb *statTable, sg statSeg, k int, id uint64) {
 	st := c.stat
 	src := &c.sources[tb.src]
 	cl := st.classes[sg.class]
-	t := st.t0 + float64(tb.bin[k]) + s.gen.float64()
+	t := st.t0 + float64(tb.binOf(&sg, k)) + s.gen.float64()
 	l := lead{id: 1<<61 | id, src: int16(tb.src), stage: cl.stage, recycles: cl.rec, t: t}
 	s.leads++
 	switch cl.kind {

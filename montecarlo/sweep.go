@@ -46,7 +46,7 @@ func RunSweep(ctx context.Context, ms []*model.Model, cfg Config) ([]*Results, e
 }
 
 // runSweep is RunSweep, also returning the groups of models it simulated
-// together.
+// together, in the order of their first models.
 func runSweep(ctx context.Context, ms []*model.Model, cfg Config) ([]*Results, [][]int, error) {
 	for i, m := range ms {
 		if err := m.Validate(); err != nil {
@@ -57,64 +57,190 @@ func runSweep(ctx context.Context, ms []*model.Model, cfg Config) ([]*Results, [
 		return nil, nil, err
 	}
 	out := make([]*Results, len(ms))
+	for i, m := range ms {
+		out[i] = newResults(m, cfg)
+	}
 	workers := cfg.workers()
-	// The models are simulated sweepBatch at a time, so that the memory
-	// their stationary states take stays bounded; each batch simulates
-	// the upstream part of its own groups.
+	// The models are taken in batches, the models that may share their
+	// upstream part one after the other, and each batch is prepared,
+	// simulated and let go before the next: the preparations held at a
+	// time stay within sweepMemory.
+	order := sweepOrder(ms, cfg)
 	var groups [][]int
-	for lo := 0; lo < len(ms); lo += sweepBatch {
-		hi := min(lo+sweepBatch, len(ms))
-		for i := lo; i < hi; i++ {
-			out[i] = newResults(ms[i], cfg)
+	per := 0 // the most bytes one model's preparation took so far
+	for lo := 0; lo < len(order); {
+		cs, err := prepareBatch(ctx, ms, order[lo:], cfg, workers, &per)
+		if err != nil {
+			return nil, nil, err
 		}
-		gs, err := runBatch(ctx, ms[lo:hi], out[lo:hi], cfg, workers, lo*cfg.Quarters, nil)
+		idx := order[lo : lo+len(cs)]
+		bms, bout := make([]*model.Model, len(idx)), make([]*Results, len(idx))
+		for k, i := range idx {
+			bms[k], bout[k] = ms[i], out[i]
+		}
+		gs, err := runBatch(ctx, bms, bout, cs, cfg, workers, lo*cfg.Quarters, nil)
 		if err != nil {
 			return nil, nil, err
 		}
 		for _, g := range gs {
 			for k := range g {
-				g[k] += lo
+				g[k] = idx[g[k]]
 			}
 			groups = append(groups, g)
 		}
+		lo += len(cs)
 	}
+	slices.SortFunc(groups, func(a, b []int) int { return a[0] - b[0] })
 	return out, groups, nil
 }
 
 // quarterBlock is the number of quarters a worker takes at a time.
 const quarterBlock = 8
 
-// sweepBatch is the number of models RunSweep prepares and simulates
-// together: the stationary state of the default model takes about 70 MB.
-var sweepBatch = 10
+// sweepMemory bounds the bytes of the preparations (stationary states,
+// marks; see compiled.prepBytes) RunSweep holds at a time, with those of
+// the models it prepares next: the stationary state of the default model
+// takes about 70 MB, and a batch holds at least one model.
+var sweepMemory = 160 << 20
 
-// runBatch is runSweep for models ms, whose results out holds; the
-// counts it reports to cfg.Progress start at offset. A tracer tr, when
-// not nil, receives the events of the one model ms holds (workers must
-// then be 1). Models drawing their parameters per run, or traced, are
-// not grouped.
-func runBatch(ctx context.Context, ms []*model.Model, out []*Results, cfg Config, workers, offset int, tr Tracer) ([][]int, error) {
-	// The models are prepared as many at a time as there are workers:
-	// one preparation alone keeps them busy only in parts.
-	cs := make([]*compiled, len(ms))
-	var wg sync.WaitGroup
-	sem := make(chan struct{}, workers)
+// sweepOrder returns the indices of ms in the order RunSweep simulates
+// them: the models that may share their upstream part (equal upstreamOf,
+// without drawn parameters), one after the other, in the order of their
+// first models.
+func sweepOrder(ms []*model.Model, cfg Config) []int {
+	var cands [][]int
+	up := make([]*model.Model, len(ms))
 	for i, m := range ms {
-		if ctx.Err() != nil {
+		up[i] = upstreamOf(m)
+	}
+	for i := range ms {
+		g := -1
+		if !cfg.DrawParams {
+			g = slices.IndexFunc(cands, func(c []int) bool { return reflect.DeepEqual(up[c[0]], up[i]) })
+		}
+		if g < 0 {
+			cands = append(cands, []int{i})
+		} else {
+			cands[g] = append(cands[g], i)
+		}
+	}
+	return slices.Concat(cands...)
+}
+
+// prepareBatch prepares models ms[order[0]], ms[order[1]], ..., workers
+// at a time, as many as sweepMemory holds (at least one), and returns
+// them. *per is the most bytes one preparation took so far, which it
+// updates: each round of preparations is bounded by it, and the first,
+// before any is known, prepares one model. A model whose stationary
+// state is another's of the batch (see statKey) shares it. It returns
+// ctx's error when ctx is cancelled.
+func prepareBatch(ctx context.Context, ms []*model.Model, order []int, cfg Config, workers int, per *int) ([]*compiled, error) {
+	var cs []*compiled
+	var keys []*model.Model
+	held := 0 // bytes the batch holds
+	for len(cs) < len(order) {
+		k := min(workers, len(order)-len(cs))
+		switch {
+		case *per > 0:
+			k = min(k, (sweepMemory-held) / *per)
+		case len(cs) == 0:
+			k = 1
+		}
+		if k <= 0 && len(cs) == 0 {
+			k = 1
+		}
+		if k <= 0 {
 			break
 		}
-		wg.Add(1)
-		sem <- struct{}{}
-		go func() {
-			defer wg.Done()
-			cs[i] = prepare(ctx, m, cfg, tr)
-			<-sem
-		}()
+		// The round's models, and for each the model of the batch whose
+		// stationary state it shares (-1: none).
+		lo := len(cs)
+		from := make([]int, k)
+		for j := range k {
+			keys = append(keys, statKey(ms[order[lo+j]]))
+			from[j] = slices.IndexFunc(keys[:lo+j], func(x *model.Model) bool { return reflect.DeepEqual(x, keys[lo+j]) })
+		}
+		cs = append(cs, make([]*compiled, k)...)
+		var wg sync.WaitGroup
+		for j := range k {
+			if from[j] >= 0 {
+				continue
+			}
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				cs[lo+j] = prepare(ctx, ms[order[lo+j]], cfg, nil)
+			}()
+		}
+		wg.Wait()
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		for j := range k {
+			if from[j] >= 0 {
+				cs[lo+j] = prepareLike(ctx, ms[order[lo+j]], cfg, cs[from[j]])
+				continue
+			}
+			b := cs[lo+j].prepBytes()
+			held += b
+			*per = max(*per, b)
+		}
 	}
-	wg.Wait()
-	if err := ctx.Err(); err != nil {
-		return nil, err
+	return cs, nil
+}
+
+// statKey returns a copy of m without what its stationary state does not
+// depend on: its name, quota and SLAs.
+func statKey(m *model.Model) *model.Model {
+	k := m.Clone()
+	k.Name, k.Quota, k.SLAs = "", 0, nil
+	return k
+}
+
+// prepareLike is prepare for m, whose statKey is that of the model from
+// was prepared for: when prepare would build m a stationary state, m
+// shares from's instead.
+func prepareLike(ctx context.Context, m *model.Model, cfg Config, from *compiled) *compiled {
+	c := compile(m)
+	if from.stat == nil || cfg.DrawParams || m.Start != nil || m.WarmupDays != 0 || !c.stationaryOK() ||
+		(cfg.engine != engineWalk && c.markable()) {
+		return prepare(ctx, m, cfg, nil)
 	}
+	c.stat, c.warmup = from.stat, from.warmup
+	return c
+}
+
+// prepBytes returns about the bytes c's preparation holds: its
+// stationary state's tables and its marks.
+func (c *compiled) prepBytes() int {
+	n := 0
+	if st := c.stat; st != nil {
+		for _, tb := range st.tables {
+			n += 8*len(tb.cumA) + 4*(len(tb.guideA)+len(tb.bin))
+			if len(tb.cumB) > 0 && &tb.cumB[0] != &tb.cumA[0] {
+				n += 8*len(tb.cumB) + 4*len(tb.guideB)
+			}
+		}
+		for _, cl := range st.closing {
+			n += 8 * (len(cl.mu[0]) + len(cl.mu[1]))
+		}
+	}
+	if mk := c.marks; mk != nil {
+		for _, x := range mk.marks {
+			n += 8*len(x.mu) + 4*(len(x.entries)+len(x.moves)+len(x.episodes)) + 128
+		}
+	}
+	return n
+}
+
+// runBatch simulates models ms, prepared as cs, into their results out;
+// the counts it reports to cfg.Progress start at offset. A tracer tr,
+// when not nil, receives the events of the one model ms holds (workers
+// must then be 1). Models drawing their parameters per run, or traced,
+// are not grouped. It returns the groups of the indices of ms it
+// simulated together.
+func runBatch(ctx context.Context, ms []*model.Model, out []*Results, cs []*compiled, cfg Config, workers, offset int, tr Tracer) ([][]int, error) {
+	var wg sync.WaitGroup
 	var groups [][]int
 	if cfg.DrawParams || tr != nil {
 		for i := range ms {
@@ -309,18 +435,25 @@ func sameFixed(a, b *compiled) bool {
 		bin        []int32
 		close      *closing
 	}
+	bins := func(tb *statTable, sg *statSeg) []int32 {
+		b := make([]int32, sg.hi-sg.lo)
+		for k := range b {
+			b[k] = tb.binOf(sg, int(sg.lo)+k)
+		}
+		return b
+	}
 	fixed := func(st *stationary) []cell {
 		var out []cell
 		for _, tb := range st.tables {
 			for _, sg := range tb.segs {
 				if sg.fixed {
-					m := int(sg.hi-sg.lo)/2 + 1
+					m := guideLen(int(sg.hi - sg.lo))
 					var cl *closing
 					if sg.close >= 0 {
 						cl = &st.closing[sg.close]
 					}
 					out = append(out, cell{tb.src, tb.block, sg.class, st.classes[sg.class],
-						tb.cumA[sg.lo:sg.hi], tb.guideA[sg.glo : int(sg.glo)+m], tb.bin[sg.lo:sg.hi], cl})
+						tb.cumA[sg.lo:sg.hi], tb.guideA[sg.glo : int(sg.glo)+m], bins(&tb, &sg), cl})
 				}
 			}
 		}

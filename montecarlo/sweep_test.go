@@ -82,6 +82,8 @@ func TestRunSweepEqualsRun(t *testing.T) {
 			for i := len(tt.group); i < len(ms); i++ {
 				want = append(want, []int{i})
 			}
+			defer func(n int) { sweepMemory = n }(sweepMemory)
+			sweepMemory = 1 << 40 // one batch
 			var done []int
 			cfg := tt.cfg
 			cfg.Workers = 3
@@ -114,20 +116,24 @@ func TestRunSweepEqualsRun(t *testing.T) {
 	}
 }
 
-// TestRunSweepBatches: models taken a few at a time group within their
-// batch only, and still give what Run gives.
+// TestRunSweepBatches: models taken a few at a time, as many as
+// sweepMemory holds, group within their batch only, share a stationary
+// state with the models of their batch that have the same, and still
+// give what Run gives.
 func TestRunSweepBatches(t *testing.T) {
-	defer func(n int) { sweepBatch = n }(sweepBatch)
-	sweepBatch = 4
-	m := model.Default()
-	m.WarmupDays = 70
-	ms, names := sweepModels(m)
-	cfg := Config{Quarters: size(8, 4), Seed: 9}
+	ms, names := sweepModels(model.Default())
+	cfg := Config{Quarters: size(8, 4), Seed: 9, Workers: 2}
+	if err := cfg.fill(); err != nil {
+		t.Fatal(err)
+	}
+	b := prepare(context.Background(), ms[0], cfg, nil).prepBytes()
+	defer func(n int) { sweepMemory = n }(sweepMemory)
+	sweepMemory = 2*b + b/2 // two models a batch
 	got, groups, err := runSweep(context.Background(), ms, cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if want := [][]int{{0, 1, 2, 3}, {4, 5}, {6}}; !reflect.DeepEqual(groups, want) {
+	if want := [][]int{{0, 1}, {2, 3}, {4, 5}, {6}}; !reflect.DeepEqual(groups, want) {
 		t.Fatalf("groups %v, want %v", groups, want)
 	}
 	for i, m := range ms {
@@ -320,6 +326,8 @@ func TestFixedCells(t *testing.T) {
 // (entering it draws a deal amount), none or a terminal one, no recycles,
 // and a starting state with leads waiting since the quarter's start.
 func TestRunSweepMemoEdges(t *testing.T) {
+	defer func(n int) { sweepMemory = n }(sweepMemory)
+	sweepMemory = 1 << 40 // one batch
 	type variant func(m *model.Model)
 	sdrs := func(n int) variant { return func(m *model.Model) { m.Handoff.SDR.Headcount = n } }
 	same := func(*model.Model) {}
