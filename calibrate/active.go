@@ -63,12 +63,12 @@ type ActiveFit struct {
 // week are counted from.
 func (c *calib) fitActive(org time.Time) {
 	m := c.m
-	// The fitted delay of each transition, by "from->to".
-	delays := map[string]Fit{}
+	// The fitted delay of each transition, by from and to.
+	delays := map[[2]string]Fit{}
 	for _, sf := range c.res.Stages {
 		for _, ef := range sf.Edges {
 			if ef.Delay.Form >= 0 && !ef.Kept {
-				delays[sf.Stage+"->"+ef.To] = ef.Delay
+				delays[[2]string{sf.Stage, ef.To}] = ef.Delay
 			}
 		}
 	}
@@ -106,16 +106,20 @@ func (c *calib) fitActive(org time.Time) {
 	}
 	by := map[string]*acc{}
 	dated := map[string]int{} // entries left out: their clock started at a date
-	for _, o := range c.soj {
-		if o.Cause <= 0 || o.To == "" || o.Capped || c.stageDates[o.To] != nil {
+	for _, o := range c.stays {
+		if o.cause <= 0 || o.to < 0 || o.capped || c.stageDatesOf(o.to) != nil {
 			continue
 		}
+		to := m.Stages[o.to].Name
 		if c.startDates(o) != nil {
-			dated[o.To]++
+			dated[to]++
 			continue
 		}
-		fit, ok := delays[o.Stage+"->"+o.To]
-		p := profiles[o.Source]
+		fit, ok := delays[[2]string{m.Stages[o.stage].Name, to}]
+		var p *profile
+		if o.lead >= 0 {
+			p = profiles[c.e.Leads[o.lead].Source]
+		}
 		if !ok || p == nil || o.T <= 0 {
 			continue
 		}
@@ -139,10 +143,10 @@ func (c *calib) fitActive(org time.Time) {
 		if !(active > 0) {
 			continue
 		}
-		a := by[o.To]
+		a := by[to]
 		if a == nil {
 			a = &acc{}
-			by[o.To] = a
+			by[to] = a
 		}
 		a.n++
 		a.llr += math.Log(active) - logInactive

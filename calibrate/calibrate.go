@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"runtime"
 	"slices"
 	"strings"
 	"time"
@@ -233,9 +234,11 @@ func Calibrate(e *data.Export, cfg Config) (*Result, error) {
 		return nil, fmt.Errorf("calibrate: time zone: %w", err)
 	}
 	c.loc = loc
-	soj, resp, w := Observations(c.e, m)
+	c.leads = leadIndex(c.e)
+	c.stays = make([]stay, 0, openEvents(c.e, m))
+	resp, w := observe(c.e, m, c.leads, func(o *Sojourn, lead int32) { c.stays = append(c.stays, newStay(o, lead, m)) })
 	c.warn(w...)
-	c.soj, c.resp = soj, resp
+	c.resp = resp
 	c.detectDates()
 	c.fitStages()
 	c.fitSegments()
@@ -295,13 +298,16 @@ func Calibrate(e *data.Export, cfg Config) (*Result, error) {
 }
 
 type calib struct {
-	e    *data.Export
-	m    *model.Model
-	cfg  Config
-	loc  *time.Location
-	soj  []Sojourn
-	resp []Response
-	res  *Result
+	e   *data.Export
+	m   *model.Model
+	cfg Config
+	loc *time.Location
+	// The observations: the stays (Observations' Sojourns, compact) and
+	// the responses, and the index in e.Leads of each lead id.
+	stays []stay
+	resp  []Response
+	leads map[string]int32
+	res   *Result
 	// The zone in which a set of times is dates only (datesOnly), absent
 	// or nil when they are times: by stage (its entries), by source (its
 	// leads' creation times), and of the activities.
@@ -351,26 +357,36 @@ const tiny = 0.5 / 86400
 func (c *calib) fitStages() {
 	m := c.m
 	edges := stageEdges(m)
-	by := make(map[string][]Sojourn)
-	capped := make(map[string]int)
-	for _, s := range c.soj {
-		if s.Capped {
-			capped[s.Stage]++
+	n := make([]int, len(m.Stages))
+	capped := make([]int, len(m.Stages))
+	for _, s := range c.stays {
+		if s.capped {
+			capped[s.stage]++
 		} else {
-			by[s.Stage] = append(by[s.Stage], s)
+			n[s.stage]++
 		}
 	}
+	fits := c.fitDelays(edges)
+	var obs []stay // the stays in the stage, but those capped
 	for si, st := range m.Stages {
 		if st.Outcome != model.Open || len(edges[si]) == 0 {
 			continue
 		}
-		obs := by[st.Name]
+		obs = obs[:0]
+		if n[si] > 0 {
+			obs = slices.Grow(obs, n[si])
+			for _, s := range c.stays {
+				if int(s.stage) == si && !s.capped {
+					obs = append(obs, s)
+				}
+			}
+		}
 		k := len(edges[si])
-		sf := StageFit{Stage: st.Name, N: len(obs), Capped: capped[st.Name]}
+		sf := StageFit{Stage: st.Name, N: len(obs), Capped: capped[si]}
 		cr := make([]CRObs, len(obs))
 		km := make([]Obs, len(obs))
 		for i, o := range obs {
-			cause := o.Cause
+			cause := int(o.cause)
 			if cause < 0 {
 				cause = k + 1
 				sf.Other++
@@ -399,12 +415,8 @@ func (c *calib) fitStages() {
 			t := &m.Transitions[ti]
 			name := t.From + "->" + t.To
 			ef := EdgeFit{To: t.To, Delay: Fit{Form: -1}}
-			var trunc []TruncObs
-			for _, o := range obs {
-				if o.Cause == j+1 {
-					trunc = append(trunc, c.truncObs(o))
-				}
-			}
+			df := &fits[ti]
+			trunc := df.trunc
 			ef.Events = len(trunc)
 			if len(obs) > 0 {
 				ef.P, ef.SE = sf.CIF.Eventual(j + 1)
@@ -421,10 +433,11 @@ func (c *calib) fitStages() {
 					Method: "Aalen-Johansen CIF(∞), log-log interval", Posterior: fmt.Sprintf("beta(%.4g, %.4g)", ef.Beta.Alpha, ef.Beta.Beta)})
 			}
 			if len(trunc) >= 5 {
-				best, all, err := c.fitDelay(trunc, t.Delay.Form)
+				<-df.done
+				best, all, err := df.best, df.all, df.err
 				if err == nil {
 					ef.Delay, ef.Delays = best, all
-					c.chooseDelay(name, trunc, tau, &ef)
+					c.chooseDelay(name, trunc, tau, df.mix, &ef)
 					t.Delay = ef.Dist
 					if ef.Replaced == "" {
 						for _, p := range delayParams(best) {
@@ -443,6 +456,7 @@ func (c *calib) fitStages() {
 				ef.Kept = true
 				c.warn(fmt.Errorf("%s delay: %d transitions seen, too few to fit: kept the base model's %v", name, len(trunc), t.Delay.Form))
 			}
+			df.trunc = nil
 			sf.Edges = append(sf.Edges, ef)
 		}
 		if sf.Other > 0 {
@@ -467,6 +481,59 @@ func (c *calib) fitStages() {
 		}
 		c.res.Stages = append(c.res.Stages, sf)
 	}
+}
+
+// delayFit is the delay fit of one transition, made by fitDelays.
+type delayFit struct {
+	trunc []TruncObs // the delays of the stays that took it (truncObs), in the order of c.stays
+	best  Fit        // fitDelay's results, when len(trunc) ≥ 5
+	all   []Fit
+	err   error
+	mix   *MixFit       // FitTruncatedMixture's, when fitDelay succeeded on at least 30 delays and it did too
+	done  chan struct{} // closed when the fits are made
+}
+
+// fitDelays collects the delays of every transition out of the stages
+// fitStages fits, by transition index, and fits each one with at least 5
+// delays: fitDelay, and the mixture chooseDelay weighs against it. The
+// fits, which take most of a calibration's time, run at once on
+// GOMAXPROCS goroutines; each is as it would be alone, so the results do
+// not depend on their number. A fit's done channel is closed when it is
+// made.
+func (c *calib) fitDelays(edges [][]int) []delayFit {
+	m := c.m
+	fits := make([]delayFit, len(m.Transitions))
+	open := func(si int) bool { return m.Stages[si].Outcome == model.Open && len(edges[si]) > 0 }
+	for _, o := range c.stays {
+		if j := int(o.cause) - 1; !o.capped && j >= 0 && j < len(edges[o.stage]) && open(int(o.stage)) {
+			ti := edges[o.stage][j]
+			fits[ti].trunc = append(fits[ti].trunc, c.truncObs(o))
+		}
+	}
+	var todo []int // transitions to fit, the most delays first
+	for ti := range fits {
+		if len(fits[ti].trunc) >= 5 {
+			fits[ti].done = make(chan struct{})
+			todo = append(todo, ti)
+		}
+	}
+	slices.SortStableFunc(todo, func(a, b int) int { return len(fits[b].trunc) - len(fits[a].trunc) })
+	sem := make(chan struct{}, runtime.GOMAXPROCS(0))
+	for _, ti := range todo {
+		f := &fits[ti]
+		form := m.Transitions[ti].Delay.Form
+		go func() {
+			sem <- struct{}{}
+			defer func() { <-sem; close(f.done) }()
+			f.best, f.all, f.err = c.fitDelay(f.trunc, form)
+			if f.err == nil && len(f.trunc) >= 30 {
+				if mix, err := FitTruncatedMixture(f.trunc); err == nil {
+					f.mix = &mix
+				}
+			}
+		}()
+	}
+	return fits
 }
 
 // transitionIndex returns the index of the transition from -> to in m, -1
@@ -499,7 +566,8 @@ const mixQuantiles = 100
 
 // chooseDelay sets ef.Dist, the delay the model uses for the edge, from
 // ef.Delay (the best single form by AIC) and, with at least 30 delays, a
-// two-lognormal mixture (FitTruncatedMixture):
+// two-lognormal mixture (mix, FitTruncatedMixture's fit of trunc; nil
+// when it failed):
 //
 //   - the mixture replaces the single form when it fits better by more
 //     than BIC's penalty for its extra parameters, 2Δℓ > (5 − k)·log n;
@@ -514,14 +582,14 @@ const mixQuantiles = 100
 //
 // Anything but a single form used as it is becomes an empirical
 // distribution of mixQuantiles quantiles, with a warning.
-func (c *calib) chooseDelay(name string, trunc []TruncObs, tau float64, ef *EdgeFit) {
+func (c *calib) chooseDelay(name string, trunc []TruncObs, tau float64, mix *MixFit, ef *EdgeFit) {
 	best := ef.Delay
 	cdf := func(t float64) float64 { return 1 - best.Survival(t) }
 	what := fmt.Sprintf("%v (median %s days)", best.Form, fmtDays(best.Quantile(0.5)))
 	useMix := false
 	if len(trunc) >= 30 {
-		if mix, err := FitTruncatedMixture(trunc); err == nil {
-			ef.Mixture = &mix
+		if mix != nil {
+			ef.Mixture = mix
 			k := float64(len(best.Params))
 			if 2*(mix.LogLik-best.LogLik) > (5-k)*math.Log(float64(len(trunc))) {
 				useMix = true
@@ -677,36 +745,56 @@ func delayParams(f Fit) []Param {
 // of the stage's fitted delays (so their outcome is almost surely known),
 // successes those that took the edge.
 func (c *calib) fitSegments() {
-	seg := make(map[string]string, len(c.e.Leads))
-	for _, l := range c.e.Leads {
-		g := l.Source
-		if l.Segment != "" {
-			g += "/" + l.Segment
+	// The group of each lead, "source" or "source/segment".
+	names := map[[2]string]string{}
+	seg := make([]string, len(c.e.Leads))
+	for i, l := range c.e.Leads {
+		k := [2]string{l.Source, l.Segment}
+		g, ok := names[k]
+		if !ok {
+			g = l.Source
+			if l.Segment != "" {
+				g += "/" + l.Segment
+			}
+			names[k] = g
 		}
-		seg[l.ID] = g
+		seg[i] = g
+	}
+	groupOf := func(o stay) string {
+		if o.lead < 0 {
+			return ""
+		}
+		return seg[o.lead]
 	}
 	for _, sf := range c.res.Stages {
+		si := c.m.StageIndex(sf.Stage)
 		horizon := 0.0
 		for _, e := range sf.Edges {
 			if e.Delay.Params != nil {
 				horizon = max(horizon, e.Delay.Quantile(0.95))
 			}
 		}
-		for j, e := range sf.Edges {
-			trials, succ := map[string]int{}, map[string]int{}
-			for _, o := range c.soj {
-				if o.Stage != sf.Stage || o.Capped || (o.Cause == 0 && o.Follow < horizon) {
-					continue
-				}
-				g := seg[o.Lead]
-				trials[g]++
-				if o.Cause == j+1 {
-					succ[g]++
-				}
+		// Trials by group (the same for every edge), and successes by
+		// group and edge.
+		trials := map[string]int{}
+		succ := make([]map[string]int, len(sf.Edges))
+		for j := range succ {
+			succ[j] = map[string]int{}
+		}
+		for _, o := range c.stays {
+			if int(o.stage) != si || o.capped || (o.cause == 0 && o.Follow < horizon) {
+				continue
 			}
+			g := groupOf(o)
+			trials[g]++
+			if j := int(o.cause) - 1; j >= 0 && j < len(succ) {
+				succ[j][g]++
+			}
+		}
+		for j, e := range sf.Edges {
 			var groups []Group
 			for _, g := range sortedKeys(trials) {
-				groups = append(groups, Group{Name: g, Successes: succ[g], Trials: trials[g]})
+				groups = append(groups, Group{Name: g, Successes: succ[j][g], Trials: trials[g]})
 			}
 			pooled, err := PoolRates(groups)
 			if err != nil {

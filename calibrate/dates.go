@@ -416,50 +416,62 @@ func (c *calib) detectDates() {
 		zones = append(zones, c.loc)
 	}
 	c.stageDates, c.sourceDates = map[string]*time.Location{}, map[string]*time.Location{}
-	entries := map[string][]time.Time{}
+	entries := make([]midnights, len(c.m.Stages))
+	for i := range entries {
+		entries[i] = newMidnights(zones)
+	}
 	for _, s := range c.e.StageEvents {
-		if c.m.StageIndex(s.Stage) >= 0 {
-			entries[s.Stage] = append(entries[s.Stage], s.At)
+		if i := c.m.StageIndex(s.Stage); i >= 0 {
+			entries[i].add(s.At)
 		}
 	}
 	var stages []string
-	mixed := func(what string, times []time.Time) {
-		for _, z := range zones {
-			if share, n := midnightShare(times, z); share >= mixedShare && n >= c.cfg.MinObs {
+	mixed := func(what string, times midnights) {
+		for i, z := range zones {
+			if share, n := times.share(i); share >= mixedShare && n >= c.cfg.MinObs {
 				c.warn(fmt.Errorf("%s: %.0f%% of %d are at midnight %s, some dates only among times: taken as times, so those dates put moves, arrivals and activity at midnight; export the column with its time, or as dates throughout", what, 100*share, n, z))
 				return
 			}
 		}
 	}
-	for _, st := range c.m.Stages {
-		if z, ok := datesOnly(entries[st.Name], zones...); ok {
+	for i, st := range c.m.Stages {
+		if c.m.StageIndex(st.Name) != i {
+			continue // a second stage of that name: its entries are the first's
+		}
+		if z, ok := entries[i].datesOnly(); ok {
 			c.stageDates[st.Name] = z
-			stages = append(stages, fmt.Sprintf("%s (%d entries, at midnight %s)", st.Name, len(entries[st.Name]), z))
+			stages = append(stages, fmt.Sprintf("%s (%d entries, at midnight %s)", st.Name, entries[i].len, z))
 		} else {
-			mixed("entry times of "+st.Name, entries[st.Name])
+			mixed("entry times of "+st.Name, entries[i])
 		}
 	}
 	if len(stages) > 0 {
 		c.warn(fmt.Errorf("entry times of %s are dates only: delays from and to them are fitted at day resolution, a move within the day as a delay in [0, 1) day (each date-only end's time of day unknown, uniform over the day)",
 			strings.Join(stages, ", ")))
 	}
-	created := map[string][]time.Time{}
+	created := map[string]*midnights{}
 	for _, l := range c.e.Leads {
-		created[l.Source] = append(created[l.Source], l.CreatedAt)
+		m := created[l.Source]
+		if m == nil {
+			mm := newMidnights(zones)
+			m = &mm
+			created[l.Source] = m
+		}
+		m.add(l.CreatedAt)
 	}
 	for _, src := range sortedKeys(created) {
-		if z, ok := datesOnly(created[src], zones...); ok {
+		if z, ok := created[src].datesOnly(); ok {
 			c.sourceDates[src] = z
 		} else {
-			mixed("creation times of source "+src, created[src])
+			mixed("creation times of source "+src, *created[src])
 		}
 	}
 	if len(c.e.Activities) > 0 {
-		at := make([]time.Time, len(c.e.Activities))
-		for i, a := range c.e.Activities {
-			at[i] = a.At
+		at := newMidnights(zones)
+		for _, a := range c.e.Activities {
+			at.add(a.At)
 		}
-		if z, ok := datesOnly(at, zones...); ok {
+		if z, ok := at.datesOnly(); ok {
 			c.actDates = z
 		} else {
 			mixed("activity times", at)
@@ -467,19 +479,80 @@ func (c *calib) detectDates() {
 	}
 }
 
+// midnights counts a set of times as midnightShare and datesOnly look at
+// them, one time at a time, so that the set need not be held: the
+// non-zero times, and those at midnight in each of zones.
+type midnights struct {
+	zones []*time.Location
+	len   int   // times added, zero ones included
+	n     int   // non-zero times
+	mid   []int // of those, at midnight in zones[i]
+}
+
+func newMidnights(zones []*time.Location) midnights {
+	return midnights{zones: zones, mid: make([]int, len(zones))}
+}
+
+func (m *midnights) add(t time.Time) {
+	m.len++
+	if t.IsZero() {
+		return
+	}
+	m.n++
+	for i, z := range m.zones {
+		if z == nil {
+			continue
+		}
+		l := t.In(z)
+		if l.Hour() == 0 && l.Minute() == 0 && l.Second() == 0 && l.Nanosecond() == 0 {
+			m.mid[i]++
+		}
+	}
+}
+
+// share returns midnightShare of the times added, in zones[i].
+func (m *midnights) share(i int) (float64, int) {
+	if m.n == 0 {
+		return 0, 0
+	}
+	return float64(m.mid[i]) / float64(m.n), m.n
+}
+
+// datesOnly returns datesOnly of the times added.
+func (m *midnights) datesOnly() (*time.Location, bool) {
+	for i, z := range m.zones {
+		if z == nil {
+			continue
+		}
+		if share, n := m.share(i); n > 0 && share >= dateShare {
+			return z, true
+		}
+	}
+	return nil, false
+}
+
 // handoffClock reports whether the sojourn o's clock started at a first
 // touch (an activity) rather than at its stage entry.
-func (c *calib) handoffClock(o Sojourn) bool {
-	return c.m.Handoff != nil && len(c.e.Activities) > 0 && o.Stage == c.m.Handoff.Stage
+func (c *calib) handoffClock(o stay) bool {
+	return c.m.Handoff != nil && len(c.e.Activities) > 0 && c.m.Stages[o.stage].Name == c.m.Handoff.Stage
 }
 
 // startDates returns the zone in which the start of o's clock is a date
 // only, nil when it is a time.
-func (c *calib) startDates(o Sojourn) *time.Location {
+func (c *calib) startDates(o stay) *time.Location {
 	if c.handoffClock(o) {
 		return c.actDates
 	}
-	return c.stageDates[o.Stage]
+	return c.stageDates[c.m.Stages[o.stage].Name]
+}
+
+// stageDatesOf returns c.stageDates of the stage with index i in the
+// model, nil for -1.
+func (c *calib) stageDatesOf(i int16) *time.Location {
+	if i < 0 {
+		return nil
+	}
+	return c.stageDates[c.m.Stages[i].Name]
 }
 
 // truncObs returns the delay of the stay o, which ended along a
@@ -488,8 +561,8 @@ func (c *calib) startDates(o Sojourn) *time.Location {
 // start, the recorded delay and follow-up of DayEnds, in days. Between two
 // dates in one zone, both are whole calendar days (rounded, so that a
 // daylight-saving change does not make 23 or 25 hours).
-func (c *calib) truncObs(o Sojourn) TruncObs {
-	zs, ze := c.startDates(o), c.stageDates[o.To]
+func (c *calib) truncObs(o stay) TruncObs {
+	zs, ze := c.startDates(o), c.stageDatesOf(o.to)
 	switch {
 	case zs == nil && ze == nil:
 		return TruncObs{T: max(o.T, tiny), Follow: max(o.Follow, o.T, tiny)}

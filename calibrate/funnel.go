@@ -74,6 +74,15 @@ func opportunitiesAsLeads(e *data.Export, base *model.Model) (*data.Export, *mod
 	return x, m
 }
 
+// sourceOf returns the source of the lead with id lead, "" when the
+// export does not have it.
+func (c *calib) sourceOf(lead string) string {
+	if i, ok := c.leads[lead]; ok {
+		return c.e.Leads[i].Source
+	}
+	return ""
+}
+
 // origin returns the Monday 00:00 in loc on or before t.
 func origin(t time.Time, loc *time.Location) time.Time {
 	t = t.In(loc)
@@ -111,13 +120,15 @@ func (c *calib) fitArrivals() {
 	hours := map[string][]float64{}
 	var all []float64
 	entry := map[string]map[string]int{}
-	firstStage := map[string]string{}
+	firstStage := make([]string, len(c.e.Leads)) // by lead, "" for none
 	for i := len(c.e.StageEvents) - 1; i >= 0; i-- {
-		firstStage[c.e.StageEvents[i].LeadID] = c.e.StageEvents[i].Stage
+		if li, ok := c.leads[c.e.StageEvents[i].LeadID]; ok {
+			firstStage[li] = c.e.StageEvents[i].Stage
+		}
 	}
 	segment := map[string]map[string]int{}
 	unknown := map[string]map[string]int{} // by source, first stages the model does not have
-	for _, l := range c.e.Leads {
+	for li, l := range c.e.Leads {
 		if l.CreatedAt.IsZero() {
 			continue
 		}
@@ -133,7 +144,7 @@ func (c *calib) fitArrivals() {
 		if entry[l.Source] == nil {
 			entry[l.Source], segment[l.Source] = map[string]int{}, map[string]int{}
 		}
-		if s, ok := firstStage[l.ID]; ok && m.StageIndex(s) >= 0 {
+		if s, ok := firstStage[li], firstStage[li] != ""; ok && m.StageIndex(s) >= 0 {
 			entry[l.Source][s]++
 		} else if ok {
 			if unknown[l.Source] == nil {
@@ -368,17 +379,13 @@ func mode(counts map[string]int) string {
 // test (Lilliefors' 5% critical value for estimated parameters) rejects
 // it. Sources with fewer than 5 amounts get the fit of all amounts.
 func (c *calib) fitDeals() {
-	src := make(map[string]string, len(c.e.Leads))
-	for _, l := range c.e.Leads {
-		src[l.ID] = l.Source
-	}
 	amounts := map[string][]float64{}
 	var all []float64
 	for _, o := range c.e.Opportunities {
 		if o.Amount <= 0 || o.Outcome == data.OutcomeLost && o.Amount == 0 {
 			continue
 		}
-		s := src[o.LeadID]
+		s := c.sourceOf(o.LeadID)
 		amounts[s] = append(amounts[s], o.Amount)
 		all = append(all, o.Amount)
 	}
@@ -594,10 +601,6 @@ var ageBands = []float64{1, 2, 4, 7, 14, 30, 60, 90, 180, 365, math.Inf(1)}
 func (c *calib) startState() {
 	m := c.m
 	st := &model.Start{}
-	src := make(map[string]string, len(c.e.Leads))
-	for _, l := range c.e.Leads {
-		src[l.ID] = l.Source
-	}
 	fallback := ""
 	for _, s := range m.Sources {
 		if s.SalesSourced || fallback == "" {
@@ -605,7 +608,7 @@ func (c *calib) startState() {
 		}
 	}
 	sourceOf := func(lead string) string {
-		if s := src[lead]; m.SourceIndex(s) >= 0 {
+		if s := c.sourceOf(lead); m.SourceIndex(s) >= 0 {
 			return s
 		}
 		return fallback
@@ -642,10 +645,10 @@ func (c *calib) startState() {
 		lead string
 		at   time.Time
 	}
-	resp := map[entry]Response{}
+	resp := map[entry]int{} // index in c.resp
 	if handoff != "" {
-		for _, r := range c.resp {
-			resp[entry{r.Lead, r.Entered}] = r
+		for i, r := range c.resp {
+			resp[entry{r.Lead, r.Entered}] = i
 		}
 	}
 	dead, waiting := 0, 0
@@ -667,7 +670,12 @@ func (c *calib) startState() {
 		since := s.At
 		wait := false
 		if s.Stage == handoff {
-			switch r, ok := resp[entry{s.LeadID, s.At}]; {
+			ri, ok := resp[entry{s.LeadID, s.At}]
+			var r Response
+			if ok {
+				r = c.resp[ri]
+			}
+			switch {
 			case !ok || r.Censored:
 				waiting++
 				wait = true

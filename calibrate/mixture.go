@@ -33,19 +33,38 @@ func (m MixFit) CDF(t float64) float64 {
 	if t <= 0 {
 		return 0
 	}
-	l := math.Log(t)
-	return m.W*normCDF((l-m.Mu1)/m.Sigma1) + (1-m.W)*normCDF((l-m.Mu2)/m.Sigma2)
+	return m.cdfOf(math.Log(t))
 }
 
 func normCDF(z float64) float64 { return 0.5 * math.Erfc(-z/math.Sqrt2) }
 
 func (m MixFit) logPDF(t float64) float64 {
-	l := math.Log(t)
+	return m.logPDFOf(math.Log(t), m.logWeights())
+}
+
+// logWeights returns the terms of logPDF that do not depend on t:
+// log W − log Sigma1 and log(1 − W) − log Sigma2.
+func (m MixFit) logWeights() [2]float64 {
+	return [2]float64{math.Log(m.W) - math.Log(m.Sigma1), math.Log1p(-m.W) - math.Log(m.Sigma2)}
+}
+
+// halfLog2Pi is ½·log 2π.
+var halfLog2Pi = 0.5 * math.Log(2*math.Pi)
+
+// logPDFOf returns logPDF at the t with log t = l, given w =
+// m.logWeights(): the likelihood computes both once per t or per
+// evaluation, not per term (the result is the same to the bit).
+func (m MixFit) logPDFOf(l float64, w [2]float64) float64 {
 	z1, z2 := (l-m.Mu1)/m.Sigma1, (l-m.Mu2)/m.Sigma2
-	a := math.Log(m.W) - math.Log(m.Sigma1) - z1*z1/2
-	b := math.Log1p(-m.W) - math.Log(m.Sigma2) - z2*z2/2
+	a := w[0] - z1*z1/2
+	b := w[1] - z2*z2/2
 	hi := math.Max(a, b)
-	return hi + math.Log(math.Exp(a-hi)+math.Exp(b-hi)) - l - 0.5*math.Log(2*math.Pi)
+	return hi + math.Log(math.Exp(a-hi)+math.Exp(b-hi)) - l - halfLog2Pi
+}
+
+// cdfOf returns CDF at the t > 0 with log t = l.
+func (m MixFit) cdfOf(l float64) float64 {
+	return m.W*normCDF((l-m.Mu1)/m.Sigma1) + (1-m.W)*normCDF((l-m.Mu2)/m.Sigma2)
 }
 
 // FitTruncatedMixture fits MixFit to right-truncated delays by maximum
@@ -59,8 +78,8 @@ func FitTruncatedMixture(obs []TruncObs) (MixFit, error) {
 		return MixFit{}, fmt.Errorf("calibrate: mixture fit: %d delays, need at least 10", len(obs))
 	}
 	logT := make([]float64, len(obs))
-	var exact []float64
-	var follow []float64
+	var exact []float64  // log T of the exact delays
+	var follow []float64 // their follow-ups; logFollow, the logs of those > 0
 	for i, o := range obs {
 		if !o.Days.valid(o.T, o.Follow) {
 			return MixFit{}, fmt.Errorf("calibrate: truncated delay %d: T=%v, Follow=%v (%v); want %s", i, o.T, o.Follow, o.Days, wantT(o.Days))
@@ -69,10 +88,14 @@ func FitTruncatedMixture(obs []TruncObs) (MixFit, error) {
 		if o.Days != TimesExact {
 			continue
 		}
-		exact = append(exact, o.T)
+		exact = append(exact, math.Log(o.T))
 		if !math.IsInf(o.Follow, 1) {
 			follow = append(follow, o.Follow)
 		}
+	}
+	logFollow := make([]float64, len(follow))
+	for i, c := range follow {
+		logFollow[i] = math.Log(c)
 	}
 	dayT, dayFollow := dayGroups(obs)
 	from := func(eta []float64) MixFit {
@@ -84,11 +107,15 @@ func FitTruncatedMixture(obs []TruncObs) (MixFit, error) {
 			return math.Inf(1)
 		}
 		ll := 0.0
-		for _, t := range exact {
-			ll += m.logPDF(t)
+		w := m.logWeights()
+		for _, l := range exact {
+			ll += m.logPDFOf(l, w)
 		}
-		for _, c := range follow {
-			f := m.CDF(c)
+		for i, c := range follow {
+			f := 0.0
+			if c > 0 {
+				f = m.cdfOf(logFollow[i])
+			}
 			if !(f > 0) {
 				return math.Inf(1)
 			}

@@ -3,6 +3,7 @@ package calibrate
 import (
 	"fmt"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/funnelsim/funnel/data"
@@ -61,6 +62,57 @@ type Response struct {
 // Warnings count events in stages m does not know, exits along edges m
 // does not have, and handoff stays that ended without a touch.
 func Observations(e *data.Export, m *model.Model) (soj []Sojourn, resp []Response, warns []error) {
+	resp, warns = observe(e, m, leadIndex(e), func(o *Sojourn, _ int32) { soj = append(soj, *o) })
+	return soj, resp, warns
+}
+
+// leadIndex maps each lead id of e to its index in e.Leads (the last one,
+// for an id given twice).
+func leadIndex(e *data.Export) map[string]int32 {
+	idx := make(map[string]int32, len(e.Leads))
+	for i, l := range e.Leads {
+		idx[l.ID] = int32(i)
+	}
+	return idx
+}
+
+// activitiesOf returns a function giving the activities of a lead, in
+// the order of e.Activities, up to e.AsOf. Activities sorted by lead, as
+// data sorts them, are found by binary search; others are grouped in a map.
+func activitiesOf(e *data.Export) func(lead string) []data.Activity {
+	acts := e.Activities
+	sorted := slices.IsSortedFunc(acts, func(a, b data.Activity) int { return strings.Compare(a.LeadID, b.LeadID) })
+	var buf []data.Activity
+	if sorted {
+		return func(lead string) []data.Activity {
+			i, _ := slices.BinarySearchFunc(acts, lead, func(a data.Activity, id string) int { return strings.Compare(a.LeadID, id) })
+			j := i
+			for j < len(acts) && acts[j].LeadID == lead {
+				j++
+			}
+			buf = buf[:0]
+			for _, a := range acts[i:j] {
+				if !a.At.After(e.AsOf) {
+					buf = append(buf, a)
+				}
+			}
+			return buf
+		}
+	}
+	by := make(map[string][]data.Activity)
+	for _, a := range acts {
+		if !a.At.After(e.AsOf) {
+			by[a.LeadID] = append(by[a.LeadID], a)
+		}
+	}
+	return func(lead string) []data.Activity { return by[lead] }
+}
+
+// observe is Observations, handing each stay to add, with the index in
+// e.Leads of its lead (-1 when e.Leads does not have it; leads maps ids
+// to indices), instead of collecting them. The Sojourn is add's only
+// until it returns.
+func observe(e *data.Export, m *model.Model, leads map[string]int32, add func(o *Sojourn, lead int32)) (resp []Response, warns []error) {
 	edges := stageEdges(m)
 	handoff := ""
 	ncRecycle := false
@@ -70,16 +122,7 @@ func Observations(e *data.Export, m *model.Model) (soj []Sojourn, resp []Respons
 			ncRecycle = m.Stages[i].Outcome == model.Open
 		}
 	}
-	source := make(map[string]string, len(e.Leads))
-	for _, l := range e.Leads {
-		source[l.ID] = l.Source
-	}
-	acts := make(map[string][]data.Activity)
-	for _, a := range e.Activities {
-		if !a.At.After(e.AsOf) {
-			acts[a.LeadID] = append(acts[a.LeadID], a)
-		}
-	}
+	actsOf := activitiesOf(e)
 	unknown := map[string]int{}
 	noEdge := map[string]int{}
 	untouched := 0
@@ -103,6 +146,17 @@ func Observations(e *data.Export, m *model.Model) (soj []Sojourn, resp []Respons
 			}
 		}
 		id := lead[0].LeadID
+		li, ok := leads[id]
+		source := ""
+		if ok {
+			source = e.Leads[li].Source
+		} else {
+			li = -1
+		}
+		var acts []data.Activity
+		if handoff != "" {
+			acts = actsOf(id)
+		}
 		recycles := 0
 		for k, s := range lead {
 			si := m.StageIndex(s.Stage)
@@ -131,8 +185,8 @@ func Observations(e *data.Export, m *model.Model) (soj []Sojourn, resp []Respons
 					end = next.At
 				}
 				var touch *data.Activity
-				for a := range acts[id] {
-					x := &acts[id][a]
+				for a := range acts {
+					x := &acts[a]
 					if !x.At.Before(s.At) && !x.At.After(end) {
 						touch = x
 						break
@@ -154,7 +208,7 @@ func Observations(e *data.Export, m *model.Model) (soj []Sojourn, resp []Respons
 				}
 				start = touch.At
 			}
-			o := Sojourn{Lead: id, Source: source[id], Stage: s.Stage, Start: start, Follow: days(start, e.AsOf), Capped: capped}
+			o := Sojourn{Lead: id, Source: source, Stage: s.Stage, Start: start, Follow: days(start, e.AsOf), Capped: capped}
 			if next == nil {
 				o.T = o.Follow
 			} else {
@@ -171,7 +225,7 @@ func Observations(e *data.Export, m *model.Model) (soj []Sojourn, resp []Respons
 					noEdge[s.Stage+" -> "+next.Stage]++
 				}
 			}
-			soj = append(soj, o)
+			add(&o, li)
 		}
 	}
 	for _, k := range sortedKeys(unknown) {
@@ -183,7 +237,41 @@ func Observations(e *data.Export, m *model.Model) (soj []Sojourn, resp []Respons
 	if untouched > 0 {
 		warns = append(warns, fmt.Errorf("%d leads left the handoff stage %q without a touch: left out of the contact and transition fits", untouched, handoff))
 	}
-	return soj, resp, warns
+	return resp, warns
+}
+
+// openEvents returns the number of e's stage events in a stage of m that
+// is not an outcome: an upper bound on the stays observe finds.
+func openEvents(e *data.Export, m *model.Model) int {
+	open := make(map[string]bool, len(m.Stages))
+	for _, s := range m.Stages {
+		open[s.Name] = s.Outcome == model.Open
+	}
+	n := 0
+	for _, s := range e.StageEvents {
+		if open[s.Stage] {
+			n++
+		}
+	}
+	return n
+}
+
+// stay is the compact form of a Sojourn that Calibrate keeps for each of
+// the export's stays (a million leads have millions): stage names as
+// indices in the model, the lead as its index in the export.
+type stay struct {
+	Start     time.Time // as Sojourn.Start
+	T, Follow float64   // as in Sojourn, days
+	lead      int32     // index in Export.Leads, -1 if not there
+	stage, to int16     // indices in Model.Stages; to is -1 when censored or not a stage of the model
+	cause     int16     // as Sojourn.Cause
+	capped    bool      // as Sojourn.Capped
+}
+
+// newStay returns the stay of o, whose stage is one of m's.
+func newStay(o *Sojourn, lead int32, m *model.Model) stay {
+	return stay{Start: o.Start, T: o.T, Follow: o.Follow, lead: lead, stage: int16(m.StageIndex(o.Stage)),
+		to: int16(m.StageIndex(o.To)), cause: int16(o.Cause), capped: o.Capped}
 }
 
 // stageEdges returns, for each stage index, the indices of its transitions

@@ -137,6 +137,13 @@ func FitTruncatedDelay(obs []TruncObs, form DelayForm) (Fit, error) {
 		}
 	}
 	slices.Sort(follow)
+	var logFollow []float64 // for the lognormal: log C, computed once
+	if form == LogNormal {
+		logFollow = make([]float64, len(follow))
+		for i, c := range follow {
+			logFollow[i] = math.Log(c)
+		}
+	}
 	dayT, dayFollow := dayGroups(obs)
 	lgN := float64(len(logT))
 	nll := func(eta []float64) float64 {
@@ -163,8 +170,14 @@ func FitTruncatedDelay(obs []TruncObs, form DelayForm) (Fit, error) {
 				ll = lgN*(a*math.Log(b)-lg) + (a-1)*eLog - b*eT
 			}
 		}
-		for _, c := range follow {
-			ls := logSurvival(form, p, c)
+		for i, c := range follow {
+			var ls float64
+			if logFollow != nil && c > 0 { // logSurvival's lognormal case, with log C at hand
+				z := (logFollow[i] - p[0]) / p[1]
+				ls = math.Log(0.5 * math.Erfc(z/math.Sqrt2))
+			} else {
+				ls = logSurvival(form, p, c)
+			}
 			if ls < -40 {
 				break
 			}

@@ -138,8 +138,8 @@ func readLead(t *table, o *Options, seen map[string]bool) (Lead, bool) {
 	if !ok || t.afterAsOf("created_at", created, o) {
 		return Lead{}, false
 	}
-	l := Lead{ID: id, CreatedAt: created, Source: o.mapping().source(t.get("source")),
-		Segment: t.get("segment"), Owner: t.get("owner"), Attrs: t.attrs()}
+	l := Lead{ID: strings.Clone(id), CreatedAt: created, Source: t.intern(o.mapping().source(t.get("source"))),
+		Segment: t.intern(t.get("segment")), Owner: t.intern(t.get("owner")), Attrs: t.attrs()}
 	if l.Source == "" {
 		l.Source = NoSource
 		t.rowNoSource = true // counted if the row is kept
@@ -166,7 +166,8 @@ type StageEventReader struct {
 	// the lead's creation as out of order. nil skips both checks.
 	Leads map[string]time.Time
 
-	src rowSource
+	src     rowSource
+	parents *parentIndex // ReadExport's index of the leads, used instead of Leads
 }
 
 // NewStageEventReader returns a reader of the stage events CSV in r.
@@ -194,11 +195,14 @@ func (sr *StageEventReader) Read() (StageEvent, error) {
 			continue
 		}
 		at, ok := t.timeField("at", o)
-		if !ok || t.afterAsOf("at", at, o) || !t.checkParent("lead_id", "lead", LeadsFile, id, "at", at, sr.Leads) {
+		if !ok || t.afterAsOf("at", at, o) {
+			continue
+		}
+		if id, ok = t.parent("lead_id", "lead", LeadsFile, id, "at", at, sr.Leads, sr.parents); !ok {
 			continue
 		}
 		t.keep()
-		return StageEvent{LeadID: id, Stage: o.mapping().stage(stage, nil), At: at}, nil
+		return StageEvent{LeadID: id, Stage: t.intern(o.mapping().stage(stage, nil)), At: at}, nil
 	}
 }
 
@@ -210,7 +214,14 @@ func (t *table) checkParent(idCol, kind, parentFile, id, atCol string, at time.T
 		return true
 	}
 	created, ok := parents[id]
-	if !ok {
+	return t.checkFound(idCol, kind, parentFile, id, atCol, at, created, ok)
+}
+
+// checkFound rejects the row when its parent was not found, or when at
+// is before the parent's creation time. It reports whether the row is
+// good.
+func (t *table) checkFound(idCol, kind, parentFile, id, atCol string, at, created time.Time, found bool) bool {
+	if !found {
 		reason := ReasonUnknownLead
 		if kind != "lead" {
 			reason = ReasonUnknownOpp
@@ -226,6 +237,37 @@ func (t *table) checkParent(idCol, kind, parentFile, id, atCol string, at time.T
 	return true
 }
 
+// parentIndex finds the records ReadExport has read (leads, or
+// opportunities) by id, so that the events referring to them can be
+// checked against them and share their id strings: idx maps an id to its
+// record's index, and record returns that record's id and creation time.
+type parentIndex struct {
+	idx    map[string]int32
+	record func(i int32) (id string, created time.Time)
+}
+
+// parent checks the row's parent id as checkParent does, against ix when
+// it is not nil and against parents otherwise, and returns the id to keep
+// in the record: the parent's own id string when ix found it, else a copy
+// of id (which does not hold on to the whole row).
+func (t *table) parent(idCol, kind, parentFile, id, atCol string, at time.Time, parents map[string]time.Time, ix *parentIndex) (string, bool) {
+	if ix == nil {
+		if !t.checkParent(idCol, kind, parentFile, id, atCol, at, parents) {
+			return "", false
+		}
+		return strings.Clone(id), true
+	}
+	i, ok := ix.idx[id]
+	var created time.Time
+	if ok {
+		id, created = ix.record(i)
+	}
+	if !t.checkFound(idCol, kind, parentFile, id, atCol, at, created, ok) {
+		return "", false
+	}
+	return id, true
+}
+
 // ActivityReader reads activities one at a time from a canonical
 // activities file.
 type ActivityReader struct {
@@ -235,7 +277,8 @@ type ActivityReader struct {
 	// StageEventReader.Leads.
 	Leads map[string]time.Time
 
-	src rowSource
+	src     rowSource
+	parents *parentIndex // see StageEventReader.parents
 }
 
 // NewActivityReader returns a reader of the activities CSV in r.
@@ -271,11 +314,11 @@ func (ar *ActivityReader) Read() (Activity, error) {
 			t.reject("outcome", ReasonBadOutcome, fmt.Errorf("unknown outcome %q (want connected or attempted)", out))
 			continue
 		}
-		if !t.checkParent("lead_id", "lead", LeadsFile, id, "at", at, ar.Leads) {
+		if id, ok = t.parent("lead_id", "lead", LeadsFile, id, "at", at, ar.Leads, ar.parents); !ok {
 			continue
 		}
 		t.keep()
-		return Activity{LeadID: id, At: at, Channel: t.get("channel"), Connected: connected, Owner: t.get("owner")}, nil
+		return Activity{LeadID: id, At: at, Channel: t.intern(t.get("channel")), Connected: connected, Owner: t.intern(t.get("owner"))}, nil
 	}
 }
 
@@ -289,6 +332,7 @@ type OpportunityReader struct {
 	Leads map[string]time.Time
 
 	src       rowSource
+	parents   *parentIndex // see StageEventReader.parents
 	seen      map[string]bool
 	noCreated int
 	noAmount  int
@@ -325,7 +369,7 @@ func (or *OpportunityReader) Read() (Opportunity, error) {
 			}
 			return Opportunity{}, err
 		}
-		op, ok := readOpp(t, o, or.seen, or.Leads, oppRules{})
+		op, ok := readOpp(t, o, or.seen, or.Leads, oppRules{parents: or.parents})
 		if !ok {
 			continue
 		}
@@ -346,6 +390,7 @@ type oppRules struct {
 	leadOf        map[string]string // opportunity id -> lead id, when the table has no lead_id
 	anyAmount     bool              // closed deals may lack an amount (read as 0)
 	leadFile      string            // file holding the leads, for messages; "" is leads.csv
+	parents       *parentIndex      // ReadExport's index of the leads, used instead of its leads map
 }
 
 // readOpp parses the current row of t as an opportunity. The outcome comes
@@ -405,7 +450,7 @@ func readOpp(t *table, o *Options, seen map[string]bool, leads map[string]time.T
 	if nullID(leadID) {
 		leadID = ""
 	}
-	op := Opportunity{ID: id, LeadID: leadID, Stage: stage, Outcome: out, Currency: t.get("currency"), Attrs: t.attrs()}
+	op := Opportunity{ID: strings.Clone(id), LeadID: leadID, Stage: t.intern(stage), Outcome: out, Currency: t.intern(t.get("currency")), Attrs: t.attrs()}
 	if t.get("created_at") != "" || out != OutcomeOpen {
 		if op.CreatedAt, ok = t.timeField("created_at", o); !ok || t.afterAsOf("created_at", op.CreatedAt, o) {
 			return Opportunity{}, false
@@ -426,7 +471,7 @@ func readOpp(t *table, o *Options, seen map[string]bool, leads map[string]time.T
 		}
 		op.Amount = v
 		if op.Currency == "" {
-			op.Currency = cur
+			op.Currency = t.intern(cur)
 		}
 	}
 	cleared := false
@@ -485,8 +530,10 @@ func readOpp(t *table, o *Options, seen map[string]bool, leads map[string]time.T
 	if leadFile == "" {
 		leadFile = LeadsFile
 	}
-	if op.LeadID != "" && !t.checkParent("lead_id", "lead", leadFile, op.LeadID, "created_at", created0, leads) {
-		return Opportunity{}, false
+	if op.LeadID != "" {
+		if op.LeadID, ok = t.parent("lead_id", "lead", leadFile, op.LeadID, "created_at", created0, leads, rules.parents); !ok {
+			return Opportunity{}, false
+		}
 	}
 	seen[id] = true
 	if cleared {
@@ -504,7 +551,8 @@ type OppStageEventReader struct {
 	// events before creation are rejected.
 	Opportunities map[string]time.Time
 
-	src rowSource
+	src     rowSource
+	parents *parentIndex // see StageEventReader.parents
 }
 
 // NewOppStageEventReader returns a reader of the opportunity stage events
@@ -524,7 +572,7 @@ func (sr *OppStageEventReader) Read() (OppStageEvent, error) {
 		if err := t.next(); err != nil {
 			return OppStageEvent{}, err
 		}
-		if ev, ok := readOppStage(t, o, sr.Opportunities, OpportunitiesFile, nil); ok {
+		if ev, ok := readOppStage(t, o, sr.Opportunities, sr.parents, OpportunitiesFile, nil); ok {
 			t.keep()
 			return ev, nil
 		}
@@ -532,7 +580,7 @@ func (sr *OppStageEventReader) Read() (OppStageEvent, error) {
 }
 
 // readOppStage parses the current row of t as an opportunity stage event.
-func readOppStage(t *table, o *Options, opps map[string]time.Time, oppFile string, stageDefaults map[string]string) (OppStageEvent, bool) {
+func readOppStage(t *table, o *Options, opps map[string]time.Time, ix *parentIndex, oppFile string, stageDefaults map[string]string) (OppStageEvent, bool) {
 	id, ok := t.required("opportunity_id")
 	if !ok {
 		return OppStageEvent{}, false
@@ -542,10 +590,13 @@ func readOppStage(t *table, o *Options, opps map[string]time.Time, oppFile strin
 		return OppStageEvent{}, false
 	}
 	at, ok := t.timeField("at", o)
-	if !ok || t.afterAsOf("at", at, o) || !t.checkParent("opportunity_id", "opportunity", oppFile, id, "at", at, opps) {
+	if !ok || t.afterAsOf("at", at, o) {
 		return OppStageEvent{}, false
 	}
-	return OppStageEvent{OpportunityID: id, Stage: o.mapping().stage(stage, stageDefaults), At: at}, true
+	if id, ok = t.parent("opportunity_id", "opportunity", oppFile, id, "at", at, opps, ix); !ok {
+		return OppStageEvent{}, false
+	}
+	return OppStageEvent{OpportunityID: id, Stage: t.intern(o.mapping().stage(stage, stageDefaults)), At: at}, true
 }
 
 // AttrCreatedAsExported is the Attrs key holding, as RFC 3339, the

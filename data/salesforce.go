@@ -304,7 +304,7 @@ func ReadSalesforce(fsys fs.FS, o *Options) (*Export, error) {
 				} else if err != nil {
 					return err
 				}
-				if ev, ok := readOppStage(t, o, opps, oppFile, SalesforceOppStages); ok {
+				if ev, ok := readOppStage(t, o, opps, nil, oppFile, SalesforceOppStages); ok {
 					e.OppStageEvents = append(e.OppStageEvents, ev)
 					t.keep()
 				}

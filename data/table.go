@@ -59,11 +59,37 @@ type table struct {
 	// closed deals created after their close date (migrated records),
 	// kept with CreatedAt moved back to the close date
 	createdAfterClose int
-	trailing          []trailerRow // trailer-like records not settled yet (see LineCount.Trailer)
-	placeholders      map[int]int  // placeholder values (N/A) read as empty, by field index
-	noSource          int          // leads kept without a source, counted under NoSource
-	rowNoSource       bool         // the current row is a lead without a source
-	from, to          time.Time    // plausible dates (Options.Now)
+	trailing          []trailerRow      // trailer-like records not settled yet (see LineCount.Trailer)
+	placeholders      map[int]int       // placeholder values (N/A) read as empty, by field index
+	noSource          int               // leads kept without a source, counted under NoSource
+	rowNoSource       bool              // the current row is a lead without a source
+	from, to          time.Time         // plausible dates (Options.Now)
+	strs              map[string]string // interned values (intern)
+}
+
+// maxInterned bounds the values a table interns; later ones are copied.
+const maxInterned = 1 << 14
+
+// intern returns s, a value of the current record, as a string that does
+// not hold on to the record (fields are slices of one string per record,
+// so keeping a field keeps the whole row): the same string for every
+// record with the same value, for the first maxInterned distinct values
+// (sources, stages, owners, channels), a copy after that.
+func (t *table) intern(s string) string {
+	if s == "" {
+		return ""
+	}
+	if v, ok := t.strs[s]; ok {
+		return v
+	}
+	s = strings.Clone(s)
+	if len(t.strs) < maxInterned {
+		if t.strs == nil {
+			t.strs = make(map[string]string)
+		}
+		t.strs[s] = s
+	}
+	return s
 }
 
 // openTable reads the header of r and binds specs to it. Errors are
@@ -572,7 +598,7 @@ func (t *table) attrs() map[string]string {
 		if m == nil {
 			m = make(map[string]string)
 		}
-		m[t.header[i]] = v
+		m[t.header[i]] = t.intern(v)
 	}
 	return m
 }
