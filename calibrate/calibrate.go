@@ -367,25 +367,22 @@ func (c *calib) fitStages() {
 		}
 	}
 	fits := c.fitDelays(edges)
-	var obs []stay // the stays in the stage, but those capped
 	for si, st := range m.Stages {
 		if st.Outcome != model.Open || len(edges[si]) == 0 {
 			continue
 		}
-		obs = obs[:0]
-		if n[si] > 0 {
-			obs = slices.Grow(obs, n[si])
-			for _, s := range c.stays {
-				if int(s.stage) == si && !s.capped {
-					obs = append(obs, s)
-				}
-			}
-		}
+		nObs := n[si] // the stays in the stage, but those capped
 		k := len(edges[si])
-		sf := StageFit{Stage: st.Name, N: len(obs), Capped: capped[si]}
-		cr := make([]CRObs, len(obs))
-		km := make([]Obs, len(obs))
-		for i, o := range obs {
+		sf := StageFit{Stage: st.Name, N: nObs, Capped: capped[si]}
+		cr := make([]CRObs, nObs)
+		km := make([]Obs, nObs)
+		tau := 0.0 // the longest follow-up of the stage's stays, days
+		i := 0
+		for _, o := range c.stays {
+			if int(o.stage) != si || o.capped {
+				continue
+			}
+			tau = max(tau, o.Follow)
 			cause := int(o.cause)
 			if cause < 0 {
 				cause = k + 1
@@ -396,6 +393,7 @@ func (c *calib) fitStages() {
 			}
 			cr[i] = CRObs{T: o.T, Cause: cause}
 			km[i] = Obs{T: o.T, Event: cause != 0}
+			i++
 		}
 		kk := k
 		if sf.Other > 0 {
@@ -403,12 +401,8 @@ func (c *calib) fitStages() {
 		}
 		sf.Exit = KaplanMeier(km)
 		sf.CIF = AalenJohansen(cr, kk)
-		if len(obs) == 0 {
+		if nObs == 0 {
 			c.warn(fmt.Errorf("stage %s: no stays observed: its transitions keep the base model's values", st.Name))
-		}
-		tau := 0.0 // the longest follow-up of the stage's stays, days
-		for _, o := range obs {
-			tau = max(tau, o.Follow)
 		}
 		nEff := math.Inf(1)
 		for j, ti := range edges[si] {
@@ -418,18 +412,18 @@ func (c *calib) fitStages() {
 			df := &fits[ti]
 			trunc := df.trunc
 			ef.Events = len(trunc)
-			if len(obs) > 0 {
+			if nObs > 0 {
 				ef.P, ef.SE = sf.CIF.Eventual(j + 1)
 				ef.Lower, ef.Upper = 0, 0
 				if n := len(sf.CIF.Time); n > 0 {
 					ef.Lower, ef.Upper = sf.CIF.Lower[j][n-1], sf.CIF.Upper[j][n-1]
 				}
-				ef.Beta = betaFromSE(ef.P, ef.SE, len(obs))
+				ef.Beta = betaFromSE(ef.P, ef.SE, nObs)
 				if v := ef.P * (1 - ef.P); ef.SE > 0 && v > 0 {
 					nEff = min(nEff, v/(ef.SE*ef.SE))
 				}
 				t.P = ef.P
-				c.param(Param{Path: "transitions[" + name + "].p", Estimate: ef.P, Lower: ef.Lower, Upper: ef.Upper, N: len(obs),
+				c.param(Param{Path: "transitions[" + name + "].p", Estimate: ef.P, Lower: ef.Lower, Upper: ef.Upper, N: nObs,
 					Method: "Aalen-Johansen CIF(∞), log-log interval", Posterior: fmt.Sprintf("beta(%.4g, %.4g)", ef.Beta.Alpha, ef.Beta.Beta)})
 			}
 			if len(trunc) >= 5 {
@@ -473,9 +467,9 @@ func (c *calib) fitStages() {
 				m.Transitions[ti].P /= sum
 			}
 		}
-		if len(obs) > 0 {
+		if nObs > 0 {
 			if math.IsInf(nEff, 1) {
-				nEff = float64(len(obs))
+				nEff = float64(nObs)
 			}
 			m.Stages[si].Observations = math.Round(nEff*10) / 10
 		}
