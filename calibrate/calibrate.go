@@ -283,9 +283,16 @@ func Calibrate(e *data.Export, cfg Config) (*Result, error) {
 				c.res.Model = m
 				return c.res, nil
 			}
-			for _, u := range undo {
-				u()
-			}
+		}
+		// A narrow export (leads first seen at mql, say) leaves the base
+		// model's earlier stages unreachable: they are dropped, with a
+		// warning, rather than refused.
+		if pruned := c.pruneUnreachable(m); len(pruned) > 0 && m.Validate() == nil {
+			c.res.Model = m
+			return c.res, nil
+		}
+		for _, u := range undo {
+			u()
 		}
 		if len(never) > 0 {
 			return nil, fmt.Errorf("calibrate: the fitted model is not valid: %w\n(the export never shows a lead take %s: fitted at p = 0, they cut off the stages after them; calibrate a longer export, or use a --base model without those stages)",
@@ -909,4 +916,91 @@ func decayBins(t []float64, y []bool) []DecayBin {
 			Lower: j.Quantile(0.025), Upper: j.Quantile(0.975)})
 	}
 	return bins
+}
+
+// pruneUnreachable drops from m the stages no source's leads can reach
+// (from their entry stages along the transitions), with their
+// transitions, the SLAs on them, the handoff when its stage goes, and the
+// open leads in them, each said in a warning. It returns the stages
+// dropped; none when the opportunity stage itself is unreachable, since a
+// model without deals is no forecast.
+func (c *calib) pruneUnreachable(m *model.Model) []string {
+	reach := map[string]bool{}
+	var queue []string
+	for _, s := range m.Sources {
+		if !reach[s.Entry] {
+			reach[s.Entry] = true
+			queue = append(queue, s.Entry)
+		}
+	}
+	for len(queue) > 0 {
+		from := queue[0]
+		queue = queue[1:]
+		for _, t := range m.Transitions {
+			if t.From == from && !reach[t.To] {
+				reach[t.To] = true
+				queue = append(queue, t.To)
+			}
+		}
+	}
+	var dropped []string
+	var stages []model.Stage
+	for _, s := range m.Stages {
+		if reach[s.Name] {
+			stages = append(stages, s)
+			continue
+		}
+		if s.Opportunity {
+			return nil
+		}
+		dropped = append(dropped, s.Name)
+	}
+	if len(dropped) == 0 {
+		return nil
+	}
+	m.Stages = stages
+	m.Transitions = slices.DeleteFunc(m.Transitions, func(t model.Transition) bool { return !reach[t.From] || !reach[t.To] })
+	var slas []string
+	m.SLAs = slices.DeleteFunc(m.SLAs, func(a model.SLA) bool {
+		gone := !reach[a.From] || slices.ContainsFunc(a.To, func(s string) bool { return !reach[s] })
+		if gone {
+			slas = append(slas, a.Name)
+		}
+		return gone
+	})
+	what := "stages " + strings.Join(dropped, ", ")
+	if len(slas) > 0 {
+		what += "; SLAs " + strings.Join(slas, ", ")
+	}
+	if m.Handoff != nil && !reach[m.Handoff.Stage] {
+		what += "; the SDR handoff at " + m.Handoff.Stage
+		m.Handoff = nil
+	}
+	if st := m.Start; st != nil {
+		n := 0
+		st.Leads = slices.DeleteFunc(st.Leads, func(l model.OpenLead) bool {
+			if !reach[l.Stage] {
+				n += l.Count
+				return true
+			}
+			return false
+		})
+		if n > 0 {
+			what += fmt.Sprintf("; %d open leads in them", n)
+		}
+	}
+	c.warn(fmt.Errorf("no lead of the export enters the base model's funnel before %s: dropped %s (a narrower funnel than the base model's; use a --base model of your own funnel to keep them)",
+		strings.Join(entries(m), ", "), what))
+	return dropped
+}
+
+// entries returns the entry stages of m's sources, once each, in order.
+func entries(m *model.Model) []string {
+	var es []string
+	for _, s := range m.Sources {
+		if !slices.Contains(es, s.Entry) {
+			es = append(es, s.Entry)
+		}
+	}
+	return es
 }

@@ -209,11 +209,19 @@ func (c *calib) fitArrivals() {
 			}
 			c.warn(fmt.Errorf("source %s is not in the base model: added (sales_sourced=%v, from its entry stage %s)", name, src.SalesSourced, ar.Entry))
 		}
+		if s := m.StageIndex(ar.Entry); s >= 0 && m.Stages[s].Outcome != model.Open {
+			// Most of its leads' first stage is an outcome (imported
+			// leads already closed, or their earlier stages lost): new
+			// leads cannot enter the funnel there.
+			c.warn(fmt.Errorf("source %s: most of its leads are first seen at %s, an outcome; new leads enter at %s instead",
+				name, ar.Entry, cmp.Or(src.Entry, firstOpen(m))))
+			ar.Entry = ""
+		}
 		if ar.Entry == "" {
 			ar.Entry = src.Entry
 		}
 		if ar.Entry == "" { // a new source whose leads start in no stage of the model
-			ar.Entry = m.Stages[0].Name
+			ar.Entry = firstOpen(m)
 			var seen []string
 			for _, st := range sortedKeys(unknown[name]) {
 				seen = append(seen, fmt.Sprintf("%q (%d leads)", st, unknown[name][st]))
@@ -381,13 +389,21 @@ func mode(counts map[string]int) string {
 func (c *calib) fitDeals() {
 	amounts := map[string][]float64{}
 	var all []float64
+	absurd := 0
 	for _, o := range c.e.Opportunities {
 		if o.Amount <= 0 || o.Outcome == data.OutcomeLost && o.Amount == 0 {
+			continue
+		}
+		if o.Amount > model.MaxAmount {
+			absurd++
 			continue
 		}
 		s := c.sourceOf(o.LeadID)
 		amounts[s] = append(amounts[s], o.Amount)
 		all = append(all, o.Amount)
+	}
+	if absurd > 0 {
+		c.warn(fmt.Errorf("%d opportunity amounts above %.0e (model.MaxAmount) left out of the deal sizes: a typo or a placeholder, not a deal", absurd, model.MaxAmount))
 	}
 	if len(all) == 0 {
 		c.warn(fmt.Errorf("no opportunity amounts: deal sizes keep the base model's values"))
@@ -714,7 +730,7 @@ func (c *calib) startState() {
 		}
 	}
 	slices.Sort(knownAges)
-	noAge, noAmount := 0, 0
+	noAge, noAmount, absurdAmount := 0, 0, 0
 	for _, o := range openOpps {
 		s := sourceOf(o.LeadID)
 		age := 0.0
@@ -727,11 +743,15 @@ func (c *calib) startState() {
 			age = c.e.AsOf.Sub(o.CreatedAt).Hours() / 24
 		}
 		amount := o.Amount
+		if amount > model.MaxAmount {
+			absurdAmount++
+			amount = 0
+		}
 		if amount <= 0 {
 			noAmount++
 			for _, d := range c.res.Deals {
 				if d.Source == s {
-					amount = math.Round(d.Mean())
+					amount = math.Round(math.Min(d.Mean(), model.MaxAmount)) // a heavy tail's mean can pass any bound
 				}
 			}
 		}
@@ -743,7 +763,7 @@ func (c *calib) startState() {
 		c.warn(fmt.Errorf("%d open opportunities have no creation date: given age 0", noAge))
 	}
 	if noAmount > 0 {
-		c.warn(fmt.Errorf("%d open opportunities have no amount: given their source's mean fitted deal size", noAmount))
+		c.warn(fmt.Errorf("%d open opportunities have no amount (%d of them one above %.0e, model.MaxAmount, taken for a typo): given their source's mean fitted deal size", noAmount, absurdAmount, model.MaxAmount))
 	}
 	m.Start = st
 }
@@ -756,4 +776,15 @@ func boolCmp(a, b bool) int {
 		return 1
 	}
 	return -1
+}
+
+// firstOpen returns the first stage of m that is not an outcome: where a
+// source whose leads start nowhere else enters.
+func firstOpen(m *model.Model) string {
+	for _, s := range m.Stages {
+		if s.Outcome == model.Open {
+			return s.Name
+		}
+	}
+	return m.Stages[0].Name
 }
