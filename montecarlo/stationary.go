@@ -795,7 +795,7 @@ func closingOf(probs []float64, w int, cumA, cumB []float64, bins []int32) closi
 }
 
 // tables returns the tables of source j of st from the responses resp of
-// runAll (with lawB: j's at lawA, then at lawB).
+// runAll (with lawB: j's at lawA, then at lawB), which it overwrites.
 func (p *prop) tables(st *stationary, j int, resp [][][]float64, lawA, lawB *queueLaw, n int, closeP [][]float64) ([]statTable, []closing) {
 	const week = model.HoursPerWeek
 	q := p.c.quarter
@@ -816,16 +816,18 @@ func (p *prop) tables(st *stationary, j int, resp [][][]float64, lawA, lawB *que
 			}
 		}
 	}
-	// Strided prefix sums of the responses: pre[i] = v[i] + pre[i-168].
+	// Which classes have the same responses at both loads, before the
+	// responses become their strided prefix sums, pre[i] = v[i] +
+	// pre[i-168], in place (resp[j] is this source's alone).
+	same := make([]bool, len(ea))
+	for k := range ea {
+		same[k] = lawB == nil || slices.Equal(ea[k], eb[k])
+	}
 	prefix := func(v []float64) []float64 {
-		if v == nil {
-			return nil
+		for i := week; i < len(v); i++ {
+			v[i] += v[i-week]
 		}
-		pre := slices.Clone(v)
-		for i := week; i < n; i++ {
-			pre[i] += pre[i-week]
-		}
-		return pre
+		return v
 	}
 	pa, pb := make([][]float64, len(ea)), make([][]float64, len(eb))
 	for k := range ea {
@@ -911,7 +913,7 @@ func (p *prop) tables(st *stationary, j int, resp [][][]float64, lawA, lawB *que
 				}
 			}
 			if len(cumA) > lo {
-				fixed := lawB == nil || (st.classes[k].kind != cellWaiting && slices.Equal(ea[k], eb[k]))
+				fixed := lawB == nil || (st.classes[k].kind != cellWaiting && same[k])
 				sg := statSeg{class: int16(k), lo: int32(lo), hi: int32(len(cumA)), glo: int32(len(guideA)), fixed: fixed, close: -1}
 				if cl := st.classes[k]; closeP[cl.stage] != nil && p.c.closes(cl) {
 					cb := cumA[lo:]

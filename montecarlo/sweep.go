@@ -98,10 +98,12 @@ func runSweep(ctx context.Context, ms []*model.Model, cfg Config) ([]*Results, [
 const quarterBlock = 8
 
 // sweepMemory bounds the bytes of the preparations (stationary states,
-// marks; see compiled.prepBytes) RunSweep holds at a time, with those of
-// the models it prepares next: the stationary state of the default model
-// takes about 70 MB, and a batch holds at least one model.
-var sweepMemory = 160 << 20
+// marks; see compiled.prepBytes) RunSweep holds at a time, a preparation
+// in progress counted twice (its work arrays take about as much as what
+// it keeps). The stationary state of the default model takes about 51
+// MB: a batch holds three, prepared one at a time, and the process
+// stays under 400 MB. A batch holds at least one model.
+var sweepMemory = 224 << 20
 
 // sweepOrder returns the indices of ms in the order RunSweep simulates
 // them: the models that may share their upstream part (equal upstreamOf,
@@ -127,10 +129,11 @@ func sweepOrder(ms []*model.Model, cfg Config) []int {
 	return slices.Concat(cands...)
 }
 
-// prepareBatch prepares models ms[order[0]], ms[order[1]], ..., workers
-// at a time, as many as sweepMemory holds (at least one), and returns
-// them. *per is the most bytes one preparation took so far, which it
-// updates: each round of preparations is bounded by it, and the first,
+// prepareBatch prepares models ms[order[0]], ms[order[1]], ..., up to
+// workers at a time, as many as sweepMemory holds (at least one), and
+// returns them. *per is the most bytes one preparation kept so far,
+// which it updates: each round prepares as many models as sweepMemory
+// holds, with what the batch holds, at twice that each; the first,
 // before any is known, prepares one model. A model whose stationary
 // state is another's of the batch (see statKey) shares it. It returns
 // ctx's error when ctx is cancelled.
@@ -142,7 +145,7 @@ func prepareBatch(ctx context.Context, ms []*model.Model, order []int, cfg Confi
 		k := min(workers, len(order)-len(cs))
 		switch {
 		case *per > 0:
-			k = min(k, (sweepMemory-held) / *per)
+			k = min(k, (sweepMemory-held)/(2*(*per)))
 		case len(cs) == 0:
 			k = 1
 		}

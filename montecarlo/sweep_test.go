@@ -128,7 +128,7 @@ func TestRunSweepBatches(t *testing.T) {
 	}
 	b := prepare(context.Background(), ms[0], cfg, nil).prepBytes()
 	defer func(n int) { sweepMemory = n }(sweepMemory)
-	sweepMemory = 2*b + b/2 // two models a batch
+	sweepMemory = 3*b + b/2 // two models a batch: one held, one in progress counted twice
 	got, groups, err := runSweep(context.Background(), ms, cfg)
 	if err != nil {
 		t.Fatal(err)
