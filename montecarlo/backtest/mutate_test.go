@@ -171,42 +171,81 @@ func TestMutatedExportsForecast(t *testing.T) {
 		cut := start.Add(time.Duration(45+rng.IntN(3*91-45)) * 24 * time.Hour)
 		e = backtest.Cut(e, cut)
 		what := fmt.Sprintf("export %d (%s; cut at %s)", i, strings.Join(did, ", "), cut.Format("2006-01-02"))
-		func() {
-			defer func() {
-				if r := recover(); r != nil {
-					t.Errorf("%s: panic: %v\n%s", what, r, debug.Stack())
-				}
-			}()
-			r, err := calibrate.Calibrate(e, calibrate.Config{Base: m})
-			if err != nil {
-				refused++
-				if strings.Contains(err.Error(), "not valid") {
-					t.Errorf("%s: calibration fitted a model it cannot run: %v", what, err)
-				}
-				t.Logf("%s: refused: %v", what, err)
-				return
-			}
-			if err := r.Model.Validate(); err != nil {
-				t.Errorf("%s: the calibrated model does not validate: %v", what, err)
-				return
-			}
-			ctx, cancel := context.WithTimeout(t.Context(), time.Minute)
-			defer cancel()
-			res, err := montecarlo.Run(ctx, r.Model, montecarlo.Config{Quarters: 2, Seed: 1})
-			if err != nil {
-				t.Errorf("%s: forecast: %v", what, err)
-				return
-			}
-			for q, v := range res.Revenue {
-				if math.IsNaN(v) || math.IsInf(v, 0) || v < 0 {
-					t.Errorf("%s: quarter %d revenue %v", what, q, v)
-					break
-				}
-			}
-		}()
+		if !checkOne(t, e, m, what) {
+			refused++
+		}
 	}
 	if refused > n/2 {
 		t.Errorf("calibration refused %d of %d mutated exports: the property test tests little", refused, n)
 	}
 	t.Logf("%d exports, %d refused by calibration", n, refused)
+}
+
+// checkOne calibrates e on base m and forecasts two quarters of the
+// result: nothing may panic, calibration may refuse e but never fit a model
+// it cannot run, and revenue must be finite. It reports whether
+// calibration accepted e.
+func checkOne(t *testing.T, e *data.Export, m *model.Model, what string) (ok bool) {
+	t.Helper()
+	defer func() {
+		if r := recover(); r != nil {
+			t.Errorf("%s: panic: %v\n%s", what, r, debug.Stack())
+		}
+	}()
+	r, err := calibrate.Calibrate(e, calibrate.Config{Base: m})
+	if err != nil {
+		if strings.Contains(err.Error(), "not valid") {
+			t.Errorf("%s: calibration fitted a model it cannot run: %v", what, err)
+		}
+		t.Logf("%s: refused: %v", what, err)
+		return false
+	}
+	if err := r.Model.Validate(); err != nil {
+		t.Errorf("%s: the calibrated model does not validate: %v", what, err)
+		return true
+	}
+	ctx, cancel := context.WithTimeout(t.Context(), time.Minute)
+	defer cancel()
+	res, err := montecarlo.Run(ctx, r.Model, montecarlo.Config{Quarters: 2, Seed: 1})
+	if err != nil {
+		t.Errorf("%s: forecast: %v", what, err)
+		return true
+	}
+	for q, v := range res.Revenue {
+		if math.IsNaN(v) || math.IsInf(v, 0) || v < 0 {
+			t.Errorf("%s: quarter %d revenue %v", what, q, v)
+			break
+		}
+	}
+	return true
+}
+
+// FuzzCalibrateForecast applies the mutations the fuzzer picks (each byte
+// of picks one mutation, its randomness from seed) to a small generated
+// export, cuts it at day cut of its last three quarters, and checks the
+// calibrate-then-forecast property of checkOne.
+func FuzzCalibrateForecast(f *testing.F) {
+	f.Add(uint64(1), []byte{0, 3}, uint16(60))
+	f.Add(uint64(2), []byte{4, 6, 8}, uint16(200))
+	f.Add(uint64(3), []byte{2}, uint16(120))
+	m := smallDefault()
+	base, err := data.Generate(context.Background(), m, data.GenerateConfig{Quarters: 3, Seed: 11})
+	if err != nil {
+		f.Fatal(err)
+	}
+	start := base.AsOf.Add(-3 * 91 * 24 * time.Hour)
+	f.Fuzz(func(t *testing.T, seed uint64, picks []byte, cut uint16) {
+		if len(picks) > 4 {
+			picks = picks[:4]
+		}
+		rng := rand.New(rand.NewPCG(seed, 0x6d75))
+		e := clone(base)
+		var did []string
+		for _, p := range picks {
+			did = append(did, mutations[int(p)%len(mutations)](e, rng))
+		}
+		at := start.Add(time.Duration(int(cut)%(3*91)) * 24 * time.Hour)
+		e = backtest.Cut(e, at)
+		checkOne(t, e, m, fmt.Sprintf("%s; cut at %s", strings.Join(did, ", "), at.Format("2006-01-02")))
+	})
 }
