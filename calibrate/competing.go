@@ -80,7 +80,21 @@ func AalenJohansen(obs []CRObs, k int) CumInc {
 	if len(o) > 0 {
 		c.MaxT = o[len(o)-1].T
 	}
-	var lagS []float64 // S(t_{i-1})
+	// The curves have a step at each time with an outcome: their length,
+	// so that they are made at once, not grown by copies.
+	m := 0
+	for i := range o {
+		if o[i].Cause > 0 && (i == 0 || o[i-1].T != o[i].T || o[i-1].Cause == 0) {
+			m++
+		}
+	}
+	if m > 0 { // (nil when there are none, as before)
+		c.Time, c.AtRisk, c.S = make([]float64, 0, m), make([]int, 0, m), make([]float64, 0, m)
+		for q := range k {
+			c.Events[q], c.CIF[q] = make([]int, 0, m), make([]float64, 0, m)
+		}
+	}
+	lagS := make([]float64, 0, m) // S(t_{i-1})
 	surv := 1.0
 	cif := make([]float64, k)
 	dj := make([]int, k)

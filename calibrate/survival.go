@@ -50,6 +50,18 @@ func KaplanMeier(obs []Obs) Survival {
 	if s.N > 0 {
 		s.MaxT = o[len(o)-1].T
 	}
+	// A step at each time with an event: the curve's length, so that it
+	// is made at once, not grown by copies.
+	m := 0
+	for i := range o {
+		if o[i].Event && (i == 0 || o[i-1].T != o[i].T || !o[i-1].Event) {
+			m++
+		}
+	}
+	if m > 0 { // (nil when there are none, as before)
+		s.Time, s.AtRisk, s.Events, s.S = make([]float64, 0, m), make([]int, 0, m), make([]int, 0, m), make([]float64, 0, m)
+		s.Var, s.Lower, s.Upper = make([]float64, 0, m), make([]float64, 0, m), make([]float64, 0, m)
+	}
 	surv, gw := 1.0, 0.0
 	for i := 0; i < len(o); {
 		t := o[i].T
