@@ -12,6 +12,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"sort"
 	"strings"
 	"syscall"
@@ -26,7 +27,18 @@ import (
 // interrupt before sim exits without it.
 const stopGrace = time.Second
 
+// memoryLimit is the Go runtime's soft memory limit unless GOMEMLIMIT says
+// otherwise: near it the garbage collector runs sooner instead of letting
+// the heap grow to twice its live data, which keeps a million-lead
+// calibration under 1 GiB (1.09 GiB peak without it; 0.83 GiB at 800 MiB,
+// the same CPU time). A run that needs more still gets it: the limit is
+// soft, and the collector's share of CPU is capped.
+const memoryLimit = 900 << 20
+
 func main() {
+	if os.Getenv("GOMEMLIMIT") == "" {
+		debug.SetMemoryLimit(memoryLimit)
+	}
 	ctx, cancel := context.WithCancel(context.Background())
 	sigs := make(chan os.Signal, 1)
 	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
