@@ -189,13 +189,16 @@ func ReadHubSpot(fsys fs.FS, o *Options) (*Export, error) {
 // "Became a <stage> Date" or "Became an <stage> Date".
 func becameStage(header string) (string, bool) {
 	h := strings.TrimSpace(header)
-	lower := strings.ToLower(h)
-	if !strings.HasSuffix(lower, " date") {
+	const suffix = " date"
+	// Compare h's own bytes, ignoring case: a lower-cased copy can differ
+	// in length ("İ"), and prefix and suffix must not overlap ("Became a
+	// Date").
+	if len(h) < len(suffix) || !strings.EqualFold(h[len(h)-len(suffix):], suffix) {
 		return "", false
 	}
 	for _, p := range []string{"became an ", "became a "} {
-		if strings.HasPrefix(lower, p) {
-			name := strings.TrimSpace(h[len(p) : len(h)-len(" date")])
+		if len(h) >= len(p)+len(suffix) && strings.EqualFold(h[:len(p)], p) {
+			name := strings.TrimSpace(h[len(p) : len(h)-len(suffix)])
 			return name, name != ""
 		}
 	}
