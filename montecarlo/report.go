@@ -8,11 +8,18 @@ import (
 	"gonum.org/v1/gonum/stat/distuv"
 )
 
+// ReportSchemaVersion is the major version of Report's JSON form
+// (summary.json). It changes when a field is renamed or removed or changes
+// meaning; a field added leaves it as it is.
+const ReportSchemaVersion = 1
+
 // Report is the summary of a forecast over the simulated quarters, in the
 // form written to summary.json. Money is in the model's currency, times in
 // minutes, rates in [0,1]. Where Horizon > 1, it summarises the first
 // quarter and PerQuarter holds every quarter's revenue.
 type Report struct {
+	SchemaVersion int `json:"schema_version"` // ReportSchemaVersion; 0 in files written before it was recorded
+
 	Model     string  `json:"model"`
 	ModelHash string  `json:"model_hash"`
 	Scenario  string  `json:"scenario,omitempty"`
@@ -147,7 +154,7 @@ func NewReport(m *model.Model, r *Results) *Report {
 	first := func(x []float64) []float64 { return r.Period(x, 0) }
 	rev := first(r.Revenue)
 	rep := &Report{
-		Model: m.Name, ModelHash: m.Hash(), Currency: m.Currency, Quarters: r.Quarters, Horizon: r.Horizon,
+		SchemaVersion: ReportSchemaVersion, Model: m.Name, ModelHash: m.Hash(), Currency: m.Currency, Quarters: r.Quarters, Horizon: r.Horizon,
 		Seed: r.Seed, Quota: m.Quota, Revenue: Summarize(rev), DealsWon: Summarize(first(r.Won)),
 		Coverage: Summarize(first(r.Coverage)), OpenPipeline: Summarize(first(r.OpenPipeline)), OpenDeals: Summarize(first(r.OpenDeals)),
 		MQLs: Summarize(first(r.MQLs)), Contacted: Summarize(first(r.Contacted)),
