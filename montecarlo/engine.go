@@ -37,6 +37,12 @@ type Config struct {
 	// MaxBytes bounds the memory of the results alike (Size.Bytes). 0
 	// means DefaultConfig.MaxBytes; a negative value means no bound.
 	MaxBytes float64
+	// First is the index of the first run: run q of the results draws
+	// from the streams of run First+q, so that the runs [First,
+	// First+Quarters) of a larger simulation can be simulated apart, on
+	// other machines, and joined with Merge into exactly the results of
+	// one run of them all.
+	First int
 
 	engine engine // tests: force an engine
 }
@@ -98,6 +104,7 @@ type sim struct {
 
 	res     *Results
 	q       int     // the run being simulated
+	first   int     // Config.First: run q's streams are run first+q's
 	H       int     // periods
 	end     float64 // end of the measured horizon, hours
 	queuing bool    // handoff entries go to the heap, not to pending
@@ -194,7 +201,7 @@ func (s *sim) begin(q int, seed uint64) uint64 {
 	for k := range s.resp {
 		s.resp[k] = s.resp[k][:0]
 	}
-	qkey := key(seed, uint64(q))
+	qkey := key(seed, uint64(s.first+q))
 	if s.params {
 		s.gen.s = key(qkey, purposeParams)
 		s.c.drawParams(s.r)

@@ -95,6 +95,9 @@ func CheckSize(cfg Config, ms ...*model.Model) error {
 	if cfg.Horizon < 0 || cfg.Horizon > MaxHorizon {
 		return fmt.Errorf("montecarlo: a horizon of %d quarters; want 1 to %d (MaxHorizon), or 0 for %d", cfg.Horizon, MaxHorizon, DefaultConfig.Horizon)
 	}
+	if cfg.First < 0 {
+		return fmt.Errorf("montecarlo: first run %d; want 0 or more", cfg.First)
+	}
 	if cfg.Workers < 0 {
 		return fmt.Errorf("montecarlo: %d workers; want a positive number, or 0 for one a CPU", cfg.Workers)
 	}

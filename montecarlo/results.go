@@ -16,6 +16,7 @@ type Results struct {
 	Quarters int      // runs
 	Horizon  int      // consecutive quarters per run
 	Seed     uint64   // the seed
+	First    int      // the index of the first run (Config.First); 0 but for a shard
 	Stages   []string // stage names, in model order
 	SLAs     []string // SLA names, in model order
 	Quota    float64  // revenue target a quarter
@@ -49,7 +50,7 @@ const RespSampleRuns = 20
 
 func newResults(m *model.Model, cfg Config) *Results {
 	n := cfg.Quarters * cfg.Horizon
-	r := &Results{Quarters: cfg.Quarters, Horizon: cfg.Horizon, Seed: cfg.Seed, Quota: m.Quota, Currency: m.Currency}
+	r := &Results{Quarters: cfg.Quarters, Horizon: cfg.Horizon, Seed: cfg.Seed, First: cfg.First, Quota: m.Quota, Currency: m.Currency}
 	for _, s := range m.Stages {
 		r.Stages = append(r.Stages, s.Name)
 	}
@@ -64,7 +65,7 @@ func newResults(m *model.Model, cfg Config) *Results {
 	r.SLAN = make([]float64, n*len(m.SLAs))
 	r.SLAMet = make([]float64, n*len(m.SLAs))
 	r.Moves = make([]float64, n*len(m.Transitions))
-	r.RespSample = make([][]float64, min(cfg.Quarters, RespSampleRuns))
+	r.RespSample = make([][]float64, max(0, min(cfg.Quarters, RespSampleRuns-cfg.First)))
 	return r
 }
 

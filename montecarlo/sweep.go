@@ -269,6 +269,7 @@ func runBatch(ctx context.Context, ms []*model.Model, out []*Results, cs []*comp
 				}
 				sims[i] = newSim(c, out[i], cfg.Horizon, tr)
 				sims[i].params = cfg.DrawParams
+				sims[i].first = cfg.First
 				sims[i].ctx = ctx
 			}
 			// A group's upstream parts of a block of quarters are
@@ -282,6 +283,7 @@ func runBatch(ctx context.Context, ms []*model.Model, out []*Results, cs []*comp
 					for range block {
 						u := newSim(cs[lead], newResults(ms[lead], Config{Quarters: 1, Horizon: cfg.Horizon}), cfg.Horizon, nil)
 						u.ctx = ctx
+						u.first = cfg.First
 						ups[g] = append(ups[g], u)
 					}
 				}
