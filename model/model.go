@@ -259,6 +259,18 @@ type Model struct {
 	// TimeZone is the IANA zone of working hours and arrival profiles.
 	TimeZone     string  `yaml:"time_zone,omitempty" json:"time_zone,omitempty"`
 	QuarterWeeks int     `yaml:"quarter_weeks" json:"quarter_weeks"` // length of a quarter, weeks ≥ 1
+	// FiscalYearStart is the month (1-12) the fiscal year starts in; 0
+	// means January. Fiscal years are named by the calendar year they
+	// end in: with 2 (February), FY2026 runs from Feb 1, 2025 to Jan 31,
+	// 2026.
+	FiscalYearStart int `yaml:"fiscal_year_start,omitempty" json:"fiscal_year_start,omitempty"`
+	// ForecastStart is the date (YYYY-MM-DD) the first simulated quarter
+	// begins on, and the date of Start, the funnel's state then: on the
+	// first day of a fiscal quarter, the forecast is of that quarter (see
+	// Calendar). Calibration sets it to the export's as-of date. "" means
+	// not stated: sim forecast then takes its --start flag, or the next
+	// fiscal quarter from today, and says so.
+	ForecastStart string `yaml:"forecast_start,omitempty" json:"forecast_start,omitempty"`
 	Quota        float64 `yaml:"quota" json:"quota"`                 // revenue target a quarter, currency ≥ 0
 	// WarmupDays is how long the engine simulates before the quarter to
 	// build the open pipeline when Start is nil; 0 derives it from the

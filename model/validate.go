@@ -49,6 +49,14 @@ func (m *Model) Validate() error {
 	if m.QuarterWeeks < 1 || m.QuarterWeeks > 53 {
 		add(fieldErr("quarter_weeks", m.QuarterWeeks, "a number of weeks in [1,53]"))
 	}
+	if m.FiscalYearStart < 0 || m.FiscalYearStart > 12 {
+		add(fieldErr("fiscal_year_start", m.FiscalYearStart, "a month in [1,12] (0: January)"))
+	}
+	if m.ForecastStart != "" {
+		if _, err := ParseDate(m.ForecastStart); err != nil {
+			add(fieldErr("forecast_start", m.ForecastStart, "a date YYYY-MM-DD in the years 1900-9000"))
+		}
+	}
 	if !(m.Quota >= 0) || math.IsInf(m.Quota, 0) {
 		add(fieldErr("quota", m.Quota, "a non-negative amount"))
 	} else if m.Quota > MaxAmount {
