@@ -26,8 +26,14 @@ type Config struct {
 	// QuarterWeeks is the length of a quarter in weeks; 0 means Base's.
 	QuarterWeeks int
 	// Currency is the ISO 4217 code of amounts; "" means the export's
-	// (when its opportunities agree on one) or Base's.
+	// (the currency most of its opportunities are in) or Base's.
 	Currency string
+	// Rates converts amounts in other currencies to Currency: Rates["EUR"]
+	// is the model currency's units per euro (> 0). Opportunities in a
+	// currency without a rate keep their place in the funnel, but their
+	// amounts are left out of deal sizes and open pipeline, with a
+	// warning. nil means no conversion.
+	Rates map[string]float64
 	// TimeZone is the IANA zone of working hours and arrival profiles;
 	// "" means Base's.
 	TimeZone string
@@ -75,6 +81,7 @@ type EdgeFit struct {
 	Delay        Fit     // best delay fit by AIC (days, right-truncated likelihood); Form -1 when not fitted
 	Delays       []Fit   // every delay form fitted
 	Kept         bool    // too little data: the base model's delay was kept
+	KeptP        bool    // P is not the model's: no stays, or never taken; the model keeps the base model's p
 	// Replaced says why the model's delay is not Delay ("" when it is):
 	// Delay put more than 1% of its mass beyond the longest follow-up, or
 	// a two-lognormal mixture fitted better; Mixture is that mixture's
@@ -188,6 +195,10 @@ type Result struct {
 	Segments []SegmentRate
 	Team     *TeamResult
 	Active   []ActiveFit // the stages whose active flag the data were tested for
+	// Kept lists the parts of Model the export could not fit, which hold
+	// the base model's values; a forecast through them is the base
+	// model's, not the export's.
+	Kept     []Kept
 	Warnings []error
 }
 
@@ -219,6 +230,9 @@ func Calibrate(e *data.Export, cfg Config) (*Result, error) {
 		}
 		c.m = cfg.Base.Clone()
 		c.m.Start = nil
+		var notes []error
+		c.e, notes = joinOpportunities(e, c.m)
+		c.warn(notes...)
 	}
 	m := c.m
 	m.Name = "calibrated"
@@ -269,7 +283,8 @@ func Calibrate(e *data.Export, cfg Config) (*Result, error) {
 						if bi := transitionIndex(c.cfg.Base, sf.Stage, ef.To); bi >= 0 {
 							t, old := &m.Transitions[ti], m.Transitions[ti].P
 							t.P = c.cfg.Base.Transitions[bi].P
-							undo = append(undo, func() { t.P = old })
+							ef.KeptP = true
+							undo = append(undo, func() { t.P, ef.KeptP = old, false })
 							c.warn(fmt.Errorf("%s: the export never shows it in %d stays of %s (p < %.2g by the rule of three, but not known): keeps the base model's p = %.3g so that the stages after it stay in the model; forecasts through them are the base model's, not the export's",
 								sf.Stage+"->"+ef.To, sf.N, sf.Stage, math.Min(1, 3/float64(sf.N)), t.P))
 						}
@@ -281,6 +296,7 @@ func Calibrate(e *data.Export, cfg Config) (*Result, error) {
 			normalizeP(m)
 			if m.Validate() == nil {
 				c.res.Model = m
+				c.keptTransitions()
 				return c.res, nil
 			}
 		}
@@ -289,6 +305,7 @@ func Calibrate(e *data.Export, cfg Config) (*Result, error) {
 		// warning, rather than refused.
 		if pruned := c.pruneUnreachable(m); len(pruned) > 0 && m.Validate() == nil {
 			c.res.Model = m
+			c.keptTransitions()
 			return c.res, nil
 		}
 		for _, u := range undo {
@@ -301,6 +318,7 @@ func Calibrate(e *data.Export, cfg Config) (*Result, error) {
 		return nil, fmt.Errorf("calibrate: the fitted model is not valid: %w", err)
 	}
 	c.res.Model = m
+	c.keptTransitions()
 	return c.res, nil
 }
 
@@ -325,27 +343,6 @@ type calib struct {
 func (c *calib) warn(errs ...error) { c.res.Warnings = append(c.res.Warnings, errs...) }
 
 func (c *calib) param(p Param) { c.res.Params = append(c.res.Params, p) }
-
-func (c *calib) currency() string {
-	if c.cfg.Currency != "" {
-		return c.cfg.Currency
-	}
-	cur := ""
-	for _, o := range c.e.Opportunities {
-		if o.Currency == "" {
-			continue
-		}
-		if cur != "" && o.Currency != cur {
-			c.warn(fmt.Errorf("opportunities in several currencies (%s, %s, ...): amounts are used as given, in %s", cur, o.Currency, c.cfg.Base.Currency))
-			return c.cfg.Base.Currency
-		}
-		cur = o.Currency
-	}
-	if cur == "" {
-		return c.cfg.Base.Currency
-	}
-	return cur
-}
 
 // flagSmall warns about every parameter resting on fewer than MinObs
 // observations.
@@ -415,7 +412,7 @@ func (c *calib) fitStages() {
 		for j, ti := range edges[si] {
 			t := &m.Transitions[ti]
 			name := t.From + "->" + t.To
-			ef := EdgeFit{To: t.To, Delay: Fit{Form: -1}}
+			ef := EdgeFit{To: t.To, Delay: Fit{Form: -1}, KeptP: nObs == 0}
 			df := &fits[ti]
 			trunc := df.trunc
 			ef.Events = len(trunc)
@@ -822,6 +819,7 @@ func (c *calib) fitHandoff() {
 	}
 	if len(c.e.Activities) == 0 {
 		c.warn(errors.New("no activities in the export: the contact rate, decay curve and SDR team keep the base model's values"))
+		c.keep("handoff", fmt.Sprintf("contact %.3g, %v decay, %d SDRs", h.Contact, h.Decay.Form, h.SDR.Headcount), "the export has no activities (calls, emails) to time responses by")
 		return
 	}
 	if c.actDates != nil || c.stageDates[h.Stage] != nil {

@@ -108,12 +108,15 @@ func (c *calib) fitArrivals() {
 	}
 	if first.IsZero() {
 		c.warn(fmt.Errorf("no lead creation times: arrival rates keep the base model's values"))
+		c.keepArrivals("the export's leads have no creation times")
 		return
 	}
 	org := origin(first, c.loc)
 	weeks := int(c.e.AsOf.Sub(org).Hours() / model.HoursPerWeek)
 	if weeks < 3 {
-		c.warn(fmt.Errorf("only %d whole weeks of history: arrival rates keep the base model's values", weeks))
+		why := fmt.Sprintf("%s: %d whole weeks of arrivals, fewer than the 3 a weekly rate needs", c.spanText(), weeks)
+		c.warn(fmt.Errorf("arrival rates keep the base model's values: %s", why))
+		c.keepArrivals(why)
 		return
 	}
 	end := float64(weeks) * model.HoursPerWeek
@@ -382,16 +385,33 @@ func mode(counts map[string]int) string {
 	return best
 }
 
-// fitDeals fits each source's deal size: a lognormal by maximum
-// likelihood, or the empirical distribution when a Kolmogorov-Smirnov
-// test (Lilliefors' 5% critical value for estimated parameters) rejects
-// it. Sources with fewer than 5 amounts get the fit of all amounts.
+// fitDeals fits each source's deal size to its won deals' amounts: a
+// lognormal by maximum likelihood, or the empirical distribution when a
+// Kolmogorov-Smirnov test (Lilliefors' 5% critical value for estimated
+// parameters) rejects it. Sources with fewer than 5 won amounts get the
+// fit of all won amounts. Lost and open deals' amounts are left out
+// (a pipeline's asks run larger than what closes); only when no won deal
+// has an amount are all amounts used, with a warning. Amounts in a
+// currency other than the model's (foreign) are left out.
 func (c *calib) fitDeals() {
 	amounts := map[string][]float64{}
 	var all []float64
-	absurd := 0
+	absurd, nForeign := 0, 0
+	wonAmounts := 0
+	for _, o := range c.e.Opportunities {
+		if o.Outcome == data.OutcomeWon && o.Amount > 0 && o.Amount <= model.MaxAmount && !c.foreign(o) {
+			wonAmounts++
+		}
+	}
 	for _, o := range c.e.Opportunities {
 		if o.Amount <= 0 || o.Outcome == data.OutcomeLost && o.Amount == 0 {
+			continue
+		}
+		if c.foreign(o) {
+			nForeign++
+			continue
+		}
+		if o.Outcome != data.OutcomeWon && wonAmounts > 0 {
 			continue
 		}
 		if o.Amount > model.MaxAmount {
@@ -405,9 +425,22 @@ func (c *calib) fitDeals() {
 	if absurd > 0 {
 		c.warn(fmt.Errorf("%d opportunity amounts above %.0e (model.MaxAmount) left out of the deal sizes: a typo or a placeholder, not a deal", absurd, model.MaxAmount))
 	}
+	if wonAmounts == 0 && len(all) > 0 {
+		c.warn(fmt.Errorf("no won deal has an amount: deal sizes are fitted to the %d amounts of open and lost deals, which run larger than what closes: treat them as an upper guess", len(all)))
+	}
 	if len(all) == 0 {
 		c.warn(fmt.Errorf("no opportunity amounts: deal sizes keep the base model's values"))
+		for _, s := range c.m.Sources {
+			c.keep("sources["+s.Name+"].deal_size", fmt.Sprintf("%v, median %.4g", s.DealSize.Form, s.DealSize.Quantile(0.5)), "no opportunity of the export has an amount")
+		}
 		return
+	}
+	what := "won deal"
+	if wonAmounts == 0 {
+		what = "deal"
+	}
+	if nForeign > 0 {
+		c.warn(fmt.Errorf("%d opportunity amounts in currencies other than %s left out of the deal sizes", nForeign, c.m.Currency))
 	}
 	overall := fitAmounts("all", all)
 	for i := range c.m.Sources {
@@ -416,7 +449,7 @@ func (c *calib) fitDeals() {
 		if len(amounts[s.Name]) >= 5 {
 			d = fitAmounts(s.Name, amounts[s.Name])
 		} else {
-			c.warn(fmt.Errorf("source %s: %d deal amounts: uses the fit of all %d deals", s.Name, len(amounts[s.Name]), len(all)))
+			c.warn(fmt.Errorf("source %s: %d %s amounts: uses the fit of all %d", s.Name, len(amounts[s.Name]), what, len(all)))
 		}
 		d.Source = s.Name
 		c.res.Deals = append(c.res.Deals, d)
@@ -424,13 +457,13 @@ func (c *calib) fitDeals() {
 		n := len(d.Amounts)
 		if d.Empirical {
 			c.param(Param{Path: "sources[" + s.Name + "].deal_size.mean", Estimate: mean(d.Amounts), Lower: math.NaN(), Upper: math.NaN(), N: n,
-				Method: fmt.Sprintf("empirical (KS %.3f > %.3f rejects the lognormal)", d.KS, d.KSCrit)})
+				Method: fmt.Sprintf("empirical, %d %s amounts (KS %.3f > %.3f rejects the lognormal)", n, what, d.KS, d.KSCrit)})
 			continue
 		}
 		s.DealObservations = float64(n)
 		se := d.Sigma / math.Sqrt(float64(n))
 		c.param(Param{Path: "sources[" + s.Name + "].deal_size.median", Estimate: math.Exp(d.Mu), Lower: math.Exp(d.Mu - z95*se), Upper: math.Exp(d.Mu + z95*se), N: n,
-			Method: fmt.Sprintf("lognormal MLE (KS %.3f ≤ %.3f)", d.KS, d.KSCrit), Posterior: fmt.Sprintf("lognormal(%.5g, %.3g)", d.Mu, se)})
+			Method: fmt.Sprintf("lognormal MLE, %d %s amounts (KS %.3f ≤ %.3f)", n, what, d.KS, d.KSCrit), Posterior: fmt.Sprintf("lognormal(%.5g, %.3g)", d.Mu, se)})
 		ss := d.Sigma / math.Sqrt(2*float64(n))
 		c.param(Param{Path: "sources[" + s.Name + "].deal_size.sigma", Estimate: d.Sigma, Lower: d.Sigma - z95*ss, Upper: d.Sigma + z95*ss, N: n,
 			Method: "lognormal MLE"})
@@ -743,6 +776,9 @@ func (c *calib) startState() {
 			age = c.e.AsOf.Sub(o.CreatedAt).Hours() / 24
 		}
 		amount := o.Amount
+		if c.foreign(o) {
+			amount = 0
+		}
 		if amount > model.MaxAmount {
 			absurdAmount++
 			amount = 0
