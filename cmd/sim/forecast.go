@@ -71,6 +71,7 @@ type forecastConfig struct {
 	scenario string
 	horizon  int
 	params   string
+	shard    string
 }
 
 func forecastCmd(ctx context.Context, e *env, args []string) error {
@@ -80,9 +81,14 @@ func forecastCmd(ctx context.Context, e *env, args []string) error {
 	fs.StringVar(&cfg.scenario, "scenario", "", "scenario `FILE`, or the name of an embedded one: "+strings.Join(model.Scenarios(), ", "))
 	fs.IntVar(&cfg.horizon, "horizon", 1, "consecutive quarters per run, pipeline carried over")
 	fs.StringVar(&cfg.params, "params", "auto", "parameter uncertainty: drawn (each quarter draws rates from their posteriors), fixed, or auto (drawn when the model has observation counts, as calibrated models do)")
+	registerShard(fs, &cfg.shard)
 	rest, err := parseFlags(fs, args)
 	if err != nil {
 		return err
+	}
+	shard, err := parseShard(cfg.shard)
+	if err != nil {
+		return fmt.Errorf("forecast: %w", err)
 	}
 	if err := noArgs("forecast", rest); err != nil {
 		return err
@@ -114,9 +120,12 @@ func forecastCmd(ctx context.Context, e *env, args []string) error {
 	}
 	mc := cfg.config()
 	mc.Horizon, mc.DrawParams = cfg.horizon, draw
-	res, err := simulate(ctx, e, m, mc, cfg.quiet)
+	res, err := simulate(ctx, e, m, shard.config(mc), cfg.quiet)
 	if err != nil {
 		return err
+	}
+	if shard != nil {
+		return writeShard(e, out, "forecast", args, shard, mc, []*model.Model{m}, []*montecarlo.Results{res})
 	}
 	rep := montecarlo.NewReport(m, res)
 	rep.Scenario = scen
@@ -150,6 +159,9 @@ func simulate(ctx context.Context, e *env, m *model.Model, cfg montecarlo.Config
 // does): the models that differ only in their SDR queue share the
 // simulation of what comes before it.
 func simulateAll(ctx context.Context, e *env, ms []*model.Model, cfg montecarlo.Config, quiet bool) ([]*montecarlo.Results, error) {
+	if e.replay != nil {
+		return e.replay.take(ms, cfg)
+	}
 	bar := newProgress(e.stderr, len(ms)*cfg.Quarters, quiet)
 	cfg.Progress = bar.update
 	start := time.Now()

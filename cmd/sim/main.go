@@ -81,6 +81,7 @@ type command struct {
 // env is what a command may touch: its output streams.
 type env struct {
 	stdout, stderr io.Writer
+	replay         *replay // sim merge: the merged results, taken instead of simulating
 }
 
 var commands = map[string]command{}
