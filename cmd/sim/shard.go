@@ -2,8 +2,6 @@ package main
 
 import (
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -89,16 +87,6 @@ func (s *shardSpec) config(cfg montecarlo.Config) montecarlo.Config {
 	return cfg
 }
 
-// modelHash identifies a model for merging: the SHA-256 of its JSON form.
-func modelHash(m *model.Model) (string, error) {
-	b, err := json.Marshal(m)
-	if err != nil {
-		return "", err
-	}
-	h := sha256.Sum256(b)
-	return hex.EncodeToString(h[:]), nil
-}
-
 // shardArgs returns args without --shard and --out (and their values), the
 // flags a merge runs the command with.
 func shardArgs(args []string) []string {
@@ -136,11 +124,7 @@ func writeShard(e *env, d *outdir.Dir, command string, args []string, s *shardSp
 	}
 	man.First, man.Runs = montecarlo.Shard(man.Quarters, s.i, s.n)
 	for k, m := range ms {
-		h, err := modelHash(m)
-		if err != nil {
-			return err
-		}
-		man.Models = append(man.Models, h)
+		man.Models = append(man.Models, m.Hash())
 		b, err := res[k].MarshalBinary()
 		if err != nil {
 			return err
@@ -181,11 +165,7 @@ func (r *replay) take(ms []*model.Model, cfg montecarlo.Config) ([]*montecarlo.R
 		return nil, fmt.Errorf("merge: the shards simulated %d models, the command now %d: were its files changed?", len(r.res), len(ms))
 	}
 	for k, m := range ms {
-		h, err := modelHash(m)
-		if err != nil {
-			return nil, err
-		}
-		if h != r.man.Models[k] {
+		if m.Hash() != r.man.Models[k] {
 			return nil, fmt.Errorf("merge: model %d is not the one the shards simulated: were its files changed since?", k+1)
 		}
 		if x := r.res[k]; x.Quarters != q || x.Seed != cfg.Seed || x.Horizon != max(cfg.Horizon, 1) {
