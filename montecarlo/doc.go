@@ -30,4 +30,38 @@
 // of the Poisson process this changes no distribution. In a funnel without
 // an SDR queue no lead waits for another, and whole quarters are drawn
 // from the Poisson counts of leads by path and period (marks.go) instead.
+//
+// # Which strategy a model runs
+//
+// A run has an opening (what is in the funnel when the first measured
+// quarter starts) and a method (how the quarters are simulated). prepare
+// (sweep.go) chooses both once per model, and they do not change the
+// distribution of the results, only the time it takes. In order:
+//
+//  1. The model has a start state (model.Model.Start, what a calibration
+//     saw open on its as-of date): opening "start", its leads and deals
+//     placed as given, their ages aged on; method "walk".
+//  2. Parameters are drawn per run (Config.DrawParams; calibrated models
+//     by default), or the model asks for warmup_days, or a stage after the
+//     opportunity can hold a lead forever (it recycles, hands off to the
+//     SDRs, or keeps a share of its leads): opening "warm-up", a simulated
+//     past of warmup_days (or model.Model.WarmupDaysNeeded) walked lead by
+//     lead before the measured quarters; method "walk". A steady state
+//     computed once cannot follow parameters that change every run, nor a
+//     pipeline that grows without bound.
+//  3. Otherwise the opening is "stationary": the leads in flight are drawn
+//     from the funnel's steady state, computed once per model
+//     (stationary.go). The method is "marks" when no lead waits for
+//     another (no SDR handoff, no SLAs, no active stages; compiled.markable)
+//     and the marks' past is finite (maxMarkDays) and costs less to
+//     prepare than walking 10,000 runs (marksWork): whole quarters are
+//     then drawn as Poisson counts of leads by path and period. Else
+//     "walk": the last week before the quarter and the quarter itself are
+//     walked lead by lead, queue included.
+//
+// So the embedded default model (an SDR queue, SLAs, active stages) opens
+// stationary and walks; the same model with parameter uncertainty walks a
+// warm-up; a calibrated opportunities-only model with a start state walks
+// from its start; a plain five-stage funnel opens stationary and draws
+// marks. A Tracer forces the walk.
 package montecarlo
