@@ -257,8 +257,8 @@ type Model struct {
 	Name     string `yaml:"name" json:"name"`
 	Currency string `yaml:"currency" json:"currency"` // ISO 4217 code, e.g. USD
 	// TimeZone is the IANA zone of working hours and arrival profiles.
-	TimeZone     string  `yaml:"time_zone,omitempty" json:"time_zone,omitempty"`
-	QuarterWeeks int     `yaml:"quarter_weeks" json:"quarter_weeks"` // length of a quarter, weeks ≥ 1
+	TimeZone     string `yaml:"time_zone,omitempty" json:"time_zone,omitempty"`
+	QuarterWeeks int    `yaml:"quarter_weeks" json:"quarter_weeks"` // length of a quarter, weeks ≥ 1
 	// FiscalYearStart is the month (1-12) the fiscal year starts in; 0
 	// means January. Fiscal years are named by the calendar year they
 	// end in: with 2 (February), FY2026 runs from Feb 1, 2025 to Jan 31,
@@ -270,8 +270,8 @@ type Model struct {
 	// Calendar). Calibration sets it to the export's as-of date. "" means
 	// not stated: sim forecast then takes its --start flag, or the next
 	// fiscal quarter from today, and says so.
-	ForecastStart string `yaml:"forecast_start,omitempty" json:"forecast_start,omitempty"`
-	Quota        float64 `yaml:"quota" json:"quota"`                 // revenue target a quarter, currency ≥ 0
+	ForecastStart string  `yaml:"forecast_start,omitempty" json:"forecast_start,omitempty"`
+	Quota         float64 `yaml:"quota" json:"quota"` // revenue target a quarter, currency ≥ 0
 	// WarmupDays is how long the engine simulates before the quarter to
 	// build the open pipeline when Start is nil; 0 derives it from the
 	// delays (see WarmupDaysNeeded).

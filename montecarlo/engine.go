@@ -9,6 +9,7 @@ import (
 	"slices"
 
 	"github.com/funnelsim/funnel/model"
+	"github.com/funnelsim/funnel/model/stats"
 )
 
 // Config configures Run. The zero value of each field means its default.
@@ -219,8 +220,8 @@ func (s *sim) finish(q int) {
 		i := s.idx(k)
 		s.res.RespP50[i], s.res.RespP90[i] = math.NaN(), math.NaN()
 		if v := s.resp[k]; len(v) > 0 {
-			s.res.RespP50[i] = quantileSelect(v, 0.5)
-			s.res.RespP90[i] = quantileSelect(v, 0.9)
+			s.res.RespP50[i] = stats.QuantileSelect(0.5, v)
+			s.res.RespP90[i] = stats.QuantileSelect(0.9, v)
 		}
 		s.res.Coverage[i] = math.NaN()
 		if quota := c.m.Quota; quota > 0 {
@@ -352,12 +353,23 @@ func (s *sim) enterWith(l *lead, st int, t, amount float64) {
 				s.res.MktCreated[i]++
 				s.res.MktValue[i] += l.amount
 			}
+			j := i*len(c.sources) + int(l.src)
+			s.res.SrcCreated[j]++
+			s.res.SrcCreatedV[j] += l.amount
 		}
 	case l.inPipe && !stg.postOpp:
-		if stg.outcome == model.Won && k >= 0 {
+		if k >= 0 {
 			i := s.idx(k)
-			s.res.Revenue[i] += l.amount
-			s.res.Won[i]++
+			if stg.outcome == model.Won {
+				s.res.Revenue[i] += l.amount
+				s.res.Won[i]++
+				j := i*len(c.sources) + int(l.src)
+				s.res.SrcRevenue[j] += l.amount
+				s.res.SrcWon[j]++
+			} else {
+				s.res.LostValue[i] += l.amount
+				s.res.LostDeals[i]++
+			}
 		}
 		s.closeOpp(l, t, stg.outcome)
 	}
@@ -365,14 +377,24 @@ func (s *sim) enterWith(l *lead, st int, t, amount float64) {
 
 // closeOpp ends l's time in the pipeline at end (+Inf: still open when the
 // simulation stops) and adds it to the open pipeline of every period that
-// began while it was open.
+// began while it was open, to the closing pipeline of every period that
+// ended while it was open, and to the slipped value of those in both.
 func (s *sim) closeOpp(l *lead, end float64, outcome model.Outcome) {
 	for k := range s.H {
-		b := float64(k) * s.c.quarter
-		if l.oppStart <= b && b < end {
+		b, e := float64(k)*s.c.quarter, float64(k+1)*s.c.quarter
+		opening := l.oppStart <= b && b < end
+		if opening {
 			i := s.idx(k)
 			s.res.OpenPipeline[i] += l.amount
 			s.res.OpenDeals[i]++
+		}
+		if l.oppStart <= e && e < end {
+			i := s.idx(k)
+			s.res.ClosingPipeline[i] += l.amount
+			s.res.ClosingDeals[i]++
+			if opening {
+				s.res.SlippedValue[i] += l.amount
+			}
 		}
 	}
 	if s.tr != nil {

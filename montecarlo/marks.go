@@ -76,8 +76,9 @@ type mark struct {
 // in period created, won in period won (-1: not in the horizon) and open at
 // the start of periods openLo to openHi-1.
 type episode struct {
-	created, won   int8
-	openLo, openHi int8
+	created, won, lost int8
+	openLo, openHi     int8 // open at the start of periods [openLo, openHi)
+	closeLo, closeHi   int8 // open at the end of periods [closeLo, closeHi)
 }
 
 type marks struct {
@@ -751,10 +752,14 @@ func (c *compiled) newMark(pa markPath, per []int8, H int) *mark {
 		stg := &c.stages[st]
 		switch {
 		case stg.postOpp && !inPipe:
-			inPipe, ep = true, episode{created: k, won: -1}
+			inPipe, ep = true, episode{created: k, won: -1, lost: -1}
 		case inPipe && !stg.postOpp:
-			if stg.outcome == model.Won && in(k) {
-				ep.won = k
+			if in(k) {
+				if stg.outcome == model.Won {
+					ep.won = k
+				} else {
+					ep.lost = k
+				}
 			}
 			m.addEpisode(ep, k, H)
 			inPipe = false
@@ -772,10 +777,11 @@ func (c *compiled) newMark(pa markPath, per []int8, H int) *mark {
 // addEpisode adds ep, closed in period end, if it counts in the horizon.
 func (m *mark) addEpisode(ep episode, end int8, H int) {
 	ep.openLo, ep.openHi = ep.created+1, min(end+1, int8(H))
+	ep.closeLo, ep.closeHi = max(ep.created, 0), min(end, int8(H))
 	if !(ep.created >= 0 && int(ep.created) < H) {
 		ep.created = -1
 	}
-	if ep.created >= 0 || ep.won >= 0 || ep.openLo < ep.openHi {
+	if ep.created >= 0 || ep.won >= 0 || ep.lost >= 0 || ep.openLo < ep.openHi || ep.closeLo < ep.closeHi {
 		m.episodes = append(m.episodes, ep)
 	}
 }
@@ -814,6 +820,7 @@ func (s *sim) markedRun(qkey uint64) {
 			continue
 		}
 		src := &c.sources[m.src]
+		J := len(c.sources)
 		for range n {
 			for _, ep := range m.episodes {
 				a := src.deal.sample(&s.gen, s.r)
@@ -826,15 +833,31 @@ func (s *sim) markedRun(qkey uint64) {
 						res.MktCreated[i]++
 						res.MktValue[i] += a
 					}
+					res.SrcCreated[i*J+m.src]++
+					res.SrcCreatedV[i*J+m.src] += a
 				}
 				if ep.won >= 0 {
 					i := base + int(ep.won)
 					res.Revenue[i] += a
 					res.Won[i]++
+					res.SrcRevenue[i*J+m.src] += a
+					res.SrcWon[i*J+m.src]++
+				}
+				if ep.lost >= 0 {
+					i := base + int(ep.lost)
+					res.LostValue[i] += a
+					res.LostDeals[i]++
 				}
 				for k := ep.openLo; k < ep.openHi; k++ {
 					res.OpenPipeline[base+int(k)] += a
 					res.OpenDeals[base+int(k)]++
+				}
+				for k := ep.closeLo; k < ep.closeHi; k++ {
+					res.ClosingPipeline[base+int(k)] += a
+					res.ClosingDeals[base+int(k)]++
+					if k >= ep.openLo && k < ep.openHi {
+						res.SlippedValue[base+int(k)] += a
+					}
 				}
 			}
 		}

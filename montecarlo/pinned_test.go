@@ -57,7 +57,7 @@ func resultsHash(r *Results) uint64 {
 		}
 		h.Write(b[:])
 	}
-	for _, x := range r.series() {
+	for _, x := range r.series()[:pinnedSeries] {
 		for _, v := range *x {
 			put(math.Float64bits(v))
 		}

@@ -3,9 +3,9 @@ package montecarlo
 import (
 	"math"
 	"slices"
-	"strconv"
 
 	"github.com/funnelsim/funnel/model"
+	"github.com/funnelsim/funnel/model/stats"
 )
 
 // Results holds every simulated quarter. Per-quarter series have one value
@@ -40,6 +40,20 @@ type Results struct {
 	SLAN         []float64 // leads entering each SLA's from-stage in the quarter
 	SLAMet       []float64 // of those, leads that met the SLA
 	Moves        []float64 // leads taking each transition (model order) in the quarter
+	// The pipeline's movement in the quarter (a waterfall): OpenPipeline
+	// at its start, plus the value created (MktValue + SalesValue), minus
+	// Revenue, minus LostValue, is ClosingPipeline at its end.
+	LostValue       []float64 // amount of opportunities that left the pipeline in the quarter other than won (lost, disqualified, recycled), currency
+	LostDeals       []float64 // their count
+	ClosingPipeline []float64 // amount of opportunities open at the end of the quarter, currency
+	ClosingDeals    []float64 // their count
+	SlippedValue    []float64 // of ClosingPipeline, the amount of opportunities already open at the start of the quarter (they slipped past it), currency
+	// The per-source series have one value per run, period and source of
+	// the model (in model order): index (r*Horizon+k)*len(m.Sources) + j.
+	SrcRevenue  []float64 // closed-won amount in the quarter of source j's deals, currency
+	SrcWon      []float64 // their count
+	SrcCreated  []float64 // opportunities of source j created in the quarter
+	SrcCreatedV []float64 // their amount, currency
 	// RespSample holds every response time (minutes) of the first quarter
 	// of the first RespSampleRuns runs, for charts.
 	RespSample [][]float64
@@ -65,17 +79,31 @@ func newResults(m *model.Model, cfg Config) *Results {
 	r.SLAN = make([]float64, n*len(m.SLAs))
 	r.SLAMet = make([]float64, n*len(m.SLAs))
 	r.Moves = make([]float64, n*len(m.Transitions))
+	for _, p := range []*[]float64{&r.LostValue, &r.LostDeals, &r.ClosingPipeline, &r.ClosingDeals, &r.SlippedValue} {
+		*p = make([]float64, n)
+	}
+	for _, p := range []*[]float64{&r.SrcRevenue, &r.SrcWon, &r.SrcCreated, &r.SrcCreatedV} {
+		*p = make([]float64, n*len(m.Sources))
+	}
 	r.RespSample = make([][]float64, max(0, min(cfg.Quarters, RespSampleRuns-cfg.First)))
 	return r
 }
 
 // series returns every per-run series of r: 13 with one value a period,
-// then Entries, SLAN, SLAMet and Moves with several.
+// then Entries, SLAN, SLAMet and Moves with several, then (from index
+// pinnedSeries on) the waterfall's five with one value a period and the
+// four per-source series.
 func (r *Results) series() []*[]float64 {
 	return []*[]float64{&r.Revenue, &r.Won, &r.MktCreated, &r.MktValue, &r.SalesCreated, &r.SalesValue,
 		&r.OpenPipeline, &r.OpenDeals, &r.Coverage, &r.MQLs, &r.Contacted, &r.RespP50, &r.RespP90,
-		&r.Entries, &r.SLAN, &r.SLAMet, &r.Moves}
+		&r.Entries, &r.SLAN, &r.SLAMet, &r.Moves,
+		&r.LostValue, &r.LostDeals, &r.ClosingPipeline, &r.ClosingDeals, &r.SlippedValue,
+		&r.SrcRevenue, &r.SrcWon, &r.SrcCreated, &r.SrcCreatedV}
 }
+
+// pinnedSeries is the number of series TestRunPinned's first hashes
+// cover: those that existed when they were pinned.
+const pinnedSeries = 17
 
 // copyRun sets every series of run dst to from's of run src (from's
 // shape must be r's but for its runs).
@@ -111,28 +139,8 @@ type Summary struct {
 }
 
 // Float is a float64 whose JSON form is null for NaN and ±Inf, which JSON
-// cannot represent.
-type Float float64
-
-// MarshalJSON implements json.Marshaler.
-func (f Float) MarshalJSON() ([]byte, error) {
-	v := float64(f)
-	if math.IsNaN(v) || math.IsInf(v, 0) {
-		return []byte("null"), nil
-	}
-	return strconv.AppendFloat(nil, v, 'g', -1, 64), nil
-}
-
-// UnmarshalJSON implements json.Unmarshaler; null reads as NaN.
-func (f *Float) UnmarshalJSON(b []byte) error {
-	if string(b) == "null" {
-		*f = Float(math.NaN())
-		return nil
-	}
-	v, err := strconv.ParseFloat(string(b), 64)
-	*f = Float(v)
-	return err
-}
+// cannot represent: stats.Float.
+type Float = stats.Float
 
 // Summarize returns the summary of x, ignoring NaNs. Quantiles are the
 // empirical quantiles of the sorted sample with linear interpolation
@@ -163,80 +171,9 @@ func Summarize(x []float64) Summary {
 		sd = math.Sqrt(ss / float64(len(v)-1))
 		se = sd / math.Sqrt(float64(len(v)))
 	}
-	q := func(p float64) Float { return Float(quantileSorted(v, p)) }
+	q := func(p float64) Float { return Float(stats.Quantile(p, v)) }
 	return Summary{N: len(v), Mean: Float(mean), SD: Float(sd), SE: Float(se),
 		P05: q(0.05), P10: q(0.10), P50: q(0.5), P90: q(0.90), P95: q(0.95)}
-}
-
-// quantileSorted returns the type-7 p-quantile of sorted v.
-func quantileSorted(v []float64, p float64) float64 {
-	h := p * float64(len(v)-1)
-	i := int(h)
-	if i >= len(v)-1 {
-		return v[len(v)-1]
-	}
-	return v[i] + (h-float64(i))*(v[i+1]-v[i])
-}
-
-// quantileSelect returns the type-7 p-quantile of v, reordering v, in
-// expected linear time (Hoare's selection).
-func quantileSelect(v []float64, p float64) float64 {
-	h := p * float64(len(v)-1)
-	i := int(h)
-	a := selectK(v, i)
-	if i+1 >= len(v) || h == float64(i) {
-		return a
-	}
-	// The next order statistic is the minimum of the upper part.
-	b := math.Inf(1)
-	for _, x := range v[i+1:] {
-		b = min(b, x)
-	}
-	return a + (h-float64(i))*(b-a)
-}
-
-// selectK reorders v so that v[k] is its k-th smallest element, with
-// smaller or equal elements before it and larger or equal after, and
-// returns v[k].
-func selectK(v []float64, k int) float64 {
-	lo, hi := 0, len(v)-1
-	for lo < hi {
-		// Median of three as the pivot.
-		mid := lo + (hi-lo)/2
-		if v[mid] < v[lo] {
-			v[mid], v[lo] = v[lo], v[mid]
-		}
-		if v[hi] < v[lo] {
-			v[hi], v[lo] = v[lo], v[hi]
-		}
-		if v[hi] < v[mid] {
-			v[hi], v[mid] = v[mid], v[hi]
-		}
-		pivot := v[mid]
-		i, j := lo, hi
-		for i <= j {
-			for v[i] < pivot {
-				i++
-			}
-			for v[j] > pivot {
-				j--
-			}
-			if i <= j {
-				v[i], v[j] = v[j], v[i]
-				i++
-				j--
-			}
-		}
-		switch {
-		case k <= j:
-			hi = j
-		case k >= i:
-			lo = i
-		default:
-			return v[k]
-		}
-	}
-	return v[k]
 }
 
 // ProbAtLeast returns the share of values of x (NaN excluded) at or above
