@@ -65,6 +65,7 @@ type calibrateConfig struct {
 	base      string
 	quota     string
 	quiet     bool
+	rates     string
 }
 
 func calibrateCmd(ctx context.Context, e *env, args []string) error {
@@ -78,6 +79,7 @@ func calibrateCmd(ctx context.Context, e *env, args []string) error {
 	fs.IntVar(&cfg.bootstrap, "bootstrap", 0, "parametric bootstrap replicates of the decay curve (0: Wald intervals only)")
 	fs.StringVar(&cfg.base, "base", "", "base model `FILE` whose structure is kept (default: the embedded default)")
 	fs.BoolVarP(&cfg.quiet, "quiet", "q", false, "no progress lines on stderr")
+	fs.StringVar(&cfg.rates, "rates", "", "convert amounts in other currencies: `CODE=RATE,...` in the model currency's units per unit (EUR=1.08,GBP=1.27)")
 	fs.StringVar(&cfg.quota, "quota", "", "the quarter's revenue target, e.g. 700000, $700K or 2.5M, in the model's currency (default: --base's quota; none without --base)")
 	pos, err := parseFlags(fs, args)
 	if err != nil {
@@ -127,6 +129,9 @@ func calibrateCmd(ctx context.Context, e *env, args []string) error {
 	bar.phase("calibrate: read in %.1fs; fitting %d leads, %d stage events, %d opportunities...",
 		time.Since(start).Seconds(), len(exp.Leads), len(exp.StageEvents), len(exp.Opportunities))
 	ccfg := calibrate.Config{Base: base}
+	if ccfg.Rates, err = parseRates(cfg.rates); err != nil {
+		return fmt.Errorf("calibrate: %w", err)
+	}
 	if fs.Changed("tz") {
 		ccfg.TimeZone = cfg.tz
 	}
@@ -156,12 +161,13 @@ func calibrateCmd(ctx context.Context, e *env, args []string) error {
 # hand-editable (see 'sim model' for every field's meaning); the
 # observations/rate_weeks/deal_observations fields let 'sim forecast'
 # draw parameters from their posteriors.
-`, dir, exp.AsOf.Format(time.RFC3339), time.Now().UTC().Format("2006-01-02"), cfg.out)
+`, dir, exp.AsOf.Format(time.RFC3339), time.Now().UTC().Format("2006-01-02"), cfg.out) + keptHeader(r)
 	yml := append([]byte(header), model.Marshal(r.Model)...)
-	if _, err := model.Parse(bytes.NewReader(yml)); err != nil {
+	written, err := model.Parse(bytes.NewReader(yml))
+	if err != nil {
 		return fmt.Errorf("calibrate: the written model does not parse: %w", err)
 	}
-	if err := writeCalibration(out, dir, r); err != nil {
+	if err := writeCalibration(out, dir, r, written.Hash()); err != nil {
 		return err
 	}
 	bar.clear()
@@ -186,9 +192,10 @@ func fmtNum(v float64) string {
 }
 
 // writeCalibration writes the calibration's report, tables and charts
-// to out. Chart file names come from stage and source names, which an
-// export sets: they go through outdir.Slug.
-func writeCalibration(out *outdir.Dir, src string, r *calibrate.Result) error {
+// to out; hash is the hash of the model as its file reads back. Chart file
+// names come from stage and source names, which an export sets: they go
+// through outdir.Slug.
+func writeCalibration(out *outdir.Dir, src string, r *calibrate.Result, hash string) error {
 	rows := [][]string{{"path", "estimate", "lower95", "upper95", "n", "method", "posterior"}}
 	for _, p := range r.Params {
 		rows = append(rows, []string{p.Path, csvNum(p.Estimate), csvNum(p.Lower), csvNum(p.Upper), strconv.Itoa(p.N), p.Method, p.Posterior})
@@ -196,30 +203,7 @@ func writeCalibration(out *outdir.Dir, src string, r *calibrate.Result) error {
 	if err := writeCSV(out, "parameters.csv", rows); err != nil {
 		return err
 	}
-	type jp struct {
-		Path      string   `json:"path"`
-		Estimate  float64  `json:"estimate"`
-		Lower     *float64 `json:"lower"`
-		Upper     *float64 `json:"upper"`
-		N         int      `json:"n"`
-		Method    string   `json:"method"`
-		Posterior string   `json:"posterior,omitempty"`
-	}
-	fin := func(v float64) *float64 {
-		if math.IsNaN(v) || math.IsInf(v, 0) {
-			return nil
-		}
-		return &v
-	}
-	var js []jp
-	for _, p := range r.Params {
-		js = append(js, jp{p.Path, p.Estimate, fin(p.Lower), fin(p.Upper), p.N, p.Method, p.Posterior})
-	}
-	var warns []string
-	for _, w := range r.Warnings {
-		warns = append(warns, w.Error())
-	}
-	if err := writeJSON(out, "parameters.json", map[string]any{"as_of": r.AsOf, "parameters": js, "warnings": warns}); err != nil {
+	if err := writeJSON(out, "parameters.json", calibrate.NewParametersFile(r, hash)); err != nil {
 		return err
 	}
 	var md strings.Builder
@@ -277,6 +261,7 @@ func writeCalibration(out *outdir.Dir, src string, r *calibrate.Result) error {
 		}
 		charts = append(charts, name)
 	}
+	md.WriteString(keptMarkdown(r))
 	if len(r.Warnings) > 0 {
 		md.WriteString("\n## Warnings\n\n")
 		for _, w := range r.Warnings {
@@ -304,7 +289,11 @@ func printCalibration(e *env, r *calibrate.Result, cfg calibrateConfig) {
 			case ed.Delay.Params != nil:
 				d = fmt.Sprintf("%v, median %s", ed.Delay.Form, render.Duration(ed.Delay.Quantile(0.5)*1440))
 			}
-			fmt.Fprintf(tw, "%s -> %s\t%s (%s–%s)\t%d\t%s\n", s.Stage, ed.To, render.Percent(ed.P), render.Percent(ed.Lower), render.Percent(ed.Upper), s.N, d)
+			p := fmt.Sprintf("%s (%s–%s)", render.Percent(ed.P), render.Percent(ed.Lower), render.Percent(ed.Upper))
+			if ed.KeptP {
+				p = "NOT FITTED (base " + render.Percent(transitionP(m, s.Stage, ed.To)) + ")"
+			}
+			fmt.Fprintf(tw, "%s -> %s\t%s\t%d\t%s\n", s.Stage, ed.To, p, s.N, d)
 		}
 	}
 	tw.Flush()
@@ -313,7 +302,11 @@ func printCalibration(e *env, r *calibrate.Result, cfg calibrateConfig) {
 			render.Percent(m.Handoff.Contact), m.Handoff.Decay.Form, render.Ratio(r.Decay.Odds5v30), render.Ratio(r.Decay.Odds60v1440))
 	}
 	for _, s := range m.Sources {
-		fmt.Fprintf(e.stdout, "Source %s: %s leads/week into %s, deal size %v.\n", s.Name, render.Count(s.RatePerWeek), s.Entry, s.DealSize.Form)
+		kept := ""
+		if arrivalsKept(r) {
+			kept = " (NOT FITTED: the base model's rate)"
+		}
+		fmt.Fprintf(e.stdout, "Source %s: %s leads/week into %s%s, deal size %v.\n", s.Name, render.Count(s.RatePerWeek), s.Entry, kept, s.DealSize.Form)
 	}
 	if st := m.Start; st != nil {
 		n, v := 0, 0.0
@@ -343,6 +336,7 @@ func printCalibration(e *env, r *calibrate.Result, cfg calibrateConfig) {
 	} else {
 		fmt.Fprintf(e.stdout, "Quota: none (pass --quota, or set quota: in %s, for the chance of making it and coverage).\n", cfg.output)
 	}
+	printKept(e.stdout, r, cfg.out)
 	if len(r.Warnings) > 0 {
 		fmt.Fprintf(e.stdout, "\n%d warnings (see %s/calibration.md); first: %v\n", len(r.Warnings), cfg.out, r.Warnings[0])
 	}

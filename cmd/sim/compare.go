@@ -85,42 +85,6 @@ func (c *runFlags) config() montecarlo.Config {
 	return montecarlo.Config{Quarters: c.quarters, Seed: c.seed, Workers: c.workers, MaxLeads: c.maxLeads}
 }
 
-type compareJSON struct {
-	Model    string       `json:"model"`
-	Base     string       `json:"base"`
-	Quarters int          `json:"quarters"`
-	Seed     uint64       `json:"seed"`
-	Currency string       `json:"currency"`
-	WhatIfs  []whatifJSON `json:"whatifs"`
-	Note     string       `json:"note"`
-}
-
-type whatifJSON struct {
-	Name        string     `json:"name"`
-	Description string     `json:"description,omitempty"`
-	Diffs       []diffJSON `json:"diffs"`
-}
-
-type diffJSON struct {
-	Metric      string           `json:"metric"`
-	N           int              `json:"n"`
-	Base        montecarlo.Float `json:"base_mean"`
-	WhatIf      montecarlo.Float `json:"whatif_mean"`
-	Delta       montecarlo.Float `json:"delta"`
-	PairedLo    montecarlo.Float `json:"paired_lo95"`
-	PairedHi    montecarlo.Float `json:"paired_hi95"`
-	UnpairedLo  montecarlo.Float `json:"unpaired_lo95"`
-	UnpairedHi  montecarlo.Float `json:"unpaired_hi95"`
-	Significant bool             `json:"significant"`
-}
-
-func toDiffJSON(d whatif.Diff) diffJSON {
-	f := func(v float64) montecarlo.Float { return montecarlo.Float(v) }
-	return diffJSON{Metric: d.Metric, N: d.N, Base: f(d.Base), WhatIf: f(d.Alt), Delta: f(d.Delta),
-		PairedLo: f(d.Delta - d.HalfPaired), PairedHi: f(d.Delta + d.HalfPaired),
-		UnpairedLo: f(d.Delta - d.HalfUnpaired), UnpairedHi: f(d.Delta + d.HalfUnpaired), Significant: d.Significant}
-}
-
 // scenarioInfo loads a scenario for its description ("" when none).
 func scenarioDescription(name string) string {
 	if f, err := os.Open(name); err == nil {
@@ -183,7 +147,7 @@ func compareCmd(ctx context.Context, e *env, args []string) error {
 		sims[i].res = results[i]
 	}
 	base := sims[0]
-	out := compareJSON{Model: base.m.Name, Base: base.name, Quarters: cfg.quarters, Seed: cfg.seed, Currency: base.m.Currency,
+	out := whatif.CompareResult{SchemaVersion: whatif.SchemaVersion, Model: base.m.Name, ModelHash: base.m.Hash(), Base: base.name, Quarters: cfg.quarters, Seed: cfg.seed, Currency: base.m.Currency,
 		Note: "paired: mean ± 1.96·sd/√n of per-quarter differences (same seed: common random numbers); unpaired: ± 1.96·√(sd_base² + sd_whatif²)/√n"}
 	rows := [][]string{{"whatif", "metric", "n", "base_mean", "whatif_mean", "delta", "paired_lo95", "paired_hi95", "unpaired_lo95", "unpaired_hi95", "significant"}}
 	g := csvNum
@@ -198,9 +162,9 @@ func compareCmd(ctx context.Context, e *env, args []string) error {
 			}
 		}
 		all[i+1] = diffs
-		wj := whatifJSON{Name: s.name, Description: scenarioDescription(names[i+1])}
+		wj := whatif.WhatIfResult{Name: s.name, Description: scenarioDescription(names[i+1])}
 		for _, d := range diffs {
-			wj.Diffs = append(wj.Diffs, toDiffJSON(d))
+			wj.Diffs = append(wj.Diffs, whatif.NewDiffResult(d))
 			rows = append(rows, []string{s.name, d.Metric, strconv.Itoa(d.N), g(d.Base), g(d.Alt), g(d.Delta),
 				g(d.Delta - d.HalfPaired), g(d.Delta + d.HalfPaired), g(d.Delta - d.HalfUnpaired), g(d.Delta + d.HalfUnpaired), strconv.FormatBool(d.Significant)})
 			if d.Metric == "revenue" {

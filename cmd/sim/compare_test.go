@@ -40,7 +40,7 @@ func TestCompareQuotaBound(t *testing.T) {
 	if regexp.MustCompile(`100\.0%|± 0\.0 pts`).MatchString(out) {
 		t.Errorf("compare output claims certainty:\n%s", out)
 	}
-	var doc compareJSON
+	var doc whatif.CompareResult
 	b, _ := os.ReadFile(filepath.Join(dir, "compare.json"))
 	if err := json.Unmarshal(b, &doc); err != nil {
 		t.Fatal(err)

@@ -52,35 +52,6 @@ Examples:
   sim plan --goal 9000000 --probability 0.9 --quarters 1000
 `
 
-type planJSON struct {
-	Model          string           `json:"model"`
-	Goal           float64          `json:"goal"`
-	Probability    float64          `json:"probability"`
-	Quarters       int              `json:"quarters"`
-	Seed           uint64           `json:"seed"`
-	Worksheet      []lineJSON       `json:"worksheet"`
-	Scale          montecarlo.Float `json:"scale"`
-	ScaleLo        montecarlo.Float `json:"scale_lo95"`
-	ScaleHi        montecarlo.Float `json:"scale_hi95"`
-	MQLs           montecarlo.Float `json:"mqls"`
-	MQLsLo         montecarlo.Float `json:"mqls_lo95"`
-	MQLsHi         montecarlo.Float `json:"mqls_hi95"`
-	ProbAtScale    montecarlo.Float `json:"prob_at_scale"`
-	CoverageMedian montecarlo.Float `json:"coverage_median"`
-	CoverageNeeded montecarlo.Float `json:"coverage_needed"`
-	MarketingShare montecarlo.Float `json:"marketing_share"`
-	Points         []whatif.Point   `json:"points"`
-	Reachable      bool             `json:"reachable"`
-	Warnings       []string         `json:"warnings,omitempty"`
-}
-
-type lineJSON struct {
-	Label string           `json:"label"`
-	Value montecarlo.Float `json:"needed"`
-	Now   montecarlo.Float `json:"now"`
-	Rate  string           `json:"rate"`
-}
-
 func planCmd(ctx context.Context, e *env, args []string) error {
 	var cfg runFlags
 	var goal, prob float64
@@ -134,9 +105,9 @@ func planCmd(ctx context.Context, e *env, args []string) error {
 		return err
 	}
 	f := func(v float64) montecarlo.Float { return montecarlo.Float(v) }
-	out := planJSON{Model: m.Name, Goal: goal, Probability: prob, Quarters: cfg.quarters, Seed: cfg.seed, Points: plan.Points, Reachable: reachable}
+	out := whatif.PlanResult{SchemaVersion: whatif.SchemaVersion, Model: m.Name, ModelHash: m.Hash(), Currency: m.Currency, Goal: goal, Probability: prob, Quarters: cfg.quarters, Seed: cfg.seed, Points: plan.Points, Reachable: reachable}
 	for _, l := range sheet {
-		out.Worksheet = append(out.Worksheet, lineJSON{l.Label, f(l.Value), f(l.Now), l.Rate})
+		out.Worksheet = append(out.Worksheet, whatif.PlanLine{l.Label, f(l.Value), f(l.Now), l.Rate})
 	}
 	nan := f(math.NaN())
 	out.Scale, out.ScaleLo, out.ScaleHi, out.MQLs, out.MQLsLo, out.MQLsHi = nan, nan, nan, nan, nan, nan

@@ -15,11 +15,14 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"time"
 
+	"github.com/funnelsim/funnel/calibrate"
 	"github.com/funnelsim/funnel/cmd/sim/internal/outdir"
 	"github.com/funnelsim/funnel/cmd/sim/internal/render"
 	"github.com/funnelsim/funnel/cmd/sim/internal/report"
 	"github.com/funnelsim/funnel/montecarlo"
+	"github.com/funnelsim/funnel/montecarlo/whatif"
 	"gonum.org/v1/plot"
 )
 
@@ -304,27 +307,7 @@ func readForecast(dir string) (*forecastData, error) {
 }
 
 // compareData is compare.json, as sim compare writes it.
-type compareData struct {
-	Model    string `json:"model"`
-	Base     string `json:"base"`
-	Quarters int    `json:"quarters"`
-	Seed     uint64 `json:"seed"`
-	Currency string `json:"currency"`
-	WhatIfs  []struct {
-		Name        string `json:"name"`
-		Description string `json:"description"`
-		Diffs       []struct {
-			Metric      string           `json:"metric"`
-			Base        montecarlo.Float `json:"base_mean"`
-			WhatIf      montecarlo.Float `json:"whatif_mean"`
-			Delta       montecarlo.Float `json:"delta"`
-			Lo          montecarlo.Float `json:"paired_lo95"`
-			Hi          montecarlo.Float `json:"paired_hi95"`
-			Significant bool             `json:"significant"`
-		} `json:"diffs"`
-	} `json:"whatifs"`
-	Note string `json:"note"`
-}
+type compareData = whatif.CompareResult
 
 // lever is a what-if's effect on a metric.
 type lever struct {
@@ -334,12 +317,12 @@ type lever struct {
 }
 
 // levers returns each what-if's effect on metric, largest first.
-func (c *compareData) levers(metric string) []lever {
+func levers(c *compareData, metric string) []lever {
 	var out []lever
 	for _, w := range c.WhatIfs {
 		for _, d := range w.Diffs {
 			if d.Metric == metric && !math.IsNaN(float64(d.Delta)) {
-				out = append(out, lever{w.Name, w.Description, float64(d.Delta), float64(d.Lo), float64(d.Hi), d.Significant})
+				out = append(out, lever{w.Name, w.Description, float64(d.Delta), float64(d.PairedLo), float64(d.PairedHi), d.Significant})
 			}
 		}
 	}
@@ -421,7 +404,11 @@ func buildReport(folders []outFolder, title string) (*report.Document, []reportC
 			secs, err = forecastSections(fc, id, cs, len(folders) > 1 && prefixes["forecast"] > 1)
 		case "compare":
 			var c compareData
-			c, err = readJSONFile[compareData](filepath.Join(f.path, "compare.json"))
+			path := filepath.Join(f.path, "compare.json")
+			c, err = readJSONFile[compareData](path)
+			if err == nil {
+				err = whatif.CheckSchema(path, c.SchemaVersion)
+			}
 			if err != nil {
 				return nil, nil, err
 			}
@@ -532,7 +519,7 @@ func summarise(doc *report.Document, fc *forecastData, cmp *compareData) {
 		doc.KPIs = append(doc.KPIs, c)
 	}
 	if cmp != nil {
-		if ls := cmp.levers("revenue"); len(ls) > 0 {
+		if ls := levers(cmp, "revenue"); len(ls) > 0 {
 			l := ls[0]
 			k := report.KPI{Label: "Biggest lever (scenarios)", Value: l.name,
 				Detail: fmt.Sprintf("%s%s revenue a quarter (95%% %s to %s) vs %s", signPlus(l.delta), render.Money(l.delta, cmp.Currency),
@@ -588,7 +575,7 @@ func takeaways(r *montecarlo.Report, cmp *compareData) []string {
 		}
 	}
 	if cmp != nil {
-		if ls := cmp.levers("revenue"); len(ls) > 0 && ls[0].significant {
+		if ls := levers(cmp, "revenue"); len(ls) > 0 && ls[0].significant {
 			out = append(out, fmt.Sprintf("Biggest lever among the scenarios: %s, %s revenue a quarter against %s.",
 				ls[0].name, signedMoney(ls[0].delta, cmp.Currency), cmp.Base))
 		}
@@ -795,7 +782,7 @@ func compareSection(c *compareData, dir, id string, cs *chartSet) (report.Sectio
 	t := report.Table{Caption: "Effect of each what-if against " + c.Base, Head: []string{"what-if", "revenue a quarter", "95% interval", "P(hit quota)", "what it changes"},
 		Right: []bool{false, true, true, true, false},
 		Note:  "Deltas: what-if − base, mean over the same simulated quarters; intervals: paired 95%. ~: the interval contains zero (not significant). P(hit quota) in percentage points."}
-	for _, l := range c.levers("revenue") {
+	for _, l := range levers(c, "revenue") {
 		effects = append(effects, render.Effect{Name: l.name, Delta: l.delta, Lo: l.lo, Hi: l.hi})
 		d := signedMoney(l.delta, c.Currency)
 		if !l.significant {
@@ -1039,34 +1026,27 @@ func calibrateSection(dir, id string, cs *chartSet) (report.Section, error) {
 			"Open leads are censored, not counted as failures."}}
 	path := filepath.Join(dir, "parameters.json")
 	if _, err := os.Stat(path); err == nil {
-		p, err := readJSONFile[struct {
-			AsOf       string `json:"as_of"`
-			Parameters []struct {
-				Path     string           `json:"path"`
-				Estimate montecarlo.Float `json:"estimate"`
-				Lower    montecarlo.Float `json:"lower"`
-				Upper    montecarlo.Float `json:"upper"`
-				N        int              `json:"n"`
-				Method   string           `json:"method"`
-			} `json:"parameters"`
-			Warnings []string `json:"warnings"`
-		}](path)
+		p, err := readJSONFile[calibrate.ParametersFile](path)
+		if err == nil {
+			err = calibrate.CheckSchema(path, p.SchemaVersion)
+		}
 		if err != nil {
 			return s, err
 		}
-		if p.AsOf != "" {
-			s.Intro = append(s.Intro, "Export as of "+p.AsOf+".")
+		if !p.AsOf.IsZero() {
+			s.Intro = append(s.Intro, "Export as of "+p.AsOf.Format(time.RFC3339)+".")
 		}
-		g := func(v montecarlo.Float) string {
-			if math.IsNaN(float64(v)) {
+		g := func(v float64) string { return strconv.FormatFloat(v, 'g', 4, 64) }
+		gp := func(v *float64) string {
+			if v == nil {
 				return "–"
 			}
-			return strconv.FormatFloat(float64(v), 'g', 4, 64)
+			return g(*v)
 		}
 		t := report.Table{Caption: "Fitted parameters", Head: []string{"parameter", "estimate", "95% interval", "n", "method"},
 			Right: []bool{false, true, true, true, false}}
 		for _, x := range p.Parameters {
-			t.Rows = append(t.Rows, []string{x.Path, g(x.Estimate), "[" + g(x.Lower) + ", " + g(x.Upper) + "]", render.Count(float64(x.N)), x.Method})
+			t.Rows = append(t.Rows, []string{x.Path, g(x.Estimate), "[" + gp(x.Lower) + ", " + gp(x.Upper) + "]", render.Count(float64(x.N)), x.Method})
 		}
 		s.Tables = append(s.Tables, t)
 		if len(p.Warnings) > 0 {
@@ -1102,35 +1082,18 @@ func calibrateSection(dir, id string, cs *chartSet) (report.Section, error) {
 
 // slaSection returns the sweep of response policies of sim sla.
 func slaSection(dir, id string, cs *chartSet) (report.Section, error) {
-	d, err := readJSONFile[struct {
-		Model    string   `json:"model"`
-		Currency string   `json:"currency"`
-		Design   string   `json:"design"`
-		Quarters int      `json:"quarters"`
-		Seed     uint64   `json:"seed"`
-		Broken   []string `json:"erlang_c_assumptions_broken"`
-		Columns  []string `json:"compliance_columns"`
-		Policies []struct {
-			Name       string                      `json:"name"`
-			Lever      string                      `json:"lever"`
-			Headcount  int                         `json:"headcount"`
-			Hours      string                      `json:"hours"`
-			RespP50    montecarlo.Float            `json:"response_minutes_p50"`
-			Compliance map[string]montecarlo.Float `json:"compliance"`
-			MQLs       montecarlo.Float            `json:"mqls"`
-			Contacted  montecarlo.Float            `json:"contacted"`
-			Revenue    montecarlo.Float            `json:"revenue"`
-			Lo         montecarlo.Float            `json:"revenue_delta_lo95"`
-			Hi         montecarlo.Float            `json:"revenue_delta_hi95"`
-		} `json:"policies"`
-	}](filepath.Join(dir, "sla.json"))
+	path := filepath.Join(dir, "sla.json")
+	d, err := readJSONFile[whatif.SLAResult](path)
+	if err == nil {
+		err = whatif.CheckSchema(path, d.SchemaVersion)
+	}
 	if err != nil {
 		return report.Section{}, err
 	}
 	s := report.Section{ID: id, Title: "Response policies and SDR headcount",
 		Intro: []string{fmt.Sprintf("Response policies of the SDR team and what each does to response times, contact and revenue (%s; %s simulated quarters each, seed %d, common random numbers). "+
 			"Revenue intervals are paired 95%% intervals of the difference from the base.", d.Design, render.Count(float64(d.Quarters)), d.Seed)}}
-	slaNames := d.Columns
+	slaNames := d.ComplianceColumns
 	if slaNames == nil && len(d.Policies) > 0 {
 		slaNames = legacyComplianceColumns(d.Policies[0].Compliance)
 	}
@@ -1144,7 +1107,7 @@ func slaSection(dir, id string, cs *chartSet) (report.Section, error) {
 	for _, p := range d.Policies {
 		delta := "base"
 		if p.Lever != "base" {
-			delta = signedMoney(float64(p.Lo), d.Currency) + " to " + signedMoney(float64(p.Hi), d.Currency)
+			delta = signedMoney(float64(p.RevenueLo), d.Currency) + " to " + signedMoney(float64(p.RevenueHi), d.Currency)
 		}
 		contacted := "n/a"
 		if p.MQLs > 0 {
@@ -1165,8 +1128,8 @@ func slaSection(dir, id string, cs *chartSet) (report.Section, error) {
 	if err := folderCharts(&s, dir, id, cs, chartCaption, "moneycurve", "compliance"); err != nil {
 		return s, err
 	}
-	if len(d.Broken) > 0 {
-		s.Notes = append(s.Notes, "Erlang C (M/M/c) is shown for comparison in sla.json; the model breaks its assumptions: "+strings.Join(d.Broken, "; ")+".")
+	if len(d.ErlangCaveats) > 0 {
+		s.Notes = append(s.Notes, "Erlang C (M/M/c) is shown for comparison in sla.json; the model breaks its assumptions: "+strings.Join(d.ErlangCaveats, "; ")+".")
 	}
 	s.Notes = append(s.Notes, "Source: "+dir+".")
 	return s, nil
@@ -1216,26 +1179,11 @@ func scaleRatio(v float64) string { return fmt.Sprintf("%.2fx", v) }
 
 // planSection returns the backwards plan of sim plan.
 func planSection(dir, id string, cs *chartSet) (report.Section, error) {
-	d, err := readJSONFile[struct {
-		Model       string  `json:"model"`
-		Goal        float64 `json:"goal"`
-		Probability float64 `json:"probability"`
-		Quarters    int     `json:"quarters"`
-		Seed        uint64  `json:"seed"`
-		Worksheet   []struct {
-			Label  string           `json:"label"`
-			Needed montecarlo.Float `json:"needed"`
-			Now    montecarlo.Float `json:"now"`
-			Rate   string           `json:"rate"`
-		} `json:"worksheet"`
-		Scale     montecarlo.Float `json:"scale"`
-		ScaleLo   montecarlo.Float `json:"scale_lo95"`
-		ScaleHi   montecarlo.Float `json:"scale_hi95"`
-		MQLs      montecarlo.Float `json:"mqls"`
-		MQLsLo    montecarlo.Float `json:"mqls_lo95"`
-		MQLsHi    montecarlo.Float `json:"mqls_hi95"`
-		Reachable bool             `json:"reachable"`
-	}](filepath.Join(dir, "plan.json"))
+	path := filepath.Join(dir, "plan.json")
+	d, err := readJSONFile[whatif.PlanResult](path)
+	if err == nil {
+		err = whatif.CheckSchema(path, d.SchemaVersion)
+	}
 	if err != nil {
 		return report.Section{}, err
 	}
@@ -1245,9 +1193,9 @@ func planSection(dir, id string, cs *chartSet) (report.Section, error) {
 	count := func(v montecarlo.Float) string { return render.Count(float64(v)) }
 	t := report.Table{Caption: "Worksheet, a quarter", Head: []string{"step", "needed", "now", "how"}, Right: []bool{false, true, true, false}}
 	for i, w := range d.Worksheet {
-		needed, now := count(w.Needed), count(w.Now)
+		needed, now := count(w.Value), count(w.Now)
 		if i == 0 && d.Goal > 0 {
-			needed = render.Money(float64(w.Needed), "")
+			needed = render.Money(float64(w.Value), d.Currency)
 		}
 		if math.IsNaN(float64(w.Now)) {
 			now = "–"

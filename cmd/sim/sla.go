@@ -91,35 +91,15 @@ type slaConfig struct {
 	searchHours string
 }
 
-// policy is one simulated response policy.
+// policy is one simulated response policy: its JSON form (sla.json) and
+// the simulation behind it.
 type policy struct {
-	Name      string  `json:"name"`
-	Lever     string  `json:"lever"` // base, headcount, hours, threshold, grid
-	Headcount int     `json:"headcount"`
-	Hours     string  `json:"hours"`
-	Threshold float64 `json:"threshold"`
+	whatif.PolicyResult
 
 	m   *model.Model
 	res *montecarlo.Results
 	rep *montecarlo.Report
 	eff whatif.ThresholdEffect
-
-	RespP50    montecarlo.Float            `json:"response_minutes_p50"` // median over quarters of each quarter's P50
-	RespP90    montecarlo.Float            `json:"response_minutes_p90"`
-	Compliance map[string]montecarlo.Float `json:"compliance"` // column of complianceNames ("sdr-first-touch", "touch ≤ 5m") -> share
-	MQLs       montecarlo.Float            `json:"mqls"`
-	Contacted  montecarlo.Float            `json:"contacted"`
-	Qualified  montecarlo.Float            `json:"qualified"`
-	Pipeline   montecarlo.Float            `json:"pipeline_created"`
-	Revenue    montecarlo.Float            `json:"revenue"`
-	RevenueLo  montecarlo.Float            `json:"revenue_delta_lo95"` // paired, vs base
-	RevenueHi  montecarlo.Float            `json:"revenue_delta_hi95"`
-	PerSDR     montecarlo.Float            `json:"revenue_per_sdr"`
-	ErlangWait montecarlo.Float            `json:"erlang_c_p_wait"`
-	SimWait    montecarlo.Float            `json:"sim_p_wait"`
-	ErlangMean montecarlo.Float            `json:"erlang_c_mean_wait_minutes"`
-	SimMean    montecarlo.Float            `json:"sim_mean_wait_minutes"`
-	Offered    montecarlo.Float            `json:"offered_erlangs"`
 }
 
 func parseFloats(s string) ([]float64, error) {
@@ -260,7 +240,7 @@ func slaCmd(ctx context.Context, e *env, args []string) error {
 		if len(name) == 0 {
 			name = []string{"base"}
 		}
-		p := &policy{Name: strings.Join(name, ", "), Lever: lever, Headcount: head, Hours: hn, Threshold: thr, m: m}
+		p := &policy{PolicyResult: whatif.PolicyResult{Name: strings.Join(name, ", "), Lever: lever, Headcount: head, Hours: hn, Threshold: thr}, m: m}
 		if thr != score.Base {
 			_, p.eff, _ = score.Apply(base, thr)
 		}
@@ -356,11 +336,11 @@ func slaCmd(ctx context.Context, e *env, args []string) error {
 	if err := writeCSV(dir, "sla.csv", rows); err != nil {
 		return err
 	}
-	doc := map[string]any{"model": base.Name, "quarters": cfg.quarters, "seed": cfg.seed, "currency": base.Currency,
-		"design":      map[bool]string{true: "grid", false: "one lever at a time around the base"}[cfg.grid],
-		"score_model": score, "policies": pols, "compliance_columns": slaNames, "erlang_c_assumptions_broken": erlangCaveats(base)}
-	if search != nil {
-		doc["headcount_search"] = search
+	doc := whatif.SLAResult{SchemaVersion: whatif.SchemaVersion, Model: base.Name, ModelHash: base.Hash(), Quarters: cfg.quarters, Seed: cfg.seed, Currency: base.Currency,
+		Design:     map[bool]string{true: "grid", false: "one lever at a time around the base"}[cfg.grid],
+		ScoreModel: score, ComplianceColumns: slaNames, ErlangCaveats: erlangCaveats(base), Search: search}
+	for _, p := range pols {
+		doc.Policies = append(doc.Policies, p.PolicyResult)
 	}
 	if err := writeJSON(dir, "sla.json", doc); err != nil {
 		return err
@@ -528,21 +508,7 @@ func describeHours(h model.WorkHours) string {
 }
 
 // headcountSearch is the answer to the inverse question.
-type headcountSearch struct {
-	TargetShare float64       `json:"target_share"`
-	WithinMin   float64       `json:"within_minutes"`
-	InQuarters  float64       `json:"in_quarters"`
-	Hours       string        `json:"hours"`
-	Headcount   int           `json:"headcount"` // 0: not reachable
-	Tried       []searchPoint `json:"tried"`
-	MaxTried    int           `json:"max_headcount_tried"`
-}
-
-type searchPoint struct {
-	Headcount int     `json:"headcount"`
-	Share     float64 `json:"share_of_quarters_meeting"`
-	Mean      float64 `json:"mean_compliance"`
-}
+type headcountSearch = whatif.HeadcountSearchResult
 
 // maxSearchHeadcount bounds the headcount search.
 const maxSearchHeadcount = 256
@@ -577,7 +543,7 @@ func searchHeadcount(ctx context.Context, e *env, base *model.Model, hours model
 		}
 		comp := whatif.SLACompliance(res, len(res.SLAs)-1)
 		share, _ := montecarlo.ProbAtLeast(comp, cfg.targetShare)
-		s.Tried = append(s.Tried, searchPoint{Headcount: h, Share: share, Mean: float64(montecarlo.Summarize(comp).Mean)})
+		s.Tried = append(s.Tried, whatif.HeadcountTrial{Headcount: h, Share: share, Mean: float64(montecarlo.Summarize(comp).Mean)})
 		s.MaxTried = max(s.MaxTried, h)
 		return share >= cfg.inQuarters, nil
 	}
@@ -611,7 +577,7 @@ func searchHeadcount(ctx context.Context, e *env, base *model.Model, hours model
 		}
 	}
 	s.Headcount = hi
-	slices.SortFunc(s.Tried, func(a, b searchPoint) int { return a.Headcount - b.Headcount })
+	slices.SortFunc(s.Tried, func(a, b whatif.HeadcountTrial) int { return a.Headcount - b.Headcount })
 	return s, nil
 }
 

@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/funnelsim/funnel/montecarlo/whatif"
 )
 
 // The what-if commands' golden tests run few quarters: they pin the
@@ -25,7 +27,7 @@ func TestCompareGolden(t *testing.T) {
 			t.Errorf("output %s missing or empty: %v", f, err)
 		}
 	}
-	var doc compareJSON
+	var doc whatif.CompareResult
 	b, _ := os.ReadFile(filepath.Join(dir, "compare.json"))
 	if err := json.Unmarshal(b, &doc); err != nil {
 		t.Fatal(err)
@@ -115,7 +117,7 @@ func TestPlanGolden(t *testing.T) {
 		t.Fatal(err)
 	}
 	golden(t, "plan.stdout", strings.ReplaceAll(out, dir, "OUT"))
-	var doc planJSON
+	var doc whatif.PlanResult
 	b, _ := os.ReadFile(filepath.Join(dir, "plan.json"))
 	if err := json.Unmarshal(b, &doc); err != nil {
 		t.Fatal(err)
