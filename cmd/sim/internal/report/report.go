@@ -17,6 +17,9 @@ import (
 type Document struct {
 	Title    string
 	Subtitle string // what was simulated: model, scenario, quarters
+	// Warnings are caveats a reader must see before any figure (folders
+	// from different models, say), shown in a box under the title.
+	Warnings []string
 	// Headline is the finding in one sentence, shown above the key figures.
 	Headline string
 	// Points are the takeaways, one sentence each, under the headline.
@@ -55,11 +58,16 @@ type KPI struct {
 	Status     Status
 }
 
-// Section is a part of the report, printed from a new page.
+// Section is a part of the report, printed from a new page. The sections
+// for everyone come first, in their order; the Appendix ones follow them,
+// in theirs, after a break that says the rest is for analysts.
 type Section struct {
 	ID    string // HTML anchor and prefix of its chart files; letters, digits and '-'
 	Title string
-	Intro []string // paragraphs
+	// Appendix puts the section in the analyst appendix: parameter
+	// tables, diagnostics, caveats of method.
+	Appendix bool
+	Intro    []string // paragraphs
 	// Metrics are figures shown with their definitions.
 	Metrics []Metric
 	Tables  []Table
@@ -136,6 +144,26 @@ type htmlSection struct {
 	Charts []htmlChart
 }
 
+// AppendixTitle heads the analyst appendix; AppendixIntro says what it
+// holds.
+const (
+	AppendixTitle = "Analyst appendix"
+	AppendixIntro = "The figures above rest on what follows: the model's parameters and how they were estimated, diagnostics of the fit and of past forecasts, and the caveats of method. It is written for the analysts who check the numbers."
+)
+
+// split returns d's sections for everyone and those of the appendix, each
+// in their order.
+func split[S any](secs []S, appendix func(S) bool) (main, app []S) {
+	for _, s := range secs {
+		if appendix(s) {
+			app = append(app, s)
+		} else {
+			main = append(main, s)
+		}
+	}
+	return main, app
+}
+
 // WriteHTML writes d to w as one self-contained HTML page. It returns an
 // error if a chart is not an SVG image.
 func WriteHTML(w io.Writer, d *Document) error {
@@ -152,12 +180,14 @@ func WriteHTML(w io.Writer, d *Document) error {
 		}
 		secs = append(secs, hs)
 	}
+	main, app := split(secs, func(s htmlSection) bool { return s.Appendix })
 	var buf bytes.Buffer
 	err := htmlTmpl.Execute(&buf, struct {
 		*Document
-		Sections []htmlSection
-		Fonts    htmltemplate.CSS
-	}{d, secs, htmltemplate.CSS(fonts.css())})
+		Sections, Appendix           []htmlSection
+		AppendixTitle, AppendixIntro string
+		Fonts                        htmltemplate.CSS
+	}{d, main, app, AppendixTitle, AppendixIntro, htmltemplate.CSS(fonts.css())})
 	if err != nil {
 		return fmt.Errorf("report: %w", err)
 	}
@@ -168,13 +198,19 @@ func WriteHTML(w io.Writer, d *Document) error {
 // WriteMarkdown writes d to w as Markdown, for wikis: the same content as
 // WriteHTML, with each chart as an image link to its PNG file.
 func WriteMarkdown(w io.Writer, d *Document) error {
+	main, app := split(d.Sections, func(s Section) bool { return s.Appendix })
 	var buf bytes.Buffer
-	if err := mdTmpl.Execute(&buf, d); err != nil {
+	err := mdTmpl.Execute(&buf, struct {
+		*Document
+		Sections, Appendix           []Section
+		AppendixTitle, AppendixIntro string
+	}{d, main, app, AppendixTitle, AppendixIntro})
+	if err != nil {
 		return fmt.Errorf("report: %w", err)
 	}
 	// Collapse the blank lines the template's conditionals leave.
 	out := regexp.MustCompile(`\n{3,}`).ReplaceAll(buf.Bytes(), []byte("\n\n"))
-	_, err := w.Write(bytes.TrimLeft(out, "\n"))
+	_, err = w.Write(bytes.TrimLeft(out, "\n"))
 	return err
 }
 
