@@ -4,12 +4,13 @@ import (
 	"math"
 	"slices"
 
+	"github.com/funnelsim/funnel/model/stats"
 	"gonum.org/v1/gonum/diff/fd"
 	"gonum.org/v1/gonum/mat"
 )
 
 // z95 is the standard normal 0.975 quantile used for 95% intervals.
-const z95 = 1.959963984540054
+const z95 = stats.Z95
 
 // minimizeNLL minimises the negative log-likelihood nll over an unconstrained
 // parameter vector starting at x0, and returns the best point and its value.

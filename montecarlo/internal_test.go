@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
-	"slices"
 	"testing"
 
 	"github.com/funnelsim/funnel/model"
@@ -171,29 +170,6 @@ func TestPoissonGamma(t *testing.T) {
 			}
 			check(t, x, alpha, alpha, 3*alpha*(alpha+2))
 		})
-	}
-}
-
-// TestQuantileSelect compares the selection quantile with the sorted one.
-func TestQuantileSelect(t *testing.T) {
-	r := rand.New(rand.NewPCG(3, 4))
-	for _, n := range []int{1, 2, 3, 10, 101, 1000} {
-		for _, ties := range []bool{false, true} {
-			v := make([]float64, n)
-			for i := range v {
-				v[i] = r.ExpFloat64()
-				if ties {
-					v[i] = math.Floor(v[i] * 3)
-				}
-			}
-			s := slices.Sorted(slices.Values(v))
-			for _, p := range []float64{0, 0.1, 0.5, 0.9, 1} {
-				w := slices.Clone(v)
-				if got, want := quantileSelect(w, p), quantileSorted(s, p); got != want {
-					t.Errorf("n=%d ties=%v p=%v: quantileSelect = %v, quantileSorted = %v", n, ties, p, got, want)
-				}
-			}
-		}
 	}
 }
 

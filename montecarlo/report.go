@@ -5,7 +5,7 @@ import (
 	"slices"
 
 	"github.com/funnelsim/funnel/model"
-	"gonum.org/v1/gonum/stat/distuv"
+	"github.com/funnelsim/funnel/model/stats"
 )
 
 // ReportSchemaVersion is the major version of Report's JSON form
@@ -170,17 +170,7 @@ func NewReport(m *model.Model, r *Results) *Report {
 		k, n := countAtLeast(rev, m.Quota)
 		lo, hi := ClopperPearson(k, n, 0.95)
 		rep.ProbHitQuotaLo95, rep.ProbHitQuotaHi95 = Float(lo), Float(hi)
-		open := first(r.OpenPipeline)
-		ratio := make([]float64, 0, len(rev))
-		for i := range rev {
-			if rev[i] > 0 {
-				ratio = append(ratio, open[i]/rev[i]/1)
-			} else {
-				ratio = append(ratio, math.Inf(1))
-			}
-		}
-		slices.Sort(ratio)
-		rep.CoverageNeeded = Float(quantileSorted(ratio, 0.8))
+		rep.CoverageNeeded = Float(stats.CoverageNeeded(first(r.OpenPipeline), rev, 0.8))
 	}
 	mv, sv := first(r.MktValue), first(r.SalesValue)
 	rep.PipelineCreated = PipelineCreated{
@@ -292,35 +282,12 @@ func countAtLeast(x []float64, t float64) (k, n int) {
 }
 
 // ClopperPearson returns the exact (Clopper–Pearson) two-sided confidence
-// interval, at the given level in (0,1), of a binomial proportion of which
-// k successes in n trials were observed:
-//
-//	lo = B⁻¹(α/2; k, n−k+1),  hi = B⁻¹(1−α/2; k+1, n−k),  α = 1 − level,
-//
-// B⁻¹(q; a, b) the q-quantile of the Beta(a, b) distribution, with lo = 0
-// when k = 0 and hi = 1 when k = n. At the ends the interval has a closed
-// form: hi = 1 − (α/2)^(1/n) when k = 0 and lo = (α/2)^(1/n) when k = n,
-// where the binomial standard error √(p(1−p)/n) is 0. It returns NaN, NaN
-// when n is 0, and panics if k is outside [0, n] or level outside (0,1).
+// interval, at the given level in (0,1), of a binomial proportion from k
+// successes in n trials: stats.ClopperPearson, which documents the formula
+// and its ends. It returns NaN, NaN when n is 0, and panics if k is outside
+// [0, n] or level outside (0,1).
 func ClopperPearson(k, n int, level float64) (lo, hi float64) {
-	if k < 0 || k > n || !(level > 0 && level < 1) {
-		panic("montecarlo: ClopperPearson: want 0 ≤ k ≤ n and a level in (0,1)")
-	}
-	if n == 0 {
-		return math.NaN(), math.NaN()
-	}
-	half := (1 - level) / 2
-	end := math.Pow(half, 1/float64(n))
-	switch {
-	case k == 0:
-		lo, hi = 0, 1-end
-	case k == n:
-		lo, hi = end, 1
-	default:
-		lo = distuv.Beta{Alpha: float64(k), Beta: float64(n - k + 1)}.Quantile(half)
-		hi = distuv.Beta{Alpha: float64(k + 1), Beta: float64(n - k)}.Quantile(1 - half)
-	}
-	return lo, hi
+	return stats.ClopperPearson(k, n, level)
 }
 
 // column returns, for the first quarter of each run, element j of a series

@@ -4,11 +4,13 @@ import (
 	"math"
 
 	"github.com/funnelsim/funnel/model"
+	"github.com/funnelsim/funnel/model/stats"
 	"github.com/funnelsim/funnel/montecarlo"
 )
 
-// Z95 is the two-sided 95% standard normal quantile used for intervals.
-const Z95 = 1.959963984540054
+// Z95 is the two-sided 95% standard normal quantile used for intervals
+// (stats.Z95).
+const Z95 = stats.Z95
 
 // Unit is the unit of a metric, for formatting.
 type Unit int

@@ -9,8 +9,8 @@ import (
 	"strconv"
 
 	"github.com/funnelsim/funnel/model"
+	"github.com/funnelsim/funnel/model/stats"
 	"github.com/funnelsim/funnel/montecarlo"
-	"gonum.org/v1/gonum/stat/distuv"
 )
 
 // Rates are the funnel's per-quarter conversion rates the backwards
@@ -205,33 +205,9 @@ type Point struct {
 // SE = √(P(1−P)/n) and the Clopper–Pearson bounds. It panics unless
 // 0 ≤ k ≤ n and n ≥ 1.
 func BinomialPoint(s float64, k, n int, mqls float64) Point {
-	lo, hi := ClopperPearson(k, n, 0.95)
+	lo, hi := stats.ClopperPearson(k, n, 0.95)
 	p := float64(k) / float64(n)
 	return Point{Scale: s, P: p, SE: math.Sqrt(p * (1 - p) / float64(n)), PLo: lo, PHi: hi, MQLs: mqls}
-}
-
-// ClopperPearson returns the exact (Clopper–Pearson) two-sided interval of
-// confidence level conf in (0,1) for a binomial probability from k
-// successes in n trials: with α = 1 − conf,
-//
-//	lo = Beta(k, n−k+1) quantile α/2      (0 when k = 0)
-//	hi = Beta(k+1, n−k) quantile 1 − α/2  (1 when k = n)
-//
-// so that each bound is a one-sided bound of level 1 − α/2. It panics
-// unless 0 ≤ k ≤ n, n ≥ 1 and 0 < conf < 1.
-func ClopperPearson(k, n int, conf float64) (lo, hi float64) {
-	if n < 1 || k < 0 || k > n || !(conf > 0 && conf < 1) {
-		panic(fmt.Sprintf("whatif: ClopperPearson(%d, %d, %v): want 0 ≤ k ≤ n, n ≥ 1 and conf in (0,1)", k, n, conf))
-	}
-	a := (1 - conf) / 2
-	lo, hi = 0, 1
-	if k > 0 {
-		lo = distuv.Beta{Alpha: float64(k), Beta: float64(n - k + 1)}.Quantile(a)
-	}
-	if k < n {
-		hi = distuv.Beta{Alpha: float64(k + 1), Beta: float64(n - k)}.Quantile(1 - a)
-	}
-	return lo, hi
 }
 
 // Plan is the answer of Solve.

@@ -133,37 +133,6 @@ func TestScoreModel(t *testing.T) {
 	}
 }
 
-func TestClopperPearson(t *testing.T) {
-	// Closed forms at the ends: k = 0 gives hi = 1 − (α/2)^(1/n), k = n
-	// gives lo = (α/2)^(1/n).
-	for _, n := range []int{1, 10, 500} {
-		if _, hi := ClopperPearson(0, n, 0.95); math.Abs(hi-(1-math.Pow(0.025, 1/float64(n)))) > 1e-12 {
-			t.Errorf("ClopperPearson(0, %d) hi = %v, want %v", n, hi, 1-math.Pow(0.025, 1/float64(n)))
-		}
-		if lo, hi := ClopperPearson(n, n, 0.95); math.Abs(lo-math.Pow(0.025, 1/float64(n))) > 1e-12 || hi != 1 {
-			t.Errorf("ClopperPearson(%d, %d) = %v, %v, want %v, 1", n, n, lo, hi, math.Pow(0.025, 1/float64(n)))
-		}
-	}
-	// The definition: P(X ≥ k | lo) = α/2 and P(X ≤ k | hi) = α/2 for X
-	// binomial(n, ·); and the symmetry lo(k, n) = 1 − hi(n−k, n).
-	for _, tt := range []struct{ k, n int }{{1, 10}, {5, 10}, {12, 20}, {321, 500}, {400, 500}, {499, 500}} {
-		lo, hi := ClopperPearson(tt.k, tt.n, 0.95)
-		if d := 1 - (distuv.Binomial{N: float64(tt.n), P: lo}).CDF(float64(tt.k-1)); math.Abs(d-0.025) > 1e-9 {
-			t.Errorf("k=%d n=%d: P(X ≥ k | lo=%v) = %v, want 0.025", tt.k, tt.n, lo, d)
-		}
-		if d := (distuv.Binomial{N: float64(tt.n), P: hi}).CDF(float64(tt.k)); math.Abs(d-0.025) > 1e-9 {
-			t.Errorf("k=%d n=%d: P(X ≤ k | hi=%v) = %v, want 0.025", tt.k, tt.n, hi, d)
-		}
-		if _, h2 := ClopperPearson(tt.n-tt.k, tt.n, 0.95); math.Abs(lo-(1-h2)) > 1e-12 {
-			t.Errorf("k=%d n=%d: lo %v, 1 − hi(n−k) %v", tt.k, tt.n, lo, 1-h2)
-		}
-	}
-	// A textbook value: 5 of 10 gives 0.1871 to 0.8129.
-	if lo, hi := ClopperPearson(5, 10, 0.95); math.Abs(lo-0.187086) > 1e-6 || math.Abs(hi-0.812914) > 1e-6 {
-		t.Errorf("ClopperPearson(5, 10) = %v, %v, want 0.187086, 0.812914", lo, hi)
-	}
-}
-
 func TestScaleInterval(t *testing.T) {
 	pt := func(s, lo, hi float64) Point {
 		return Point{Scale: s, P: (lo + hi) / 2, PLo: lo, PHi: hi, MQLs: 1000 * s}
