@@ -5,12 +5,12 @@ import (
 	"fmt"
 	"math"
 	"path/filepath"
-	"slices"
 	"strings"
 	"text/tabwriter"
 
 	"github.com/funnelsim/funnel/cmd/sim/internal/outdir"
 	"github.com/funnelsim/funnel/cmd/sim/internal/render"
+	"github.com/funnelsim/funnel/model/stats"
 	"github.com/funnelsim/funnel/montecarlo"
 	"github.com/funnelsim/funnel/montecarlo/whatif"
 )
@@ -122,19 +122,13 @@ func planCmd(ctx context.Context, e *env, args []string) error {
 		r := plan.Results
 		open, rev := r.Period(r.OpenPipeline, 0), r.Period(r.Revenue, 0)
 		cov := make([]float64, len(open))
-		need := make([]float64, len(open))
 		for i := range open {
 			cov[i] = open[i] / goal
-			need[i] = math.Inf(1)
-			if rev[i] > 0 {
-				need[i] = open[i] / rev[i]
-			}
 		}
-		slices.Sort(need)
 		out.CoverageMedian = montecarlo.Summarize(cov).P50
 		// The coverage that, if revenue scaled with the opening pipeline,
 		// reaches the goal in a share prob of quarters.
-		out.CoverageNeeded = f(quantile7(need, prob))
+		out.CoverageNeeded = f(stats.CoverageNeeded(open, rev, prob))
 		rep := montecarlo.NewReport(plan.Model, r)
 		out.MarketingShare = rep.PipelineCreated.MarketingShare
 	}
@@ -293,20 +287,4 @@ func article(num string) string {
 		return "an"
 	}
 	return "a"
-}
-
-// quantile7 returns the type-7 p-quantile of sorted x.
-func quantile7(x []float64, p float64) float64 {
-	if len(x) == 0 {
-		return math.NaN()
-	}
-	h := p * float64(len(x)-1)
-	i := int(h)
-	if i >= len(x)-1 {
-		return x[len(x)-1]
-	}
-	if math.IsInf(x[i+1], 1) {
-		return x[i+1]
-	}
-	return x[i] + (h-float64(i))*(x[i+1]-x[i])
 }

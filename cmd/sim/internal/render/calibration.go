@@ -5,6 +5,7 @@ import (
 	"image/color"
 	"math"
 
+	"github.com/funnelsim/funnel/model/stats"
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
@@ -272,9 +273,9 @@ func DealSizes(source string, amounts []float64, mu, sigma float64, empirical bo
 		return noData("Deal sizes of "+source, "no deal amounts")
 	}
 	vals, _ := sortedFinite(logs)
-	med := math.Pow(10, quantile(0.5, vals))
+	med := math.Pow(10, stats.Quantile(0.5, vals))
 	title := fmt.Sprintf("%s: median deal %s", source, Money(med, currency))
-	sub := fmt.Sprintf("%s · P10 %s · P90 %s", plural(len(vals), "deal"), Money(math.Pow(10, quantile(0.1, vals)), currency), Money(math.Pow(10, quantile(0.9, vals)), currency))
+	sub := fmt.Sprintf("%s · P10 %s · P90 %s", plural(len(vals), "deal"), Money(math.Pow(10, stats.Quantile(0.1, vals)), currency), Money(math.Pow(10, stats.Quantile(0.9, vals)), currency))
 	if empirical {
 		sub += " · lognormal rejected (KS): the model draws from these amounts"
 	} else {

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"strings"
 
+	"github.com/funnelsim/funnel/model/stats"
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
@@ -29,19 +30,6 @@ func sortedFinite(xs []float64) (vals []float64, dropped int) {
 	}
 	slices.Sort(vals)
 	return vals, dropped
-}
-
-// quantile returns the p-quantile of the non-empty sorted, interpolating
-// linearly between order statistics: x[h] with h = (n-1)·p (Hyndman and
-// Fan's type 7, the default of R and NumPy), so the median of an even
-// sample is the mean of its middle values.
-func quantile(p float64, sorted []float64) float64 {
-	h := float64(len(sorted)-1) * p
-	i := int(math.Floor(h))
-	if i >= len(sorted)-1 {
-		return sorted[len(sorted)-1]
-	}
-	return sorted[i] + (h-float64(i))*(sorted[i+1]-sorted[i])
 }
 
 // shareAtLeast returns the share of sorted that is ≥ x.
@@ -79,7 +67,7 @@ func shareHistogram(sorted []float64, spread float64) *plotter.Histogram {
 	if hi-lo <= 1e-12*math.Max(1, math.Abs(hi)) {
 		bins = []plotter.HistogramBin{{Min: lo - spread, Max: lo + spread, Weight: 1}}
 	} else {
-		fd := 2 * (quantile(0.75, sorted) - quantile(0.25, sorted)) / math.Cbrt(n)
+		fd := 2 * (stats.Quantile(0.75, sorted) - stats.Quantile(0.25, sorted)) / math.Cbrt(n)
 		w := binStep(math.Min(math.Max(fd, (hi-lo)/60), (hi-lo)/15))
 		start := math.Floor(lo/w) * w
 		k := int(math.Floor((hi-start)/w)) + 1
@@ -163,7 +151,7 @@ func RevenueHistogram(revenue []float64, quota float64, currency string) *plot.P
 	if len(vals) == 0 {
 		return noData("Simulated quarterly revenue", "no simulated quarters")
 	}
-	p10, p50, p90 := quantile(0.1, vals), quantile(0.5, vals), quantile(0.9, vals)
+	p10, p50, p90 := stats.Quantile(0.1, vals), stats.Quantile(0.5, vals), stats.Quantile(0.9, vals)
 	if quota > 0 && !math.IsInf(quota, 0) {
 		title := fmt.Sprintf("%s chance of making the %s quota", boundedChance(shareAtLeast(vals, quota), len(vals)), Money(quota, currency))
 		sub := fmt.Sprintf("Median %s · P10–P90 %s–%s (shaded) · %s%s",
@@ -187,7 +175,7 @@ func PipelineHistogram(open []float64, currency string) *plot.Plot {
 	if len(vals) == 0 {
 		return noData("Open pipeline at quarter start", "no simulated quarters")
 	}
-	p10, p50, p90 := quantile(0.1, vals), quantile(0.5, vals), quantile(0.9, vals)
+	p10, p50, p90 := stats.Quantile(0.1, vals), stats.Quantile(0.5, vals), stats.Quantile(0.9, vals)
 	title := fmt.Sprintf("Quarters start with a median %s of open pipeline", Money(p50, currency))
 	sub := fmt.Sprintf("P10–P90 %s–%s (shaded) · %s%s", Money(p10, currency), Money(p90, currency), plural(len(vals), "simulated quarter"), leftOut(dropped))
 	if vals[0] == vals[len(vals)-1] {
@@ -202,7 +190,7 @@ func PipelineHistogram(open []float64, currency string) *plot.Plot {
 // and finite, with its P10–P90 band and guides, and the reference lines
 // refs.
 func moneyHistogram(vals []float64, title, sub, xLabel, currency string, refs ...Ref) *plot.Plot {
-	p10, p50, p90 := quantile(0.1, vals), quantile(0.5, vals), quantile(0.9, vals)
+	p10, p50, p90 := stats.Quantile(0.1, vals), stats.Quantile(0.5, vals), stats.Quantile(0.9, vals)
 	p := New(title, sub)
 	h := shareHistogram(vals, math.Max(math.Abs(vals[0])*0.02, 1))
 	p.Add(band{lo: p10, hi: p90, fill: BandColor}, h)
@@ -427,7 +415,7 @@ func CoverageHistogram(coverage []float64, needed float64) *plot.Plot {
 	if len(vals) == 0 {
 		return noData("Pipeline coverage", "no simulated quarters")
 	}
-	p10, p50, p90 := quantile(0.1, vals), quantile(0.5, vals), quantile(0.9, vals)
+	p10, p50, p90 := stats.Quantile(0.1, vals), stats.Quantile(0.5, vals), stats.Quantile(0.9, vals)
 	var title string
 	switch {
 	case p50 < 3:
@@ -656,13 +644,13 @@ func responseChart(minutes []float64, slaMinutes float64, f *ResponseForecast) *
 
 	var title, sub string
 	if f == nil {
-		p50 := quantile(0.5, vals)
+		p50 := stats.Quantile(0.5, vals)
 		title = "The median MQL waits " + Duration(p50) + " for a first touch"
 		if hasSLA {
 			i, _ := slices.BinarySearch(vals, math.Nextafter(slaMinutes, math.Inf(1)))
 			title = fmt.Sprintf("%s of MQLs answered within the %s SLA", chance(float64(i)/float64(total)), Duration(slaMinutes))
 		}
-		sub = fmt.Sprintf("Median %s · P90 %s", Duration(p50), Duration(quantile(0.9, vals)))
+		sub = fmt.Sprintf("Median %s · P90 %s", Duration(p50), Duration(stats.Quantile(0.9, vals)))
 		if never > 0 {
 			sub += fmt.Sprintf(" of answered · %s · %s never answered", plural(total, "MQL"), Count(float64(never)))
 		} else {
