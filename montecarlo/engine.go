@@ -59,7 +59,7 @@ const (
 // DefaultConfig is the configuration used for zero fields. Its MaxLeads,
 // 1e11, is about an hour of simulation of the default model on a
 // two-core machine (whose leads EstimateSize overestimates about
-// threefold); its MaxBytes, 2 GiB, holds the results of 7 million
+// threefold); its MaxBytes, 2 GiB, holds the results of 5 million
 // quarters of the default model.
 var DefaultConfig = Config{Quarters: 10000, Horizon: 1, MaxLeads: 1e11, MaxBytes: 2 << 30}
 

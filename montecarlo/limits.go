@@ -61,7 +61,7 @@ func EstimateSize(cfg Config, ms ...*model.Model) Size {
 		if m.Handoff != nil {
 			sz.Leads += 3 * pilotWeeks * rate
 		}
-		perQuarter := 13 + len(m.Stages) + 2*len(m.SLAs) + len(m.Transitions)
+		perQuarter := 13 + len(m.Stages) + 2*len(m.SLAs) + len(m.Transitions) + 5 + 4*len(m.Sources)
 		sz.Bytes += 8 * q * h * float64(perQuarter)
 	}
 	return sz

@@ -34,7 +34,7 @@ func TestCheckSize(t *testing.T) {
 		{"quarters-1e9", Config{Quarters: 1e9}, []*model.Model{def},
 			"montecarlo: simulating 1000000000 runs of horizon 1 would take about 1.23e+14 leads, over the limit of 1e+11 (Config.MaxLeads): simulate fewer quarters or a shorter horizon, or raise Config.MaxLeads"},
 		{"quarters-1e9-no-lead-limit", Config{Quarters: 1e9, MaxLeads: -1}, []*model.Model{def},
-			"montecarlo: simulating 1000000000 runs of horizon 1 would take about 3.04e+11 bytes of results, over the limit of 2.15e+09 (Config.MaxBytes): simulate fewer quarters or a shorter horizon, or raise Config.MaxBytes"},
+			"montecarlo: simulating 1000000000 runs of horizon 1 would take about 4.4e+11 bytes of results, over the limit of 2.15e+09 (Config.MaxBytes): simulate fewer quarters or a shorter horizon, or raise Config.MaxBytes"},
 		{"no-limits", Config{Quarters: 1e9, MaxLeads: -1, MaxBytes: -1}, []*model.Model{def}, ""},
 		{"own-limit", Config{Quarters: 10, MaxLeads: 1e6}, []*model.Model{noQueue},
 			"montecarlo: simulating 10 runs of horizon 1 would take about 1.23e+06 leads, over the limit of 1e+06 (Config.MaxLeads): simulate fewer quarters or a shorter horizon, or raise Config.MaxLeads"},
