@@ -72,6 +72,24 @@ type Report struct {
 	QuotaByQuarter    []Chance `json:"prob_hit_quota_by_quarter,omitempty"`
 	QuotaEveryQuarter *Chance  `json:"prob_hit_quota_every_quarter,omitempty"`
 	LeadsSimulated    int64    `json:"leads_simulated"`
+
+	// The calendar, set by the caller from the model (see
+	// model.Model.Calendar): ForecastStart is the first quarter's first
+	// day (YYYY-MM-DD), FiscalYearStart the fiscal year's first month,
+	// Period the quarter the summary describes (the first) and Periods
+	// each quarter of the horizon. Empty when not set.
+	ForecastStart   string         `json:"forecast_start,omitempty"`
+	FiscalYearStart int            `json:"fiscal_year_start,omitempty"`
+	Period          *PeriodReport  `json:"period,omitempty"`
+	Periods         []PeriodReport `json:"periods,omitempty"`
+	// RevenueTotal is, when Horizon > 1, the revenue of each run's first
+	// quarters (up to four: a year) added up, summarised over runs.
+	RevenueTotal *Total `json:"revenue_total,omitempty"`
+	// PipelineMovement is the first quarter's pipeline waterfall.
+	PipelineMovement *Movement `json:"pipeline_movement,omitempty"`
+	// Breakdowns split the first quarter's revenue, deals and pipeline
+	// created by source, segment (when sources have one) and team.
+	Breakdowns []Breakdown `json:"breakdowns,omitempty"`
 }
 
 // Chance is a share of simulated runs or quarters, P = K/N, with its exact
@@ -263,6 +281,9 @@ func NewReport(m *model.Model, r *Results) *Report {
 			rep.QuotaEveryQuarter = &c
 		}
 	}
+	rep.RevenueTotal = total(m, r)
+	rep.PipelineMovement = movement(r)
+	rep.Breakdowns = breakdowns(m, r)
 	return rep
 }
 

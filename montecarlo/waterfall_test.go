@@ -101,3 +101,46 @@ func TestRunPinnedExtra(t *testing.T) {
 		})
 	}
 }
+
+// TestReportBreakdowns checks the report's breakdowns, movement and total
+// against the series they summarise: the sources' mean revenue and
+// pipeline created add up to the totals, teams alike, the movement's means
+// balance, and the year total's mean is the sum of the quarters' means.
+func TestReportBreakdowns(t *testing.T) {
+	m := model.Default()
+	m.Sources[0].Segment, m.Sources[1].Segment = "smb", "enterprise"
+	r := mustRun(t, m, Config{Quarters: 60, Horizon: 4, Seed: 3})
+	rep := NewReport(m, r)
+	by := map[string][2]float64{}
+	for _, b := range rep.Breakdowns {
+		v := by[b.By]
+		v[0] += float64(b.Revenue.Mean)
+		v[1] += float64(b.Created.Mean)
+		by[b.By] = v
+	}
+	created := float64(rep.PipelineCreated.MarketingValue.Mean + rep.PipelineCreated.SalesValue.Mean)
+	for _, k := range []string{"source", "segment", "team"} {
+		v, ok := by[k]
+		if !ok {
+			t.Fatalf("no breakdown by %s in %+v", k, rep.Breakdowns)
+		}
+		if math.Abs(v[0]-float64(rep.Revenue.Mean)) > 1e-6*v[0] || math.Abs(v[1]-created) > 1e-6*v[1] {
+			t.Errorf("by %s: revenue %g, created %g; want %g, %g", k, v[0], v[1], float64(rep.Revenue.Mean), created)
+		}
+	}
+	mv := rep.PipelineMovement
+	if d := float64(mv.Opening.Mean + mv.Created.Mean - mv.Won.Mean - mv.Lost.Mean - mv.Closing.Mean); math.Abs(d) > 1e-6*float64(mv.Opening.Mean) {
+		t.Errorf("movement does not balance: off by %g", d)
+	}
+	tot := rep.RevenueTotal
+	if tot == nil || tot.Quarters != 4 || tot.QuotaChance == nil {
+		t.Fatalf("total %+v", tot)
+	}
+	want := 0.0
+	for _, q := range rep.PerQuarter {
+		want += float64(q.Mean)
+	}
+	if math.Abs(float64(tot.Revenue.Mean)-want) > 1e-9*want {
+		t.Errorf("year total mean %g, want %g", float64(tot.Revenue.Mean), want)
+	}
+}
