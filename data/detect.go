@@ -283,6 +283,9 @@ func objectOf(header []string) Object {
 		if _, ok := becameStage(c); ok {
 			became = true
 		}
+		if _, ok := enteredStage(c); ok {
+			became = true
+		}
 	}
 	switch {
 	// Canonical files carry the canonical names.
@@ -300,7 +303,7 @@ func objectOf(header []string) Object {
 	case hasAny("dealstage") && hasAny("recordid", "dealid", "hsobjectid"):
 		return ObjectHubSpotDeal
 	case hasAny("recordid", "contactid", "hsobjectid") && hasAny("createdate", "createddate") &&
-		!hasAny("stage", "stagename") && (became || hasAny("lifecyclestage", "email", "firstname", "lastname", "contactowner", "originalsource")):
+		!hasAny("stage", "stagename") && (became || hasAny("lifecyclestage", "email", "firstname", "lastname", "contactowner", "originalsource", "originaltrafficsource")):
 		return ObjectHubSpotContact
 	// Salesforce.
 	case hasAny("leadid") && hasAny("field", "fieldevent") && hasAny("newvalue"):

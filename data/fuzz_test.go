@@ -218,6 +218,7 @@ func FuzzReadSalesforce(f *testing.F) {
 
 func FuzzReadHubSpot(f *testing.F) {
 	f.Add(readTestdata(f, "hubspot", "contacts.csv"), readTestdata(f, "hubspot", "deals.csv"))
+	f.Add([]byte(hsCurrentContacts), []byte(hsCurrentDeals)) // current headers: Date entered, Is Deal Closed?
 	f.Fuzz(func(t *testing.T, contacts, deals []byte) {
 		files := map[string][]byte{HubSpotContactsFile: contacts, HubSpotDealsFile: deals}
 		fsys := fstest.MapFS{}

@@ -19,7 +19,6 @@ func TestReadHubSpot(t *testing.T) {
 	wantRejects := []string{
 		`contacts.csv:4:10 (Became a Lead Date): Became a Lead Date 2024-01-01T00:00:00Z is before lead "103" was created (2024-01-04T11:00:00Z)`,
 		`contacts.csv:6:10 (Became a Lead Date): cannot parse "2024-31-31" as a date`,
-		`deals.csv:5:8 (Associated Contact IDs): lead "999" is not in contacts.csv (or was rejected there)`,
 	}
 	if got := rejectStrings(&e.Report); !reflect.DeepEqual(got, wantRejects) {
 		t.Errorf("rejects:\n got %q\nwant %q", got, wantRejects)
@@ -55,9 +54,11 @@ func TestReadHubSpot(t *testing.T) {
 		return m
 	}
 	wantOpps := []Opportunity{
-		{ID: "9001", LeadID: "101", CreatedAt: ts("2024-01-10T12:00:00Z"), Amount: 25000, Stage: "won", ClosedAt: ts("2024-02-20T16:45:00Z"), Outcome: OutcomeWon, Attrs: pipeline("Ada deal")},
-		{ID: "9002", LeadID: "102", CreatedAt: ts("2024-01-12T09:00:00Z"), Amount: 5000, Stage: "appointment scheduled", Attrs: pipeline("Alan deal", "expected_close", "2024-03-31T00:00:00Z")},
+		{ID: "9001", LeadID: "101", CreatedAt: ts("2024-01-10T12:00:00Z"), Amount: 25000, Stage: "won", ClosedAt: ts("2024-02-20T16:45:00Z"), Outcome: OutcomeWon, Attrs: pipeline("Ada deal", "Associated Contact IDs", "101")},
+		{ID: "9002", LeadID: "102", CreatedAt: ts("2024-01-12T09:00:00Z"), Amount: 5000, Stage: "appointment scheduled", Attrs: pipeline("Alan deal", "expected_close", "2024-03-31T00:00:00Z", "Associated Contact IDs", "102;101")},
 		{ID: "9003", CreatedAt: ts("2024-01-15T09:00:00Z"), Stage: "lost", ClosedAt: ts("2024-01-30T09:00:00Z"), Outcome: OutcomeLost, Attrs: pipeline("Outbound")},
+		// Contact 999 is not in contacts.csv: the deal is kept, without a lead.
+		{ID: "9004", CreatedAt: ts("2024-01-15T09:00:00Z"), Amount: 100, Stage: "won", ClosedAt: ts("2024-01-30T09:00:00Z"), Outcome: OutcomeWon, Attrs: pipeline("Ghost", "Associated Contact IDs", "999")},
 	}
 	if !reflect.DeepEqual(e.Opportunities, wantOpps) {
 		t.Errorf("opportunities:\n got %+v\nwant %+v", e.Opportunities, wantOpps)

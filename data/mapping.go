@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
+	"slices"
 	"strings"
 
 	"go.yaml.in/yaml/v3"
@@ -109,17 +111,28 @@ func (m *Mapping) source(v string) string {
 	return v
 }
 
-// column returns the CRM header for a canonical column of file, if mapped.
-func (m *Mapping) column(file, canon string) (string, bool) {
+// column returns the CRM header for a canonical column of file, if
+// mapped: under the file's own name, else under alt, the adapter's name
+// for it ("contacts.csv" for HubSpot's "all-contacts.csv"; "" for none).
+// File names match ignoring case.
+func (m *Mapping) column(file, canon, alt string) (string, bool) {
 	if m == nil {
 		return "", false
 	}
-	cols, ok := m.Columns[file]
-	if !ok {
-		return "", false
+	for _, f := range []string{file, alt} {
+		if f == "" {
+			continue
+		}
+		if c, ok := m.Columns[f][canon]; ok {
+			return c, true
+		}
+		for _, k := range slices.Sorted(maps.Keys(m.Columns)) {
+			if c, ok := m.Columns[k][canon]; ok && strings.EqualFold(k, f) {
+				return c, true
+			}
+		}
 	}
-	c, ok := cols[canon]
-	return c, ok
+	return "", false
 }
 
 // normKey lower-cases s and drops spaces, underscores, hyphens and other
@@ -132,4 +145,12 @@ func normKey(s string) string {
 		}
 	}
 	return b.String()
+}
+
+// stagesMap returns m.Stages, nil for a nil m.
+func (m *Mapping) stagesMap() map[string]string {
+	if m == nil {
+		return nil
+	}
+	return m.Stages
 }

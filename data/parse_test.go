@@ -147,7 +147,7 @@ sources:
 	if got := m.source("Web Form"); got != "web" {
 		t.Errorf("source = %q, want web", got)
 	}
-	if c, _ := m.column("leads.csv", "lead_id"); c != "Lead Number" {
+	if c, _ := m.column("leads.csv", "lead_id", ""); c != "Lead Number" {
 		t.Errorf("column = %q", c)
 	}
 	_, err = parseMappingString("stage:\n  Handraiser: mql\n")

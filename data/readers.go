@@ -390,6 +390,9 @@ type oppRules struct {
 	leadOf        map[string]string // opportunity id -> lead id, when the table has no lead_id
 	anyAmount     bool              // closed deals may lack an amount (read as 0)
 	leadFile      string            // file holding the leads, for messages; "" is leads.csv
+	// guess classifies a stage value that neither the mapping nor
+	// stageDefaults knows ("Closed: abandoned" is lost); nil keeps it.
+	guess func(raw string) (string, bool)
 	parents       *parentIndex      // ReadExport's index of the leads, used instead of its leads map
 }
 
@@ -407,6 +410,13 @@ func readOpp(t *table, o *Options, seen map[string]bool, leads map[string]time.T
 	}
 	rawStage := t.get("stage")
 	stage := o.mapping().stage(rawStage, rules.stageDefaults)
+	if rules.guess != nil && stage == strings.ToLower(strings.TrimSpace(rawStage)) {
+		if _, mapped := lookup(o.mapping().stagesMap(), rawStage); !mapped {
+			if g, ok := rules.guess(rawStage); ok {
+				stage = g
+			}
+		}
+	}
 	var out Outcome
 	switch {
 	case t.has("outcome"):
@@ -428,6 +438,9 @@ func readOpp(t *table, o *Options, seen map[string]bool, leads map[string]time.T
 		}
 		if !t.has("is_won") {
 			won = stage == "won"
+			if p, ok := parseProbability(t.get("probability")); ok && stage != "lost" && closed {
+				won = won || p >= 0.999 // a closed deal at 100% is won
+			}
 		}
 		switch {
 		case closed && won:
@@ -647,4 +660,20 @@ func firstID(s string) string {
 		s = s[:i]
 	}
 	return strings.TrimSpace(s)
+}
+
+// parseProbability parses a deal probability, "0.9", "1", "90%" or
+// "90 %", as a fraction in [0,1]; ok is false when s is empty or not one.
+func parseProbability(s string) (float64, bool) {
+	s = strings.TrimSpace(s)
+	pct := strings.HasSuffix(s, "%")
+	s = strings.TrimSpace(strings.TrimSuffix(s, "%"))
+	v, err := strconv.ParseFloat(s, 64)
+	if err != nil || s == "" {
+		return 0, false
+	}
+	if pct || v > 1 {
+		v /= 100
+	}
+	return v, v >= 0 && v <= 1
 }

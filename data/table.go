@@ -145,20 +145,32 @@ func openTable(r io.Reader, file string, rep *Report, specs []colSpec, o *Option
 		}
 	}
 	byNorm := make(map[string]int, len(hdr))
+	taken := make(map[string]bool, len(hdr))
 	for i, h := range hdr {
 		h = strings.TrimSpace(h)
-		t.header = append(t.header, h)
 		k := normKey(h)
-		if _, dup := byNorm[k]; !dup {
+		if j, dup := byNorm[k]; dup && k != "" {
+			// A duplicate header (HubSpot writes some): the first
+			// column is read; this one keeps its values under a name
+			// of its own.
+			name := h
+			for n := 2; taken[name]; n++ {
+				name = fmt.Sprintf("%s (%d)", h, n)
+			}
+			rep.warn(file, h, 1, "columns %d and %d are both headed %q: column %d is read, column %d is kept as %q", j+1, i+1, h, j+1, i+1, name)
+			h = name
+		} else {
 			byNorm[k] = i
 		}
+		taken[h] = true
+		t.header = append(t.header, h)
 	}
 	t.col = make(map[string]int)
 	bound := make(map[int]bool)
 	var missing []string
 	for _, s := range specs {
 		names := append([]string{s.name}, s.aliases...)
-		if c, ok := m.column(file, s.name); ok {
+		if c, ok := m.column(file, s.name, canonicalFile(specs)); ok {
 			names = []string{c}
 		}
 		found := false
@@ -180,7 +192,7 @@ func openTable(r io.Reader, file string, rep *Report, specs []colSpec, o *Option
 			}
 		}
 		if !found && s.required {
-			if c, ok := m.column(file, s.name); ok {
+			if c, ok := m.column(file, s.name, canonicalFile(specs)); ok {
 				missing = append(missing, fmt.Sprintf("%s (mapped to %q)", s.name, c))
 			} else {
 				missing = append(missing, s.name)
@@ -659,3 +671,26 @@ func (t *table) sourceHeader() string {
 }
 
 func clean(t time.Time) time.Time { return t.UTC().Truncate(time.Second) }
+
+// canonicalFile returns the file name under which a mapping's columns
+// for the object read with specs may also be given ("contacts.csv" for
+// HubSpot's "all-contacts.csv"), "" when specs are not an adapter's.
+func canonicalFile(specs []colSpec) string {
+	if len(specs) == 0 {
+		return ""
+	}
+	for _, c := range []struct {
+		specs []colSpec
+		file  string
+	}{
+		{hsContactSpecs, HubSpotContactsFile}, {hsDealSpecs, HubSpotDealsFile},
+		{sfLeadSpecs, SalesforceLeadFile}, {sfLeadHistorySpecs, SalesforceLeadHistoryFile},
+		{sfOppSpecs, SalesforceOppFile}, {sfOppHistorySpecs, SalesforceOppHistoryFile},
+		{oppOnlySpecs, OpportunitiesFile},
+	} {
+		if &c.specs[0] == &specs[0] {
+			return c.file
+		}
+	}
+	return ""
+}
