@@ -392,8 +392,8 @@ type oppRules struct {
 	leadFile      string            // file holding the leads, for messages; "" is leads.csv
 	// guess classifies a stage value that neither the mapping nor
 	// stageDefaults knows ("Closed: abandoned" is lost); nil keeps it.
-	guess func(raw string) (string, bool)
-	parents       *parentIndex      // ReadExport's index of the leads, used instead of its leads map
+	guess   func(raw string) (string, bool)
+	parents *parentIndex // ReadExport's index of the leads, used instead of its leads map
 }
 
 // readOpp parses the current row of t as an opportunity. The outcome comes
