@@ -6,7 +6,7 @@ import (
 	"testing"
 
 	"github.com/funnelsim/funnel/calibrate"
-	"github.com/funnelsim/funnel/data"
+	"github.com/funnelsim/funnel/data/synth"
 	"github.com/funnelsim/funnel/model"
 )
 
@@ -26,7 +26,7 @@ func TestActiveRecovery(t *testing.T) {
 	base := scaled(model.Default(), 10)
 	for _, on := range []bool{true, false} {
 		truth := withActive(base, on)
-		e, err := data.Generate(context.Background(), truth, data.GenerateConfig{Quarters: 2, Seed: 7})
+		e, err := synth.Generate(context.Background(), truth, synth.Config{Quarters: 2, Seed: 7})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -62,7 +62,7 @@ func TestActiveRecovery(t *testing.T) {
 // the model's first stage, with a warning naming the status, instead of
 // making the fitted model invalid.
 func TestUnknownEntryStage(t *testing.T) {
-	e, err := data.Generate(context.Background(), scaled(model.Default(), 10), data.GenerateConfig{Quarters: 2, Seed: 3})
+	e, err := synth.Generate(context.Background(), scaled(model.Default(), 10), synth.Config{Quarters: 2, Seed: 3})
 	if err != nil {
 		t.Fatal(err)
 	}

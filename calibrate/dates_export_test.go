@@ -9,6 +9,7 @@ import (
 
 	"github.com/funnelsim/funnel/calibrate"
 	"github.com/funnelsim/funnel/data"
+	"github.com/funnelsim/funnel/data/synth"
 	"github.com/funnelsim/funnel/model"
 )
 
@@ -78,7 +79,7 @@ func TestDatesOnlyExport(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	e, err := data.Generate(context.Background(), truth, data.GenerateConfig{Quarters: 3, Seed: 5})
+	e, err := synth.Generate(context.Background(), truth, synth.Config{Quarters: 3, Seed: 5})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -16,6 +16,7 @@ import (
 
 	"github.com/funnelsim/funnel/calibrate"
 	"github.com/funnelsim/funnel/data"
+	"github.com/funnelsim/funnel/data/synth"
 	"github.com/funnelsim/funnel/model"
 )
 
@@ -67,7 +68,7 @@ func benchExport(b *testing.B) fs.FS {
 			b.Fatalf("FUNNEL_BENCH_QUARTERS=%q: want 1 to 40", s)
 		}
 	}
-	e, err := data.Generate(context.Background(), model.Default(), data.GenerateConfig{Quarters: q, Seed: 1,
+	e, err := synth.Generate(context.Background(), model.Default(), synth.Config{Quarters: q, Seed: 1,
 		Start: time.Date(2017, 1, 2, 0, 0, 0, 0, time.UTC)})
 	if err != nil {
 		b.Fatal(err)

@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/funnelsim/funnel/data"
+	"github.com/funnelsim/funnel/data/synth"
 	"github.com/funnelsim/funnel/model"
 )
 
@@ -18,7 +19,7 @@ func TestNarrowExport(t *testing.T) {
 	for i := range m.Sources {
 		m.Sources[i].RatePerWeek /= 40
 	}
-	e, err := data.Generate(t.Context(), m, data.GenerateConfig{Quarters: 2, Seed: 3})
+	e, err := synth.Generate(t.Context(), m, synth.Config{Quarters: 2, Seed: 3})
 	if err != nil {
 		t.Fatal(err)
 	}

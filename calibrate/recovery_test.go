@@ -6,7 +6,7 @@ import (
 	"testing"
 
 	"github.com/funnelsim/funnel/calibrate"
-	"github.com/funnelsim/funnel/data"
+	"github.com/funnelsim/funnel/data/synth"
 	"github.com/funnelsim/funnel/model"
 )
 
@@ -117,7 +117,7 @@ func TestRecovery(t *testing.T) {
 			covered := map[string]int{}
 			aicRight, aicAll := 0, 0
 			for seed := range seeds {
-				e, err := data.Generate(context.Background(), tc.m, data.GenerateConfig{Quarters: 4, Seed: uint64(seed + 1)})
+				e, err := synth.Generate(context.Background(), tc.m, synth.Config{Quarters: 4, Seed: uint64(seed + 1)})
 				if err != nil {
 					t.Fatal(err)
 				}

@@ -6,7 +6,7 @@ import (
 	"testing"
 
 	"github.com/funnelsim/funnel/calibrate"
-	"github.com/funnelsim/funnel/data"
+	"github.com/funnelsim/funnel/data/synth"
 	"github.com/funnelsim/funnel/model"
 	"github.com/funnelsim/funnel/montecarlo"
 )
@@ -31,7 +31,7 @@ import (
 func roundTrip(t *testing.T, truth *model.Model, seed uint64, quarters, n int) float64 {
 	t.Helper()
 	ctx := context.Background()
-	e, err := data.Generate(ctx, truth, data.GenerateConfig{Quarters: quarters, Seed: seed})
+	e, err := synth.Generate(ctx, truth, synth.Config{Quarters: quarters, Seed: seed})
 	if err != nil {
 		t.Fatal(err)
 	}

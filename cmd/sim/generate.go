@@ -7,6 +7,7 @@ import (
 
 	"github.com/funnelsim/funnel/cmd/sim/internal/outdir"
 	"github.com/funnelsim/funnel/data"
+	"github.com/funnelsim/funnel/data/synth"
 )
 
 func init() {
@@ -70,7 +71,7 @@ func generateCmd(ctx context.Context, e *env, args []string) error {
 		return fmt.Errorf("generate: --out: %w", err)
 	}
 	defer dir.Abort()
-	exp, err := data.Generate(ctx, m, data.GenerateConfig{Quarters: quarters, Seed: seed, Start: t0})
+	exp, err := synth.Generate(ctx, m, synth.Config{Quarters: quarters, Seed: seed, Start: t0})
 	if err != nil {
 		return err
 	}

@@ -7,7 +7,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/funnelsim/funnel/data"
+	"github.com/funnelsim/funnel/data/synth"
 	"github.com/funnelsim/funnel/model"
 	"github.com/funnelsim/funnel/montecarlo/backtest"
 )
@@ -57,7 +57,7 @@ func TestBacktestNarrowFunnel(t *testing.T) {
 	if testing.Short() {
 		sims = 100 // 5 quarters: 6 months of history and a window leave 3 month ends
 	}
-	e, err := data.Generate(t.Context(), m, data.GenerateConfig{Quarters: quarters, Seed: 7})
+	e, err := synth.Generate(t.Context(), m, synth.Config{Quarters: quarters, Seed: 7})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -98,7 +98,7 @@ func TestBacktestNarrowFunnel(t *testing.T) {
 // and the JSON form has its schema version and no NaN.
 func TestBacktestFailedOrigin(t *testing.T) {
 	m := narrowFunnel()
-	e, err := data.Generate(t.Context(), m, data.GenerateConfig{Quarters: 3, Seed: 3})
+	e, err := synth.Generate(t.Context(), m, synth.Config{Quarters: 3, Seed: 3})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -6,7 +6,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/funnelsim/funnel/data"
+	"github.com/funnelsim/funnel/data/synth"
 	"github.com/funnelsim/funnel/montecarlo/backtest"
 )
 
@@ -17,7 +17,7 @@ func TestBacktestNarrowFunnelLong(t *testing.T) {
 	m := narrowFunnel()
 	covered, n := 0, 0
 	for seed := uint64(1); seed <= 4; seed++ {
-		e, err := data.Generate(t.Context(), m, data.GenerateConfig{Quarters: 8, Seed: seed})
+		e, err := synth.Generate(t.Context(), m, synth.Config{Quarters: 8, Seed: seed})
 		if err != nil {
 			t.Fatal(err)
 		}

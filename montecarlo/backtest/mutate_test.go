@@ -12,6 +12,7 @@ import (
 
 	"github.com/funnelsim/funnel/calibrate"
 	"github.com/funnelsim/funnel/data"
+	"github.com/funnelsim/funnel/data/synth"
 	"github.com/funnelsim/funnel/model"
 	"github.com/funnelsim/funnel/montecarlo"
 	"github.com/funnelsim/funnel/montecarlo/backtest"
@@ -155,7 +156,7 @@ func TestMutatedExportsForecast(t *testing.T) {
 		n = 20
 	}
 	m := smallDefault()
-	base, err := data.Generate(t.Context(), m, data.GenerateConfig{Quarters: 3, Seed: 11})
+	base, err := synth.Generate(t.Context(), m, synth.Config{Quarters: 3, Seed: 11})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -229,7 +230,7 @@ func FuzzCalibrateForecast(f *testing.F) {
 	f.Add(uint64(2), []byte{4, 6, 8}, uint16(200))
 	f.Add(uint64(3), []byte{2}, uint16(120))
 	m := smallDefault()
-	base, err := data.Generate(context.Background(), m, data.GenerateConfig{Quarters: 3, Seed: 11})
+	base, err := synth.Generate(context.Background(), m, synth.Config{Quarters: 3, Seed: 11})
 	if err != nil {
 		f.Fatal(err)
 	}

@@ -1,4 +1,4 @@
-package data
+package synth
 
 import (
 	"cmp"
@@ -8,12 +8,13 @@ import (
 	"slices"
 	"time"
 
+	"github.com/funnelsim/funnel/data"
 	"github.com/funnelsim/funnel/model"
 	"github.com/funnelsim/funnel/montecarlo"
 )
 
-// GenerateConfig configures Generate.
-type GenerateConfig struct {
+// Config configures Generate.
+type Config struct {
 	Quarters int    // quarters of history, ≥ 1
 	Seed     uint64 // the same seed gives the same export
 	// Start is when the history begins; it is moved back to the Monday
@@ -30,12 +31,12 @@ type GenerateConfig struct {
 // outcome or, when still open at the end (AsOf), no close. Times are UTC,
 // rounded down to the second. Ids are L000001..., O000001... in order of
 // creation.
-func Generate(ctx context.Context, m *model.Model, cfg GenerateConfig) (*Export, error) {
+func Generate(ctx context.Context, m *model.Model, cfg Config) (*data.Export, error) {
 	loc := time.UTC
 	if m.TimeZone != "" {
 		var err error
 		if loc, err = time.LoadLocation(m.TimeZone); err != nil {
-			return nil, fmt.Errorf("data: generate: %w", err)
+			return nil, fmt.Errorf("synth: generate: %w", err)
 		}
 	}
 	start := cfg.Start
@@ -62,25 +63,25 @@ func Generate(ctx context.Context, m *model.Model, cfg GenerateConfig) (*Export,
 	// Everything else is guarded the same way.
 	end := float64(cfg.Quarters) * m.QuarterHours()
 	ids := make(map[uint64]string, len(g.leads))
-	e := &Export{AsOf: at(end)}
+	e := &data.Export{AsOf: at(end)}
 	for _, l := range g.leads {
 		if l.at > end {
 			continue
 		}
 		ids[l.id] = fmt.Sprintf("L%06d", len(e.Leads)+1)
-		e.Leads = append(e.Leads, Lead{ID: ids[l.id], CreatedAt: at(l.at), Source: m.Sources[l.src].Name, Segment: m.Sources[l.src].Segment})
+		e.Leads = append(e.Leads, data.Lead{ID: ids[l.id], CreatedAt: at(l.at), Source: m.Sources[l.src].Name, Segment: m.Sources[l.src].Segment})
 	}
 	for _, s := range g.stages {
 		if _, ok := ids[s.id]; !ok || s.at > end {
 			continue
 		}
-		e.StageEvents = append(e.StageEvents, StageEvent{LeadID: ids[s.id], Stage: m.Stages[s.stage].Name, At: at(s.at)})
+		e.StageEvents = append(e.StageEvents, data.StageEvent{LeadID: ids[s.id], Stage: m.Stages[s.stage].Name, At: at(s.at)})
 	}
 	for _, t := range g.touches {
 		if _, ok := ids[t.id]; !ok || t.at > end {
 			continue
 		}
-		e.Activities = append(e.Activities, Activity{LeadID: ids[t.id], At: at(t.at), Channel: "call", Connected: t.connected, Owner: fmt.Sprintf("sdr-%02d", t.sdr+1)})
+		e.Activities = append(e.Activities, data.Activity{LeadID: ids[t.id], At: at(t.at), Channel: "call", Connected: t.connected, Owner: fmt.Sprintf("sdr-%02d", t.sdr+1)})
 	}
 	slices.SortFunc(g.opps, func(a, b genOpp) int { return cmp.Or(cmp.Compare(a.created, b.created), cmp.Compare(a.id, b.id)) })
 	won, lost := stageNamed(m, model.Won), stageNamed(m, model.Lost)
@@ -92,20 +93,20 @@ func Generate(ctx context.Context, m *model.Model, cfg GenerateConfig) (*Export,
 		if o.closed > end {
 			o.outcome = model.Open
 		}
-		r := Opportunity{ID: fmt.Sprintf("O%06d", len(e.Opportunities)+1), LeadID: ids[o.id], CreatedAt: at(o.created), Amount: math.Round(o.amount*100) / 100,
-			Stage: opp, Outcome: OutcomeOpen, Currency: m.Currency}
+		r := data.Opportunity{ID: fmt.Sprintf("O%06d", len(e.Opportunities)+1), LeadID: ids[o.id], CreatedAt: at(o.created), Amount: math.Round(o.amount*100) / 100,
+			Stage: opp, Outcome: data.OutcomeOpen, Currency: m.Currency}
 		switch o.outcome {
 		case model.Won:
-			r.Stage, r.Outcome, r.ClosedAt = won, OutcomeWon, at(o.closed)
+			r.Stage, r.Outcome, r.ClosedAt = won, data.OutcomeWon, at(o.closed)
 		case model.Lost, model.Disqualified:
-			r.Stage, r.Outcome, r.ClosedAt = lost, OutcomeLost, at(o.closed)
+			r.Stage, r.Outcome, r.ClosedAt = lost, data.OutcomeLost, at(o.closed)
 		}
 		e.Opportunities = append(e.Opportunities, r)
 	}
-	slices.SortStableFunc(e.StageEvents, func(a, b StageEvent) int {
+	slices.SortStableFunc(e.StageEvents, func(a, b data.StageEvent) int {
 		return cmp.Or(cmp.Compare(a.LeadID, b.LeadID), a.At.Compare(b.At))
 	})
-	slices.SortStableFunc(e.Activities, func(a, b Activity) int {
+	slices.SortStableFunc(e.Activities, func(a, b data.Activity) int {
 		return cmp.Or(cmp.Compare(a.LeadID, b.LeadID), a.At.Compare(b.At))
 	})
 	return e, nil
