@@ -75,7 +75,7 @@ var charts = []struct {
 // TestGolden compares every chart of the package (the forecast charts and
 // the what-if charts) with its golden image.
 func TestGolden(t *testing.T) {
-	for _, tt := range append(charts, whatifCharts...) {
+	for _, tt := range append(append(charts, whatifCharts...), waterfallCharts...) {
 		t.Run(tt.name, func(t *testing.T) {
 			var buf bytes.Buffer
 			if err := Encode(&buf, tt.plot(), Width, Height, "png"); err != nil {

@@ -1,0 +1,31 @@
+package render
+
+import (
+	"math"
+
+	"gonum.org/v1/plot"
+)
+
+// waterfallCharts are the golden-image cases of the waterfall, breakdown
+// and plan charts.
+var waterfallCharts = []struct {
+	name string
+	plot func() *plot.Plot
+}{
+	{"waterfall", func() *plot.Plot {
+		return Waterfall(Movement{Period: "Q1 FY2027", Opening: 24.1e6, Created: 17.8e6, Won: 8.6e6, Lost: 9.9e6, Closing: 23.4e6, Slipped: 11.2e6,
+			Lo: [6]float64{22.9e6, 16.1e6, 7.1e6, 8.8e6, 21.9e6, 10.1e6}, Hi: [6]float64{25.3e6, 19.5e6, 10.2e6, 11.0e6, 24.9e6, 12.3e6}, Quarters: 10000}, "USD")
+	}},
+	{"waterfall_actual", func() *plot.Plot {
+		nan := math.NaN()
+		all := [6]float64{nan, nan, nan, nan, nan, nan}
+		return Waterfall(Movement{Period: "Q2 2017", Opening: 1.52e6, Created: 3.9e6, Won: 2.7e6, Lost: 0, Closing: 2.72e6, Slipped: 0.4e6, Lo: all, Hi: all}, "USD")
+	}},
+	{"breakdown", func() *plot.Plot {
+		return BreakdownChart([]Breakdown{
+			{Name: "web (marketing)", Revenue: 5.1e6, RevenueLo: 3.9e6, RevenueHi: 6.4e6, Created: 10.4e6, CreatedLo: 9.1e6, CreatedHi: 11.8e6},
+			{Name: "events (marketing)", Revenue: 1.6e6, RevenueLo: 0.9e6, RevenueHi: 2.4e6, Created: 3.3e6, CreatedLo: 2.5e6, CreatedHi: 4.1e6},
+			{Name: "outbound (sales)", Revenue: 1.9e6, RevenueLo: 1.2e6, RevenueHi: 2.7e6, Created: 4.1e6, CreatedLo: 3.4e6, CreatedHi: 4.9e6},
+		}, "Q1 FY2027", "USD")
+	}},
+}
