@@ -82,6 +82,9 @@ type Report struct {
 	FiscalYearStart int            `json:"fiscal_year_start,omitempty"`
 	Period          *PeriodReport  `json:"period,omitempty"`
 	Periods         []PeriodReport `json:"periods,omitempty"`
+	// CalendarNote, when not empty, says that the start came from the
+	// date the forecast ran and how to fix it.
+	CalendarNote string `json:"calendar_note,omitempty"`
 	// RevenueTotal is, when Horizon > 1, the revenue of each run's first
 	// quarters (up to four: a year) added up, summarised over runs.
 	RevenueTotal *Total `json:"revenue_total,omitempty"`

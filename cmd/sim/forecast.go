@@ -50,7 +50,22 @@ It prints a summary and writes to --out:
                   quarters) and the share meeting the first-touch SLA,
                   with its line (a bound when it counts business hours)
                                                               (and .svg)
+  waterfall.png   the pipeline's movement in the quarter: open at start,
+                  created, won, lost, open at end (slipped or new) (and .svg)
+  breakdown.png   revenue and pipeline created by source     (and .svg)
+  horizon.png     with --horizon: revenue by quarter          (and .svg)
+  pipeline_movement.csv, breakdown.csv   the waterfall, and revenue,
+                  deals and pipeline created by source, segment and team
   report.md       the summary and the charts, for a wiki or a deck
+
+The quarter: the forecast names the fiscal quarter it simulates
+("Q1 FY2027, Jan 1 - Mar 31, 2027") from the model's fiscal_year_start
+(month; default January) and forecast_start (the quarter's first day;
+calibration sets it to the export's as-of date), or --start. A model
+without either forecasts the next fiscal quarter from today, and says so.
+A simulated quarter is 13 weeks (91 days); a calendar quarter's 90 to 92
+days are named by their dates. A start that is not the first day of a
+fiscal quarter names 13-week windows by their dates.
 
 Definitions:
   revenue        amount of deals closed-won inside the quarter
@@ -72,6 +87,7 @@ type forecastConfig struct {
 	horizon  int
 	params   string
 	shard    string
+	start    string
 }
 
 func forecastCmd(ctx context.Context, e *env, args []string) error {
@@ -80,6 +96,7 @@ func forecastCmd(ctx context.Context, e *env, args []string) error {
 	cfg.register(fs, 10000, "out")
 	fs.StringVar(&cfg.scenario, "scenario", "", "scenario `FILE`, or the name of an embedded one: "+strings.Join(model.Scenarios(), ", "))
 	fs.IntVar(&cfg.horizon, "horizon", 1, "consecutive quarters per run, pipeline carried over")
+	fs.StringVar(&cfg.start, "start", "", "first `DATE` (YYYY-MM-DD) of the forecast quarter; default: the model's forecast_start, else the next fiscal quarter from today")
 	fs.StringVar(&cfg.params, "params", "auto", "parameter uncertainty: drawn (each quarter draws rates from their posteriors), fixed, or auto (drawn when the model has observation counts, as calibrated models do)")
 	registerShard(fs, &cfg.shard)
 	rest, err := parseFlags(fs, args)
@@ -102,6 +119,10 @@ func forecastCmd(ctx context.Context, e *env, args []string) error {
 	m, scen, err := loadModel(cfg.model, cfg.scenario)
 	if err != nil {
 		return err
+	}
+	periods, note, err := forecastCalendar(m, cfg.start, cfg.horizon)
+	if err != nil {
+		return fmt.Errorf("forecast: %w", err)
 	}
 	out, err := outdir.Begin(ctx, cfg.out)
 	if err != nil {
@@ -130,6 +151,8 @@ func forecastCmd(ctx context.Context, e *env, args []string) error {
 	rep := montecarlo.NewReport(m, res)
 	rep.Scenario = scen
 	rep.ParamsDrawn = draw && m.Uncertain()
+	setCalendar(rep, m, periods)
+	rep.CalendarNote = note
 	if err := writeForecast(out, m, res, rep); err != nil {
 		return err
 	}
@@ -195,7 +218,13 @@ func writeForecast(d *outdir.Dir, m *model.Model, res *montecarlo.Results, rep *
 	if err := writeJSON(d, "summary.json", rep); err != nil {
 		return err
 	}
-	if err := writeCSV(d, "quarters.csv", quarterRows(m, res)); err != nil {
+	if err := writeCSV(d, "quarters.csv", quarterRows(m, res, rep)); err != nil {
+		return err
+	}
+	if err := writeCSV(d, "pipeline_movement.csv", movementRows(rep)); err != nil {
+		return err
+	}
+	if err := writeCSV(d, "breakdown.csv", breakdownRows(rep)); err != nil {
 		return err
 	}
 	if err := saveCharts(d, forecastCharts(m, res, rep)); err != nil {
@@ -247,6 +276,20 @@ func forecastCharts(m *model.Model, res *montecarlo.Results, rep *montecarlo.Rep
 		}
 		charts["response"] = render.ResponseSample(sample, f)
 	}
+	if p := movementChart(rep); p != nil {
+		charts["waterfall"] = p
+	}
+	if p := breakdownChart(m, rep); p != nil {
+		charts["breakdown"] = p
+	}
+	// Each chart of the first quarter names it.
+	if name := periodName(rep); name != "" {
+		for _, c := range []string{"revenue", "funnel", "coverage", "sla", "response"} {
+			if p := charts[c]; p != nil {
+				render.PrefixTitle(p, name+": ")
+			}
+		}
+	}
 	if p := horizonChart(m, rep); p != nil {
 		charts["horizon"] = p
 	}
@@ -255,7 +298,7 @@ func forecastCharts(m *model.Model, res *montecarlo.Results, rep *montecarlo.Rep
 
 // quarterRows returns quarters.csv: a header and one row per simulated
 // quarter, with full precision.
-func quarterRows(m *model.Model, r *montecarlo.Results) [][]string {
+func quarterRows(m *model.Model, r *montecarlo.Results, rep *montecarlo.Report) [][]string {
 	head := []string{"run", "quarter", "revenue", "deals_won", "open_pipeline", "open_deals", "coverage",
 		"marketing_opps", "marketing_value", "sales_opps", "sales_value", "mqls", "contacted",
 		"response_p50_minutes", "response_p90_minutes"}
@@ -265,6 +308,7 @@ func quarterRows(m *model.Model, r *montecarlo.Results) [][]string {
 	for _, s := range m.SLAs {
 		head = append(head, "sla_"+s.Name+"_met", "sla_"+s.Name+"_leads")
 	}
+	head = append(head, "period", "lost_value", "closing_pipeline", "slipped_value")
 	rows := [][]string{head}
 	f := csvNum
 	S, L := len(m.Stages), len(m.SLAs)
@@ -280,6 +324,11 @@ func quarterRows(m *model.Model, r *montecarlo.Results) [][]string {
 		for a := range L {
 			row = append(row, f(r.SLAMet[i*L+a]), f(r.SLAN[i*L+a]))
 		}
+		period := ""
+		if k := i % r.Horizon; k < len(rep.Periods) {
+			period = rep.Periods[k].Name
+		}
+		row = append(row, period, f(r.LostValue[i]), f(r.ClosingPipeline[i]), f(r.SlippedValue[i]))
 		rows = append(rows, row)
 	}
 	return rows
@@ -293,7 +342,18 @@ func writeSummary(w io.Writer, m *model.Model, rep *montecarlo.Report) {
 	if rep.Scenario != "" {
 		name += ", scenario " + rep.Scenario
 	}
-	fmt.Fprintf(w, "Forecast for %s: %s simulated quarters, seed %d\n\n", name, render.Count(float64(rep.Quarters)), rep.Seed)
+	switch {
+	case rep.Period == nil:
+		fmt.Fprintf(w, "Forecast for %s: %s simulated quarters, seed %d\n\n", name, render.Count(float64(rep.Quarters)), rep.Seed)
+	case rep.Horizon > 1:
+		fmt.Fprintf(w, "Forecast for %s: %s (%d quarters), %s simulated runs, seed %d\n", name, span(rep, rep.Horizon), rep.Horizon, render.Count(float64(rep.Quarters)), rep.Seed)
+		fmt.Fprintf(w, "The figures below are for %s; each quarter's revenue and the year's total follow them.\n\n", rep.Period.Label)
+	default:
+		fmt.Fprintf(w, "Forecast for %s: %s; %s simulated quarters, seed %d\n\n", name, rep.Period.Label, render.Count(float64(rep.Quarters)), rep.Seed)
+	}
+	if rep.CalendarNote != "" {
+		fmt.Fprintf(w, "%s\n\n", rep.CalendarNote)
+	}
 	line := func(label, format string, a ...any) {
 		fmt.Fprintf(w, "%-18s%s\n", label, fmt.Sprintf(format, a...))
 	}
@@ -361,11 +421,16 @@ func writeSummary(w io.Writer, m *model.Model, rep *montecarlo.Report) {
 		tw.Flush()
 		fmt.Fprintf(w, "(compliance: a quarter's leads meeting the SLA / its leads entering the from-stage, mean over quarters)\n")
 	}
+	writeMovement(w, m, rep)
 	if len(rep.PerQuarter) > 1 {
 		fmt.Fprintf(w, "\nRevenue by quarter of the horizon\n")
 		tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 		for k, s := range rep.PerQuarter {
-			fmt.Fprintf(tw, "Q%d\tP10 %s\tP50 %s\tP90 %s", k+1, money(s.P10), money(s.P50), money(s.P90))
+			q := fmt.Sprintf("Q%d", k+1)
+			if k < len(rep.Periods) {
+				q = rep.Periods[k].Label
+			}
+			fmt.Fprintf(tw, "%s\tP10 %s\tP50 %s\tP90 %s", q, money(s.P10), money(s.P50), money(s.P90))
 			if k < len(rep.QuotaByQuarter) {
 				fmt.Fprintf(tw, "\tquota in %s of runs", chanceText(rep.QuotaByQuarter[k]))
 			}
@@ -374,6 +439,18 @@ func writeSummary(w io.Writer, m *model.Model, rep *montecarlo.Report) {
 		tw.Flush()
 		if c := rep.QuotaEveryQuarter; c != nil {
 			fmt.Fprintf(w, "Quota in every one of the %d quarters: %s of runs\n", len(rep.PerQuarter), chanceText(*c))
+		}
+		if t := rep.RevenueTotal; t != nil {
+			what := "Year"
+			if t.Quarters < 4 {
+				what = "Total"
+			}
+			fmt.Fprintf(w, "%s (%s, %d quarters): %s mean, P10 %s, P50 %s, P90 %s", what, span(rep, t.Quarters), t.Quarters,
+				money(t.Revenue.Mean), money(t.Revenue.P10), money(t.Revenue.P50), money(t.Revenue.P90))
+			if c := t.QuotaChance; c != nil {
+				fmt.Fprintf(w, "; %s (%d quotas) in %s of runs", render.Money(float64(t.Quarters)*m.Quota, cur), t.Quarters, chanceText(*c))
+			}
+			fmt.Fprintln(w)
 		}
 	}
 }

@@ -12,10 +12,17 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/funnelsim/funnel/model"
 	"github.com/funnelsim/funnel/montecarlo"
 )
+
+// The tests' today: a model without forecast_start forecasts the next
+// fiscal quarter from it, Q1 FY2027, whatever the day the tests run.
+func init() {
+	today = func() time.Time { return time.Date(2026, 12, 4, 12, 0, 0, 0, time.UTC) }
+}
 
 func TestForecastGolden(t *testing.T) {
 	dir := t.TempDir()
@@ -274,5 +281,57 @@ func TestForecastNoQuota(t *testing.T) {
 	}
 	if out := so.String(); !strings.Contains(out, "Quota             none in the model") || strings.Contains(out, "Chance of quota") {
 		t.Errorf("summary without a quota:\n%s", out)
+	}
+}
+
+// TestForecastCalendar checks that a forecast names its quarters: the
+// headline, summary.json's period, periods and revenue_total, and
+// quarters.csv's period column; and that --start is checked before work.
+func TestForecastCalendar(t *testing.T) {
+	dir := t.TempDir()
+	out, _, err := runSim(t, context.Background(), "forecast", "--quarters", "30", "--seed", "2", "--horizon", "4", "--start", "2026-07-01", "--out", dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"Forecast for default: Q3 FY2026 - Q2 FY2027 (4 quarters)", "The figures below are for Q3 FY2026, Jul 1 - Sep 30, 2026",
+		"Q2 FY2027, Apr 1 - Jun 30, 2027  P10", "Year (Q3 FY2026 - Q2 FY2027, 4 quarters)", "Pipeline movement in Q3 FY2026"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("stdout lacks %q:\n%s", want, out)
+		}
+	}
+	b, err := os.ReadFile(filepath.Join(dir, "summary.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rep montecarlo.Report
+	if err := json.Unmarshal(b, &rep); err != nil {
+		t.Fatal(err)
+	}
+	if rep.Period == nil || rep.Period.Name != "Q3 FY2026" || rep.Period.Start != "2026-07-01" || rep.Period.End != "2026-09-30" {
+		t.Errorf("period %+v", rep.Period)
+	}
+	if len(rep.Periods) != 4 || rep.Periods[3].Name != "Q2 FY2027" || rep.ForecastStart != "2026-07-01" {
+		t.Errorf("periods %+v, start %q", rep.Periods, rep.ForecastStart)
+	}
+	if rep.RevenueTotal == nil || rep.RevenueTotal.Quarters != 4 || rep.PipelineMovement == nil || len(rep.Breakdowns) == 0 {
+		t.Errorf("total %+v, movement %v, %d breakdowns", rep.RevenueTotal, rep.PipelineMovement, len(rep.Breakdowns))
+	}
+	csv, _ := os.ReadFile(filepath.Join(dir, "quarters.csv"))
+	if !strings.Contains(string(csv), ",Q4 FY2026,") {
+		t.Errorf("quarters.csv names no Q4 FY2026")
+	}
+	for _, f := range []string{"waterfall.png", "breakdown.png", "pipeline_movement.csv", "breakdown.csv", "horizon.png"} {
+		if _, err := os.Stat(filepath.Join(dir, f)); err != nil {
+			t.Error(err)
+		}
+	}
+
+	// A bad --start fails before any work, leaving no folder.
+	bad := filepath.Join(t.TempDir(), "never")
+	if _, _, err := runSim(t, context.Background(), "forecast", "--start", "2026-02-30", "--out", bad); err == nil || !strings.Contains(err.Error(), "--start") {
+		t.Errorf("bad --start: %v", err)
+	}
+	if _, err := os.Stat(bad); err == nil {
+		t.Errorf("bad --start left %s", bad)
 	}
 }

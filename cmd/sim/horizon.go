@@ -25,6 +25,9 @@ func horizonChart(m *model.Model, rep *montecarlo.Report) *plot.Plot {
 	p10, p50, p90 := make([]float64, n), make([]float64, n), make([]float64, n)
 	for k, s := range rep.PerQuarter {
 		qs[k] = fmt.Sprintf("Q%d", k+1)
+		if k < len(rep.Periods) {
+			qs[k] = rep.Periods[k].Name
+		}
 		p10[k], p50[k], p90[k] = float64(s.P10), float64(s.P50), float64(s.P90)
 	}
 	p := render.Fan(qs, p10, p50, p90, m.Quota, m.Currency)

@@ -773,6 +773,12 @@ func Retitle(p *plot.Plot, title string) {
 	}
 }
 
+// PrefixTitle puts prefix ("Q1 FY2027: ") before the title line of p, a
+// plot made by New, keeping its subtitle.
+func PrefixTitle(p *plot.Plot, prefix string) {
+	p.Title.Text = prefix + p.Title.Text
+}
+
 // QuotaHorizonTitle returns the title of a chart of revenue over a horizon
 // of quarters with a quota (see Fan): the chance of making quota in a
 // quarter, as its range over the quarters, and the chance of making it in

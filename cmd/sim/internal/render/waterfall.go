@@ -60,7 +60,7 @@ func Waterfall(m Movement, currency string) *plot.Plot {
 		where = " in " + m.Period
 	}
 	title := fmt.Sprintf("Pipeline %s from %s to %s%s", verb, Money(m.Opening, currency), Money(m.Closing, currency), where)
-	if m.Opening == m.Closing {
+	if Money(m.Opening, currency) == Money(m.Closing, currency) {
 		title = fmt.Sprintf("Pipeline holds at %s%s", Money(m.Opening, currency), where)
 	}
 	closeRate := math.NaN()
