@@ -67,6 +67,17 @@ func day(t time.Time) time.Time {
 	return time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC)
 }
 
+// StartAfter returns the first day of a forecast from data up to asOf:
+// asOf's date when asOf is at midnight, else the next day (an export as of
+// Dec 31, 23:59 forecasts from Jan 1).
+func StartAfter(asOf time.Time) time.Time {
+	d := day(asOf)
+	if asOf.Hour() != 0 || asOf.Minute() != 0 || asOf.Second() != 0 || asOf.Nanosecond() != 0 {
+		d = d.AddDate(0, 0, 1)
+	}
+	return d
+}
+
 // IsFiscalQuarterStart reports whether t's date is the first day of a
 // fiscal quarter of a year starting in month fy.
 func IsFiscalQuarterStart(t time.Time, fy time.Month) bool {
