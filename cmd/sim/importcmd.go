@@ -67,7 +67,7 @@ func importCmd(ctx context.Context, e *env, args []string) error {
 		return fmt.Errorf("import: --out: %w", err)
 	}
 	defer dir.Abort()
-	exp, format, err := readSource(src, &c)
+	exp, format, err := readSource(ctx, src, &c)
 	if err != nil {
 		return fmt.Errorf("import: %w", err)
 	}

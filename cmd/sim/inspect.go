@@ -104,14 +104,6 @@ type readConfig struct {
 	mapping        string
 }
 
-// Export formats.
-const (
-	formatCanonical     = "canonical"
-	formatSalesforce    = "salesforce"
-	formatHubSpot       = "hubspot"
-	formatOpportunities = "opportunities"
-)
-
 func (c *readConfig) bind(fs *pflag.FlagSet) {
 	fs.StringVar(&c.format, "format", "", "export `FORMAT`: canonical, salesforce, hubspot or opportunities; default: detected")
 	fs.StringVar(&c.tz, "tz", "UTC", "IANA time `ZONE` of times written without one")
@@ -154,112 +146,33 @@ func (c *readConfig) options() (*data.Options, error) {
 	return o, nil
 }
 
-// detectFormat names the format of src from the files it holds.
-func detectFormat(src string) (string, error) {
-	st, err := os.Stat(src)
-	if err != nil {
-		return "", err
-	}
-	if !st.IsDir() {
-		return formatOpportunities, nil
-	}
-	d, err := data.Detect(os.DirFS(src))
-	if err != nil {
-		return "", fmt.Errorf("%s: cannot tell the export format: %s; pass --format", src, strings.TrimPrefix(err.Error(), "data: "))
-	}
-	return d.Format.String(), nil
-}
-
-// opportunitiesFile returns the CSV file to read for the opportunities
-// format: src itself, or in a folder opportunities.csv or its only .csv.
-func opportunitiesFile(src string) (string, error) {
-	st, err := os.Stat(src)
-	if err != nil {
-		return "", err
-	}
-	if !st.IsDir() {
-		return src, nil
-	}
-	if p := filepath.Join(src, data.OpportunitiesFile); fileExists(p) {
-		return p, nil
-	}
-	csvs, err := filepath.Glob(filepath.Join(src, "*.csv"))
-	if err != nil {
-		return "", err
-	}
-	if len(csvs) != 1 {
-		return "", fmt.Errorf("%s: the opportunities format reads one CSV file: found %d .csv files and no %s; give the file's path", src, len(csvs), data.OpportunitiesFile)
-	}
-	return csvs[0], nil
-}
-
-func fileExists(path string) bool {
-	st, err := os.Stat(path)
-	return err == nil && !st.IsDir()
-}
-
-// readSource reads the export at src with the adapter of c.format
-// (detected when empty) and returns it with the format used. Rows are
-// rejected into the export's Report; the reject share is not checked.
-func readSource(src string, c *readConfig) (*data.Export, string, error) {
+// readSource reads the export at src as c says (data.Read: the format
+// detected when --format is not given) and returns it with the name of the
+// format read. Rows are rejected into the export's Report; the reject
+// share is not checked.
+func readSource(ctx context.Context, src string, c *readConfig) (*data.Export, string, error) {
 	o, err := c.options()
 	if err != nil {
 		return nil, "", err
 	}
-	format := strings.ToLower(c.format)
-	if format == "" {
-		if format, err = detectFormat(src); err != nil {
-			return nil, "", err
-		}
-	}
-	var e *data.Export
-	switch format {
-	case formatCanonical, formatSalesforce, formatHubSpot:
-		st, err := os.Stat(src)
-		if err != nil {
-			return nil, "", err
-		}
-		if !st.IsDir() {
-			return nil, "", fmt.Errorf("%s is a file; the %s format reads a folder (only --format opportunities reads a single file)", src, format)
-		}
-		fsys := os.DirFS(src)
-		switch format {
-		case formatCanonical:
-			e, err = data.ReadExport(fsys, o)
-		case formatSalesforce:
-			e, err = data.ReadSalesforce(fsys, o)
-		default:
-			e, err = data.ReadHubSpot(fsys, o)
-		}
-		if err != nil {
-			return nil, "", fmt.Errorf("%s: %w", src, err)
-		}
-	case formatOpportunities:
-		path, err := opportunitiesFile(src)
-		if err != nil {
-			return nil, "", err
-		}
-		f, err := os.Open(path)
-		if err != nil {
-			return nil, "", err
-		}
-		defer f.Close()
-		if e, err = data.ReadOpportunitiesOnly(f, filepath.Base(path), o); err != nil {
-			return nil, "", fmt.Errorf("%s: %w", path, err)
-		}
-	default:
+	format, err := data.ParseFormat(c.format)
+	if err != nil {
 		return nil, "", fmt.Errorf("--format %q: want canonical, salesforce, hubspot or opportunities", c.format)
 	}
-	return e, format, nil
+	res, err := data.Read(ctx, src, data.ReadOptions{Format: format, Options: o})
+	if err != nil {
+		return nil, "", err
+	}
+	return res.Export, res.Format.String(), nil
 }
 
 // readInto reads the export src as inspect, import, calibrate and backtest
-// all do (see readSource), prints what it read on w, and lists the
+// all do (readSource), prints what it read on w, and lists the
 // rejected rows in rejects.csv of out. When more than --max-reject-share of
 // the rows were rejected it fails, and writes rejects.csv there at once,
 // since it is the answer to the error.
 func readInto(ctx context.Context, w io.Writer, out *outdir.Dir, src string, c *readConfig) (*data.Export, error) {
-	exp, format, err := readSource(src, c)
+	exp, format, err := readSource(ctx, src, c)
 	if err != nil {
 		return nil, err
 	}
@@ -342,7 +255,7 @@ func inspectCmd(ctx context.Context, e *env, args []string) error {
 		return fmt.Errorf("inspect: want one export folder or file, got %d arguments (run 'sim inspect --help')", len(pos))
 	}
 	src := pos[0]
-	exp, format, err := readSource(src, &c)
+	exp, format, err := readSource(ctx, src, &c)
 	if err != nil {
 		return fmt.Errorf("inspect: %w", err)
 	}
