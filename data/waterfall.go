@@ -24,7 +24,8 @@ type QuarterMovement struct {
 // PipelineWaterfall returns the movement of every complete fiscal quarter
 // (of a year starting in month fy, in zone loc; nil means UTC) of e's
 // opportunities, oldest first: from the quarter of the first creation to
-// the last quarter that ends by e.AsOf. An opportunity is in the pipeline
+// the last quarter that ends by e.AsOf (by the end of its day when e.AsOf
+// is at midnight: a date). An opportunity is in the pipeline
 // from its CreatedAt until its ClosedAt (for ever while open); it is open
 // at a quarter's start or end when it was created before it and closed at
 // or after it, so that a deal created and closed on the boundary counts
@@ -55,9 +56,14 @@ func PipelineWaterfall(e *Export, fy time.Month, loc *time.Location) (qs []Quart
 	m := int(f.Month()) - int(fy)
 	m -= ((m % 3) + 3) % 3
 	start := time.Date(f.Year(), fy+time.Month(m), 1, 0, 0, 0, 0, loc)
+	// An as-of at midnight is a date: its day's rows are in the export.
+	last := e.AsOf
+	if a := e.AsOf.In(loc); a.Hour() == 0 && a.Minute() == 0 && a.Second() == 0 && a.Nanosecond() == 0 {
+		last = a.AddDate(0, 0, 1)
+	}
 	for {
 		end := start.AddDate(0, 3, 0)
-		if end.After(e.AsOf) {
+		if end.After(last) {
 			break
 		}
 		q := QuarterMovement{Start: start, End: end}

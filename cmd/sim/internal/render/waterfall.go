@@ -25,6 +25,9 @@ type Movement struct {
 	// Quarters is the number of simulated quarters the amounts summarise;
 	// 0 for an actual quarter.
 	Quarters int
+	// Note, when not "", replaces the subtitle's share of the value
+	// closed that was won (an export whose lost deals carry no amount).
+	Note string
 }
 
 // Waterfall colours: where pipeline stands (opening, closing), what adds to
@@ -71,8 +74,12 @@ func Waterfall(m Movement, currency string) *plot.Plot {
 	if m.Quarters > 0 {
 		what = fmt.Sprintf("Mean of %s · whiskers P10–P90", plural(m.Quarters, "simulated quarter"))
 	}
-	sub := fmt.Sprintf("%s · %s of the value closed was won · %s of the closing pipeline slipped from the opening",
-		what, Percent(closeRate), Money(m.Slipped, currency))
+	won := Percent(closeRate) + " of the value closed was won"
+	if m.Note != "" {
+		won = m.Note
+	}
+	sub := fmt.Sprintf("%s · %s · %s of the closing pipeline slipped from the opening",
+		what, won, Money(m.Slipped, currency))
 	p := New(title, sub)
 	// Floating bars: [lo, hi] of each step.
 	o, c1 := m.Opening, m.Opening+m.Created
@@ -100,7 +107,7 @@ func Waterfall(m Movement, currency string) *plot.Plot {
 		top = math.Max(top, math.Max(s.hi, finiteOr(s.wHi, s.hi)))
 		bottom = math.Min(bottom, math.Min(s.lo, finiteOr(s.wLo, s.lo)))
 	}
-	p.Y.Min, p.Y.Max = bottom, top*1.15
+	p.Y.Min, p.Y.Max = bottom, top*1.35 // room for the labels and, above them, the legend
 	if p.Y.Max <= p.Y.Min {
 		p.Y.Max = p.Y.Min + 1
 	}
@@ -198,6 +205,12 @@ func (w *waterfall) Plot(c draw.Canvas, p *plot.Plot) {
 			y := trY(s.lo)
 			if hasW {
 				y = min(y, trY(s.wLo))
+			}
+			if y-3-sty.Height(s.label) < c.Min.Y {
+				// No room under the bar, above the axis: over its top.
+				sty.YAlign = draw.YBottom
+				c.FillText(sty, vg.Point{X: xm, Y: max(trY(s.hi), trY(finiteOr(s.wHi, s.hi))) + 3}, s.label)
+				continue
 			}
 			sty.YAlign = draw.YTop
 			c.FillText(sty, vg.Point{X: xm, Y: y - 3}, s.label)
