@@ -154,3 +154,28 @@ func (m *Mapping) stagesMap() map[string]string {
 	}
 	return m.Stages
 }
+
+// forFile returns m with the columns mapped under alt (an adapter's file
+// name) also mapped under file, those under file first; m itself when
+// there is nothing to add.
+func (m *Mapping) forFile(file, alt string) *Mapping {
+	if m == nil || alt == "" || strings.EqualFold(file, alt) {
+		return m
+	}
+	var cols map[string]string
+	for _, k := range slices.Sorted(maps.Keys(m.Columns)) {
+		if strings.EqualFold(k, alt) {
+			cols = m.Columns[k]
+			break
+		}
+	}
+	if len(cols) == 0 {
+		return m
+	}
+	c := *m
+	c.Columns = maps.Clone(m.Columns)
+	merged := maps.Clone(cols)
+	maps.Copy(merged, m.Columns[file])
+	c.Columns[file] = merged
+	return &c
+}

@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -18,6 +19,7 @@ func init() {
 
 const importUsage = `
 Usage: sim import SRC --out DIR [--format FORMAT] [--mapping FILE] [flags]
+       sim import SRC --suggest-mapping[=FILE]
 
 Reads the CRM export SRC with the adapter of its format and writes the
 canonical export that sim calibrate and sim inspect read into DIR:
@@ -30,11 +32,20 @@ DIR/rejects.csv lists every rejected row with its file, line, column and
 reason (only a header when none was). When more than --max-reject-share of
 the rows are rejected, import writes the rejects file and no export, and
 fails. Files are replaced atomically; DIR must not be the source folder.
+
+--suggest-mapping writes a starting mapping (the YAML --mapping reads)
+from the export's own headers and values instead of importing: each
+file's columns, the stage every lead status, lifecycle stage and deal
+stage becomes, and the lead sources, each with where it was found and how
+often. Values the import cannot place (a status that becomes no stage of
+the model, a required column no header holds) are marked NOT PLACED in
+the file and listed. It goes to stdout, or to FILE.
 ` + formatsHelp + `
 Examples:
   sim import crm/ --format salesforce --tz America/New_York --out export/
   sim import hubspot/ --mapping mapping.yaml --out export/
   sim import pipeline.csv --format opportunities --date-order dmy --out export/
+  sim import hubspot/ --suggest-mapping=mapping.yaml
   sim inspect export/ && sim calibrate export/
 `
 
@@ -44,6 +55,9 @@ func importCmd(ctx context.Context, e *env, args []string) error {
 	fs := newFlags(e, "import", importUsage)
 	c.bind(fs)
 	fs.StringVar(&out, "out", "", "output `DIR` for the canonical export (required)")
+	var suggest string
+	fs.StringVar(&suggest, "suggest-mapping", "", "write a starting mapping for SRC to `FILE` (stdout without =FILE) instead of importing")
+	fs.Lookup("suggest-mapping").NoOptDefVal = "-"
 	pos, err := parseFlags(fs, args)
 	if err != nil {
 		return err
@@ -51,10 +65,13 @@ func importCmd(ctx context.Context, e *env, args []string) error {
 	if len(pos) != 1 {
 		return fmt.Errorf("import: want one export folder or file, got %d arguments (run 'sim import --help')", len(pos))
 	}
+	src := pos[0]
+	if suggest != "" {
+		return suggestMapping(ctx, e, src, suggest, &c)
+	}
 	if out == "" {
 		return fmt.Errorf("import: --out DIR is required")
 	}
-	src := pos[0]
 	srcDir := src
 	if st, err := os.Stat(src); err == nil && !st.IsDir() {
 		srcDir = filepath.Dir(src)
@@ -102,6 +119,57 @@ func importCmd(ctx context.Context, e *env, args []string) error {
 	}
 	for i, w := range rep.Warnings {
 		fmt.Fprintf(e.stdout, "[%d] %v\n", i+1, w)
+	}
+	return nil
+}
+
+// suggestMapping writes a starting mapping for the export src to to
+// ("-": stdout) and says what it could not place: on stderr when the
+// mapping goes to stdout, else on stdout.
+func suggestMapping(ctx context.Context, e *env, src, to string, c *readConfig) error {
+	o, err := c.options()
+	if err != nil {
+		return fmt.Errorf("import: %w", err)
+	}
+	st, err := os.Stat(src)
+	if err != nil {
+		return fmt.Errorf("import: %w", err)
+	}
+	dir := src
+	if !st.IsDir() {
+		dir = filepath.Dir(src)
+	}
+	s, err := data.SuggestMapping(os.DirFS(dir), o, nil)
+	if err != nil {
+		return fmt.Errorf("import: --suggest-mapping: %s: %w", src, err)
+	}
+	var b strings.Builder
+	if err := s.WriteYAML(&b, src); err != nil {
+		return fmt.Errorf("import: %w", err)
+	}
+	if _, err := data.ParseMapping(strings.NewReader(b.String())); err != nil {
+		return fmt.Errorf("import: --suggest-mapping: the suggested mapping does not read back: %w", err)
+	}
+	say := e.stdout
+	if to == "-" {
+		say = e.stderr
+		if _, err := io.WriteString(e.stdout, b.String()); err != nil {
+			return err
+		}
+	} else {
+		if err := writeFile(ctx, to, []byte(b.String())); err != nil {
+			return fmt.Errorf("import: --suggest-mapping: %w", err)
+		}
+		fmt.Fprintf(say, "Wrote %s: the columns of %d files, %d status and stage values, %d sources (%s format).\n", to, len(s.Files), len(s.Stages), len(s.Sources), s.Format)
+	}
+	un := s.Unplaced()
+	if len(un) == 0 {
+		fmt.Fprintln(say, "Every column and value is placed; the mapping only restates the defaults.")
+		return nil
+	}
+	fmt.Fprintf(say, "Could not place %d (marked NOT PLACED in the mapping; edit it, then pass --mapping):\n", len(un))
+	for _, u := range un {
+		fmt.Fprintf(say, "  %s\n", u)
 	}
 	return nil
 }
