@@ -28,4 +28,20 @@ var waterfallCharts = []struct {
 			{Name: "outbound (sales)", Revenue: 1.9e6, RevenueLo: 1.2e6, RevenueHi: 2.7e6, Created: 4.1e6, CreatedLo: 3.4e6, CreatedHi: 4.9e6},
 		}, "Q1 FY2027", "USD")
 	}},
+	{"plan_steps", func() *plot.Plot {
+		return PlanSteps([]PlanStep{
+			{"deals won", 284, 299, "÷ average won deal $33,488"},
+			{"opportunities", 1045, 1102, "÷ win rate 27.2%"},
+			{"SALs", 1607, 1696, "÷ SAL → opportunity 65.0%"},
+			{"MQLs", 6176, 6589, "÷ MQL → SAL 21.4%"},
+			{"new leads", 27416, 29250, "÷ lead → MQL 22.5%"},
+		}, 9.5e6, "USD", "MQLs")
+	}},
+	{"plan_curve", func() *plot.Plot {
+		return PlanCurve([]float64{6589, 13178, 9883, 8236, 7412, 7000, 6795, 6898},
+			[]float64{0.665, 1, 1, 0.965, 0.89, 0.805, 0.745, 0.79},
+			[]float64{0.595, 0.982, 0.982, 0.929, 0.838, 0.743, 0.679, 0.727},
+			[]float64{0.730, 1, 1, 0.986, 0.930, 0.858, 0.804, 0.845},
+			0.8, 6980, 6589, 9.5e6, "USD")
+	}},
 }
