@@ -7,8 +7,12 @@ import (
 
 // CRObs is one competing-risks observation.
 type CRObs struct {
-	T     float64 // time from entry to the outcome or to censoring, ≥ 0
+	T     float64 // time from the clock's start to the outcome or to censoring, ≥ 0
 	Cause int     // 0: censored at T (still open); 1..K: the outcome that happened at T
+	// Entry is the time at which the observation came under observation
+	// (delayed entry, left truncation), in [0, T]; 0 means from the start.
+	// It is in the risk set of the times t with Entry ≤ t ≤ T.
+	Entry float64
 }
 
 // CumInc is an Aalen-Johansen estimate of the cumulative incidence functions
@@ -35,6 +39,15 @@ type CRObs struct {
 // [1,1] where CIF = 1.
 //
 // ties: outcomes at t_i happen before censorings at t_i.
+//
+// The risk set n_i is the observations with Entry ≤ t_i ≤ T: without
+// delayed entries, those with T ≥ t_i, so an outcome at time 0 is a step at
+// 0 with every observation at risk (the rule of R's survfit for
+// Surv(T, cause) with a factor status: an event "at or before time 0" is
+// one at 0, in the risk set of all). With delayed entries (left-truncated
+// data, such as stays already under way when an export's records begin)
+// the estimator is the Aalen-Johansen with late entry, R's
+// survfit(Surv(Entry, T, cause)) for entries strictly before their T.
 type CumInc struct {
 	K      int       // number of causes
 	Time   []float64 // distinct outcome times t_i, increasing
@@ -59,6 +72,7 @@ func AalenJohansen(obs []CRObs, k int) CumInc {
 		panic("calibrate: AalenJohansen needs k ≥ 1 causes")
 	}
 	o := slices.Clone(obs)
+	ent := entryTimes(len(o), func(i int) (float64, float64) { return o[i].Entry, o[i].T })
 	for _, x := range o {
 		if !(x.T >= 0) {
 			panic("calibrate: observation time must be ≥ 0")
@@ -98,9 +112,16 @@ func AalenJohansen(obs []CRObs, k int) CumInc {
 	surv := 1.0
 	cif := make([]float64, k)
 	dj := make([]int, k)
+	e := 0 // entries ≤ t
 	for i := 0; i < len(o); {
 		t := o[i].T
 		n := len(o) - i
+		if ent != nil {
+			for e < len(ent) && ent[e] <= t {
+				e++
+			}
+			n = e - i
+		}
 		clear(dj)
 		d := 0
 		j := i

@@ -89,7 +89,7 @@ func TestAalenJohansenHand(t *testing.T) {
 	single := make([]Obs, len(obs))
 	one := make([]CRObs, len(obs))
 	for i, o := range obs {
-		single[i] = Obs{o.T, o.Cause > 0}
+		single[i] = Obs{T: o.T, Event: o.Cause > 0}
 		one[i] = CRObs{T: o.T, Cause: min(o.Cause, 1)}
 	}
 	km, aj := KaplanMeier(single), AalenJohansen(one, 1)

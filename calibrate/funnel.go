@@ -111,6 +111,9 @@ func (c *calib) fitArrivals() {
 		c.keepArrivals("the export's leads have no creation times")
 		return
 	}
+	if !c.arrivalsFrom.IsZero() && !c.arrivalsFrom.Before(first) { // left-truncated records: count from the Monday at or after
+		first = c.arrivalsFrom.AddDate(0, 0, 6)
+	}
 	org := origin(first, c.loc)
 	weeks := int(c.e.AsOf.Sub(org).Hours() / model.HoursPerWeek)
 	if weeks < 3 {
@@ -140,7 +143,7 @@ func (c *calib) fitArrivals() {
 			y, mo, d := at.In(z).Date()
 			at = time.Date(y, mo, d, 0, 0, 0, 0, c.loc)
 		}
-		if h := at.Sub(org).Hours(); h < end {
+		if h := at.Sub(org).Hours(); h >= 0 && h < end {
 			hours[l.Source] = append(hours[l.Source], h)
 			all = append(all, h)
 		}

@@ -84,12 +84,15 @@ func FitTruncatedMixture(obs []TruncObs) (MixFit, error) {
 		if !o.Days.valid(o.T, o.Follow) {
 			return MixFit{}, fmt.Errorf("calibrate: truncated delay %d: T=%v, Follow=%v (%v); want %s", i, o.T, o.Follow, o.Days, wantT(o.Days))
 		}
+		if !validEntry(o) {
+			return MixFit{}, fmt.Errorf("calibrate: truncated delay %d: Entry=%v, Follow=%v; want Entry 0 or in (0, Follow]", i, o.Entry, o.Follow)
+		}
 		logT[i] = math.Log(dayProxy(o))
 		if o.Days != TimesExact {
 			continue
 		}
 		exact = append(exact, math.Log(o.T))
-		if !math.IsInf(o.Follow, 1) {
+		if o.Entry == 0 && !math.IsInf(o.Follow, 1) {
 			follow = append(follow, o.Follow)
 		}
 	}
@@ -98,6 +101,7 @@ func FitTruncatedMixture(obs []TruncObs) (MixFit, error) {
 		logFollow[i] = math.Log(c)
 	}
 	dayT, dayFollow := dayGroups(obs)
+	window := windowGroups(obs)
 	from := func(eta []float64) MixFit {
 		return MixFit{Mu1: eta[0], Sigma1: MixSigmaMin + math.Exp(eta[1]), Mu2: eta[2], Sigma2: MixSigmaMin + math.Exp(eta[3]), W: expit(eta[4])}
 	}
@@ -128,6 +132,15 @@ func FitTruncatedMixture(obs []TruncObs) (MixFit, error) {
 			}
 			for _, g := range dayFollow {
 				ll -= g.n * dayLogSeen(d, g.e, g.v)
+			}
+			if math.IsNaN(ll) || math.IsInf(ll, 0) {
+				return math.Inf(1)
+			}
+		}
+		if len(window) > 0 {
+			d := newMixDist(m)
+			for _, g := range window {
+				ll -= g.n * logSeenWindow(d, g)
 			}
 			if math.IsNaN(ll) || math.IsInf(ll, 0) {
 				return math.Inf(1)

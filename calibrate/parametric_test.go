@@ -46,8 +46,8 @@ func TestFitDelayErrors(t *testing.T) {
 		form DelayForm
 		want string
 	}{
-		{"no events", []Obs{{1, false}, {2, false}}, Weibull, ErrNoEvents.Error()},
-		{"event at zero", []Obs{{0, true}, {2, true}}, LogNormal, "calibrate: lognormal fit: event at T=0 has degenerate density"},
+		{"no events", []Obs{{T: 1, Event: false}, {T: 2, Event: false}}, Weibull, ErrNoEvents.Error()},
+		{"event at zero", []Obs{{T: 0, Event: true}, {T: 2, Event: true}}, LogNormal, "calibrate: lognormal fit: event at T=0 has degenerate density"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -57,7 +57,7 @@ func TestFitDelayErrors(t *testing.T) {
 			}
 		})
 	}
-	if _, _, err := FitBestDelay([]Obs{{1, false}}); !errors.Is(err, ErrNoEvents) {
+	if _, _, err := FitBestDelay([]Obs{{T: 1, Event: false}}); !errors.Is(err, ErrNoEvents) {
 		t.Errorf("FitBestDelay err=%v", err)
 	}
 }
@@ -68,7 +68,7 @@ func simulateDelay(r *rand.Rand, n int, rnd func() float64, cmax float64) []Obs 
 	obs := make([]Obs, n)
 	for i := range obs {
 		x, c := rnd(), cmax*r.Float64()
-		obs[i] = Obs{math.Min(x, c), x <= c}
+		obs[i] = Obs{T: math.Min(x, c), Event: x <= c}
 	}
 	return obs
 }

@@ -5,10 +5,16 @@ import (
 	"slices"
 )
 
-// Obs is one right-censored time-to-event observation.
+// Obs is one right-censored, possibly left-truncated, time-to-event
+// observation.
 type Obs struct {
-	T     float64 // time from entry to the event or to censoring, ≥ 0, in the caller's unit
+	T     float64 // time from the clock's start to the event or to censoring, ≥ 0, in the caller's unit
 	Event bool    // true: the event happened at T; false: censored at T (still open)
+	// Entry is the time from the clock's start at which the observation
+	// came under observation (delayed entry, left truncation), in [0, T]:
+	// it is in the risk set of the times t with Entry ≤ t ≤ T. 0 (the zero
+	// value) means from the start.
+	Entry float64
 }
 
 // Survival is a Kaplan-Meier estimate. The slices are indexed by the distinct
@@ -42,9 +48,20 @@ type Survival struct {
 // KaplanMeier returns the Kaplan-Meier estimate of the survival function of
 // obs. At tied times events are counted as happening before censorings, so a
 // censored observation at t_i is in the risk set of t_i. obs is not modified.
-// KaplanMeier panics if some T is negative or NaN.
+//
+// The risk set of t is the observations with Entry ≤ t ≤ T, so an event at
+// time 0 (or at its own Entry) is at risk at its own time: without delayed
+// entries n_i is the number with T ≥ t_i, and an event at T = 0 is a step
+// of the curve at 0 (S(0) = 1 − d_0/n), as R's survfit(Surv(T, event))
+// computes it. With delayed entries this is survfit(Surv(Entry, T, event))
+// for entries strictly before their T, an entry equal to its T counted as
+// just before it.
+//
+// KaplanMeier panics if some T is negative or NaN, or an Entry is negative,
+// NaN or after its T.
 func KaplanMeier(obs []Obs) Survival {
 	o := sortedObs(obs)
+	ent := entryTimes(len(o), func(i int) (float64, float64) { return o[i].Entry, o[i].T })
 	var s Survival
 	s.N = len(o)
 	if s.N > 0 {
@@ -63,9 +80,16 @@ func KaplanMeier(obs []Obs) Survival {
 		s.Var, s.Lower, s.Upper = make([]float64, 0, m), make([]float64, 0, m), make([]float64, 0, m)
 	}
 	surv, gw := 1.0, 0.0
+	k := 0 // entries ≤ t
 	for i := 0; i < len(o); {
 		t := o[i].T
 		atRisk := len(o) - i
+		if ent != nil {
+			for k < len(ent) && ent[k] <= t {
+				k++
+			}
+			atRisk = k - i
+		}
 		d := 0
 		j := i
 		for ; j < len(o) && o[j].T == t; j++ {
@@ -109,6 +133,31 @@ func logLogCI(surv, gw float64) (lo, hi float64) {
 	}
 	se := math.Sqrt(gw) / math.Abs(math.Log(surv))
 	return math.Pow(surv, math.Exp(z95*se)), math.Pow(surv, math.Exp(-z95*se))
+}
+
+// entryTimes returns the sorted entry times of n observations, given by at(i)
+// as (entry, T), or nil when all are 0. It panics on an entry that is
+// negative, NaN or after its T.
+func entryTimes(n int, at func(i int) (entry, t float64)) []float64 {
+	var ent []float64
+	for i := range n {
+		e, t := at(i)
+		if e != 0 && !(e > 0 && e <= t) {
+			panic("calibrate: entry time must be in [0, T]")
+		}
+		if e > 0 && ent == nil {
+			ent = make([]float64, 0, n)
+			for j := range i {
+				e0, _ := at(j)
+				ent = append(ent, e0)
+			}
+		}
+		if ent != nil {
+			ent = append(ent, e)
+		}
+	}
+	slices.Sort(ent)
+	return ent
 }
 
 // sortedObs returns a copy of obs sorted by T, events before censorings at

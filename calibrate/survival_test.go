@@ -9,8 +9,8 @@ import (
 // kmFixture has ties between events, between an event and a censoring (at
 // t=2 and t=5), and a last observation that is an event (S drops to 0).
 var kmFixture = []Obs{
-	{7, true}, {2, true}, {1, true}, {2, false}, {2, true}, {3, false},
-	{4, true}, {5, false}, {5, true}, {6, false},
+	{T: 7, Event: true}, {T: 2, Event: true}, {T: 1, Event: true}, {T: 2, Event: false}, {T: 2, Event: true}, {T: 3, Event: false},
+	{T: 4, Event: true}, {T: 5, Event: false}, {T: 5, Event: true}, {T: 6, Event: false},
 }
 
 func close12(a, b float64) bool {
@@ -104,7 +104,7 @@ func TestSurvivalAtQuantile(t *testing.T) {
 		t.Errorf("Median=%v want 5", s.Median())
 	}
 	// Heavy censoring: the median is never reached.
-	c := KaplanMeier([]Obs{{1, true}, {2, false}, {3, false}, {4, false}})
+	c := KaplanMeier([]Obs{{T: 1, Event: true}, {T: 2, Event: false}, {T: 3, Event: false}, {T: 4, Event: false}})
 	if m := c.Median(); !math.IsInf(m, 1) {
 		t.Errorf("censored median=%v want +Inf", m)
 	}
@@ -117,8 +117,8 @@ func TestKaplanMeierEdge(t *testing.T) {
 		wantS []float64
 	}{
 		{"empty", nil, nil},
-		{"all censored", []Obs{{1, false}, {2, false}}, nil},
-		{"no censoring equals empirical", []Obs{{3, true}, {1, true}, {2, true}, {2, true}}, []float64{0.75, 0.25, 0}},
+		{"all censored", []Obs{{T: 1, Event: false}, {T: 2, Event: false}}, nil},
+		{"no censoring equals empirical", []Obs{{T: 3, Event: true}, {T: 1, Event: true}, {T: 2, Event: true}, {T: 2, Event: true}}, []float64{0.75, 0.25, 0}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

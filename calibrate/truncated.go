@@ -21,7 +21,74 @@ type TruncObs struct {
 	T      float64 // the delay, > 0 (see DayEnds for date-only ends), in the caller's unit
 	Follow float64 // the longest delay that could have been observed, ≥ T; +Inf: no truncation
 	Days   DayEnds // which ends are dates only; TimesExact (the zero value): neither
+	// Entry, when positive, is a left truncation: the delay could be seen
+	// only if it was at least Entry (the stay was under way before the
+	// export's records of it begin, Entry after its start), in [0,
+	// Follow]. The truncation term is then P(Entry ≤ recorded delay ≤
+	// Follow): F(Follow) − F(Entry) for exact times, and for date-only
+	// ends DayEnds' term at Follow less its term at Entry − 1 (a recorded
+	// delay is whole days or, with one date-only end, seen from the day
+	// Entry names). 0 means no left truncation.
+	Entry float64
 }
+
+// windowGroup is a count n of left-truncated delays (TruncObs.Entry > 0)
+// with the same ends, follow-up and entry.
+type windowGroup struct {
+	e             DayEnds
+	follow, entry float64
+	n             float64
+}
+
+// windowGroups collects the left-truncated observations of obs, in a fixed
+// order.
+func windowGroups(obs []TruncObs) []windowGroup {
+	type key struct {
+		e             DayEnds
+		follow, entry float64
+	}
+	c := map[key]float64{}
+	for _, o := range obs {
+		if o.Entry > 0 {
+			c[key{o.Days, o.Follow, o.Entry}]++
+		}
+	}
+	gs := make([]windowGroup, 0, len(c))
+	for k, n := range c {
+		gs = append(gs, windowGroup{k.e, k.follow, k.entry, n})
+	}
+	slices.SortFunc(gs, func(a, b windowGroup) int {
+		if c := cmpFloat(a.follow, b.follow); c != 0 {
+			return c
+		}
+		if c := cmpFloat(a.entry, b.entry); c != 0 {
+			return c
+		}
+		return int(a.e) - int(b.e)
+	})
+	return gs
+}
+
+// logSeenWindow returns the log of the truncation term of g under d (see
+// TruncObs.Entry): −Inf when d puts no mass in the window.
+func logSeenWindow(d dayDist, g windowGroup) float64 {
+	var hi, lo float64
+	if g.e == TimesExact {
+		if !math.IsInf(g.follow, 1) {
+			hi, _ = d.logCDF(g.follow)
+		}
+		lo, _ = d.logCDF(g.entry)
+	} else {
+		hi, lo = dayLogSeen(d, g.e, g.follow), dayLogSeen(d, g.e, g.entry-1)
+	}
+	if !(lo < hi) {
+		return math.Inf(-1)
+	}
+	return hi + math.Log1p(-math.Exp(lo-hi))
+}
+
+// validEntry reports whether o's Entry is possible: 0, or in (0, Follow].
+func validEntry(o TruncObs) bool { return o.Entry == 0 || o.Entry > 0 && o.Entry <= o.Follow }
 
 // dayGroups collects the day-resolution observations of obs, and their
 // follow-ups, as counts of distinct (DayEnds, value) in a fixed order
@@ -43,7 +110,7 @@ func dayGroups(obs []TruncObs) (ts, follows []dayGroup) {
 			continue
 		}
 		tc[key{o.Days, o.T}]++
-		if !math.IsInf(o.Follow, 1) {
+		if o.Entry == 0 && !math.IsInf(o.Follow, 1) {
 			fc[key{o.Days, o.Follow}]++
 		}
 	}
@@ -84,6 +151,9 @@ func dayProxy(o TruncObs) float64 {
 //
 //	ℓ(θ) = Σ_i [ log f(T_i; θ) − log F(C_i; θ) ],
 //
+// (with a left truncation E_i, TruncObs.Entry, the term is
+// log(F(C_i; θ) − F(E_i; θ)): doubly truncated delays),
+//
 // F the distribution function. This is the likelihood of the delay of one
 // competing outcome given that the outcome was taken and seen: in a funnel
 // a lead picks its next stage with probability p_j and then waits a delay
@@ -115,6 +185,9 @@ func FitTruncatedDelay(obs []TruncObs, form DelayForm) (Fit, error) {
 		if !o.Days.valid(o.T, o.Follow) {
 			return Fit{}, fmt.Errorf("calibrate: truncated delay %d: T=%v, Follow=%v (%v); want %s", i, o.T, o.Follow, o.Days, wantT(o.Days))
 		}
+		if !validEntry(o) {
+			return Fit{}, fmt.Errorf("calibrate: truncated delay %d: Entry=%v, Follow=%v; want Entry 0 or in (0, Follow]", i, o.Entry, o.Follow)
+		}
 		t := dayProxy(o)
 		sumT += t
 		l := math.Log(t)
@@ -132,7 +205,7 @@ func FitTruncatedDelay(obs []TruncObs, form DelayForm) (Fit, error) {
 	// stopping where F(C) = 1 to double precision.
 	follow := make([]float64, 0, len(obs))
 	for _, o := range obs {
-		if o.Days == TimesExact && !math.IsInf(o.Follow, 1) {
+		if o.Days == TimesExact && o.Entry == 0 && !math.IsInf(o.Follow, 1) {
 			follow = append(follow, o.Follow)
 		}
 	}
@@ -145,6 +218,7 @@ func FitTruncatedDelay(obs []TruncObs, form DelayForm) (Fit, error) {
 		}
 	}
 	dayT, dayFollow := dayGroups(obs)
+	window := windowGroups(obs)
 	lgN := float64(len(logT))
 	nll := func(eta []float64) float64 {
 		p, _ := fromEta(form, eta)
@@ -196,6 +270,12 @@ func FitTruncatedDelay(obs []TruncObs, form DelayForm) (Fit, error) {
 					break
 				}
 				ll -= g.n * dayLogSeen(d, g.e, g.v)
+			}
+		}
+		if len(window) > 0 {
+			d := formDist{form, p}
+			for _, g := range window {
+				ll -= g.n * logSeenWindow(d, g)
 			}
 		}
 		if math.IsNaN(ll) || math.IsInf(ll, 0) {
