@@ -44,7 +44,9 @@ Works a revenue goal (default: the model's quota) back through the funnel.
    scale whose P is above it (interpolating the bounds, in logits, between
    neighbouring scales).
 
-Files in --out: plan.json (worksheet, every scale tried, the answer) and
+Files in --out: plan.json (worksheet, every scale tried, the answer),
+plan_steps.png (the revenue math backwards, needed against now) and
+plan_curve.png (the chance of the goal against MQLs a quarter), and
 plan.csv (the worksheet).
 
 Examples:
@@ -138,6 +140,9 @@ func planCmd(ctx context.Context, e *env, args []string) error {
 		rows = append(rows, []string{l.Label, g(l.Value), g(l.Now), l.Rate})
 	}
 	if err := writeCSV(dir, "plan.csv", rows); err != nil {
+		return err
+	}
+	if err := saveCharts(dir, planCharts(sheet, out)); err != nil {
 		return err
 	}
 	if err := writeJSON(dir, "plan.json", out); err != nil {
