@@ -954,6 +954,7 @@ func run(ctx context.Context, m *model.Model, cfg Config, tr Tracer) (*Results, 
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
+	res.Opening, res.Method = c.strategy()
 	if _, err := runBatch(ctx, []*model.Model{m}, []*Results{res}, []*compiled{c}, cfg, workers, 0, tr); err != nil {
 		return nil, err
 	}

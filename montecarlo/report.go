@@ -31,6 +31,10 @@ type Report struct {
 	// ParamsDrawn tells that each quarter drew the model's parameters from
 	// their posteriors (Config.DrawParams on a model with observations).
 	ParamsDrawn bool `json:"parameters_drawn"`
+	// Opening and Method are the engine's strategy (Results.Opening and
+	// Method; see the package doc).
+	Opening string `json:"opening,omitempty"`
+	Method  string `json:"method,omitempty"`
 
 	Revenue Summary `json:"revenue"`
 	// ProbHitQuota is the share of quarters with revenue ≥ quota, and
@@ -180,7 +184,7 @@ func NewReport(m *model.Model, r *Results) *Report {
 		Coverage: Summarize(first(r.Coverage)), OpenPipeline: Summarize(first(r.OpenPipeline)), OpenDeals: Summarize(first(r.OpenDeals)),
 		MQLs: Summarize(first(r.MQLs)), Contacted: Summarize(first(r.Contacted)),
 		ResponseP50: Summarize(first(r.RespP50)), ResponseP90: Summarize(first(r.RespP90)),
-		LeadsSimulated: r.Leads,
+		LeadsSimulated: r.Leads, Opening: r.Opening, Method: r.Method,
 	}
 	nan := Float(math.NaN())
 	rep.ProbHitQuota, rep.ProbHitQuotaSE, rep.CoverageNeeded = nan, nan, nan

@@ -17,6 +17,10 @@ type Results struct {
 	Horizon  int      // consecutive quarters per run
 	Seed     uint64   // the seed
 	First    int      // the index of the first run (Config.First); 0 but for a shard
+	// Opening and Method name the strategy the engine chose for the model
+	// (see the package doc): Opening "start", "warm-up" or "stationary",
+	// Method "walk" or "marks". Neither changes the results' law.
+	Opening, Method string
 	Stages   []string // stage names, in model order
 	SLAs     []string // SLA names, in model order
 	Quota    float64  // revenue target a quarter

@@ -54,7 +54,7 @@ func Merge(shards ...*Results) (*Results, error) {
 	}
 	out := &Results{Quarters: total, Horizon: first.Horizon, Seed: first.Seed,
 		Stages: slices.Clone(first.Stages), SLAs: slices.Clone(first.SLAs),
-		Quota: first.Quota, Currency: first.Currency}
+		Quota: first.Quota, Currency: first.Currency, Opening: first.Opening, Method: first.Method}
 	os := out.series()
 	for i := range os {
 		w := width(first, i)
@@ -94,6 +94,8 @@ func sameShape(r, p *Results) error {
 		return errors.New("other stages or SLAs: another model")
 	case math.Float64bits(p.Quota) != math.Float64bits(r.Quota) || p.Currency != r.Currency:
 		return errors.New("another quota or currency: another model")
+	case p.Opening != r.Opening || p.Method != r.Method:
+		return fmt.Errorf("simulated by %s/%s, not %s/%s", p.Opening, p.Method, r.Opening, r.Method)
 	}
 	for i := range r.series() {
 		if p.Quarters > 0 && r.Quarters > 0 && width(p, i) != width(r, i) {
@@ -114,6 +116,7 @@ type header struct {
 	Quota                    float64
 	Currency                 string
 	Leads                    int64
+	Opening, Method          string
 	Series                   []int // values in each series, in series() order
 	Sample                   []int // values in each RespSample run
 }
@@ -123,7 +126,8 @@ type header struct {
 // machine to be merged on another (see Merge).
 func (r *Results) MarshalBinary() ([]byte, error) {
 	h := header{Quarters: r.Quarters, Horizon: r.Horizon, First: r.First, Seed: r.Seed,
-		Stages: r.Stages, SLAs: r.SLAs, Quota: r.Quota, Currency: r.Currency, Leads: r.Leads}
+		Stages: r.Stages, SLAs: r.SLAs, Quota: r.Quota, Currency: r.Currency, Leads: r.Leads,
+		Opening: r.Opening, Method: r.Method}
 	n := 0
 	for _, s := range r.series() {
 		h.Series = append(h.Series, len(*s))
@@ -212,7 +216,8 @@ func (r *Results) UnmarshalBinary(b []byte) error {
 		return v
 	}
 	x = Results{Quarters: h.Quarters, Horizon: h.Horizon, First: h.First, Seed: h.Seed,
-		Stages: h.Stages, SLAs: h.SLAs, Quota: h.Quota, Currency: h.Currency, Leads: h.Leads}
+		Stages: h.Stages, SLAs: h.SLAs, Quota: h.Quota, Currency: h.Currency, Leads: h.Leads,
+		Opening: h.Opening, Method: h.Method}
 	for i, s := range x.series() {
 		*s = get(h.Series[i])
 	}

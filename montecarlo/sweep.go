@@ -77,6 +77,7 @@ func runSweep(ctx context.Context, ms []*model.Model, cfg Config) ([]*Results, [
 		bms, bout := make([]*model.Model, len(idx)), make([]*Results, len(idx))
 		for k, i := range idx {
 			bms[k], bout[k] = ms[i], out[i]
+			out[i].Opening, out[i].Method = cs[k].strategy()
 		}
 		gs, err := runBatch(ctx, bms, bout, cs, cfg, workers, lo*cfg.Quarters, nil)
 		if err != nil {
@@ -348,6 +349,20 @@ func (s *sim) upstreamRun(q int, seed uint64) {
 	s.upstream(qkey)
 	s.q = q
 	s.resetMemos()
+}
+
+// strategy names how runs of c open and are simulated (Results.Opening
+// and Method), as prepare chose: see the package doc.
+func (c *compiled) strategy() (opening, method string) {
+	switch {
+	case c.marks != nil:
+		return "stationary", "marks"
+	case c.stat != nil:
+		return "stationary", "walk"
+	case c.m.Start != nil:
+		return "start", "walk"
+	}
+	return "warm-up", "walk"
 }
 
 // prepare compiles m for a run with cfg and tr, building its marks or its
