@@ -48,7 +48,18 @@
 //     (won vs lost vs still open), with delta-method variance. The eventual
 //     probabilities CIF_j(∞) are the last values of the curves; the remainder
 //     1 - Σ_j CIF_j is the "never converts" (cure) fraction plus what is still
-//     unresolved at the end of follow-up.
+//     unresolved at the end of follow-up. Both take delayed entries (left
+//     truncation: Obs.Entry, CRObs.Entry; risk set Entry ≤ t ≤ T).
+//     Events at or before time 0: an outcome dated at its stage entry is a
+//     delay of 0, an event at time 0 in the risk set of every stay (R's
+//     survfit counts events at 0 the same way); one dated before its lead's
+//     creation is rejected or dated at the creation, and counted, by the
+//     export readers, so it reaches the estimators as a delay of 0. Both
+//     equal R's survival package to 1e-9 (TestSurvivalReference,
+//     testdata/survival_reference.R and its golden output).
+//   - lefttrunc.go: stages whose records begin late (an export starting at
+//     a migration) detected and warned about; Config.LeftTruncation fits
+//     them with delayed entry.
 //   - parametric.go: censored maximum likelihood for exponential, lognormal,
 //     Weibull and gamma delay distributions, with standard errors from the
 //     observed information and selection by AIC.
