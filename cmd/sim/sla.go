@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"math"
 	"path/filepath"
 	"slices"
 	"strconv"
@@ -92,13 +91,9 @@ type slaConfig struct {
 }
 
 // policy is one simulated response policy: its JSON form (sla.json) and
-// the simulation behind it.
+// what its threshold does to the base.
 type policy struct {
 	whatif.PolicyResult
-
-	m   *model.Model
-	res *montecarlo.Results
-	rep *montecarlo.Report
 	eff whatif.ThresholdEffect
 }
 
@@ -182,14 +177,17 @@ func slaCmd(ctx context.Context, e *env, args []string) error {
 			return fmt.Errorf("sla: --sla-minutes %v: want positive minutes", x)
 		}
 	}
+	searchHours := base.Handoff.SDR.Hours
 	if cfg.targetShare > 0 {
 		if cfg.targetShare > 1 || !(cfg.inQuarters > 0 && cfg.inQuarters <= 1) || cfg.within <= 0 {
 			return fmt.Errorf("sla: want --target-share and --in-quarters in (0,1] and a positive --within")
 		}
 		if cfg.searchHours != "" {
-			if _, err := whatif.CoverageNamed(cfg.searchHours); err != nil {
+			c, err := whatif.CoverageNamed(cfg.searchHours)
+			if err != nil {
 				return fmt.Errorf("sla: --search-hours: %w", err)
 			}
+			searchHours = c.Hours
 		}
 	}
 	dir, err := outdir.Begin(ctx, cfg.out)
@@ -197,129 +195,47 @@ func slaCmd(ctx context.Context, e *env, args []string) error {
 		return fmt.Errorf("sla: --out: %w", err)
 	}
 	defer dir.Abort()
-	// The compliance columns follow the targets: shortest first.
-	slices.Sort(cfg.slaMinutes)
-	cfg.slaMinutes = slices.Compact(cfg.slaMinutes)
-	score := whatif.DefaultScoreModel
-	baseHours := whatif.CoverageName(base.Handoff.SDR.Hours)
-	baseHead := base.Handoff.SDR.Headcount
-
-	// The policies.
-	var pols []*policy
-	add := func(lever string, head int, cov *whatif.Coverage, thr float64) error {
-		m := base
-		name := []string{}
-		if thr != score.Base {
-			var eff whatif.ThresholdEffect
-			m, eff, err = score.Apply(m, thr)
-			if err != nil {
-				return err
-			}
-			name = append(name, fmt.Sprintf("threshold %g", thr))
-			_ = eff
-		}
-		var h *model.WorkHours
-		hn := baseHours
-		if cov != nil {
-			h, hn = &cov.Hours, cov.Name
-			if cov.Name != baseHours {
-				name = append(name, cov.Name)
-			}
-		}
-		if head != baseHead {
-			name = append(name, sdrs(head))
-		}
-		m, err := whatif.WithSDR(m, head, h)
-		if err != nil {
-			return err
-		}
-		m, err = whatif.WithWaitSLAs(m, cfg.slaMinutes, false)
-		if err != nil {
-			return err
-		}
-		if len(name) == 0 {
-			name = []string{"base"}
-		}
-		p := &policy{PolicyResult: whatif.PolicyResult{Name: strings.Join(name, ", "), Lever: lever, Headcount: head, Hours: hn, Threshold: thr}, m: m}
-		if thr != score.Base {
-			_, p.eff, _ = score.Apply(base, thr)
-		}
-		pols = append(pols, p)
-		return nil
-	}
-	if err := add("base", baseHead, nil, score.Base); err != nil {
+	design := whatif.PolicyDesign{Headcounts: cfg.headcounts, Coverages: covs, Thresholds: cfg.thresholds, Grid: cfg.grid,
+		Score: whatif.DefaultScoreModel, TouchMinutes: cfg.slaMinutes}
+	designed, err := whatif.DesignPolicies(base, design)
+	if err != nil {
 		return err
 	}
-	if cfg.grid {
-		if len(cfg.thresholds) == 0 {
-			cfg.thresholds = []float64{score.Base}
-		}
-		for _, c := range covs {
-			for _, h := range cfg.headcounts {
-				for _, t := range cfg.thresholds {
-					if c.Name == baseHours && h == baseHead && t == score.Base {
-						continue
-					}
-					if err := add("grid", h, &c, t); err != nil {
-						return err
-					}
-				}
-			}
-		}
-	} else {
-		for _, h := range cfg.headcounts {
-			if h != baseHead {
-				if err := add("headcount", h, nil, score.Base); err != nil {
-					return err
-				}
-			}
-		}
-		for _, c := range covs {
-			if c.Name != baseHours {
-				if err := add("hours", baseHead, &c, score.Base); err != nil {
-					return err
-				}
-			}
-		}
-		for _, t := range cfg.thresholds {
-			if t != score.Base {
-				if err := add("threshold", baseHead, nil, t); err != nil {
-					return err
-				}
-			}
-		}
-	}
 	var ms []*model.Model
-	for _, p := range pols {
-		ms = append(ms, p.m)
+	for _, p := range designed {
+		ms = append(ms, p.Model)
 	}
 	all, err := simulateAll(ctx, e, ms, cfg.config(), cfg.quiet)
 	if err != nil {
 		return err
 	}
-	for i, p := range pols {
-		p.res, p.rep = all[i], montecarlo.NewReport(p.m, all[i])
-		measurePolicy(p, pols[0])
+	cols := whatif.ComplianceColumns(base, cfg.slaMinutes)
+	slaNames := make([]string, len(cols))
+	for i, c := range cols {
+		slaNames[i] = columnName(c)
+	}
+	var pols []*policy
+	for i, p := range designed {
+		r, comp := whatif.MeasurePolicy(p, montecarlo.NewReport(p.Model, all[i]), all[i], all[0], cols)
+		r.Compliance = map[string]montecarlo.Float{}
+		for j, n := range slaNames {
+			r.Compliance[n] = montecarlo.Float(comp[j])
+		}
+		pols = append(pols, &policy{PolicyResult: r, eff: p.Effect})
 	}
 
-	var search *headcountSearch
+	var search *whatif.HeadcountSearchResult
 	if cfg.targetShare > 0 {
-		hours := base.Handoff.SDR.Hours
-		if cfg.searchHours != "" {
-			c, err := whatif.CoverageNamed(cfg.searchHours)
-			if err != nil {
-				return fmt.Errorf("sla: --search-hours: %w", err)
-			}
-			hours = c.Hours
-		}
-		search, err = searchHeadcount(ctx, e, base, hours, cfg)
+		target := whatif.HeadcountTarget{Share: cfg.targetShare, WithinMinutes: cfg.within.Minutes(), InQuarters: cfg.inQuarters}
+		search, err = whatif.SearchHeadcount(ctx, base, searchHours, target, func(ctx context.Context, m *model.Model) (*montecarlo.Results, error) {
+			return simulate(ctx, e, m, cfg.config(), cfg.quiet)
+		})
 		if err != nil {
 			return err
 		}
 	}
 
 	// Files.
-	slaNames := complianceNames(pols[0])
 	rows := [][]string{append([]string{"policy", "lever", "headcount", "hours", "threshold", "response_p50_minutes", "response_p90_minutes",
 		"mqls", "contacted", "qualified", "pipeline_created", "revenue", "revenue_delta_lo95", "revenue_delta_hi95", "revenue_per_sdr",
 		"offered_erlangs", "erlang_c_p_wait", "sim_p_wait", "erlang_c_mean_wait_minutes", "sim_mean_wait_minutes"}, prefixed("compliance ", slaNames)...)}
@@ -338,7 +254,7 @@ func slaCmd(ctx context.Context, e *env, args []string) error {
 	}
 	doc := whatif.SLAResult{SchemaVersion: whatif.SchemaVersion, Model: base.Name, ModelHash: base.Hash(), Quarters: cfg.quarters, Seed: cfg.seed, Currency: base.Currency,
 		Design:     map[bool]string{true: "grid", false: "one lever at a time around the base"}[cfg.grid],
-		ScoreModel: score, ComplianceColumns: slaNames, ErlangCaveats: erlangCaveats(base), Search: search}
+		ScoreModel: whatif.DefaultScoreModel, ComplianceColumns: slaNames, ErlangCaveats: whatif.ErlangCaveats(base), Search: search}
 	for _, p := range pols {
 		doc.Policies = append(doc.Policies, p.PolicyResult)
 	}
@@ -354,7 +270,7 @@ func slaCmd(ctx context.Context, e *env, args []string) error {
 	if cfg.json {
 		return printJSON(e.stdout, doc)
 	}
-	writeSLAReport(e.stdout, base, pols, search, cfg)
+	writeSLAReport(e.stdout, base, pols, slaNames, search, cfg)
 	fmt.Fprintf(e.stdout, "\nWrote %s: sla.csv, sla.json, moneycurve.png, compliance.png (and .svg).\n", cfg.out)
 	return nil
 }
@@ -367,225 +283,13 @@ func prefixed(p string, xs []string) []string {
 	return out
 }
 
-// complianceNames returns the compliance columns: the model's SLAs in its
-// order, then the wall-clock first-touch targets, shortest first (not the
-// no-wait one). sla.json lists them as compliance_columns.
-func complianceNames(p *policy) []string {
-	var out []string
-	for _, s := range p.rep.SLA {
-		if s.Name == whatif.WaitSLAName(0, false) {
-			continue
-		}
-		out = append(out, displaySLA(s.Name))
+// columnName names a compliance column for people and in sla.json: a
+// model's SLA by its name, a first-touch target by its time, "touch ≤ 5m".
+func columnName(c whatif.ComplianceColumn) string {
+	if c.SLA != "" {
+		return c.SLA
 	}
-	return out
-}
-
-// displaySLA names a measurement SLA for people: "≤ 5m".
-func displaySLA(name string) string {
-	if rest, ok := strings.CutPrefix(name, whatif.WaitSLAPrefix); ok {
-		v, _ := strconv.ParseFloat(strings.TrimSuffix(rest, "m"), 64)
-		return "touch ≤ " + render.Duration(v)
-	}
-	return name
-}
-
-// measurePolicy fills p's numbers from its simulation; base is the base
-// policy (for the paired revenue interval).
-func measurePolicy(p, base *policy) {
-	rep, res, m := p.rep, p.res, p.m
-	p.RespP50, p.RespP90 = rep.ResponseP50.Mean, rep.ResponseP90.Mean // a quarter's, averaged over quarters, as forecast and compare give them
-	p.Compliance = map[string]montecarlo.Float{}
-	for _, s := range rep.SLA {
-		if s.Name != whatif.WaitSLAName(0, false) { // the no-wait share is SimWait's
-			p.Compliance[displaySLA(s.Name)] = s.PerQuarter.Mean
-		}
-	}
-	p.MQLs, p.Contacted = rep.MQLs.Mean, rep.Contacted.Mean
-	p.Qualified = montecarlo.Float(math.NaN())
-	main := montecarlo.MainPath(m)
-	if i := slices.Index(main, m.StageIndex(m.Handoff.Stage)); i >= 0 && i+1 < len(main) {
-		p.Qualified = rep.Stages[main[i+1]].MeanEntries
-	}
-	p.Pipeline = rep.PipelineCreated.MarketingValue.Mean + rep.PipelineCreated.SalesValue.Mean
-	p.Revenue = rep.Revenue.Mean
-	p.PerSDR = p.Revenue / montecarlo.Float(p.Headcount)
-	d := whatif.Paired("revenue", whatif.Money, base.res.Period(base.res.Revenue, 0), res.Period(res.Revenue, 0))
-	p.RevenueLo, p.RevenueHi = montecarlo.Float(d.Delta-d.HalfPaired), montecarlo.Float(d.Delta+d.HalfPaired)
-
-	// Erlang C with λ = MQLs per working hour of the team.
-	h := &m.Handoff.SDR
-	open := 0.0
-	for w := range model.HoursPerWeek {
-		open += h.Hours.Open(w)
-	}
-	open *= float64(m.QuarterWeeks)
-	handle := h.Handle.ExpectedValue() // minutes
-	a := float64(rep.MQLs.Mean) / open * handle / 60
-	p.Offered = montecarlo.Float(a)
-	p.ErlangWait = montecarlo.Float(whatif.ErlangC(h.Headcount, a))
-	p.ErlangMean = montecarlo.Float(whatif.ErlangMeanWait(h.Headcount, a, handle))
-	for _, s := range rep.SLA {
-		if s.Name == whatif.WaitSLAName(0, false) {
-			p.SimWait = 1 - s.Compliance
-		}
-	}
-	sum, n := 0.0, 0
-	for _, v := range res.RespSample {
-		for _, x := range v {
-			sum += x
-			n++
-		}
-	}
-	p.SimMean = montecarlo.Float(math.NaN())
-	if n > 0 {
-		p.SimMean = montecarlo.Float(sum / float64(n))
-	}
-}
-
-// erlangCaveats lists the M/M/c assumptions m breaks.
-func erlangCaveats(m *model.Model) []string {
-	var out []string
-	if h := m.Handoff.SDR.Hours; !h.AroundTheClock() {
-		out = append(out, "the team works "+describeHours(h)+": MQLs arriving off hours wait for it to start, which M/M/c (always open) does not know")
-	}
-	if m.Handoff.SDR.Handle.Form != model.Exponential {
-		out = append(out, fmt.Sprintf("handling times are %s, not exponential", m.Handoff.SDR.Handle.Form))
-	}
-	for _, s := range m.Sources {
-		if s.SalesSourced {
-			continue
-		}
-		if s.Dispersion > 0 {
-			out = append(out, fmt.Sprintf("source %s is bursty (gamma-mixed rate, dispersion %g): arrivals are not Poisson", s.Name, s.Dispersion))
-		}
-		if shape := s.Profile.Shape; len(s.Profile.Weights) > 0 || shape == "business" {
-			out = append(out, fmt.Sprintf("source %s arrives by a weekday-by-hour profile: the arrival rate is not constant", s.Name))
-		}
-	}
-	return out
-}
-
-// sdrs returns "1 SDR", "6 SDRs".
-func sdrs(n int) string {
-	if n == 1 {
-		return "1 SDR"
-	}
-	return strconv.Itoa(n) + " SDRs"
-}
-
-// describeHours describes working hours h for people, with the hours a
-// week they cover: "extended hours (8-20 on weekdays, 60 of 168 hours a
-// week)", "hours mon,sat 9-17 (16 of 168 hours a week)".
-func describeHours(h model.WorkHours) string {
-	open := 0.0
-	for w := range model.HoursPerWeek {
-		open += h.Open(w)
-	}
-	end := h.End
-	if end == 0 {
-		end = 24
-	}
-	days := "every day"
-	switch {
-	case slices.Equal(h.Days, []model.Weekday{1, 2, 3, 4, 5}):
-		days = "weekdays"
-	case len(h.Days) > 0 && len(h.Days) < 7:
-		var d []string
-		for _, x := range h.Days {
-			d = append(d, x.String())
-		}
-		days = strings.Join(d, ",")
-	}
-	week := fmt.Sprintf("%g of %d hours a week", open, model.HoursPerWeek)
-	name := whatif.CoverageName(h)
-	for _, c := range whatif.Coverages {
-		if c.Name == name {
-			return fmt.Sprintf("%s hours (%g-%g on %s, %s)", name, h.Start, end, days, week)
-		}
-	}
-	return fmt.Sprintf("hours %g-%g on %s (%s)", h.Start, end, days, week)
-}
-
-// headcountSearch is the answer to the inverse question.
-type headcountSearch = whatif.HeadcountSearchResult
-
-// maxSearchHeadcount bounds the headcount search.
-const maxSearchHeadcount = 256
-
-// searchHeadcount finds the smallest headcount whose quarters meet the
-// target share within the time in at least cfg.inQuarters of quarters:
-// doubling from 1, then bisection (compliance rises with headcount;
-// common random numbers keep the comparison between headcounts fair).
-// The largest headcount is tried first: when even it fails (off-hours
-// MQLs cap compliance whatever the team's size) the answer is known after
-// one simulation instead of the whole doubling.
-func searchHeadcount(ctx context.Context, e *env, base *model.Model, hours model.WorkHours, cfg slaConfig) (*headcountSearch, error) {
-	min := cfg.within.Minutes()
-	s := &headcountSearch{TargetShare: cfg.targetShare, WithinMin: min, InQuarters: cfg.inQuarters, Hours: whatif.CoverageName(hours)}
-	ok := func(h int) (bool, error) {
-		for _, t := range s.Tried { // tried already
-			if t.Headcount == h {
-				return t.Share >= cfg.inQuarters, nil
-			}
-		}
-		m, err := whatif.WithSDR(base, h, &hours)
-		if err != nil {
-			return false, err
-		}
-		m, err = whatif.WithWaitSLAs(m, []float64{min}, false)
-		if err != nil {
-			return false, err
-		}
-		res, err := simulate(ctx, e, m, cfg.config(), cfg.quiet)
-		if err != nil {
-			return false, err
-		}
-		comp := whatif.SLACompliance(res, len(res.SLAs)-1)
-		share, _ := montecarlo.ProbAtLeast(comp, cfg.targetShare)
-		s.Tried = append(s.Tried, whatif.HeadcountTrial{Headcount: h, Share: share, Mean: float64(montecarlo.Summarize(comp).Mean)})
-		s.MaxTried = max(s.MaxTried, h)
-		return share >= cfg.inQuarters, nil
-	}
-	switch good, err := ok(maxSearchHeadcount); {
-	case err != nil:
-		return nil, err
-	case !good:
-		return s, nil
-	}
-	lo, hi := 0, 1
-	for {
-		good, err := ok(hi)
-		if err != nil {
-			return nil, err
-		}
-		if good {
-			break
-		}
-		lo, hi = hi, min2(2*hi, maxSearchHeadcount) // ends at the largest, which is good
-	}
-	for hi-lo > 1 {
-		mid := (lo + hi) / 2
-		good, err := ok(mid)
-		if err != nil {
-			return nil, err
-		}
-		if good {
-			hi = mid
-		} else {
-			lo = mid
-		}
-	}
-	s.Headcount = hi
-	slices.SortFunc(s.Tried, func(a, b whatif.HeadcountTrial) int { return a.Headcount - b.Headcount })
-	return s, nil
-}
-
-func min2(a, b int) int {
-	if a < b {
-		return a
-	}
-	return b
+	return "touch ≤ " + render.Duration(c.TouchMinutes)
 }
 
 func slaCharts(base *model.Model, pols []*policy, cfg slaConfig) map[string]*plot.Plot {
@@ -611,8 +315,9 @@ func slaCharts(base *model.Model, pols []*policy, cfg slaConfig) map[string]*plo
 		}
 	}
 	if slaName == "" && len(cfg.slaMinutes) > 0 {
-		slaName = displaySLA(whatif.WaitSLAName(cfg.slaMinutes[0], false))
-		label = "first touch within " + render.Duration(cfg.slaMinutes[0])
+		first := slices.Min(cfg.slaMinutes)
+		slaName = columnName(whatif.ComplianceColumn{TouchMinutes: first})
+		label = "first touch within " + render.Duration(first)
 	}
 	byHours := map[string]*render.Series{}
 	var order []string
@@ -651,14 +356,14 @@ func slaCharts(base *model.Model, pols []*policy, cfg slaConfig) map[string]*plo
 	}
 }
 
-func writeSLAReport(w io.Writer, base *model.Model, pols []*policy, search *headcountSearch, cfg slaConfig) {
+func writeSLAReport(w io.Writer, base *model.Model, pols []*policy, names []string, search *whatif.HeadcountSearchResult, cfg slaConfig) {
 	cur := base.Currency
 	design := "one lever at a time around the base"
 	if cfg.grid {
 		design = "every combination of the levers"
 	}
 	fmt.Fprintf(w, "Response policies for %s: %s simulated quarters each, seed %d, %s\n", base.Name, render.Count(float64(cfg.quarters)), cfg.seed, design)
-	fmt.Fprintf(w, "Base: %s, %s hours, MQL threshold %g\n\n", sdrs(base.Handoff.SDR.Headcount), whatif.CoverageName(base.Handoff.SDR.Hours), whatif.DefaultScoreModel.Base)
+	fmt.Fprintf(w, "Base: %s, %s hours, MQL threshold %g\n\n", whatif.SDRs(base.Handoff.SDR.Headcount), whatif.CoverageName(base.Handoff.SDR.Hours), whatif.DefaultScoreModel.Base)
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintf(tw, "  policy\tresponse P50\tP90\tMQLs\tcontacted\tqualified\tpipeline\trevenue\tvs base (95%%)\tper SDR\t\n")
 	for _, p := range pols {
@@ -677,7 +382,6 @@ func writeSLAReport(w io.Writer, base *model.Model, pols []*policy, search *head
 	tw.Flush()
 	fmt.Fprintf(w, "(response times: median over quarters of each quarter's P50 and P90; volumes and money: mean a quarter)\n")
 
-	names := complianceNames(pols[0])
 	fmt.Fprintf(w, "\nSLA compliance (share of leads meeting it, all quarters)\n")
 	tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintf(tw, "  policy\t%s\t\n", strings.Join(names, "\t"))
@@ -719,8 +423,8 @@ func writeSLAReport(w io.Writer, base *model.Model, pols []*policy, search *head
 			render.Duration(float64(p.ErlangMean)), render.Duration(float64(p.SimMean)))
 	}
 	tw.Flush()
-	fmt.Fprintf(w, "(offered load a = λ·mean handle, λ = MQLs per working hour of the team; simulated mean wait over the first quarter of %d runs)\n", min2(cfg.quarters, montecarlo.RespSampleRuns))
-	if cv := erlangCaveats(base); len(cv) > 0 {
+	fmt.Fprintf(w, "(offered load a = λ·mean handle, λ = MQLs per working hour of the team; simulated mean wait over the first quarter of %d runs)\n", min(cfg.quarters, montecarlo.RespSampleRuns))
+	if cv := whatif.ErlangCaveats(base); len(cv) > 0 {
 		fmt.Fprintf(w, "Erlang C does not hold for this model, so expect the columns to differ:\n")
 		for _, c := range cv {
 			fmt.Fprintf(w, "  - %s\n", c)
@@ -731,13 +435,13 @@ func writeSLAReport(w io.Writer, base *model.Model, pols []*policy, search *head
 		fmt.Fprintf(w, "\nSmallest headcount with %s of MQLs touched within %s in at least %s of quarters (%s hours):\n",
 			render.Percent(search.TargetShare), render.Duration(search.WithinMin), render.Percent(search.InQuarters), search.Hours)
 		if search.Headcount == 0 {
-			fmt.Fprintf(w, "  not reachable with up to %s", sdrs(search.MaxTried))
+			fmt.Fprintf(w, "  not reachable with up to %s", whatif.SDRs(search.MaxTried))
 			if search.Hours != "24x7" {
 				fmt.Fprintf(w, ": MQLs arriving off hours wait for the team to start; try --search-hours 24x7")
 			}
 			fmt.Fprintln(w)
 		} else {
-			fmt.Fprintf(w, "  %s\n", sdrs(search.Headcount))
+			fmt.Fprintf(w, "  %s\n", whatif.SDRs(search.Headcount))
 		}
 		for _, t := range search.Tried {
 			noun := "SDRs:"

@@ -78,19 +78,19 @@ func TestSLASearchUnreachable(t *testing.T) {
 		t.Fatal(err)
 	}
 	var doc struct {
-		Search headcountSearch `json:"headcount_search"`
+		Search whatif.HeadcountSearchResult `json:"headcount_search"`
 	}
 	if err := json.Unmarshal([]byte(out), &doc); err != nil {
 		t.Fatal(err)
 	}
 	s := doc.Search
-	if s.Headcount != 0 || len(s.Tried) != 1 || s.Tried[0].Headcount != maxSearchHeadcount || s.MaxTried != maxSearchHeadcount {
-		t.Errorf("search %+v, want unreachable after trying %d SDRs only", s, maxSearchHeadcount)
+	if s.Headcount != 0 || len(s.Tried) != 1 || s.Tried[0].Headcount != whatif.MaxSearchHeadcount || s.MaxTried != whatif.MaxSearchHeadcount {
+		t.Errorf("search %+v, want unreachable after trying %d SDRs only", s, whatif.MaxSearchHeadcount)
 	}
 	// No quarter reaches 0.9, so neither does the mean; leads arriving in
 	// working hours are touched at once, so it is not 0.
 	if m := s.Tried[0].Mean; !(m > 0 && m < 0.9) {
-		t.Errorf("mean compliance %v at %d SDRs, want in (0, 0.9)", m, maxSearchHeadcount)
+		t.Errorf("mean compliance %v at %d SDRs, want in (0, 0.9)", m, whatif.MaxSearchHeadcount)
 	}
 }
 
