@@ -143,6 +143,7 @@ func calibrateCmd(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
+	r.Warnings = append(readWarnings(&exp.Report, out.Join("rejects.csv")), r.Warnings...)
 	bar.phase("calibrate: fitted in %.1fs; writing %s and its charts...", time.Since(start).Seconds(), cfg.out)
 	// A quota is a target, not something the export can tell: it comes
 	// from --quota or from the user's own base model, never from the
@@ -294,7 +295,7 @@ func printCalibration(e *env, r *calibrate.Result, cfg calibrateConfig) {
 			}
 			p := fmt.Sprintf("%s (%s–%s)", render.Percent(ed.P), render.Percent(ed.Lower), render.Percent(ed.Upper))
 			if ed.KeptP {
-				p = "NOT FITTED (base " + render.Percent(transitionP(m, s.Stage, ed.To)) + ")"
+				p = keptP(m, s.Stage, ed.To)
 			}
 			fmt.Fprintf(tw, "%s -> %s\t%s\t%d\t%s\n", s.Stage, ed.To, p, s.N, d)
 		}
