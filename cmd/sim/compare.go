@@ -153,11 +153,11 @@ func compareCmd(ctx context.Context, e *env, args []string) error {
 	g := csvNum
 	var effects []render.Effect
 	all := make([][]whatif.Diff, len(sims))
-	bounded := false // some interval is an exact bound (boundIndicator)
+	bounded := false // some interval is an exact bound (whatif.BoundIndicator)
 	for i, s := range sims[1:] {
 		diffs := whatif.Compare(base.m, base.res, s.m, s.res)
 		for j := range diffs {
-			if boundIndicator(&diffs[j]) {
+			if whatif.BoundIndicator(&diffs[j]) {
 				bounded = true
 			}
 		}
@@ -211,37 +211,6 @@ func compareCmd(ctx context.Context, e *env, args []string) error {
 	return nil
 }
 
-// hitQuota is the name whatif.Metrics gives the quota indicator: 1 for a
-// quarter at or above quota, else 0.
-const hitQuota = "P(hit quota)"
-
-// boundIndicator replaces the intervals of d, a difference of hitQuota,
-// that have zero width by exact bounds, and reports whether it did. They
-// are 0 wide when every quarter agreed (the standard deviation of 0/1
-// values that are all equal is 0), which claims a certainty n quarters
-// cannot give. With δ the common value of the n per-quarter differences
-// (−1, 0 or 1) and h = 1 − 0.025^(1/n), the upper end of the exact 95%
-// interval of a share of which none of n quarters was seen
-// (montecarlo.ClopperPearson): the chance of a pair of quarters that
-// disagree otherwise than seen is at most h, so the difference lies within
-// δ ± h·(1+|δ|) (paired); and each side's share within h of its 0 or 1,
-// so the same half-width holds for the unpaired interval.
-func boundIndicator(d *whatif.Diff) bool {
-	if d.Metric != hitQuota || d.N < 2 || (d.HalfPaired != 0 && d.HalfUnpaired != 0) {
-		return false
-	}
-	_, h := montecarlo.ClopperPearson(0, d.N, 0.95)
-	half := h * (1 + math.Abs(d.Delta))
-	if d.HalfPaired == 0 {
-		d.HalfPaired = half
-	}
-	if d.HalfUnpaired == 0 {
-		d.HalfUnpaired = half
-	}
-	d.Significant = math.Abs(d.Delta) > d.HalfPaired
-	return true
-}
-
 // writeDiffTable prints diffs as a table for people.
 func writeDiffTable(w io.Writer, diffs []whatif.Diff, cur string) {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
@@ -261,7 +230,7 @@ func writeDiffTable(w io.Writer, diffs []whatif.Diff, cur string) {
 			continue
 		}
 		base, alt := value(d.Base, d.Unit, cur), value(d.Alt, d.Unit, cur)
-		if name == hitQuota {
+		if name == whatif.HitQuota {
 			// A share of quarters at 0 or 1: an exact bound, not "100.0%".
 			if b, ok := boundedShare(d.Base, d.N); ok {
 				base = b

@@ -47,8 +47,8 @@ func TestCompareQuotaBound(t *testing.T) {
 	}
 	h := 1 - math.Pow(0.025, 1.0/20)
 	for _, d := range doc.WhatIfs[0].Diffs {
-		if d.Metric == hitQuota && (math.Abs(float64(d.PairedHi)-h) > 1e-12 || math.Abs(float64(d.UnpairedLo)+h) > 1e-12 || d.Significant) {
-			t.Errorf("compare.json %s: %+v, want ± %v, not significant", hitQuota, d, h)
+		if d.Metric == whatif.HitQuota && (math.Abs(float64(d.PairedHi)-h) > 1e-12 || math.Abs(float64(d.UnpairedLo)+h) > 1e-12 || d.Significant) {
+			t.Errorf("compare.json %s: %+v, want ± %v, not significant", whatif.HitQuota, d, h)
 		}
 	}
 }

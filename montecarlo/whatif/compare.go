@@ -31,6 +31,10 @@ type Metric struct {
 	Values []float64
 }
 
+// HitQuota is the name Metrics gives the quota indicator: 1 for a quarter
+// at or above quota, else 0.
+const HitQuota = "P(hit quota)"
+
 // Metrics returns the series Compare compares, in this order: revenue,
 // P(hit quota) (a 0/1 indicator per quarter, only when m has a quota),
 // deals won, pipeline created (marketing and sales, currency), MQLs
@@ -48,7 +52,7 @@ func Metrics(m *model.Model, r *montecarlo.Results) []Metric {
 				hit[i] = 1
 			}
 		}
-		out = append(out, Metric{"P(hit quota)", Share, hit})
+		out = append(out, Metric{HitQuota, Share, hit})
 	}
 	mv, sv := first(r.MktValue), first(r.SalesValue)
 	pipe := make([]float64, len(mv))
@@ -162,6 +166,34 @@ func Compare(baseModel *model.Model, base *montecarlo.Results, altModel *model.M
 		}
 	}
 	return out
+}
+
+// BoundIndicator replaces the intervals of d, a difference of HitQuota,
+// that have zero width by exact bounds, and reports whether it did. They
+// are 0 wide when every quarter agreed (the standard deviation of 0/1
+// values that are all equal is 0), which claims a certainty N quarters
+// cannot give. With δ the common value of the N per-quarter differences
+// (−1, 0 or 1) and h = 1 − 0.025^(1/N), the upper end of the exact 95%
+// interval of a share of which none of N quarters was seen
+// (stats.ClopperPearson): the chance of a pair of quarters that disagree
+// otherwise than seen is at most h, so the difference lies within
+// δ ± h·(1+|δ|) (paired); and each side's share within h of its 0 or 1,
+// so the same half-width holds for the unpaired interval. Significant is
+// then whether the paired interval excludes 0.
+func BoundIndicator(d *Diff) bool {
+	if d.Metric != HitQuota || d.N < 2 || (d.HalfPaired != 0 && d.HalfUnpaired != 0) {
+		return false
+	}
+	_, h := stats.ClopperPearson(0, d.N, 0.95)
+	half := h * (1 + math.Abs(d.Delta))
+	if d.HalfPaired == 0 {
+		d.HalfPaired = half
+	}
+	if d.HalfUnpaired == 0 {
+		d.HalfUnpaired = half
+	}
+	d.Significant = math.Abs(d.Delta) > d.HalfPaired
+	return true
 }
 
 // meanSD returns the mean and the sample standard deviation of x.

@@ -90,3 +90,30 @@ func TestCommonRandomNumbers(t *testing.T) {
 		})
 	}
 }
+
+// TestBoundIndicator: a quota indicator on which every pair of quarters
+// agreed gets the exact bound h·(1+|δ|), h = 1 − 0.025^(1/N), instead of a
+// zero-width interval; other metrics and intervals are left alone.
+func TestBoundIndicator(t *testing.T) {
+	h := 1 - math.Pow(0.025, 1.0/20)
+	for _, tt := range []struct {
+		name         string
+		d            Diff
+		bounded      bool
+		paired, half float64
+		significant  bool
+	}{
+		{"all agree, no change", Diff{Metric: HitQuota, N: 20}, true, h, h, false},
+		{"every quarter gained", Diff{Metric: HitQuota, N: 20, Delta: 1, HalfUnpaired: 0.3}, true, 2 * h, 0.3, true},
+		{"a spread", Diff{Metric: HitQuota, N: 20, Delta: 0.1, HalfPaired: 0.2, HalfUnpaired: 0.3}, false, 0.2, 0.3, false},
+		{"another metric", Diff{Metric: "revenue", N: 20}, false, 0, 0, false},
+		{"one quarter", Diff{Metric: HitQuota, N: 1}, false, 0, 0, false},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			d := tt.d
+			if got := BoundIndicator(&d); got != tt.bounded || math.Abs(d.HalfPaired-tt.paired) > 1e-15 || math.Abs(d.HalfUnpaired-tt.half) > 1e-15 || (tt.bounded && d.Significant != tt.significant) {
+				t.Errorf("BoundIndicator = %v, %+v; want %v, paired ± %v, unpaired ± %v, significant %v", got, d, tt.bounded, tt.paired, tt.half, tt.significant)
+			}
+		})
+	}
+}
