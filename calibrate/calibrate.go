@@ -241,8 +241,16 @@ func Calibrate(e *data.Export, cfg Config) (*Result, error) {
 		var notes []error
 		c.e, notes = joinOpportunities(e, c.m)
 		c.warn(notes...)
+		if x, ends, undated, notes, ok := funnelEnds(c.e, c.m); ok {
+			c.e, c.m, c.undated = x, ends, undated
+			c.warn(notes...)
+		}
 	}
 	m := c.m
+	var undatedDelay model.Dist
+	if ti := slices.IndexFunc(m.Transitions, func(t model.Transition) bool { return t.From+"->"+t.To == c.undated }); ti >= 0 {
+		undatedDelay = m.Transitions[ti].Delay
+	}
 	m.Name = "calibrated"
 	if cfg.QuarterWeeks > 0 {
 		m.QuarterWeeks = cfg.QuarterWeeks
@@ -264,6 +272,7 @@ func Calibrate(e *data.Export, cfg Config) (*Result, error) {
 	c.detectDates()
 	c.detectLeftTruncation()
 	c.fitStages()
+	c.keepUndated(undatedDelay)
 	c.fitSegments()
 	if m.Handoff != nil {
 		c.fitHandoff()
@@ -352,6 +361,9 @@ type calib struct {
 	// them: see detectLeftTruncation.
 	leftTrunc    []time.Time
 	arrivalsFrom time.Time
+	// undated is the transition ("lead->disqualified") whose moves the
+	// export does not date (funnelEnds); "" for none.
+	undated string
 }
 
 func (c *calib) warn(errs ...error) { c.res.Warnings = append(c.res.Warnings, errs...) }

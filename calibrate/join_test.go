@@ -1,6 +1,8 @@
 package calibrate
 
 import (
+	"fmt"
+	"math"
 	"strings"
 	"testing"
 	"time"
@@ -111,5 +113,64 @@ func TestDealSizesWonOnly(t *testing.T) {
 		if len(d.Amounts) != 10 || d.Amounts[9] != 10000 {
 			t.Errorf("%s: amounts %v, want the 10 won ones", d.Source, d.Amounts)
 		}
+	}
+}
+
+// TestFunnelEnds: an export without lead history (each lead seen in one
+// stage before the opportunity) is fitted with the stages before the
+// opportunity merged into one: p(lead->opportunity) is the share of
+// leads converted, dated by the opportunity's creation when the status
+// is the lead's only date; disqualifications are not dated, so their
+// delay is kept.
+func TestFunnelEnds(t *testing.T) {
+	start := time.Date(2024, 1, 1, 9, 0, 0, 0, time.UTC)
+	e := &data.Export{AsOf: start.AddDate(0, 0, 7*20)}
+	for i := range 400 {
+		id := fmt.Sprintf("L%03d", i)
+		created := start.Add(time.Duration(i) * 8 * time.Hour)
+		e.Leads = append(e.Leads, data.Lead{ID: id, CreatedAt: created, Source: "web"})
+		switch i % 4 {
+		case 0: // converted: its status at creation, the opportunity two days later
+			e.StageEvents = append(e.StageEvents, data.StageEvent{LeadID: id, Stage: "opportunity", At: created})
+			e.Opportunities = append(e.Opportunities, data.Opportunity{ID: "O" + id, LeadID: id, CreatedAt: created.Add(48 * time.Hour), Outcome: data.OutcomeOpen})
+		case 1, 2: // disqualified
+			e.StageEvents = append(e.StageEvents, data.StageEvent{LeadID: id, Stage: "disqualified", At: created})
+		default: // still working
+			e.StageEvents = append(e.StageEvents, data.StageEvent{LeadID: id, Stage: "tql", At: created})
+		}
+	}
+	r, err := Calibrate(e, Config{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := r.Model
+	var names []string
+	for _, s := range m.Stages {
+		names = append(names, s.Name)
+	}
+	if got := strings.Join(names, ","); got != "lead,opportunity,won,lost,disqualified" {
+		t.Fatalf("stages %s", got)
+	}
+	for _, s := range m.Sources {
+		if s.Entry != EntryStage {
+			t.Errorf("source %s enters at %s", s.Name, s.Entry)
+		}
+	}
+	// 100 of 400 converted, 200 disqualified at once, 100 censored: the
+	// CIF of conversion is 0.25/0.5 of the half left after disqualification,
+	// about 0.25 once the censored leads' follow-up covers the 2-day delay.
+	p := m.Transitions[transitionIndex(m, EntryStage, "opportunity")]
+	if math.Abs(p.P-0.25) > 0.03 {
+		t.Errorf("p(lead->opportunity) = %.3f, want 0.25", p.P)
+	}
+	if med := p.Delay.Quantile(0.5); math.Abs(med-2) > 0.1 {
+		t.Errorf("lead->opportunity median delay %.3g days, want 2 (dated by the opportunities' creation)", med)
+	}
+	kept := false
+	for _, k := range r.Kept {
+		kept = kept || k.Path == "transitions[lead->disqualified].delay_days"
+	}
+	if !kept {
+		t.Errorf("the undated disqualification delay is not listed as kept: %+v", r.Kept)
 	}
 }

@@ -45,6 +45,8 @@ func (c *calib) keptTransitions() {
 				c.keep(name, fmt.Sprintf("p %.3g, delay %s", t.P, distText(t.Delay)), reason)
 			case ef.KeptP:
 				c.keep(name+".p", fmt.Sprintf("%.3g", t.P), fmt.Sprintf("never taken in %d stays of %s", sf.N, sf.Stage))
+			case sf.Stage+"->"+ef.To == c.undated:
+				c.keep(name+".delay_days", distText(t.Delay), fmt.Sprintf("the export does not date the %d moves (a current status, not a change: no lead history)", ef.Events))
 			default:
 				c.keep(name+".delay_days", distText(t.Delay), fmt.Sprintf("%d moves seen, fewer than the 5 a delay fit needs", ef.Events))
 			}
@@ -61,26 +63,29 @@ func distText(d model.Dist) string {
 	return fmt.Sprintf("%v, median %.3g days", d.Form, d.Quantile(0.5))
 }
 
-// keepArrivals records that the base model's sources and arrival rates
-// stand because the export's leads cannot give them: why says so, and
+// keepArrivals records (as one Kept, its Path naming every source) that
+// the base model's sources and arrival rates stand because the export's leads cannot give them: why says so, and
 // the export's own sources (which the model then lacks) are named.
 func (c *calib) keepArrivals(why string) {
 	own := map[string]int{}
 	for _, l := range c.e.Leads {
 		own[l.Source]++
 	}
-	var names []string
+	var theirs []string
 	for _, s := range sortedKeys(own) {
 		if c.m.SourceIndex(s) < 0 {
-			names = append(names, fmt.Sprintf("%s (%d leads)", s, own[s]))
+			theirs = append(theirs, fmt.Sprintf("%s (%d leads)", s, own[s]))
 		}
 	}
-	if len(names) > 0 {
-		why += "; the export's own sources " + strings.Join(names, ", ") + " are not in the model"
+	if len(theirs) > 0 {
+		why += "; the export's own sources " + strings.Join(theirs, ", ") + " are not in the model"
 	}
+	var names, rates []string
 	for _, s := range c.m.Sources {
-		c.keep("sources["+s.Name+"].rate_per_week", fmt.Sprintf("%.4g leads/week", s.RatePerWeek), why)
+		names = append(names, s.Name)
+		rates = append(rates, fmt.Sprintf("%s %.4g", s.Name, s.RatePerWeek))
 	}
+	c.keep("sources["+strings.Join(names, ",")+"].rate_per_week", strings.Join(rates, ", ")+" leads/week", why)
 }
 
 // spanText describes when the export's leads were created: "all 60 at

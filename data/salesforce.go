@@ -91,7 +91,9 @@ var SalesforceOppStages = map[string]string{
 // current Status when it has none) at CreatedDate, and every LeadHistory
 // row whose Field is Status adds the NewValue at that row's CreatedDate.
 // A converted lead without a history row for its conversion enters the
-// stage of "Closed - Converted" at ConvertedDate. Statuses translate
+// stage of "Closed - Converted" at ConvertedDate; without any history
+// and with a ConvertedDate, that is its only event (its status at
+// creation is not known). Statuses translate
 // through o.Mapping.Stages, then SalesforceLeadStages.
 //
 // Opportunities link to the lead whose ConvertedOpportunityId names them;
@@ -221,10 +223,16 @@ func ReadSalesforce(fsys fs.FS, o *Options) (*Export, error) {
 		if len(h) > 0 {
 			first = h[0].old
 		}
+		hasConv := m.stage(first, SalesforceLeadStages) == convStage
+		if hasConv && len(h) == 0 && x.converted && !x.convertedAt.IsZero() {
+			// No history: the current status "Closed - Converted" was
+			// not the lead's at creation; its conversion is dated by
+			// ConvertedDate below.
+			first, hasConv = "", false
+		}
 		if first != "" {
 			e.StageEvents = append(e.StageEvents, StageEvent{l.ID, m.stage(first, SalesforceLeadStages), l.CreatedAt})
 		}
-		hasConv := m.stage(first, SalesforceLeadStages) == convStage
 		for _, c := range h {
 			if c.new == "" {
 				continue

@@ -295,7 +295,7 @@ func printCalibration(e *env, r *calibrate.Result, cfg calibrateConfig) {
 			}
 			p := fmt.Sprintf("%s (%s–%s)", render.Percent(ed.P), render.Percent(ed.Lower), render.Percent(ed.Upper))
 			if ed.KeptP {
-				p = "NOT FITTED (base " + render.Percent(transitionP(m, s.Stage, ed.To)) + ")"
+				p = keptP(m, s.Stage, ed.To)
 			}
 			fmt.Fprintf(tw, "%s -> %s\t%s\t%d\t%s\n", s.Stage, ed.To, p, s.N, d)
 		}

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/funnelsim/funnel/calibrate"
+	"github.com/funnelsim/funnel/cmd/sim/internal/render"
 	"github.com/funnelsim/funnel/model"
 )
 
@@ -95,13 +96,13 @@ func parseRates(s string) (map[string]float64, error) {
 	return rates, nil
 }
 
-// transitionP returns the p of m's transition from -> to, 0 when m has
-// none.
-func transitionP(m *model.Model, from, to string) float64 {
+// keptP describes the p a transition keeps from the base model, or says
+// it was dropped with its stage (unreachable in the export).
+func keptP(m *model.Model, from, to string) string {
 	for _, t := range m.Transitions {
 		if t.From == from && t.To == to {
-			return t.P
+			return "NOT FITTED (base " + render.Percent(t.P) + ")"
 		}
 	}
-	return 0
+	return "dropped (no lead reaches " + from + ")"
 }
