@@ -218,13 +218,17 @@ func writeForecast(d *outdir.Dir, m *model.Model, res *montecarlo.Results, rep *
 	if err := writeJSON(d, "summary.json", rep); err != nil {
 		return err
 	}
-	if err := writeCSV(d, "quarters.csv", quarterRows(m, res, rep)); err != nil {
+	var book csvBook // forecast.xlsx: the CSV files as sheets
+	if err := book.writeCSV(d, "quarters.csv", quarterRows(m, res, rep)); err != nil {
 		return err
 	}
-	if err := writeCSV(d, "pipeline_movement.csv", movementRows(rep)); err != nil {
+	if err := book.writeCSV(d, "pipeline_movement.csv", movementRows(rep)); err != nil {
 		return err
 	}
-	if err := writeCSV(d, "breakdown.csv", breakdownRows(rep)); err != nil {
+	if err := book.writeCSV(d, "breakdown.csv", breakdownRows(rep)); err != nil {
+		return err
+	}
+	if err := book.write(d, "forecast.xlsx", m.Currency); err != nil {
 		return err
 	}
 	if err := saveCharts(d, forecastCharts(m, res, rep)); err != nil {
@@ -492,6 +496,9 @@ func reportMarkdown(m *model.Model, rep *montecarlo.Report) string {
 	if rep.Scenario != "" {
 		title += " / " + rep.Scenario
 	}
+	if rep.Period != nil {
+		title += ", " + rep.Period.Label
+	}
 	fmt.Fprintf(&b, "# Revenue forecast: %s\n\n", mdText(title))
 	fmt.Fprintf(&b, "%s simulated quarters, seed %d, model hash `%s`.\n", render.Count(float64(rep.Quarters)), rep.Seed, rep.ModelHash[:16])
 	fmt.Fprintf(&b, "Reproduce with `sim forecast --seed %d --quarters %d` on the same model.\n\n", rep.Seed, rep.Quarters)
@@ -505,6 +512,8 @@ func reportMarkdown(m *model.Model, rep *montecarlo.Report) string {
 		{"funnel", "Funnel volume and conversion"},
 		{"sla", "SLA compliance"},
 		{"response", "MQL response times"},
+		{"waterfall", "Pipeline movement in the quarter"},
+		{"breakdown", "Revenue and pipeline created by source"},
 		{"horizon", "Revenue over the horizon"},
 	} {
 		if c.file == "horizon" && rep.Horizon < 2 {
