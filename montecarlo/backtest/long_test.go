@@ -38,3 +38,9 @@ func TestBacktestNarrowFunnelLong(t *testing.T) {
 		t.Errorf("P10–P90 covered %d of %d origins, outside the 99%% band %d–%d of 80%%", covered, n, lo, hi)
 	}
 }
+
+// TestBacktestCoverageLong is TestBacktestCoverage over longer histories
+// and more seeds.
+func TestBacktestCoverageLong(t *testing.T) {
+	checkCoverage(t, coverageCases(8), []uint64{1, 2, 3, 4, 5}, 400)
+}
