@@ -13,19 +13,19 @@ import (
 // of run r. Per-stage and per-SLA series add a last dimension: index
 // (r*Horizon+k)*len(Stages) + s.
 type Results struct {
-	Quarters int      // runs
-	Horizon  int      // consecutive quarters per run
-	Seed     uint64   // the seed
-	First    int      // the index of the first run (Config.First); 0 but for a shard
+	Quarters int    // runs
+	Horizon  int    // consecutive quarters per run
+	Seed     uint64 // the seed
+	First    int    // the index of the first run (Config.First); 0 but for a shard
 	// Opening and Method name the strategy the engine chose for the model
 	// (see the package doc): Opening "start", "warm-up" or "stationary",
 	// Method "walk" or "marks". Neither changes the results' law.
 	Opening, Method string
-	Stages   []string // stage names, in model order
-	SLAs     []string // SLA names, in model order
-	Quota    float64  // revenue target a quarter
-	Currency string
-	Leads    int64 // leads simulated in all, warm-up included (drawn from marks: the leads the drawn marks hold): the work done
+	Stages          []string // stage names, in model order
+	SLAs            []string // SLA names, in model order
+	Quota           float64  // revenue target a quarter
+	Currency        string
+	Leads           int64 // leads simulated in all, warm-up included (drawn from marks: the leads the drawn marks hold): the work done
 
 	Revenue      []float64 // closed-won amount in the quarter, currency
 	Won          []float64 // deals closed-won in the quarter
