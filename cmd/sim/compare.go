@@ -173,7 +173,11 @@ func compareCmd(ctx context.Context, e *env, args []string) error {
 		}
 		out.WhatIfs = append(out.WhatIfs, wj)
 	}
-	if err := writeCSV(dir, "compare.csv", rows); err != nil {
+	var book csvBook
+	if err := book.writeCSV(dir, "compare.csv", rows); err != nil {
+		return err
+	}
+	if err := book.write(dir, "compare.xlsx", base.m.Currency); err != nil {
 		return err
 	}
 	if err := writeJSON(dir, "compare.json", out); err != nil {

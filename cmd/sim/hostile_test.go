@@ -1,8 +1,11 @@
 package main
 
 import (
+	"archive/zip"
+	"bytes"
 	"context"
 	"encoding/csv"
+	"io"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -108,7 +111,7 @@ func TestHostileNames(t *testing.T) {
 	sim("compare", "--model", hostile, "--quarters", "20", "--out", at("compare"), "-q", "baseline", "two-more-sdrs")
 	sim("sla", "--model", hostile, "--quarters", "10", "--headcount", "4,6", "--hours", "business", "--threshold", "60", "--out", at("sla"), "-q")
 	sim("plan", "--model", hostile, "--quarters", "10", "--out", at("plan"), "-q")
-	sim("report", at("fc"), at("compare"), at("sla"), at("plan"), at("calib"), "--out", at("report"))
+	sim("report", at("fc"), at("compare"), at("sla"), at("plan"), at("calib"), at("backtest"), "--out", at("report"))
 
 	// Nothing outside work.
 	if _, err := os.Stat(escape); err == nil {
@@ -121,6 +124,7 @@ func TestHostileNames(t *testing.T) {
 	// Markup from a name: a raw tag. In Markdown, code blocks and code
 	// spans show their text as it is, so only the rest counts.
 	markup := regexp.MustCompile(`<script|<img`)
+	workbooks := 0
 	mdCode := regexp.MustCompile("(?s)(`{3,})\n.*?\n`{3,}|`[^`\n]*`")
 	err = filepath.WalkDir(work, func(path string, d os.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
@@ -150,6 +154,28 @@ func TestHostileNames(t *testing.T) {
 					}
 				}
 			}
+		case ".xlsx":
+			// Every cell from data is text (an inline string), never a formula.
+			workbooks++
+			z, err := zip.NewReader(bytes.NewReader(b), int64(len(b)))
+			if err != nil {
+				t.Errorf("%s: %v", rel, err)
+				return nil
+			}
+			for _, f := range z.File {
+				if !strings.HasPrefix(f.Name, "xl/worksheets/") {
+					continue
+				}
+				r, err := f.Open()
+				if err != nil {
+					t.Fatal(err)
+				}
+				x, _ := io.ReadAll(r)
+				r.Close()
+				if regexp.MustCompile(`<f[ >]`).Match(x) {
+					t.Errorf("%s: %s holds a formula", rel, f.Name)
+				}
+			}
 		case ".html", ".md", ".svg":
 			if filepath.Ext(path) == ".md" {
 				b = mdCode.ReplaceAll(b, nil)
@@ -162,6 +188,9 @@ func TestHostileNames(t *testing.T) {
 	})
 	if err != nil {
 		t.Fatal(err)
+	}
+	if workbooks != 5 {
+		t.Errorf("%d workbooks written, want 5 (two forecasts, compare, sla and plan)", workbooks)
 	}
 	html, _ := os.ReadFile(at("report/report.html"))
 	if !strings.Contains(string(html), "&lt;script&gt;alert(3)&lt;/script&gt;") {

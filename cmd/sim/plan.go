@@ -109,7 +109,7 @@ func planCmd(ctx context.Context, e *env, args []string) error {
 	f := func(v float64) montecarlo.Float { return montecarlo.Float(v) }
 	out := whatif.PlanResult{SchemaVersion: whatif.SchemaVersion, Model: m.Name, ModelHash: m.Hash(), Currency: m.Currency, Goal: goal, Probability: prob, Quarters: cfg.quarters, Seed: cfg.seed, Points: plan.Points, Reachable: reachable}
 	for _, l := range sheet {
-		out.Worksheet = append(out.Worksheet, whatif.PlanLine{l.Label, f(l.Value), f(l.Now), l.Rate})
+		out.Worksheet = append(out.Worksheet, whatif.PlanLine{Label: l.Label, Value: f(l.Value), Now: f(l.Now), Rate: l.Rate})
 	}
 	nan := f(math.NaN())
 	out.Scale, out.ScaleLo, out.ScaleHi, out.MQLs, out.MQLsLo, out.MQLsHi = nan, nan, nan, nan, nan, nan
@@ -139,7 +139,11 @@ func planCmd(ctx context.Context, e *env, args []string) error {
 	for _, l := range sheet {
 		rows = append(rows, []string{l.Label, g(l.Value), g(l.Now), l.Rate})
 	}
-	if err := writeCSV(dir, "plan.csv", rows); err != nil {
+	var book csvBook
+	if err := book.writeCSV(dir, "plan.csv", rows); err != nil {
+		return err
+	}
+	if err := book.write(dir, "plan.xlsx", m.Currency); err != nil {
 		return err
 	}
 	if err := saveCharts(dir, planCharts(sheet, out)); err != nil {

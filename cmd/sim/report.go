@@ -22,6 +22,7 @@ import (
 	"github.com/funnelsim/funnel/cmd/sim/internal/render"
 	"github.com/funnelsim/funnel/cmd/sim/internal/report"
 	"github.com/funnelsim/funnel/montecarlo"
+	"github.com/funnelsim/funnel/montecarlo/backtest"
 	"github.com/funnelsim/funnel/montecarlo/whatif"
 	"gonum.org/v1/plot"
 )
@@ -34,15 +35,28 @@ const reportUsage = `
 Usage: sim report [--out DIR] [FOLDER...]
 
 Reads the output folders of sim forecast, and of sim compare, sim sla,
-sim plan and sim calibrate when given, and writes one report to --out:
+sim plan, sim calibrate and sim backtest when given, and writes one
+report to --out:
   report.html   self-contained: charts inline as SVG, no scripts, fonts,
                 style sheets or images to fetch; prints to PDF with one
                 section a page
   report.md     the same for wikis, with the charts as PNG files beside it
 
+The executive pages come first: the headline forecast (naming the quarter
+when summary.json does), the chance of quota, pipeline coverage, the key
+charts, what the what-ifs, response policies and plan found. An analyst
+appendix follows after a clear break: parameter tables, calibration
+diagnostics, Erlang C caveats, the backtest, the method. The words follow
+the funnel the model has (no MQLs or SDRs for an opportunities-only one),
+and a box at the top warns when the folders come from different models
+or seeds (by the model hash and seed each folder's JSON records) or when
+a folder does not record them.
+
 Each folder is recognised by its files: summary.json and quarters.csv
 (forecast), compare.json (compare), sla.json (sla), plan.json (plan),
-calibration.md or parameters.json (calibrate). Each folder's
+calibration.md or parameters.json (calibrate), backtest.json (backtest).
+A JSON file whose schema_version is newer than this sim reads is refused.
+Each folder's
 subfolders are searched too, so "sim report out" finds the forecast in
 out/ and the comparison in out/compare/. With no FOLDER it reads "out". Sections whose folder is not
 given are left out; the first forecast folder makes the executive summary.
@@ -123,6 +137,7 @@ var folderKinds = []struct {
 	{"sla", [][]string{{"sla.json"}}},
 	{"plan", [][]string{{"plan.json"}}},
 	{"calibrate", [][]string{{"calibration.md"}, {"parameters.json"}}},
+	{"backtest", [][]string{{"backtest.json"}}},
 }
 
 // folderKind returns the kind of output folder dir is, or "".
@@ -187,8 +202,8 @@ func findFolders(dirs []string, skip string) ([]outFolder, error) {
 			}
 		}
 		if !found {
-			return nil, fmt.Errorf("report: %s holds no output of sim forecast, compare, sla, plan or calibrate "+
-				"(looked for summary.json with quarters.csv, compare.json, sla.json, plan.json, calibration.md, parameters.json)", d)
+			return nil, fmt.Errorf("report: %s holds no output of sim forecast, compare, sla, plan, calibrate or backtest "+
+				"(looked for summary.json with quarters.csv, compare.json, sla.json, plan.json, calibration.md, parameters.json, backtest.json)", d)
 		}
 	}
 	order := func(k string) int {
@@ -249,8 +264,74 @@ func (cs *chartSet) copy(dir, name, file, caption string) (report.Chart, bool, e
 type forecastData struct {
 	dir      string
 	rep      montecarlo.Report
+	period   string    // the calendar quarter forecast, "Q3 FY2026, Jul 1 - Sep 30, 2026"; "" when summary.json does not say
 	revenue  []float64 // first quarter of each run
 	coverage []float64
+}
+
+// periodJSON is a calendar quarter as summary.json may name it: its name
+// ("Q3 FY2026") and its first and last days, or its dates in words.
+type periodJSON struct {
+	Name  string `json:"name"`
+	Label string `json:"label"` // the whole of it, "Q3 FY2026, Jul 1 - Sep 30, 2026"
+	Dates string `json:"dates"`
+	Start string `json:"start"`
+	End   string `json:"end"`
+}
+
+// String returns p for people: "Q3 FY2026, Jul 1 - Sep 30, 2026".
+func (p periodJSON) String() string {
+	if p.Label != "" {
+		return p.Label
+	}
+	dates := p.Dates
+	if dates == "" && p.Start != "" && p.End != "" {
+		s, err1 := time.Parse(time.DateOnly, p.Start[:min(len(p.Start), 10)])
+		e, err2 := time.Parse(time.DateOnly, p.End[:min(len(p.End), 10)])
+		if err1 == nil && err2 == nil {
+			dates = s.Format("Jan 2") + " - " + e.Format("Jan 2, 2006")
+			if s.Year() != e.Year() {
+				dates = s.Format("Jan 2, 2006") + " - " + e.Format("Jan 2, 2006")
+			}
+		}
+	}
+	switch {
+	case p.Name == "" || p.Name == dates:
+		return dates
+	case dates == "":
+		return p.Name
+	}
+	return p.Name + ", " + dates
+}
+
+// forecastPeriod returns the calendar quarter a summary.json forecasts
+// (its first, with a horizon), or "" when it names none: a "period"
+// object, or the first of a "periods" list.
+func forecastPeriod(b []byte) string {
+	var v struct {
+		Period  *periodJSON  `json:"period"`
+		Periods []periodJSON `json:"periods"`
+	}
+	if json.Unmarshal(b, &v) != nil {
+		return ""
+	}
+	if v.Period != nil {
+		return v.Period.String()
+	}
+	if len(v.Periods) > 0 {
+		return v.Periods[0].String()
+	}
+	return ""
+}
+
+// checkSchema returns an error when v, the schema_version of the file at
+// path, is newer than known, the version this sim writes (0: a file
+// written before versions were recorded, read as 1).
+func checkSchema(path string, v, known int) error {
+	if v < 0 || v > known {
+		return fmt.Errorf("%s: schema_version %d: this sim reads versions up to %d; use the sim that wrote it, or run the command again with this one", path, v, known)
+	}
+	return nil
 }
 
 func readForecast(dir string) (*forecastData, error) {
@@ -262,9 +343,13 @@ func readForecast(dir string) (*forecastData, error) {
 	if err := json.Unmarshal(b, &f.rep); err != nil {
 		return nil, fmt.Errorf("%s: %w", filepath.Join(dir, "summary.json"), err)
 	}
+	if err := checkSchema(filepath.Join(dir, "summary.json"), f.rep.SchemaVersion, montecarlo.ReportSchemaVersion); err != nil {
+		return nil, err
+	}
 	if f.rep.Quarters == 0 || f.rep.ModelHash == "" {
 		return nil, fmt.Errorf("%s: not a summary of sim forecast (no quarters or model_hash)", filepath.Join(dir, "summary.json"))
 	}
+	f.period = forecastPeriod(b)
 	path := filepath.Join(dir, "quarters.csv")
 	b, err = os.ReadFile(path)
 	if err != nil {
@@ -372,12 +457,97 @@ const (
 	defOpenPipeline = "Open pipeline: value of the opportunities open at the start of the quarter."
 )
 
+// provenance is what a folder's JSON records of the model and seed it
+// was made with, for the warning against mixing models.
+type provenance struct {
+	kind, path  string
+	model, hash string // hash "": not recorded
+	scenario    string
+	seed        uint64
+	hasSeed     bool
+}
+
+// provenanceWarnings returns the warnings a report of these folders needs:
+// folders made from different models (by their model hashes), simulated
+// with different seeds, or that do not record the model they come from.
+func provenanceWarnings(ps []provenance) []string {
+	if len(ps) < 2 {
+		return nil
+	}
+	var out []string
+	var known, unknown []provenance
+	hashes := map[string]bool{}
+	for _, p := range ps {
+		if p.hash == "" {
+			unknown = append(unknown, p)
+			continue
+		}
+		known = append(known, p)
+		hashes[p.hash] = true
+	}
+	if len(hashes) > 1 {
+		// One entry a model: the folders made from it.
+		var order []string
+		folders := map[string][]string{}
+		for _, p := range known {
+			if _, ok := folders[p.hash]; !ok {
+				order = append(order, p.hash)
+			}
+			folders[p.hash] = append(folders[p.hash], p.kind+" "+p.path)
+		}
+		var ls []string
+		for _, h := range order {
+			var p provenance
+			for _, q := range known {
+				if q.hash == h {
+					p = q
+					break
+				}
+			}
+			m := "model " + p.model
+			if p.scenario != "" {
+				m += ", scenario " + p.scenario
+			}
+			ls = append(ls, strings.Join(folders[h], ", ")+": "+m+" (hash "+h[:min(12, len(h))]+")")
+		}
+		out = append(out, fmt.Sprintf("these folders come from %d different models, so their figures do not describe one funnel and do not add up: ", len(order))+
+			strings.Join(ls, "; ")+". A scenario given to sim forecast, or a model edited or calibrated again, is a different model; run every command on the same model file.")
+	}
+	if len(unknown) > 0 && len(known)+len(unknown) > 1 {
+		var ls []string
+		for _, p := range unknown {
+			ls = append(ls, p.kind+" "+p.path)
+		}
+		verb := "does"
+		if len(unknown) > 1 {
+			verb = "do"
+		}
+		out = append(out, "this report cannot tell whether "+strings.Join(ls, ", ")+" "+verb+" come from the same model as the other folders: "+
+			"no model hash is recorded there (written by an older sim, or calibrate's calibration.md alone); run the command again to record it.")
+	}
+	seeds := map[uint64]bool{}
+	var seeded []string
+	for _, p := range ps {
+		if p.hasSeed {
+			seeds[p.seed] = true
+			seeded = append(seeded, fmt.Sprintf("%s %s: seed %d", p.kind, p.path, p.seed))
+		}
+	}
+	if len(seeds) > 1 {
+		out = append(out, "these folders were simulated with different seeds ("+strings.Join(seeded, "; ")+
+			"): a figure that appears in two sections (the base's revenue, say) differs between them by chance; use one --seed for every command.")
+	}
+	return out
+}
+
 // buildReport reads the folders and assembles the document and its charts.
 func buildReport(folders []outFolder, title string) (*report.Document, []reportChart, error) {
 	doc := &report.Document{}
 	cs := &chartSet{}
 	var main *forecastData
 	var cmp *compareData
+	var provs []provenance
+	var findings []string // executive points from sla, plan and backtest folders
 	prefixes := map[string]int{}
 	prefix := func(kind string) string {
 		prefixes[kind]++
@@ -401,6 +571,8 @@ func buildReport(folders []outFolder, title string) (*report.Document, []reportC
 			if main == nil {
 				main = fc
 			}
+			r := &fc.rep
+			provs = append(provs, provenance{kind: f.kind, path: f.path, model: r.Model, hash: r.ModelHash, scenario: r.Scenario, seed: r.Seed, hasSeed: true})
 			secs, err = forecastSections(fc, id, cs, len(folders) > 1 && prefixes["forecast"] > 1)
 		case "compare":
 			var c compareData
@@ -415,20 +587,77 @@ func buildReport(folders []outFolder, title string) (*report.Document, []reportC
 			if cmp == nil {
 				cmp = &c
 			}
+			provs = append(provs, provenance{kind: f.kind, path: f.path, model: c.Model, hash: c.ModelHash, seed: c.Seed, hasSeed: true})
 			var s report.Section
 			s, err = compareSection(&c, f.path, id, cs)
 			secs = []report.Section{s}
 		case "calibrate":
+			var p *calibrate.ParametersFile
+			path := filepath.Join(f.path, "parameters.json")
+			if _, serr := os.Stat(path); serr == nil {
+				var v calibrate.ParametersFile
+				v, err = readJSONFile[calibrate.ParametersFile](path)
+				if err == nil {
+					err = calibrate.CheckSchema(path, v.SchemaVersion)
+				}
+				if err != nil {
+					return nil, nil, err
+				}
+				p = &v
+				provs = append(provs, provenance{kind: f.kind, path: f.path, model: v.Model, hash: v.ModelHash})
+			} else {
+				provs = append(provs, provenance{kind: f.kind, path: f.path})
+			}
 			var s report.Section
-			s, err = calibrateSection(f.path, id, cs)
+			s, err = calibrateSection(p, f.path, id, cs)
 			secs = []report.Section{s}
 		case "sla":
-			var s report.Section
-			s, err = slaSection(f.path, id, cs)
-			secs = []report.Section{s}
+			path := filepath.Join(f.path, "sla.json")
+			var d whatif.SLAResult
+			d, err = readJSONFile[whatif.SLAResult](path)
+			if err == nil {
+				err = whatif.CheckSchema(path, d.SchemaVersion)
+			}
+			if err != nil {
+				return nil, nil, err
+			}
+			provs = append(provs, provenance{kind: f.kind, path: f.path, model: d.Model, hash: d.ModelHash, seed: d.Seed, hasSeed: true})
+			if x := slaFinding(&d); x != "" {
+				findings = append(findings, x)
+			}
+			secs, err = slaSections(&d, f.path, id, cs)
 		case "plan":
+			path := filepath.Join(f.path, "plan.json")
+			var d whatif.PlanResult
+			d, err = readJSONFile[whatif.PlanResult](path)
+			if err == nil {
+				err = whatif.CheckSchema(path, d.SchemaVersion)
+			}
+			if err != nil {
+				return nil, nil, err
+			}
+			provs = append(provs, provenance{kind: f.kind, path: f.path, model: d.Model, hash: d.ModelHash, seed: d.Seed, hasSeed: true})
+			if x := planFinding(&d); x != "" {
+				findings = append(findings, x)
+			}
 			var s report.Section
-			s, err = planSection(f.path, id, cs)
+			s, err = planSection(&d, f.path, id, cs)
+			secs = []report.Section{s}
+		case "backtest":
+			path := filepath.Join(f.path, "backtest.json")
+			var d backtest.Result
+			d, err = readJSONFile[backtest.Result](path)
+			if err == nil {
+				err = checkSchema(path, d.SchemaVersion, backtest.SchemaVersion)
+			}
+			if err != nil {
+				return nil, nil, err
+			}
+			if x := backtestFinding(&d); x != "" {
+				findings = append(findings, x)
+			}
+			var s report.Section
+			s, err = backtestSection(&d, f.path, id, cs)
 			secs = []report.Section{s}
 		default:
 			var s report.Section
@@ -440,6 +669,7 @@ func buildReport(folders []outFolder, title string) (*report.Document, []reportC
 		}
 		sections = append(sections, secs...)
 	}
+	doc.Warnings = provenanceWarnings(provs)
 	if main != nil {
 		summarise(doc, main, cmp)
 		sections = append(sections, methodSection(main))
@@ -447,6 +677,7 @@ func buildReport(folders []outFolder, title string) (*report.Document, []reportC
 		doc.Title = "Funnel report"
 		doc.Headline = "No forecast folder was given: the executive summary needs the output of sim forecast."
 	}
+	doc.Points = append(doc.Points, findings...)
 	if title != "" {
 		doc.Title = title
 	}
@@ -485,6 +716,10 @@ func summarise(doc *report.Document, fc *forecastData, cmp *compareData) {
 	} else {
 		doc.Headline = fmt.Sprintf("Revenue will most likely land between %s and %s a quarter (P10–P90); the model sets no quota.",
 			money(r.Revenue.P10), money(r.Revenue.P90))
+	}
+	if fc.period != "" {
+		doc.Headline = fc.period + ": " + doc.Headline
+		doc.Subtitle = fc.period + " · " + doc.Subtitle
 	}
 	rev := report.KPI{Label: "Revenue, P10–P90", Value: money(r.Revenue.P10) + " – " + money(r.Revenue.P90),
 		Detail: "median " + money(r.Revenue.P50), Definition: "Closed-won inside the quarter; 8 in 10 simulated quarters fall in this range."}
@@ -564,7 +799,7 @@ func takeaways(r *montecarlo.Report, cmp *compareData) []string {
 				render.Ratio(float64(r.Coverage.P50)), render.Ratio(float64(r.CoverageNeeded))))
 		}
 	}
-	if !math.IsNaN(float64(r.ContactRate)) && !math.IsNaN(float64(r.ResponseP50.Mean)) {
+	if shapeOf(r).sdrs && !math.IsNaN(float64(r.ResponseP50.Mean)) {
 		out = append(out, fmt.Sprintf("SDRs reach %s of the %s MQLs a quarter; the median MQL waits %s for a first touch.",
 			render.Percent(float64(r.ContactRate)), render.Count(float64(r.MQLs.Mean)), render.Duration(float64(r.ResponseP50.Mean))))
 	}
@@ -614,11 +849,43 @@ func slaCategory(s montecarlo.SLAReport) string {
 	return c
 }
 
-// forecastSections returns the sections of a forecast folder: funnel,
-// revenue, coverage, SLAs and response times.
+// funnelShape is what a forecast's funnel has, so that the report speaks
+// of what exists: an opportunities-only model has no MQLs and no SDRs.
+type funnelShape struct {
+	mqls  bool // leads reach a handoff stage: MQLs a quarter > 0
+	sdrs  bool // an SDR queue contacts them: a contact rate
+	split bool // pipeline comes both from marketing's leads and sales' own
+	teams bool // stages belong to more than one team
+}
+
+func shapeOf(r *montecarlo.Report) funnelShape {
+	sh := funnelShape{mqls: r.MQLs.Mean > 0}
+	sh.sdrs = sh.mqls && !math.IsNaN(float64(r.ContactRate))
+	pc := r.PipelineCreated
+	sh.split = sh.mqls && pc.MarketingCount.Mean > 0 && pc.SalesCount.Mean > 0
+	teams := map[string]bool{}
+	for _, st := range r.Stages {
+		teams[st.Team] = true
+	}
+	sh.teams = len(teams) > 1
+	return sh
+}
+
+// stageName is a stage's name for people: its label, else its name.
+func stageName(s montecarlo.StageReport) string {
+	if s.Label != "" {
+		return s.Label
+	}
+	return s.Name
+}
+
+// forecastSections returns the sections of a forecast folder: revenue,
+// coverage, funnel, SLAs and response times, in that order, each left out
+// when the forecast has nothing for it.
 func forecastSections(fc *forecastData, id string, cs *chartSet, label bool) ([]report.Section, error) {
 	r := &fc.rep
 	cur := r.Currency
+	sh := shapeOf(r)
 	money := func(v montecarlo.Float) string { return render.Money(float64(v), cur) }
 	count := func(v montecarlo.Float) string { return render.Count(float64(v)) }
 	suffix := ""
@@ -629,49 +896,14 @@ func forecastSections(fc *forecastData, id string, cs *chartSet, label bool) ([]
 		}
 	}
 	var secs []report.Section
-
-	// Funnel.
-	fun := report.Section{ID: id + "-funnel", Title: "Funnel" + suffix,
-		Intro: []string{"Mean volume a quarter at each stage, and the conversion from the stage before on the way to a win. " +
-			"Marketing generates leads that become MQLs, SDRs contact and qualify them, sales accepts or rejects them and works the opportunities; " +
-			"sales also sources its own opportunities."}}
-	st := report.Table{Caption: "Stages, mean a quarter", Head: []string{"stage", "team", "entries", "sd", "conversion", "on the way to a win"},
-		Right: []bool{false, false, true, true, true, false}}
-	for _, s := range r.Stages {
-		c, main := "", ""
-		if !math.IsNaN(float64(s.Conversion)) {
-			c = render.Percent(float64(s.Conversion))
-		}
-		if s.Main {
-			main = "yes"
-		}
-		st.Rows = append(st.Rows, []string{s.Name, s.Team, count(s.MeanEntries), count(s.SDEntries), c, main})
+	quarter := "the quarter"
+	if fc.period != "" {
+		quarter = fc.period
 	}
-	st.Note = defConversion
-	pc := r.PipelineCreated
-	src := report.Table{Caption: "Opportunities created a quarter, by source", Head: []string{"source", "opportunities", "value, mean", "value, P10–P90", "share of value"},
-		Right: []bool{false, true, true, true, true},
-		Rows: [][]string{
-			{"marketing", count(pc.MarketingCount.Mean), money(pc.MarketingValue.Mean), money(pc.MarketingValue.P10) + "–" + money(pc.MarketingValue.P90), render.Percent(float64(pc.MarketingShare))},
-			{"sales", count(pc.SalesCount.Mean), money(pc.SalesValue.Mean), money(pc.SalesValue.P10) + "–" + money(pc.SalesValue.P90), render.Percent(1 - float64(pc.MarketingShare))},
-		},
-		Note: defMarketing}
-	fun.Tables = []report.Table{st, src}
-	fun.Metrics = []report.Metric{
-		metric("MQLs a quarter", count(r.MQLs.Mean), "Leads entering the handoff stage (marketing qualified), mean a quarter."),
-		metric("Contacted", render.Percent(float64(r.ContactRate))+" of MQLs", defContacted),
-		metric("Qualified", qualified(r), defQualified),
-	}
-	ch, err := cs.plot(funnelChart(r), id+"-funnel", "Mean volume a quarter at each stage on the way to a win; the dark part of a bar came along the arrow from the stage before, at its conversion.")
-	if err != nil {
-		return nil, err
-	}
-	fun.Charts = append(fun.Charts, ch)
-	secs = append(secs, fun)
 
 	// Revenue.
 	rv := report.Section{ID: id + "-revenue", Title: "Revenue distribution" + suffix,
-		Intro: []string{fmt.Sprintf("Revenue closed-won in the quarter over %s simulated quarters: each one draws its own arrivals, conversions and delays.", render.Count(float64(r.Quarters)))}}
+		Intro: []string{fmt.Sprintf("Revenue closed-won in %s over %s simulated quarters: each one draws its own arrivals, conversions and delays.", quarter, render.Count(float64(r.Quarters)))}}
 	rv.Metrics = []report.Metric{
 		metric("Revenue, mean", money(r.Revenue.Mean)+" ± "+money(2*r.Revenue.SE), defRevenue+" Mean ± two standard errors of the mean."),
 		metric("Revenue, P10 / P50 / P90", money(r.Revenue.P10)+" / "+money(r.Revenue.P50)+" / "+money(r.Revenue.P90), "Quantiles over simulated quarters: 10% of quarters fall below P10, 10% above P90."),
@@ -688,7 +920,8 @@ func forecastSections(fc *forecastData, id string, cs *chartSet, label bool) ([]
 		}
 		rv.Tables = append(rv.Tables, t)
 	}
-	if ch, err = cs.plot(render.RevenueHistogram(fc.revenue, r.Quota, cur), id+"-revenue", "Share of simulated quarters by revenue; shaded: P10–P90; vertical line: quota."); err != nil {
+	ch, err := cs.plot(render.RevenueHistogram(fc.revenue, r.Quota, cur), id+"-revenue", "Share of simulated quarters by revenue; shaded: P10–P90; vertical line: quota.")
+	if err != nil {
 		return nil, err
 	}
 	rv.Charts = append(rv.Charts, ch)
@@ -711,10 +944,82 @@ func forecastSections(fc *forecastData, id string, cs *chartSet, label bool) ([]
 		secs = append(secs, cv)
 	}
 
+	// Funnel.
+	var names []string
+	for _, st := range r.Stages {
+		if st.Main {
+			names = append(names, stageName(st))
+		}
+	}
+	intro := "Mean volume a quarter at each stage, and the conversion from the stage before on the way to a win (" + strings.Join(names, " → ") + "). "
+	switch {
+	case sh.sdrs:
+		intro += "Marketing generates leads that become MQLs, SDRs contact and qualify them, sales accepts or rejects them and works the opportunities"
+		if sh.split {
+			intro += "; sales also sources its own opportunities"
+		}
+		intro += "."
+	case sh.mqls:
+		intro += "Marketing generates leads that become MQLs, and sales works the opportunities they become."
+	default:
+		intro += "Opportunities enter the pipeline and sales works them to won or lost."
+	}
+	fun := report.Section{ID: id + "-funnel", Title: "Funnel" + suffix, Intro: []string{intro}}
+	head, right := []string{"stage", "team", "entries", "sd", "conversion", "on the way to a win"}, []bool{false, false, true, true, true, false}
+	if !sh.teams {
+		head, right = slices.Delete(head, 1, 2), slices.Delete(right, 1, 2)
+	}
+	st := report.Table{Caption: "Stages, mean a quarter", Head: head, Right: right, Note: defConversion}
+	for _, s := range r.Stages {
+		c, main := "", ""
+		if !math.IsNaN(float64(s.Conversion)) {
+			c = render.Percent(float64(s.Conversion))
+		}
+		if s.Main {
+			main = "yes"
+		}
+		row := []string{stageName(s), s.Team, count(s.MeanEntries), count(s.SDEntries), c, main}
+		if !sh.teams {
+			row = slices.Delete(row, 1, 2)
+		}
+		st.Rows = append(st.Rows, row)
+	}
+	pc := r.PipelineCreated
+	if sh.split {
+		fun.Tables = append(fun.Tables, report.Table{Caption: "Opportunities created a quarter, by source", Head: []string{"source", "opportunities", "value, mean", "value, P10–P90", "share of value"},
+			Right: []bool{false, true, true, true, true},
+			Rows: [][]string{
+				{"marketing", count(pc.MarketingCount.Mean), money(pc.MarketingValue.Mean), money(pc.MarketingValue.P10) + "–" + money(pc.MarketingValue.P90), render.Percent(float64(pc.MarketingShare))},
+				{"sales", count(pc.SalesCount.Mean), money(pc.SalesValue.Mean), money(pc.SalesValue.P10) + "–" + money(pc.SalesValue.P90), render.Percent(1 - float64(pc.MarketingShare))},
+			},
+			Note: defMarketing})
+	} else if created := pc.MarketingCount.Mean + pc.SalesCount.Mean; created > 0 {
+		fun.Metrics = append(fun.Metrics, metric("Opportunities created a quarter", count(created)+", "+money(pc.MarketingValue.Mean+pc.SalesValue.Mean),
+			"Opportunities opened inside the quarter and their value, mean a quarter."))
+	}
+	fun.Tables = append(fun.Tables, st)
+	if sh.mqls {
+		fun.Metrics = append(fun.Metrics, metric("MQLs a quarter", count(r.MQLs.Mean), "Leads entering the handoff stage (marketing qualified), mean a quarter."))
+	}
+	if sh.sdrs {
+		fun.Metrics = append(fun.Metrics, metric("Contacted", render.Percent(float64(r.ContactRate))+" of MQLs", defContacted))
+		if q := qualified(r); q != "n/a" {
+			fun.Metrics = append(fun.Metrics, metric("Qualified", q, defQualified))
+		}
+	}
+	if ch, err = cs.plot(funnelChart(r), id+"-funnel", "Mean volume a quarter at each stage on the way to a win; the dark part of a bar came along the arrow from the stage before, at its conversion."); err != nil {
+		return nil, err
+	}
+	fun.Charts = append(fun.Charts, ch)
+	secs = append(secs, fun)
+
 	// SLAs and response times.
 	sl := report.Section{ID: id + "-sla", Title: "SLAs and response times" + suffix,
-		Intro: []string{"The service-level agreements between marketing, SDRs and sales, and how fast MQLs are first touched. " +
-			"Response time matters because the chance of reaching a lead falls steeply in the first hour."}}
+		Intro: []string{"The service-level agreements between the teams and how fast leads are first touched."}}
+	if sh.sdrs {
+		sl.Intro = []string{"The service-level agreements between marketing, SDRs and sales, and how fast MQLs are first touched. " +
+			"Response time matters because the chance of reaching a lead falls steeply in the first hour."}
+	}
 	if len(r.SLA) > 0 {
 		t := report.Table{Caption: "SLA compliance", Head: []string{"handoff", "within", "compliance", "P10–P90 over quarters", "target", "quarters meeting target"},
 			Right: []bool{false, false, true, true, true, true}, Note: defSLA}
@@ -736,18 +1041,20 @@ func forecastSections(fc *forecastData, id string, cs *chartSet, label bool) ([]
 		}
 		sl.Charts = append(sl.Charts, ch)
 	}
-	if !math.IsNaN(float64(r.ResponseP50.Mean)) {
+	if sh.sdrs && !math.IsNaN(float64(r.ResponseP50.Mean)) {
 		sl.Metrics = append(sl.Metrics,
 			metric("MQL response, median", render.Duration(float64(r.ResponseP50.Mean)), defResponse),
 			metric("MQL response, P90", render.Duration(float64(r.ResponseP90.Mean)), "90% of a quarter's MQLs are first touched within this time (mean over quarters)."),
 			metric("Contacted", render.Percent(float64(r.ContactRate))+" of "+count(r.MQLs.Mean)+" MQLs", defContacted))
 	}
-	c, ok, err := cs.copy(fc.dir, "response", id+"-response", "Share of MQLs by response time (log scale), against the first-touch SLA.")
-	if err != nil {
-		return nil, err
-	}
-	if ok {
-		sl.Charts = append(sl.Charts, c)
+	if sh.sdrs {
+		c, ok, err := cs.copy(fc.dir, "response", id+"-response", "Share of MQLs by response time (log scale), against the first-touch SLA.")
+		if err != nil {
+			return nil, err
+		}
+		if ok {
+			sl.Charts = append(sl.Charts, c)
+		}
 	}
 	if len(sl.Tables)+len(sl.Charts)+len(sl.Metrics) > 0 {
 		secs = append(secs, sl)
@@ -922,12 +1229,18 @@ func csvTable(path string) (report.Table, bool, error) {
 func methodSection(fc *forecastData) report.Section {
 	r := &fc.rep
 	cmd, exact := reproduceCommand(r)
-	s := report.Section{ID: "method", Title: "Assumptions and reproducibility"}
+	sh := shapeOf(r)
+	s := report.Section{ID: "method", Title: "Assumptions and reproducibility", Appendix: true}
+	engine := "The engine simulates each quarter lead by lead: lead arrivals (Poisson, or gamma-mixed Poisson for bursty sources), " +
+		"stage transitions with their own delay distributions (a semi-Markov funnel, with rejected leads recycled to nurture), " +
+		"the SDR queue that sets response times, contact rates that fall with those response times (a Hill curve with a floor), " +
+		"and deals that close inside the quarter or stay open."
+	if !sh.sdrs {
+		engine = "The engine simulates each quarter deal by deal: arrivals of new opportunities (Poisson, or gamma-mixed Poisson for bursty sources), " +
+			"stage transitions with their own delay distributions (a semi-Markov funnel), and deals that close inside the quarter or stay open."
+	}
 	s.Intro = []string{
-		"The engine simulates each quarter lead by lead: lead arrivals (Poisson, or gamma-mixed Poisson for bursty sources), " +
-			"stage transitions with their own delay distributions (a semi-Markov funnel, with rejected leads recycled to nurture), " +
-			"the SDR queue that sets response times, contact rates that fall with those response times (a Hill curve with a floor), " +
-			"and deals that close inside the quarter or stay open. Each quarter opens on the funnel's steady state (the leads and deals in flight, drawn from their law), " +
+		engine + " Each quarter opens on the funnel's steady state (the leads and deals in flight, drawn from their law), " +
 			"so the quarter opens as a real one does.",
 		"Simulated quarters are independent draws of the same funnel: the ranges are what this funnel produces by chance, " +
 			"not a trend; a change in the market, the team or the definitions is a different model.",
@@ -967,7 +1280,18 @@ func methodSection(fc *forecastData) report.Section {
 		note = "MODEL.yaml stands for the model file whose hash is " + r.ModelHash + "."
 	}
 	s.Pre = []report.Pre{{Caption: "Reproduce these numbers (" + note + ")", Text: cmd}}
-	s.Notes = []string{"Definitions: " + strings.Join([]string{defRevenue, defProbQuota, defCoverage, defNeeded, defSLA, defContacted, defQualified, defConversion}, " ")}
+	defs := []string{defRevenue}
+	if r.Quota > 0 {
+		defs = append(defs, defProbQuota, defCoverage, defNeeded)
+	}
+	if len(r.SLA) > 0 {
+		defs = append(defs, defSLA)
+	}
+	if sh.sdrs {
+		defs = append(defs, defContacted, defQualified)
+	}
+	defs = append(defs, defConversion)
+	s.Notes = []string{"Definitions: " + strings.Join(defs, " ")}
 	return s
 }
 
@@ -1017,22 +1341,16 @@ func folderCharts(s *report.Section, dir, id string, cs *chartSet, captions func
 	return nil
 }
 
-// calibrateSection returns the calibration diagnostics: every fitted
-// parameter with its interval and n, the warnings and the charts.
-func calibrateSection(dir, id string, cs *chartSet) (report.Section, error) {
-	s := report.Section{ID: id, Title: "Calibration diagnostics",
+// calibrateSection returns the calibration diagnostics, for the
+// appendix: every fitted parameter with its interval and n (from p, the
+// folder's parameters.json, or else its calibration.md), the warnings and
+// the charts.
+func calibrateSection(p *calibrate.ParametersFile, dir, id string, cs *chartSet) (report.Section, error) {
+	s := report.Section{ID: id, Title: "Calibration diagnostics", Appendix: true,
 		Intro: []string{"How the model was estimated from the CRM export: each parameter with its 95% interval and the number of observations behind it, " +
 			"the warnings of the fit, and charts comparing the data with the fitted model (time in stage, response-time decay of contact, deal sizes, arrival profiles). " +
 			"Open leads are censored, not counted as failures."}}
-	path := filepath.Join(dir, "parameters.json")
-	if _, err := os.Stat(path); err == nil {
-		p, err := readJSONFile[calibrate.ParametersFile](path)
-		if err == nil {
-			err = calibrate.CheckSchema(path, p.SchemaVersion)
-		}
-		if err != nil {
-			return s, err
-		}
+	if p != nil {
 		if !p.AsOf.IsZero() {
 			s.Intro = append(s.Intro, "Export as of "+p.AsOf.Format(time.RFC3339)+".")
 		}
@@ -1080,30 +1398,30 @@ func calibrateSection(dir, id string, cs *chartSet) (report.Section, error) {
 	return s, nil
 }
 
-// slaSection returns the sweep of response policies of sim sla.
-func slaSection(dir, id string, cs *chartSet) (report.Section, error) {
-	path := filepath.Join(dir, "sla.json")
-	d, err := readJSONFile[whatif.SLAResult](path)
-	if err == nil {
-		err = whatif.CheckSchema(path, d.SchemaVersion)
-	}
-	if err != nil {
-		return report.Section{}, err
-	}
+// slaSections returns the sweep of response policies of sim sla: for
+// everyone, each policy's response time, contact and revenue with the
+// money curve; in the appendix, the compliance with each SLA and target,
+// the compliance chart and the caveats of Erlang C.
+func slaSections(d *whatif.SLAResult, dir, id string, cs *chartSet) ([]report.Section, error) {
 	s := report.Section{ID: id, Title: "Response policies and SDR headcount",
 		Intro: []string{fmt.Sprintf("Response policies of the SDR team and what each does to response times, contact and revenue (%s; %s simulated quarters each, seed %d, common random numbers). "+
 			"Revenue intervals are paired 95%% intervals of the difference from the base.", d.Design, render.Count(float64(d.Quarters)), d.Seed)}}
+	app := report.Section{ID: id + "-compliance", Title: "Response policies: SLA compliance", Appendix: true,
+		Intro: []string{"The share of leads each policy handles within each SLA of the model and each first-touch target, and the queueing formula's view of the same team."}}
 	slaNames := d.ComplianceColumns
 	if slaNames == nil && len(d.Policies) > 0 {
 		slaNames = legacyComplianceColumns(d.Policies[0].Compliance)
 	}
-	head := []string{"policy", "SDRs", "hours", "median response", "contacted", "revenue a quarter", "vs base, 95%"}
-	right := []bool{false, true, false, true, true, true, true}
+	t := report.Table{Caption: "Policies", Head: []string{"policy", "SDRs", "hours", "median response", "contacted", "revenue a quarter", "vs base, 95%"},
+		Right: []bool{false, true, false, true, true, true, true},
+		Note:  "Contacted: share of MQLs an SDR reached. Median response: each quarter's median time from MQL to first touch, averaged over quarters."}
+	head := []string{"policy", "SDRs", "hours"}
+	right := []bool{false, true, false}
 	for _, n := range slaNames {
 		head, right = append(head, n), append(right, true)
 	}
-	t := report.Table{Caption: "Policies", Head: head, Right: right,
-		Note: "Contacted: share of MQLs an SDR reached. Compliance columns: share of leads handled within each SLA or first-touch target."}
+	ct := report.Table{Caption: "SLA compliance by policy", Head: head, Right: right,
+		Note: "Share of leads handled within each SLA or first-touch target, a quarter's, averaged over quarters."}
 	for _, p := range d.Policies {
 		delta := "base"
 		if p.Lever != "base" {
@@ -1113,7 +1431,8 @@ func slaSection(dir, id string, cs *chartSet) (report.Section, error) {
 		if p.MQLs > 0 {
 			contacted = render.Percent(float64(p.Contacted / p.MQLs))
 		}
-		row := []string{p.Name, strconv.Itoa(p.Headcount), p.Hours, render.Duration(float64(p.RespP50)), contacted, render.Money(float64(p.Revenue), d.Currency), delta}
+		t.Rows = append(t.Rows, []string{p.Name, strconv.Itoa(p.Headcount), p.Hours, render.Duration(float64(p.RespP50)), contacted, render.Money(float64(p.Revenue), d.Currency), delta})
+		row := []string{p.Name, strconv.Itoa(p.Headcount), p.Hours}
 		for _, n := range slaNames {
 			v, ok := p.Compliance[n]
 			if ok {
@@ -1122,17 +1441,59 @@ func slaSection(dir, id string, cs *chartSet) (report.Section, error) {
 				row = append(row, "")
 			}
 		}
-		t.Rows = append(t.Rows, row)
+		ct.Rows = append(ct.Rows, row)
 	}
 	s.Tables = append(s.Tables, t)
-	if err := folderCharts(&s, dir, id, cs, chartCaption, "moneycurve", "compliance"); err != nil {
-		return s, err
+	if len(slaNames) > 0 {
+		app.Tables = append(app.Tables, ct)
+	}
+	if q := d.Search; q != nil {
+		name := fmt.Sprintf("SDRs for %s of MQLs touched within %s in %s of quarters (%s hours)",
+			render.Percent(q.TargetShare), render.Duration(q.WithinMin), render.Percent(q.InQuarters), q.Hours)
+		v := strconv.Itoa(q.Headcount)
+		if q.Headcount == 0 {
+			v = fmt.Sprintf("not reached with %d", q.MaxTried)
+		}
+		s.Metrics = append(s.Metrics, metric(name, v, "The smallest headcount whose simulated quarters meet the target often enough (common random numbers across headcounts)."))
+	}
+	if err := folderCharts(&s, dir, id, cs, chartCaption, "moneycurve"); err != nil {
+		return nil, err
+	}
+	if err := folderCharts(&app, dir, id, cs, chartCaption, "compliance"); err != nil {
+		return nil, err
 	}
 	if len(d.ErlangCaveats) > 0 {
-		s.Notes = append(s.Notes, "Erlang C (M/M/c) is shown for comparison in sla.json; the model breaks its assumptions: "+strings.Join(d.ErlangCaveats, "; ")+".")
+		app.Notes = append(app.Notes, "Erlang C (M/M/c) is shown for comparison in sla.json; the model breaks its assumptions: "+strings.Join(d.ErlangCaveats, "; ")+".")
 	}
 	s.Notes = append(s.Notes, "Source: "+dir+".")
-	return s, nil
+	app.Notes = append(app.Notes, "Source: "+dir+".")
+	out := []report.Section{s}
+	if len(app.Tables)+len(app.Charts)+len(app.Notes) > 1 {
+		out = append(out, app)
+	}
+	return out, nil
+}
+
+// slaFinding returns the sweep's finding in a sentence: the policy that
+// adds most revenue, when its interval excludes zero.
+func slaFinding(d *whatif.SLAResult) string {
+	var best *whatif.PolicyResult
+	for i := range d.Policies {
+		p := &d.Policies[i]
+		if p.Lever == "base" || !(p.RevenueLo > 0) {
+			continue
+		}
+		if best == nil || p.Revenue > best.Revenue {
+			best = p
+		}
+	}
+	if best == nil || len(d.Policies) == 0 {
+		return ""
+	}
+	base := d.Policies[0]
+	return fmt.Sprintf("Of the response policies tried, %s adds most revenue: %s a quarter (95%% %s to %s), median response %s against %s today.",
+		best.Name, signedMoney(float64(best.Revenue-base.Revenue), d.Currency), signedMoney(float64(best.RevenueLo), d.Currency), signedMoney(float64(best.RevenueHi), d.Currency),
+		render.Duration(float64(best.RespP50)), render.Duration(float64(base.RespP50)))
 }
 
 // legacyComplianceColumns orders the compliance columns of an sla.json
@@ -1177,22 +1538,34 @@ func parseDuration(s string) (minutes float64, ok bool) {
 // "1.07x": render.Ratio's one would show 1.053 to 1.090 as 1.1x–1.1x.
 func scaleRatio(v float64) string { return fmt.Sprintf("%.2fx", v) }
 
-// planSection returns the backwards plan of sim plan.
-func planSection(dir, id string, cs *chartSet) (report.Section, error) {
-	path := filepath.Join(dir, "plan.json")
-	d, err := readJSONFile[whatif.PlanResult](path)
-	if err == nil {
-		err = whatif.CheckSchema(path, d.SchemaVersion)
+// planFinding returns the plan's answer in a sentence.
+func planFinding(d *whatif.PlanResult) string {
+	goal := render.Money(d.Goal, d.Currency)
+	if !d.Reachable {
+		return fmt.Sprintf("Plan: no scale of inbound leads tried reaches %s a quarter with %s chance.", goal, aPercent(d.Probability))
 	}
-	if err != nil {
-		return report.Section{}, err
+	if d.MQLs > 0 {
+		return fmt.Sprintf("Plan: %s a quarter with %s chance needs about %s MQLs a quarter, %s today's inbound leads.",
+			goal, aPercent(d.Probability), render.Count(float64(d.MQLs)), scaleRatio(float64(d.Scale)))
+	}
+	return fmt.Sprintf("Plan: %s a quarter with %s chance needs %s today's inbound volume.", goal, aPercent(d.Probability), scaleRatio(float64(d.Scale)))
+}
+
+// planSection returns the backwards plan of sim plan.
+func planSection(d *whatif.PlanResult, dir, id string, cs *chartSet) (report.Section, error) {
+	rates := "(average deal, win rate, stage conversions, contact rate) to the leads a quarter it needs"
+	if !(d.MQLs > 0) {
+		rates = "(average deal, win rate, stage conversions) to the opportunities a quarter it needs"
 	}
 	s := report.Section{ID: id, Title: "Plan: what the goal needs",
-		Intro: []string{"The revenue goal worked backwards through the funnel's own rates (average deal, win rate, stage conversions, contact rate) to the leads a quarter it needs, " +
+		Intro: []string{"The revenue goal worked backwards through the funnel's own rates " + rates + ", " +
 			"then checked by simulation: inbound arrivals are scaled until the goal is met with the target probability."}}
 	count := func(v montecarlo.Float) string { return render.Count(float64(v)) }
 	t := report.Table{Caption: "Worksheet, a quarter", Head: []string{"step", "needed", "now", "how"}, Right: []bool{false, true, true, false}}
 	for i, w := range d.Worksheet {
+		if !(w.Value > 0) && !(w.Now > 0) {
+			continue // a stage this funnel does not have
+		}
 		needed, now := count(w.Value), count(w.Now)
 		if i == 0 && d.Goal > 0 {
 			needed = render.Money(float64(w.Value), d.Currency)
@@ -1213,9 +1586,12 @@ func planSection(dir, id string, cs *chartSet) (report.Section, error) {
 			}
 			return f(float64(v))
 		}
+		if d.MQLs > 0 {
+			s.Metrics = append(s.Metrics,
+				metric(fmt.Sprintf("MQLs a quarter for %s chance", aPercent(d.Probability)), count(d.MQLs)+" ("+count(d.MQLsLo)+"–"+upper(d.MQLsHi, render.Count)+")",
+					"Simulated: inbound arrivals scaled until P(revenue ≥ goal) reaches the target; 95% interval: the scales where the 95% binomial bounds of the simulated P contain the target."))
+		}
 		s.Metrics = append(s.Metrics,
-			metric(fmt.Sprintf("MQLs a quarter for %s chance", aPercent(d.Probability)), count(d.MQLs)+" ("+count(d.MQLsLo)+"–"+upper(d.MQLsHi, render.Count)+")",
-				"Simulated: inbound arrivals scaled until P(revenue ≥ goal) reaches the target; 95% interval: the scales where the 95% binomial bounds of the simulated P contain the target."),
 			metric("Inbound leads vs today", scaleRatio(float64(d.Scale))+" ("+scaleRatio(float64(d.ScaleLo))+"–"+upper(d.ScaleHi, scaleRatio)+")",
 				"Multiple of today's inbound arrival rates that the goal needs."))
 	} else {
@@ -1225,5 +1601,75 @@ func planSection(dir, id string, cs *chartSet) (report.Section, error) {
 		return s, err
 	}
 	s.Notes = append(s.Notes, fmt.Sprintf("%s simulated quarters at each scale, seed %d. Source: %s.", render.Count(float64(d.Quarters)), d.Seed, dir))
+	return s, nil
+}
+
+// backtestFinding returns the backtest's verdict in a sentence: how often
+// the actual revenue fell in the forecast's 80% band, against the
+// baselines' errors.
+func backtestFinding(d *backtest.Result) string {
+	sm := d.Summary
+	if sm.N == 0 {
+		return ""
+	}
+	out := fmt.Sprintf("Backtest: at %d past origins, actual revenue fell inside the forecast's P10–P90 band %d times (8 in 10 expected)", sm.N, sm.Covered80)
+	if !math.IsNaN(float64(sm.MeanCRPS)) {
+		out += "; mean CRPS " + render.Money(float64(sm.MeanCRPS), d.Currency)
+		var bs []string
+		for _, b := range sm.Baselines {
+			if !math.IsNaN(float64(b.MAE)) {
+				bs = append(bs, b.Name+" "+render.Money(float64(b.MAE), d.Currency))
+			}
+		}
+		if len(bs) > 0 {
+			out += " against the baselines' mean absolute errors (" + strings.Join(bs, ", ") + ")"
+		}
+	}
+	return out + "."
+}
+
+// backtestSection returns the backtest of sim backtest, for the appendix:
+// each origin's forecast against what happened, the scores and the chart.
+func backtestSection(d *backtest.Result, dir, id string, cs *chartSet) (report.Section, error) {
+	cur := d.Currency
+	money := func(v float64) string { return render.Money(v, cur) }
+	s := report.Section{ID: id, Title: "Backtest: past forecasts against what happened", Appendix: true,
+		Intro: []string{fmt.Sprintf("At each origin the export is cut to what was known before it, a model is calibrated from the cut and %s windows of %s days are simulated; "+
+			"the forecast is then compared with the revenue actually won in the window, beside two naive baselines (the stage-weighted pipeline and last window's revenue). Seed %d.",
+			render.Count(float64(d.Quarters)), strconv.FormatFloat(d.WindowDays, 'f', -1, 64), d.Seed)}}
+	t := report.Table{Caption: "Forecasts at each origin", Head: []string{"window", "forecast P10–P90", "median", "actual", "in P10–P90", "CRPS"},
+		Right: []bool{false, true, true, true, false, true},
+		Note:  "CRPS: continuous ranked probability score, the forecast's error in currency (a point forecast's CRPS is its absolute error); lower is better."}
+	for _, o := range d.Origins {
+		window := o.Origin.Format(time.DateOnly) + " – " + o.End.Add(-time.Nanosecond).Format(time.DateOnly)
+		if o.Error != "" {
+			t.Rows = append(t.Rows, []string{window, "failed: " + o.Error, "", money(o.Actual), "", ""})
+			continue
+		}
+		in := "no"
+		if o.In80 {
+			in = "yes"
+		}
+		t.Rows = append(t.Rows, []string{window, money(o.P10) + "–" + money(o.P90), money(o.P50), money(o.Actual), in, money(o.CRPS)})
+	}
+	s.Tables = append(s.Tables, t)
+	sm := d.Summary
+	if sm.N > 0 {
+		s.Metrics = append(s.Metrics,
+			metric("Actual inside P10–P90", fmt.Sprintf("%d of %d", sm.Covered80, sm.N), "Origins whose actual revenue fell in the forecast's 80% band; a calibrated forecast has 8 in 10."),
+			metric("Actual inside P25–P75", fmt.Sprintf("%d of %d", sm.Covered50, sm.N), "The same for the 50% band: 5 in 10."),
+			metric("Mean CRPS", money(float64(sm.MeanCRPS)), "Mean continuous ranked probability score over origins; mean actual revenue "+money(float64(sm.MeanActual))+"."),
+			metric("Bias", signedMoney(float64(sm.Bias), cur), "Mean of forecast mean − actual: negative when the forecasts were too low."))
+		for _, b := range sm.Baselines {
+			s.Metrics = append(s.Metrics, metric("Baseline "+b.Name+", mean absolute error", money(float64(b.MAE)),
+				"Skill against it: "+render.Percent(float64(b.Skill))+" (1 − mean CRPS ÷ its error; above 0: the forecast does better)."))
+		}
+	}
+	if err := folderCharts(&s, dir, id, cs, func(string) string {
+		return "Forecast bands (P10–P90, P25–P75, median) at each origin against the revenue actually won, with the baselines."
+	}, "backtest"); err != nil {
+		return s, err
+	}
+	s.Notes = append(s.Notes, "Source: "+dir+".")
 	return s, nil
 }

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"encoding/xml"
 	"errors"
 	"image/png"
@@ -18,6 +19,8 @@ import (
 
 	"github.com/funnelsim/funnel/model"
 	"github.com/funnelsim/funnel/montecarlo"
+	"github.com/funnelsim/funnel/montecarlo/backtest"
+	"github.com/funnelsim/funnel/montecarlo/whatif"
 )
 
 // The fixtures are outputs of
@@ -51,7 +54,7 @@ func fixtures(t *testing.T) ([]string, string) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if e.Name() == "summary.json" {
+			if strings.HasSuffix(e.Name(), ".json") {
 				b = regexp.MustCompile(`"model_hash": "[0-9a-f]+"`).ReplaceAll(b, []byte(`"model_hash": "`+hash+`"`))
 			}
 			if err := os.WriteFile(filepath.Join(dst, e.Name()), b, 0o644); err != nil {
@@ -262,7 +265,7 @@ func TestReportErrors(t *testing.T) {
 		{"missing folder", []string{"report", "--out", t.TempDir(), "testdata/no-such-folder"},
 			"report: stat testdata/no-such-folder: no such file or directory"},
 		{"not an output folder", []string{"report", "--out", t.TempDir(), empty},
-			"report: " + empty + " holds no output of sim forecast, compare, sla, plan or calibrate (looked for summary.json with quarters.csv, compare.json, sla.json, plan.json, calibration.md, parameters.json)"},
+			"report: " + empty + " holds no output of sim forecast, compare, sla, plan, calibrate or backtest (looked for summary.json with quarters.csv, compare.json, sla.json, plan.json, calibration.md, parameters.json, backtest.json)"},
 		{"a file", []string{"report", "--out", t.TempDir(), "testdata/report_compare/compare.json"},
 			"report: testdata/report_compare/compare.json is not a folder"},
 		{"bad flag", []string{"report", "--bogus"}, "report: unknown flag: --bogus (run 'sim report --help')"},
@@ -381,15 +384,18 @@ func TestReportSLAColumns(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// The compliance table, in the appendix: policy, SDRs, hours, then
+	// the compliance columns.
 	var head []string
-	for _, line := range strings.Split(string(md), "\n") {
+	_, app, _ := strings.Cut(string(md), "# Analyst appendix")
+	for _, line := range strings.Split(app, "\n") {
 		if strings.HasPrefix(line, "| policy |") {
 			head = strings.Split(strings.Trim(line, "| "), " | ")
 			break
 		}
 	}
-	if i := slices.Index(head, "vs base, 95%"); i < 0 || !slices.Equal(head[i+1:], cli) {
-		t.Errorf("report's policy table head %q, want the CLI's compliance columns %q after \"vs base, 95%%\"", head, cli)
+	if i := slices.Index(head, "hours"); i < 0 || !slices.Equal(head[i+1:], cli) {
+		t.Errorf("report's compliance table head %q, want the CLI's compliance columns %q after \"hours\"", head, cli)
 	}
 }
 
@@ -434,5 +440,232 @@ func TestReportPlanInterval(t *testing.T) {
 				t.Errorf("report.md lacks the MQLs metric for an 80.0%% chance:\n%s", md)
 			}
 		})
+	}
+}
+
+// sectionOrder returns the position in page of each section id, and of
+// the appendix break (-1 when missing).
+func sectionOrder(page string) (ids []string, pos map[string]int, brk int) {
+	pos = map[string]int{}
+	for _, m := range regexp.MustCompile(`<section id="([^"]+)"`).FindAllStringSubmatchIndex(page, -1) {
+		id := page[m[2]:m[3]]
+		ids = append(ids, id)
+		pos[id] = m[0]
+	}
+	return ids, pos, strings.Index(page, `<div class="appendix-break" id="appendix">`)
+}
+
+// TestReportQBRPack reports the folders of forecast, compare, sla, plan
+// and calibrate made from one model and seed: report.html is under 2 MB,
+// the executive sections come before the analyst appendix and the
+// appendix holds the calibration, the compliance table and the method; no
+// provenance warning; every table sits in its scrolling wrapper.
+func TestReportQBRPack(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs five commands")
+	}
+	ctx := context.Background()
+	root := t.TempDir()
+	at := func(p string) string { return filepath.Join(root, p) }
+	sim := func(args ...string) {
+		t.Helper()
+		if out, errOut, err := runSim(t, ctx, args...); err != nil {
+			t.Fatalf("sim %s: %v\n%s%s", strings.Join(args, " "), err, out, errOut)
+		}
+	}
+	small := model.Default()
+	for i := range small.Sources {
+		small.Sources[i].RatePerWeek /= 20
+	}
+	if err := os.WriteFile(at("small.yaml"), model.Marshal(small), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	sim("generate", "--model", at("small.yaml"), "--quarters", "4", "--out", at("export"))
+	sim("calibrate", at("export"), "-o", at("model.yaml"), "--out", at("run/calibrate"), "--quota", "2M")
+	m := at("model.yaml")
+	sim("forecast", "--model", m, "--quarters", "60", "--seed", "3", "--out", at("run"), "-q")
+	sim("compare", "--model", m, "--quarters", "20", "--seed", "3", "--out", at("run/compare"), "-q", "baseline", "two-more-sdrs")
+	sim("sla", "--model", m, "--quarters", "10", "--seed", "3", "--headcount", "2,4", "--hours", "business,24x7", "--threshold", "60", "--out", at("run/sla"), "-q")
+	sim("plan", "--model", m, "--quarters", "10", "--seed", "3", "--out", at("run/plan"), "-q")
+	dir := runReport(t, at("run"))
+	page := string(must(os.ReadFile(filepath.Join(dir, "report.html"))))
+	if n := len(page); n >= 2e6 {
+		t.Errorf("report.html is %d bytes, want under 2 MB", n)
+	}
+	ids, pos, brk := sectionOrder(page)
+	if brk < 0 {
+		t.Fatalf("report.html has no appendix break; sections %q", ids)
+	}
+	for _, id := range []string{"forecast-revenue", "forecast-coverage", "forecast-funnel", "compare", "sla", "plan"} {
+		if p, ok := pos[id]; !ok || p > brk {
+			t.Errorf("executive section %s missing or after the appendix break (sections %q)", id, ids)
+		}
+	}
+	for _, id := range []string{"sla-compliance", "calibrate", "method"} {
+		if p, ok := pos[id]; !ok || p < brk {
+			t.Errorf("appendix section %s missing or before the appendix break (sections %q)", id, ids)
+		}
+	}
+	if strings.Contains(page, `class="warnings"`) {
+		t.Errorf("a provenance warning for folders of one model and seed:\n%s", regexp.MustCompile(`(?s)<div class="warnings".*?</div>`).FindString(page))
+	}
+	if tables, wrapped := strings.Count(page, "<table"), strings.Count(page, `<div class="tablewrap"><table`); tables != wrapped {
+		t.Errorf("%d tables, %d of them in a wrapper", tables, wrapped)
+	}
+	md := string(must(os.ReadFile(filepath.Join(dir, "report.md"))))
+	plan, app, cal := strings.Index(md, "\n## Plan: what the goal needs"), strings.Index(md, "\n# Analyst appendix"), strings.Index(md, "\n## Calibration diagnostics")
+	if !(plan >= 0 && plan < app && app < cal) {
+		t.Errorf("report.md: plan at %d, appendix at %d, calibration at %d; want them in that order", plan, app, cal)
+	}
+}
+
+// writeJSONTo writes v as JSON to path, creating its folder.
+func writeJSONTo(t *testing.T, path string, v any) {
+	t.Helper()
+	b, err := json.MarshalIndent(v, "", "  ")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestReportProvenance: folders of different models, of different seeds,
+// or that record no model get a warning that says so; one that records a
+// schema_version this sim does not know is refused.
+func TestReportProvenance(t *testing.T) {
+	fx, hash := fixtures(t)
+	cmp := readJSON[whatif.CompareResult](t, filepath.Join(fx[1], "compare.json"))
+	for _, tt := range []struct {
+		name   string
+		edit   func(c *whatif.CompareResult)
+		want   []string
+		refuse string
+	}{
+		{"same", func(c *whatif.CompareResult) {}, nil, ""},
+		{"other model", func(c *whatif.CompareResult) { c.ModelHash = strings.Repeat("ab", 32) },
+			[]string{"these folders come from 2 different models", "forecast FIXTURES/report_forecast: model default (hash MODELHASH)", "(hash abababababab)"}, ""},
+		{"no hash", func(c *whatif.CompareResult) { c.ModelHash = "" },
+			[]string{"this report cannot tell whether compare FIXTURES/cmp does come from the same model as the other folders"}, ""},
+		{"other seed", func(c *whatif.CompareResult) { c.Seed = 8 },
+			[]string{"these folders were simulated with different seeds (forecast FIXTURES/report_forecast: seed 7; compare FIXTURES/cmp: seed 8)"}, ""},
+		{"newer schema", func(c *whatif.CompareResult) { c.SchemaVersion = 2 }, nil,
+			"FIXTURES/cmp/compare.json: schema_version 2: this sim reads versions up to 1; use the sim that wrote it, or write it again with this one"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			c := cmp
+			tt.edit(&c)
+			dir := filepath.Join(filepath.Dir(fx[0]), "cmp")
+			writeJSONTo(t, filepath.Join(dir, "compare.json"), c)
+			out := filepath.Join(t.TempDir(), "report")
+			_, _, err := runSim(t, context.Background(), "report", "--out", out, fx[0], dir)
+			if tt.refuse != "" {
+				if err == nil || stable(err.Error(), filepath.Dir(fx[0]), hash) != tt.refuse {
+					t.Errorf("error = %v\nwant    %s", err, tt.refuse)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			md := stable(string(must(os.ReadFile(filepath.Join(out, "report.md")))), filepath.Dir(fx[0]), hash)
+			warns := regexp.MustCompile(`(?m)^> \*\*Warning:\*\* .*$`).FindAllString(md, -1)
+			if len(warns) != len(tt.want) && !(len(tt.want) > 1 && len(warns) == 1) {
+				t.Errorf("warnings %q, want %d", warns, len(tt.want))
+			}
+			for _, w := range tt.want {
+				if !strings.Contains(strings.Join(warns, "\n"), w) {
+					t.Errorf("warnings %q lack %q", warns, w)
+				}
+			}
+			html := string(must(os.ReadFile(filepath.Join(out, "report.html"))))
+			if got := strings.Contains(html, `<div class="warnings" role="alert">`); got != (len(tt.want) > 0) {
+				t.Errorf("report.html warning box shown: %v, want %v", got, len(tt.want) > 0)
+			}
+		})
+	}
+}
+
+func readJSON[T any](t *testing.T, path string) T {
+	t.Helper()
+	var v T
+	if err := json.Unmarshal(must(os.ReadFile(path)), &v); err != nil {
+		t.Fatal(err)
+	}
+	return v
+}
+
+// TestReportOpportunitiesOnly reports a forecast of a model calibrated
+// from an opportunities-only export (Maven's sales pipeline): the report
+// speaks of opportunities, never of MQLs or SDRs, and leaves out what the
+// model does not have instead of printing zeros.
+func TestReportOpportunitiesOnly(t *testing.T) {
+	const export = "../../../shared/fixtures/maven-crm/sales_pipeline.csv"
+	if _, err := os.Stat(export); err != nil {
+		t.Skip("no Maven fixture")
+	}
+	if testing.Short() {
+		t.Skip("calibrates an export")
+	}
+	root := t.TempDir()
+	at := func(p string) string { return filepath.Join(root, p) }
+	for _, args := range [][]string{
+		{"calibrate", export, "-o", at("maven.yaml"), "--out", at("cal")},
+		{"forecast", "--model", at("maven.yaml"), "--quarters", "40", "--out", at("fc"), "-q"},
+	} {
+		if out, errOut, err := runSim(t, context.Background(), args...); err != nil {
+			t.Fatalf("sim %s: %v\n%s%s", strings.Join(args, " "), err, out, errOut)
+		}
+	}
+	dir := runReport(t, at("fc"), at("cal"))
+	md := string(must(os.ReadFile(filepath.Join(dir, "report.md"))))
+	// The calibration's own words (its parameter paths and warnings)
+	// are the export's; the rest is the report's.
+	own := md[:strings.Index(md, "## Calibration diagnostics")] + md[strings.Index(md, "## Assumptions and reproducibility"):]
+	for _, bad := range []string{"MQL", "SDR", "a quarter | 0 |", "n/a"} {
+		if strings.Contains(own, bad) {
+			i := strings.Index(own, bad)
+			t.Errorf("report.md of an opportunities-only model says %q: ...%s...", bad, own[max(0, i-120):min(len(own), i+80)])
+		}
+	}
+	for _, want := range []string{"Opportunities enter the pipeline and sales works them to won or lost.", "Opportunity → Won", "# Analyst appendix"} {
+		if !strings.Contains(md, want) {
+			t.Errorf("report.md lacks %q", want)
+		}
+	}
+}
+
+// TestReportBacktest: a sim backtest folder goes to the appendix with its
+// table and scores, and its verdict to the summary's points.
+func TestReportBacktest(t *testing.T) {
+	fx, _ := fixtures(t)
+	o := func(day int, p10, p50, p90, actual float64, in bool) backtest.OriginResult {
+		at := time.Date(2024, 1, day, 0, 0, 0, 0, time.UTC)
+		return backtest.OriginResult{Origin: at, End: at.AddDate(0, 3, 0), P10: p10, P25: p10, P50: p50, P75: p90, P90: p90, Actual: actual, In80: in, CRPS: 1000}
+	}
+	res := backtest.Result{SchemaVersion: backtest.SchemaVersion, Model: "default", Currency: "USD", WindowDays: 91, Quarters: 100, Seed: 5,
+		Origins: []backtest.OriginResult{o(1, 1e6, 2e6, 3e6, 2.5e6, true), o(2, 1e6, 2e6, 3e6, 4e6, false)},
+		Summary: backtest.Summary{N: 2, Covered80: 1, Covered50: 0, MeanCRPS: 1000, MAE: 1e6, MeanActual: 3.25e6,
+			Baselines: []backtest.BaselineSummary{{Name: "pipeline", MAE: 2e6, Skill: 0.5}}}}
+	bt := filepath.Join(filepath.Dir(fx[0]), "bt")
+	writeJSONTo(t, filepath.Join(bt, "backtest.json"), res)
+	dir := runReport(t, fx[0], bt)
+	md := string(must(os.ReadFile(filepath.Join(dir, "report.md"))))
+	for _, want := range []string{
+		"- Backtest: at 2 past origins, actual revenue fell inside the forecast's P10–P90 band 1 times (8 in 10 expected); mean CRPS $1.0K against the baselines' mean absolute errors (pipeline $2.0M).",
+		"## Backtest: past forecasts against what happened",
+		"| 2024-01-02 – 2024-04-01 | $1.0M–$3.0M | $2.0M | $4.0M | no | $1.0K |",
+		"| Actual inside P10–P90 | 1 of 2 |",
+	} {
+		if !strings.Contains(md, want) {
+			t.Errorf("report.md lacks %q:\n%s", want, md[strings.Index(md, "# Analyst appendix"):])
+		}
+	}
+	if a, b := strings.Index(md, "# Analyst appendix"), strings.Index(md, "## Backtest"); !(a >= 0 && a < b) {
+		t.Errorf("the backtest is not in the appendix")
 	}
 }

@@ -249,7 +249,11 @@ func slaCmd(ctx context.Context, e *env, args []string) error {
 		}
 		rows = append(rows, row)
 	}
-	if err := writeCSV(dir, "sla.csv", rows); err != nil {
+	var book csvBook
+	if err := book.writeCSV(dir, "sla.csv", rows); err != nil {
+		return err
+	}
+	if err := book.write(dir, "sla.xlsx", base.Currency); err != nil {
 		return err
 	}
 	doc := whatif.SLAResult{SchemaVersion: whatif.SchemaVersion, Model: base.Name, ModelHash: base.Hash(), Quarters: cfg.quarters, Seed: cfg.seed, Currency: base.Currency,
