@@ -2,6 +2,7 @@ package data
 
 import (
 	"context"
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
@@ -84,5 +85,21 @@ func TestParseFormat(t *testing.T) {
 	}
 	if _, err := ParseFormat("excel"); err == nil || err.Error() != `data: unknown format "excel" (want canonical, salesforce, hubspot or opportunities)` {
 		t.Errorf("ParseFormat(excel): %v", err)
+	}
+}
+
+// TestInspectJSON: empty lists are [] and undefined values null, so that
+// programs need not tell a missing key from an empty one.
+func TestInspectJSON(t *testing.T) {
+	e := &Export{}
+	b, err := json.Marshal(NewInspectJSON(Inspect(e), &e.Report, "canonical", ""))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := `{"format":"canonical","files":[],"leads":0,"stage_events":0,"activities":0,"opportunities":0,"opportunity_stage_events":0,` +
+		`"first":null,"last":null,"as_of":null,"leads_by_stage":[],"opportunities_by_stage":[],"won":0,"lost":0,"open":0,"transitions":[],` +
+		`"response":{"n":0,"p50_minutes":null,"p90_minutes":null,"no_response":0},"rows":0,"rejected_rows":0,"reject_share":0,"rejected_by_reason":[],"warnings":[]}`
+	if string(b) != want {
+		t.Errorf("got  %s\nwant %s", b, want)
 	}
 }

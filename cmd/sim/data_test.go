@@ -44,7 +44,7 @@ func TestInspectSampleJSON(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var j inspectJSON
+	var j data.InspectJSON
 	if err := json.Unmarshal([]byte(out), &j); err != nil {
 		t.Fatalf("--json output does not parse: %v\n%s", err, out)
 	}

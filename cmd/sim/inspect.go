@@ -275,7 +275,7 @@ func inspectCmd(ctx context.Context, e *env, args []string) error {
 	}
 	r := data.Inspect(exp)
 	if asJSON {
-		b, err := json.MarshalIndent(inspectJSONOf(r, rep, format, rejects), "", "  ")
+		b, err := json.MarshalIndent(data.NewInspectJSON(r, rep, format, rejects), "", "  ")
 		if err != nil {
 			return err
 		}
@@ -306,110 +306,4 @@ func writeInspectText(w io.Writer, src, format string, r data.InspectReport, rep
 	}
 	_, err := fmt.Fprintln(w)
 	return err
-}
-
-// inspectJSON is the --json form of the inspect report: times RFC 3339
-// UTC, durations in seconds, response times in minutes, null when
-// undefined.
-type inspectJSON struct {
-	Source         string           `json:"format"`
-	Files          []fileRowsJSON   `json:"files"`
-	Leads          int              `json:"leads"`
-	StageEvents    int              `json:"stage_events"`
-	Activities     int              `json:"activities"`
-	Opportunities  int              `json:"opportunities"`
-	OppStageEvents int              `json:"opportunity_stage_events"`
-	First          *time.Time       `json:"first"`
-	Last           *time.Time       `json:"last"`
-	AsOf           *time.Time       `json:"as_of"`
-	LeadsByStage   []stageCountJSON `json:"leads_by_stage"`
-	OppsByStage    []stageCountJSON `json:"opportunities_by_stage"`
-	Won            int              `json:"won"`
-	Lost           int              `json:"lost"`
-	Open           int              `json:"open"`
-	Transitions    []transitionJSON `json:"transitions"`
-	Response       responseJSON     `json:"response"`
-	Rows           int              `json:"rows"`
-	RejectedRows   int              `json:"rejected_rows"`
-	RejectShare    float64          `json:"reject_share"`
-	Rejected       []reasonJSON     `json:"rejected_by_reason"`
-	RejectsFile    string           `json:"rejects_file,omitempty"`
-	Warnings       []string         `json:"warnings"`
-}
-
-type fileRowsJSON struct {
-	File     string `json:"file"`
-	Rows     int    `json:"rows"`
-	Rejected int    `json:"rejected"`
-}
-
-type stageCountJSON struct {
-	Stage string `json:"stage"`
-	N     int    `json:"n"`
-}
-
-type transitionJSON struct {
-	From          string  `json:"from"`
-	To            string  `json:"to"`
-	N             int     `json:"n"`
-	MedianSeconds float64 `json:"median_seconds"`
-}
-
-type responseJSON struct {
-	N          int      `json:"n"`
-	P50Minutes *float64 `json:"p50_minutes"`
-	P90Minutes *float64 `json:"p90_minutes"`
-	NoResponse int      `json:"no_response"`
-}
-
-type reasonJSON struct {
-	Reason string `json:"reason"`
-	N      int    `json:"n"`
-}
-
-func inspectJSONOf(r data.InspectReport, rep *data.Report, format, rejects string) inspectJSON {
-	tp := func(t time.Time) *time.Time {
-		if t.IsZero() {
-			return nil
-		}
-		t = t.UTC()
-		return &t
-	}
-	fp := func(v float64) *float64 {
-		if math.IsNaN(v) {
-			return nil
-		}
-		return &v
-	}
-	stages := func(in []data.StageCount) []stageCountJSON {
-		out := []stageCountJSON{}
-		for _, s := range in {
-			out = append(out, stageCountJSON{s.Stage, s.N})
-		}
-		return out
-	}
-	j := inspectJSON{
-		Source: format, Files: []fileRowsJSON{}, Leads: r.Leads, StageEvents: r.StageEvents, Activities: r.Activities,
-		Opportunities: r.Opportunities, OppStageEvents: r.OppStageEvents,
-		First: tp(r.First), Last: tp(r.Last), AsOf: tp(r.AsOf),
-		LeadsByStage: stages(r.LeadsByStage), OppsByStage: stages(r.OppsByStage),
-		Won: r.Won, Lost: r.Lost, Open: r.Open,
-		Transitions: []transitionJSON{},
-		Response:    responseJSON{N: r.ResponseN, P50Minutes: fp(r.ResponseP50), P90Minutes: fp(r.ResponseP90), NoResponse: r.NoResponse},
-		Rows:        rep.TotalRows(), RejectedRows: len(rep.Rejected), RejectShare: rep.RejectShare(),
-		Rejected: []reasonJSON{}, RejectsFile: rejects, Warnings: []string{},
-	}
-	for _, f := range r.Files {
-		j.Files = append(j.Files, fileRowsJSON{f.File, f.Read, f.Rejected})
-	}
-	for _, t := range r.Transitions {
-		j.Transitions = append(j.Transitions, transitionJSON{t.From, t.To, t.N, t.Median.Seconds()})
-	}
-	for _, c := range r.Rejected {
-		j.Rejected = append(j.Rejected, reasonJSON{c.Reason, c.N})
-	}
-	for _, w := range r.Warnings {
-		j.Warnings = append(j.Warnings, w.Error())
-	}
-	return j
 }
