@@ -228,7 +228,7 @@ type Breakdown struct {
 }
 
 // BreakdownChart returns horizontal bars of each row's mean pipeline
-// created (light) and revenue (dark) a quarter, with P10–P90 whiskers, the
+// created (teal) and revenue (blue) a quarter, with P10–P90 whiskers, the
 // rows in the given order from the top; the title names the row that
 // brings the most revenue and its share of the total. period names the
 // quarter ("Q3 FY2026"; "" for none).
@@ -252,7 +252,7 @@ func BreakdownChart(rows []Breakdown, period, currency string) *plot.Plot {
 	if !(total > 0) {
 		title = "No source brings revenue" + where
 	}
-	p := New(title, "Mean a quarter · whiskers P10–P90 · light: pipeline created, dark: revenue won")
+	p := New(title, "Mean a quarter · whiskers P10–P90 · revenue: deals won in the quarter, whenever created")
 	n := len(rows)
 	hb := &hpairs{rows: rows, style: textStyle(sans, NoteSize, Ink), whisker: draw.LineStyle{Color: Ink, Width: vg.Points(1)}, currency: currency}
 	p.Add(hb)
