@@ -40,8 +40,6 @@ type Config struct {
 	// MinObs is the number of observations below which an estimate is
 	// flagged in Warnings; 0 means DefaultConfig.MinObs.
 	MinObs int
-	// Rand, when not nil, drives the parametric bootstrap of the decay
-	// curve (BootstrapReps replicates); nil means Wald intervals only.
 	// KeepForms fits each delay and the decay curve in Base's family
 	// (lognormal, Weibull, ...; Hill or exponential) instead of choosing
 	// the family by AIC: for re-fitting a model whose shapes are settled.
@@ -54,8 +52,10 @@ type Config struct {
 	// and warns: on the Maven export it made backtest forecasts worse
 	// (coverage 1 of 6, mean CRPS $588K against $390K without).
 	LeftTruncation bool
-	Rand           *rand.Rand
-	BootstrapReps  int // 0 means DefaultConfig.BootstrapReps when Rand is set
+	// Rand, when not nil, drives the parametric bootstrap of the decay
+	// curve (BootstrapReps replicates); nil means Wald intervals only.
+	Rand          *rand.Rand
+	BootstrapReps int // 0 means DefaultConfig.BootstrapReps when Rand is set
 }
 
 // DefaultConfig holds the defaults of Config's zero fields.

@@ -43,7 +43,6 @@ func within(t *testing.T, what string, got, want, se float64) {
 	}
 }
 
-// meanVar returns the sample mean and the unbiased sample variance of x.
 // sameLaw checks the series a and b of one quantity from two independent
 // runs (a value per quarter, as many quarters each): their means must agree
 // within 4 standard errors of the difference and, if sd, so must their
@@ -66,6 +65,7 @@ func sameLaw(t *testing.T, what string, a, b []float64, sd bool) {
 	}
 }
 
+// meanVar returns the sample mean and the unbiased sample variance of x.
 func meanVar(x []float64) (mean, variance float64) {
 	for _, v := range x {
 		mean += v

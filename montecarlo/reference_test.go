@@ -8,7 +8,7 @@ import (
 )
 
 // draw is the reference sampler, through math/rand/v2: sampler.sample
-// must give the same values from the same stream (TestStreamVariates).
+// must give the same values from the same stream (TestSampleMatchesDraw).
 func (s *sampler) draw(r *rand.Rand) float64 {
 	switch s.form {
 	case model.Fixed:

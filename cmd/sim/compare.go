@@ -85,7 +85,7 @@ func (c *runFlags) config() montecarlo.Config {
 	return montecarlo.Config{Quarters: c.quarters, Seed: c.seed, Workers: c.workers, MaxLeads: c.maxLeads}
 }
 
-// scenarioInfo loads a scenario for its description ("" when none).
+// scenarioDescription loads a scenario for its description ("" when none).
 func scenarioDescription(name string) string {
 	if f, err := os.Open(name); err == nil {
 		defer f.Close()
