@@ -269,61 +269,6 @@ type forecastData struct {
 	coverage []float64
 }
 
-// periodJSON is a calendar quarter as summary.json may name it: its name
-// ("Q3 FY2026") and its first and last days, or its dates in words.
-type periodJSON struct {
-	Name  string `json:"name"`
-	Label string `json:"label"` // the whole of it, "Q3 FY2026, Jul 1 - Sep 30, 2026"
-	Dates string `json:"dates"`
-	Start string `json:"start"`
-	End   string `json:"end"`
-}
-
-// String returns p for people: "Q3 FY2026, Jul 1 - Sep 30, 2026".
-func (p periodJSON) String() string {
-	if p.Label != "" {
-		return p.Label
-	}
-	dates := p.Dates
-	if dates == "" && p.Start != "" && p.End != "" {
-		s, err1 := time.Parse(time.DateOnly, p.Start[:min(len(p.Start), 10)])
-		e, err2 := time.Parse(time.DateOnly, p.End[:min(len(p.End), 10)])
-		if err1 == nil && err2 == nil {
-			dates = s.Format("Jan 2") + " - " + e.Format("Jan 2, 2006")
-			if s.Year() != e.Year() {
-				dates = s.Format("Jan 2, 2006") + " - " + e.Format("Jan 2, 2006")
-			}
-		}
-	}
-	switch {
-	case p.Name == "" || p.Name == dates:
-		return dates
-	case dates == "":
-		return p.Name
-	}
-	return p.Name + ", " + dates
-}
-
-// forecastPeriod returns the calendar quarter a summary.json forecasts
-// (its first, with a horizon), or "" when it names none: a "period"
-// object, or the first of a "periods" list.
-func forecastPeriod(b []byte) string {
-	var v struct {
-		Period  *periodJSON  `json:"period"`
-		Periods []periodJSON `json:"periods"`
-	}
-	if json.Unmarshal(b, &v) != nil {
-		return ""
-	}
-	if v.Period != nil {
-		return v.Period.String()
-	}
-	if len(v.Periods) > 0 {
-		return v.Periods[0].String()
-	}
-	return ""
-}
-
 // checkSchema returns an error when v, the schema_version of the file at
 // path, is newer than known, the version this sim writes (0: a file
 // written before versions were recorded, read as 1).
@@ -349,7 +294,12 @@ func readForecast(dir string) (*forecastData, error) {
 	if f.rep.Quarters == 0 || f.rep.ModelHash == "" {
 		return nil, fmt.Errorf("%s: not a summary of sim forecast (no quarters or model_hash)", filepath.Join(dir, "summary.json"))
 	}
-	f.period = forecastPeriod(b)
+	if p := f.rep.Period; p != nil {
+		f.period = p.Label
+		if f.period == "" {
+			f.period = p.Name
+		}
+	}
 	path := filepath.Join(dir, "quarters.csv")
 	b, err = os.ReadFile(path)
 	if err != nil {
@@ -914,9 +864,13 @@ func forecastSections(fc *forecastData, id string, cs *chartSet, label bool) ([]
 			metric("P(hit quota)", render.Percent(float64(r.ProbHitQuota))+" ± "+render.Percent(2*float64(r.ProbHitQuotaSE)), defProbQuota))
 	}
 	if len(r.PerQuarter) > 1 {
-		t := report.Table{Caption: "Revenue by quarter of the horizon (pipeline carried over)", Head: []string{"quarter", "P10", "P50", "P90"}, Right: []bool{false, true, true, true}}
+		t := report.Table{Caption: "Revenue by quarter (pipeline carried over)", Head: []string{"quarter", "P10", "P50", "P90"}, Right: []bool{false, true, true, true}}
 		for k, s := range r.PerQuarter {
-			t.Rows = append(t.Rows, []string{"Q" + strconv.Itoa(k+1), money(s.P10), money(s.P50), money(s.P90)})
+			name := "Q" + strconv.Itoa(k+1)
+			if k < len(r.Periods) && r.Periods[k].Name != "" {
+				name = r.Periods[k].Name
+			}
+			t.Rows = append(t.Rows, []string{name, money(s.P10), money(s.P50), money(s.P90)})
 		}
 		rv.Tables = append(rv.Tables, t)
 	}

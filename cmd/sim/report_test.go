@@ -669,3 +669,23 @@ func TestReportBacktest(t *testing.T) {
 		t.Errorf("the backtest is not in the appendix")
 	}
 }
+
+// TestReportPeriod: a forecast whose summary.json names its quarter has
+// the headline, subtitle and revenue section name it.
+func TestReportPeriod(t *testing.T) {
+	fx, _ := fixtures(t)
+	path := filepath.Join(fx[0], "summary.json")
+	b := must(os.ReadFile(path))
+	b = bytes.Replace(b, []byte(`"schema_version": 1,`), []byte(`"schema_version": 1,
+  "period": {"name": "Q3 FY2026", "label": "Q3 FY2026, Jul 1 - Sep 30, 2026", "start": "2026-07-01", "end": "2026-09-30"},`), 1)
+	if err := os.WriteFile(path, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	md := string(must(os.ReadFile(filepath.Join(runReport(t, fx[0]), "report.md"))))
+	for _, want := range []string{"\nQ3 FY2026, Jul 1 - Sep 30, 2026 · 40 simulated quarters", "**Q3 FY2026, Jul 1 - Sep 30, 2026: ",
+		"Revenue closed-won in Q3 FY2026, Jul 1 - Sep 30, 2026 over 40 simulated quarters"} {
+		if !strings.Contains(md, want) {
+			t.Errorf("report.md lacks %q", want)
+		}
+	}
+}
