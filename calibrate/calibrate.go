@@ -242,7 +242,7 @@ func Calibrate(e *data.Export, cfg Config) (*Result, error) {
 		c.e, notes = joinOpportunities(e, c.m)
 		c.warn(notes...)
 		if x, ends, undated, notes, ok := funnelEnds(c.e, c.m); ok {
-			c.e, c.m, c.undated = x, ends, undated
+			c.e, c.m, c.undated, c.ends = x, ends, undated, ends.Clone()
 			c.warn(notes...)
 		}
 	}
@@ -298,9 +298,9 @@ func Calibrate(e *data.Export, cfg Config) (*Result, error) {
 				if sf.N > 0 && ef.Events == 0 && ef.P == 0 {
 					never = append(never, sf.Stage+"->"+ef.To)
 					if ti := transitionIndex(m, sf.Stage, ef.To); ti >= 0 {
-						if bi := transitionIndex(c.cfg.Base, sf.Stage, ef.To); bi >= 0 {
+						if bi := transitionIndex(c.prior(), sf.Stage, ef.To); bi >= 0 {
 							t, old := &m.Transitions[ti], m.Transitions[ti].P
-							t.P = c.cfg.Base.Transitions[bi].P
+							t.P = c.prior().Transitions[bi].P
 							ef.KeptP = true
 							undo = append(undo, func() { t.P, ef.KeptP = old, false })
 							c.warn(fmt.Errorf("%s: the export never shows it in %d stays of %s (p < %.2g by the rule of three, but not known): keeps the base model's p = %.3g so that the stages after it stay in the model; forecasts through them are the base model's, not the export's",
@@ -364,6 +364,7 @@ type calib struct {
 	// undated is the transition ("lead->disqualified") whose moves the
 	// export does not date (funnelEnds); "" for none.
 	undated string
+	ends    *model.Model // the merged funnel before fitting (funnelEnds), nil for none
 }
 
 func (c *calib) warn(errs ...error) { c.res.Warnings = append(c.res.Warnings, errs...) }

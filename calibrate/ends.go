@@ -2,6 +2,7 @@ package calibrate
 
 import (
 	"fmt"
+	"math"
 	"slices"
 	"strings"
 	"time"
@@ -130,9 +131,10 @@ func funnelEnds(e *data.Export, base *model.Model) (x *data.Export, m *model.Mod
 	if disq != won && disq != lost {
 		m.Stages = append(m.Stages, stage(disq))
 	}
+	pConv := reachProb(base, opp.Name, before)
 	m.Transitions = []model.Transition{
-		{From: EntryStage, To: opp.Name, P: 0.1, Delay: toOpp},
-		{From: EntryStage, To: disq, P: 0.5, Delay: toDisq},
+		{From: EntryStage, To: opp.Name, P: pConv, Delay: toOpp},
+		{From: EntryStage, To: disq, P: 1 - pConv, Delay: toDisq},
 		{From: opp.Name, To: won, P: 0.3, Delay: delay(opp.Name, won, model.Dist{Form: model.LogNormal, Median: 40, Sigma: 0.8})},
 		{From: opp.Name, To: lost, P: 0.7, Delay: delay(opp.Name, lost, model.Dist{Form: model.LogNormal, Median: 40, Sigma: 0.8})},
 	}
@@ -216,6 +218,47 @@ func funnelEnds(e *data.Export, base *model.Model) (x *data.Export, m *model.Mod
 		undated = EntryStage + "->" + disq
 	}
 	return &xe, m, undated, notes, true
+}
+
+// reachProb returns the base model's probability that a lead entering
+// the funnel (at the entry stage of base's first source, else its first
+// open stage) reaches the stage to through the stages before: the p the
+// merged stage's conversion keeps when the export cannot fit it. The
+// chain's absorption probabilities are iterated to convergence (recycles
+// included, as the model's p's give them).
+func reachProb(base *model.Model, to string, before map[string]bool) float64 {
+	start := firstOpen(base)
+	if len(base.Sources) > 0 && before[base.Sources[0].Entry] {
+		start = base.Sources[0].Entry
+	}
+	v := map[string]float64{to: 1}
+	for range 1000 {
+		delta := 0.0
+		for s := range before {
+			x := 0.0
+			for _, t := range base.Transitions {
+				if t.From == s {
+					x += t.P * v[t.To]
+				}
+			}
+			delta = max(delta, math.Abs(x-v[s]))
+			v[s] = x
+		}
+		if delta < 1e-12 {
+			break
+		}
+	}
+	return math.Round(v[start]*1e4) / 1e4
+}
+
+// prior is the model whose p's a transition the export never shows
+// keeps: the merged funnel of funnelEnds when there is one, else the
+// base model.
+func (c *calib) prior() *model.Model {
+	if c.ends != nil {
+		return c.ends
+	}
+	return c.cfg.Base
 }
 
 // keepUndated gives back the transition c.undated (funnelEnds) the delay

@@ -81,7 +81,7 @@ func TestSalesforceDataExport(t *testing.T) {
 	wantWarnings := []string{
 		"Lead.csv: not UTF-8: read as Windows-1252",
 		`Lead.csv (LeadSource): 1 leads have no source; counted under "(none)"`,
-		"LeadHistory.csv: file absent: each lead's current status is dated at its creation",
+		"LeadHistory.csv: file absent: each lead's current status is dated at its creation (a converted lead's at its ConvertedDate): calibrate fits the funnel's ends (creation to conversion), not the stages between",
 		"Lead.csv (ConvertedDate): 1 converted leads have a ConvertedDate before the day they were created (a migrated org?); their conversion is dated at their creation",
 		"Opportunity.csv: not UTF-8: read as Windows-1252",
 		`Opportunity.csv (CreatedDate): 1 closed opportunities were created after their close date (a migrated org?); kept with the creation date moved back to the close date, so their sales cycles read as 0 days (the exported creation time is in the "created_as_exported" column of their attributes)`,
@@ -143,7 +143,7 @@ func TestSalesforceReportExport(t *testing.T) {
 		"report1700000000000.csv (Lead Source): 1 values are placeholders (N/A, -, null); read as empty",
 		"report1700000000000.csv (Converted Opportunity ID): 1 values are placeholders (N/A, -, null); read as empty",
 		`report1700000000000.csv (Lead Source): 1 leads have no source; counted under "(none)"`,
-		"LeadHistory.csv: file absent: each lead's current status is dated at its creation",
+		"LeadHistory.csv: file absent: each lead's current status is dated at its creation (a converted lead's at its ConvertedDate): calibrate fits the funnel's ends (creation to conversion), not the stages between",
 		"report1700000000001.csv: 2 lines after the last row are a report's trailer (empty rows, totals, footer); not read as rows",
 		"report1700000000001.csv (Amount): 1 values are placeholders (N/A, -, null); read as empty",
 		"as-of: 1 closed opportunities have a close date after 2024-03-08T00:00:00Z, the newest creation, history or won time, which is the as-of time; kept (expected close dates left on deals closed lost?)",

@@ -211,7 +211,7 @@ func ReadSalesforce(fsys fs.FS, o *Options) (*Export, error) {
 			return nil, err
 		}
 	} else if haveLeads {
-		rep.warn(SalesforceLeadHistoryFile, "", 0, "file absent: each lead's current status is dated at its creation")
+		rep.warn(SalesforceLeadHistoryFile, "", 0, "file absent: each lead's current status is dated at its creation (a converted lead's at its ConvertedDate): calibrate fits the funnel's ends (creation to conversion), not the stages between")
 	}
 	convStage := m.stage("Closed - Converted", SalesforceLeadStages)
 	var convEarly, convLate, convUndated int // conversions dated before creation, after as-of, not dated

@@ -114,7 +114,7 @@ func TestReadSalesforceReportLabels(t *testing.T) {
 	if !reflect.DeepEqual(e.Opportunities, wantOpps) {
 		t.Errorf("opportunities:\n got %+v\nwant %+v", e.Opportunities, wantOpps)
 	}
-	want := []string{"LeadHistory.csv: file absent: each lead's current status is dated at its creation"}
+	want := []string{"LeadHistory.csv: file absent: each lead's current status is dated at its creation (a converted lead's at its ConvertedDate): calibrate fits the funnel's ends (creation to conversion), not the stages between"}
 	if got := warningStrings(&e.Report); !reflect.DeepEqual(got, want) {
 		t.Errorf("warnings = %q, want %q", got, want)
 	}
