@@ -41,6 +41,7 @@ With no arguments it compares baseline with every embedded what-if.
 It prints a table and writes to --out:
   compare.csv     one row per what-if and metric, full precision
   compare.json    the same, for programs
+  compare.xlsx    compare.csv as a workbook, for spreadsheets
   tornado.png     revenue effect of each what-if with its interval (and .svg)
 
 Metrics: revenue; P(hit quota) (difference in points); deals won; pipeline

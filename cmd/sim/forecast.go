@@ -39,6 +39,8 @@ leads by path instead of lead by lead: the same law, much faster.
 It prints a summary and writes to --out:
   summary.json    the numbers below, for programs (documented in README)
   quarters.csv    one row per simulated quarter
+  forecast.xlsx   the CSV files as one workbook, a sheet each (numbers
+                  as numbers, money, percent and ratio formats)
   revenue.png     revenue distribution with the quota line   (and .svg)
   funnel.png      mean volume per stage with conversion rates, each bar
                   split into entries from the previous stage and from

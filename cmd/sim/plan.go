@@ -47,7 +47,7 @@ Works a revenue goal (default: the model's quota) back through the funnel.
 Files in --out: plan.json (worksheet, every scale tried, the answer),
 plan_steps.png (the revenue math backwards, needed against now) and
 plan_curve.png (the chance of the goal against MQLs a quarter), and
-plan.csv (the worksheet).
+plan.csv (the worksheet) with plan.xlsx, the same as a workbook.
 
 Examples:
   sim plan

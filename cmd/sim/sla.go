@@ -68,6 +68,7 @@ with q(s) logistic in s (+15 points = e times the odds of qualifying).
 
 It prints tables and writes to --out:
   sla.csv, sla.json   one row per policy, full precision
+  sla.xlsx            sla.csv as a workbook, for spreadsheets
   moneycurve.png      revenue against median response time   (and .svg)
   compliance.png      first-touch compliance by headcount    (and .svg)
 
