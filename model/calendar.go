@@ -78,6 +78,26 @@ func StartAfter(asOf time.Time) time.Time {
 	return d
 }
 
+// MaxLeadInDays is the longest lead-in (see LeadInDays): a year.
+const MaxLeadInDays = 366
+
+// LeadInDays returns the days from the starting state's Date to
+// ForecastStart, which the engine simulates before the first quarter; 0
+// without a starting state, without either date, or when they are the
+// same day. Validate refuses a Date after ForecastStart or more than
+// MaxLeadInDays before it.
+func (m *Model) LeadInDays() float64 {
+	if m.Start == nil || m.Start.Date == "" || m.ForecastStart == "" {
+		return 0
+	}
+	a, err1 := ParseDate(m.Start.Date)
+	b, err2 := ParseDate(m.ForecastStart)
+	if err1 != nil || err2 != nil || !a.Before(b) {
+		return 0
+	}
+	return b.Sub(a).Hours() / 24
+}
+
 // IsFiscalQuarterStart reports whether t's date is the first day of a
 // fiscal quarter of a year starting in month fy.
 func IsFiscalQuarterStart(t time.Time, fy time.Month) bool {

@@ -246,8 +246,15 @@ type OpenOpportunity struct {
 	AgeDays float64 `yaml:"age_days" json:"age_days"` // days since it became an opportunity
 }
 
-// Start is the funnel's state at the start of the quarter.
+// Start is the funnel's state at the start of the quarter, or, when
+// Date is before the model's ForecastStart, on Date.
 type Start struct {
+	// Date is the day (YYYY-MM-DD) the state describes; "" means
+	// ForecastStart's. When it is before ForecastStart the engine
+	// simulates the days between them first (the lead-in: arrivals,
+	// moves and closes, counted in no quarter), so that the forecast
+	// quarter opens on the funnel the lead-in leaves (see LeadInDays).
+	Date          string            `yaml:"date,omitempty" json:"date,omitempty"`
 	Leads         []OpenLead        `yaml:"leads,omitempty" json:"leads,omitempty"`
 	Opportunities []OpenOpportunity `yaml:"opportunities,omitempty" json:"opportunities,omitempty"`
 }

@@ -241,6 +241,21 @@ func (m *Model) Validate() error {
 		}
 		return nil
 	}
+	if st := m.Start; st != nil && st.Date != "" {
+		d, err := ParseDate(st.Date)
+		switch {
+		case err != nil:
+			add(fieldErr("start.date", st.Date, "a date YYYY-MM-DD in the years 1900-9000"))
+		case m.ForecastStart != "":
+			if f, err := ParseDate(m.ForecastStart); err == nil {
+				if d.After(f) {
+					add(fieldErr("start.date", st.Date, "a day on or before forecast_start "+m.ForecastStart))
+				} else if f.Sub(d).Hours()/24 > MaxLeadInDays {
+					add(fieldErr("start.date", st.Date, fmt.Sprintf("at most %d days before forecast_start %s", MaxLeadInDays, m.ForecastStart)))
+				}
+			}
+		}
+	}
 	if st := m.Start; st != nil {
 		for i, l := range st.Leads {
 			p := fmt.Sprintf("start.leads[%d]", i)

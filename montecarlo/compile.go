@@ -148,6 +148,7 @@ type compiled struct {
 	slas     []sla
 	quarter  float64 // hours
 	warmup   float64 // hours
+	leadIn   float64 // hours simulated from the starting state before the first quarter (model.Model.LeadInDays)
 	maxRecyc int
 
 	handoff   int // stage index, -1 without a handoff
@@ -172,6 +173,7 @@ func compile(m *model.Model) *compiled {
 	if m.Start == nil {
 		c.warmup = model.HoursPerWeek * math.Ceil(m.WarmupDaysNeeded()/7)
 	}
+	c.leadIn = 24 * m.LeadInDays()
 	c.stages = make([]stage, len(m.Stages))
 	for i, s := range m.Stages {
 		c.stages[i] = stage{outcome: s.Outcome, opp: s.Opportunity, terminal: s.Outcome != model.Open, obs: s.Observations, active: s.Active}

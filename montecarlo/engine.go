@@ -241,6 +241,7 @@ func (s *sim) upstream(qkey uint64) {
 	first := 0.0
 	switch {
 	case c.m.Start != nil:
+		first = -c.leadIn
 		s.startState(qkey)
 	case c.stat != nil:
 		first = -c.warmup
@@ -261,6 +262,15 @@ func (s *sim) upstream(qkey uint64) {
 			if src.disp > 0 {
 				g = gamma(s.r, src.disp) / src.disp
 			}
+			// A block that is not whole weeks from a week's start (a
+			// lead-in of days) draws its arrivals over the whole weeks
+			// around it and keeps those inside it: the weekly profile
+			// stays on its weekdays.
+			cut, keepLo := false, lo
+			if lo != math.Floor(lo/model.HoursPerWeek)*model.HoursPerWeek || math.Mod(hi-lo, model.HoursPerWeek) != 0 {
+				cut = true
+				lo = math.Floor(lo/model.HoursPerWeek) * model.HoursPerWeek
+			}
 			mean := src.rate * g * (hi - lo)
 			thin := src.thinP
 			if s.tr != nil {
@@ -279,6 +289,9 @@ func (s *sim) upstream(qkey uint64) {
 				}
 				s.gen.s = key(lkey, uint64(i))
 				t := lo + float64(s.gen.intN(weeks))*model.HoursPerWeek + float64(src.alias.sample(&s.gen)) + s.gen.float64()
+				if cut && !(t >= keepLo && t < hi) {
+					continue
+				}
 				l := lead{id: uint64(j)<<48 | uint64(b+1<<15)<<32 | uint64(i), src: int16(j), stage: int32(src.entry)}
 				if s.tr != nil {
 					s.tr.Lead(l.id, j, t)
@@ -567,10 +580,13 @@ func (s *sim) serveQueue(a, b []pend) {
 	}
 	s.queuing = true
 	// With a warm-up the SDRs are free from the start of time; from a
-	// starting state they can serve no one before the quarter starts (the
-	// leads waiting in it were not touched by then).
+	// starting state they can serve no one before the quarter (or its
+	// lead-in) starts (the leads waiting in it were not touched by then).
 	free := math.Inf(-1)
-	if c.m.Start != nil {
+	switch {
+	case c.leadIn > 0:
+		free = c.cal.work(-c.leadIn)
+	case c.m.Start != nil:
 		free = c.cal.work(0)
 	}
 	s.free.reset(free)
@@ -824,7 +840,8 @@ func (s *sim) sortPending(dst []pend) []pend {
 }
 
 // startState walks the model's starting state: open leads and
-// opportunities with their ages at the start of the quarter.
+// opportunities with their ages at the start of the quarter, or at the
+// start of the lead-in before it.
 func (s *sim) startState(qkey uint64) {
 	c := s.c
 	st := c.m.Start
@@ -834,7 +851,7 @@ func (s *sim) startState(qkey uint64) {
 		src := c.m.SourceIndex(ol.Source)
 		for i := range ol.Count {
 			s.gen.s = key(key(lkey, uint64(g)), uint64(i))
-			l := lead{id: 1<<63 | uint64(g)<<32 | uint64(i), src: int16(src), stage: int32(stg), t: -ol.AgeDays * 24}
+			l := lead{id: 1<<63 | uint64(g)<<32 | uint64(i), src: int16(src), stage: int32(stg), t: -ol.AgeDays*24 - c.leadIn}
 			s.leads++
 			if ol.Waiting { // in the SDR queue since -age, served first come first served
 				s.queue(&l, 0)
@@ -851,23 +868,27 @@ func (s *sim) startState(qkey uint64) {
 	for i, o := range st.Opportunities {
 		s.gen.s = key(okey, uint64(i))
 		src := c.m.SourceIndex(o.Source)
-		l := lead{id: 1<<62 | uint64(i), src: int16(src), stage: int32(c.oppStage), t: -o.AgeDays * 24,
-			inPipe: true, oppStart: -o.AgeDays * 24, amount: o.Amount}
+		l := lead{id: 1<<62 | uint64(i), src: int16(src), stage: int32(c.oppStage), t: -o.AgeDays*24 - c.leadIn,
+			inPipe: true, oppStart: -o.AgeDays*24 - c.leadIn, amount: o.Amount}
 		s.walkAged(&l, false)
 		s.leads++
 	}
 }
 
 // walkAged continues a lead that has been in its stage since l.t < 0 and
-// is still there at 0 (a stationary start: at -c.warmup): its exit is drawn
+// is still there at 0 (a stationary start: at -c.warmup; a starting state
+// with a lead-in: at -c.leadIn): its exit is drawn
 // conditional on that. movers tells that the lead is known to leave its
 // stage: it does not stay for good, nor take a recycle edge past the cap.
 func (s *sim) walkAged(l *lead, movers bool) {
 	c := s.c
 	stg := &c.stages[l.stage]
 	now := 0.0
-	if movers {
+	switch {
+	case movers:
 		now = -c.warmup
+	case c.leadIn > 0:
+		now = -c.leadIn // a starting state's lead, at the start of the lead-in
 	}
 	age := now - l.t
 	stay := 1.0

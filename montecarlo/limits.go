@@ -54,6 +54,7 @@ func EstimateSize(cfg Config, ms ...*model.Model) Size {
 				start += float64(l.Count)
 			}
 			start += float64(len(m.Start.Opportunities))
+			weeks += math.Ceil(m.LeadInDays() / 7)
 		} else {
 			weeks += math.Ceil(m.WarmupDaysNeeded() / 7)
 		}
