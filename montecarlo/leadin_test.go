@@ -65,8 +65,8 @@ func (c *leadCounter) Lead(id uint64, source int, at float64) {
 	}
 	c.earliest = math.Min(c.earliest, at)
 }
-func (c *leadCounter) Stage(uint64, int, float64)                                       {}
-func (c *leadCounter) Touch(uint64, float64, int, bool)                                 {}
+func (c *leadCounter) Stage(uint64, int, float64)                                        {}
+func (c *leadCounter) Touch(uint64, float64, int, bool)                                  {}
 func (c *leadCounter) Opportunity(uint64, int, float64, float64, model.Outcome, float64) {}
 
 // TestLeadInPartialWeeks checks the arrivals of a lead-in that is not
