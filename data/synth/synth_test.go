@@ -7,7 +7,6 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
-	"testing/fstest"
 	"time"
 
 	"github.com/funnelsim/funnel/data"
@@ -37,22 +36,11 @@ func sampleModel(t testing.TB) *model.Model {
 	return m
 }
 
-// memDir is an in-memory data.FileCreator.
-type memDir fstest.MapFS
+// osDir is a data.FileCreator writing into a folder.
+type osDir string
 
-type memFile struct {
-	bytes.Buffer
-	name string
-	dir  memDir
-}
-
-func (f *memFile) Close() error {
-	f.dir[f.name] = &fstest.MapFile{Data: f.Bytes()}
-	return nil
-}
-
-func (d memDir) Create(name string) (io.WriteCloser, error) {
-	return &memFile{name: name, dir: d}, nil
+func (d osDir) Create(name string) (io.WriteCloser, error) {
+	return os.Create(filepath.Join(string(d), name))
 }
 
 // TestSampleReproducible regenerates the sample with the command recorded
@@ -65,8 +53,12 @@ func TestSampleReproducible(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	dir := memDir{}
-	if err := data.WriteExport(dir, e); err != nil {
+	dir := t.TempDir()
+	if err := data.WriteExport(osDir(dir), e); err != nil {
+		t.Fatal(err)
+	}
+	written, err := os.ReadDir(dir)
+	if err != nil {
 		t.Fatal(err)
 	}
 	ents, err := os.ReadDir(sampleDir)
@@ -79,22 +71,27 @@ func TestSampleReproducible(t *testing.T) {
 			continue
 		}
 		onDisk++
-		if _, ok := dir[ent.Name()]; !ok {
+		if _, err := os.Stat(filepath.Join(dir, ent.Name())); err != nil {
 			t.Errorf("sample/%s is not generated any more", ent.Name())
 		}
 	}
-	if onDisk != len(dir) {
-		t.Errorf("sample holds %d CSV files, generation writes %d", onDisk, len(dir))
+	if onDisk != len(written) {
+		t.Errorf("sample holds %d CSV files, generation writes %d", onDisk, len(written))
 	}
-	for name, got := range dir {
+	for _, w := range written {
+		name := w.Name()
+		got, err := os.ReadFile(filepath.Join(dir, name))
+		if err != nil {
+			t.Fatal(err)
+		}
 		want, err := os.ReadFile(filepath.Join(sampleDir, name))
 		if err != nil {
 			t.Errorf("%v (regenerate the sample as data/sample/README.md says)", err)
 			continue
 		}
-		if !bytes.Equal(got.Data, want) {
+		if !bytes.Equal(got, want) {
 			t.Errorf("sample/%s differs from a fresh generation (%d bytes, want %d); if the change to the random stream is deliberate, regenerate it as data/sample/README.md says",
-				name, len(got.Data), len(want))
+				name, len(got), len(want))
 		}
 	}
 }
@@ -126,11 +123,11 @@ func TestGenerateNothingAfterAsOf(t *testing.T) {
 		}
 	}
 	// Written and read back with that AsOf, nothing is rejected.
-	dir := memDir{}
-	if err := data.WriteExport(dir, e); err != nil {
+	dir := t.TempDir()
+	if err := data.WriteExport(osDir(dir), e); err != nil {
 		t.Fatal(err)
 	}
-	back, err := data.ReadExport(fstest.MapFS(dir), &data.Options{AsOf: e.AsOf})
+	back, err := data.ReadExport(os.DirFS(dir), &data.Options{AsOf: e.AsOf})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -23,16 +23,14 @@ import (
 // missing values first (slices.Sort puts NaN first, and the result is then
 // not meaningful). It panics if p is outside [0,1].
 func Quantile(p float64, sorted []float64) float64 {
-	checkP("Quantile", p)
-	if len(sorted) == 0 {
+	i, f := position("Quantile", p, len(sorted))
+	switch {
+	case i < 0:
 		return math.NaN()
-	}
-	h := p * float64(len(sorted)-1)
-	i := int(h)
-	if i >= len(sorted)-1 {
+	case i >= len(sorted)-1:
 		return sorted[len(sorted)-1]
 	}
-	return interpolate(sorted[i], sorted[i+1], h-float64(i))
+	return interpolate(sorted[i], sorted[i+1], f)
 }
 
 // QuantileSelect returns Quantile(p, x sorted) without sorting x: it
@@ -42,21 +40,19 @@ func Quantile(p float64, sorted []float64) float64 {
 // NaN for an empty x. x must not hold NaN. It panics if p is outside
 // [0,1].
 func QuantileSelect(p float64, x []float64) float64 {
-	checkP("QuantileSelect", p)
-	if len(x) == 0 {
+	i, f := position("QuantileSelect", p, len(x))
+	if i < 0 {
 		return math.NaN()
 	}
-	h := p * float64(len(x)-1)
-	i := int(h)
 	a := Select(x, i)
-	if i+1 >= len(x) || h == float64(i) {
+	if i+1 >= len(x) || f == 0 {
 		return a
 	}
 	b := math.Inf(1)
 	for _, v := range x[i+1:] {
 		b = min(b, v)
 	}
-	return interpolate(a, b, h-float64(i))
+	return interpolate(a, b, f)
 }
 
 // interpolate returns lo + f·(hi − lo) for lo ≤ hi and f in [0,1): lo
@@ -122,8 +118,17 @@ func Select(x []float64, k int) float64 {
 	return x[k]
 }
 
-func checkP(fn string, p float64) {
+// position returns the order statistic i = ⌊h⌋ and the fraction f = h − i
+// of the type-7 p-quantile of n values, h = (n−1)·p; i is −1 when n is 0.
+// It panics, naming fn, if p is outside [0,1].
+func position(fn string, p float64, n int) (i int, f float64) {
 	if !(p >= 0 && p <= 1) {
 		panic(fmt.Sprintf("stats: %s: probability %v outside [0,1]", fn, p))
 	}
+	if n == 0 {
+		return -1, 0
+	}
+	h := p * float64(n-1)
+	i = int(h)
+	return i, h - float64(i)
 }
