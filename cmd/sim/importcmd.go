@@ -4,8 +4,10 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -117,6 +119,7 @@ func importCmd(ctx context.Context, e *env, args []string) error {
 	if len(rep.Rejected) > 0 {
 		fmt.Fprintf(e.stdout, "Rejected rows are listed in %s.\n", rejects)
 	}
+	importSummary(e.stdout, src, exp, &c)
 	for i, w := range rep.Warnings {
 		fmt.Fprintf(e.stdout, "[%d] %v\n", i+1, w)
 	}
@@ -172,4 +175,60 @@ func suggestMapping(ctx context.Context, e *env, src, to string, c *readConfig) 
 		fmt.Fprintf(say, "  %s\n", u)
 	}
 	return nil
+}
+
+// importSummary says what import recognised (each file's object and
+// encoding), what it assumed (the zone of times written without one, the
+// as-of time, the currencies of amounts) and which files it did not use.
+func importSummary(w io.Writer, src string, exp *data.Export, c *readConfig) {
+	rep := &exp.Report
+	var files []string
+	for _, f := range rep.Files {
+		files = append(files, fmt.Sprintf("%s (%s)", f, rep.Encodings[f]))
+	}
+	if st, err := os.Stat(src); err == nil && st.IsDir() {
+		if det, err := data.Detect(os.DirFS(src)); err == nil {
+			files = files[:0]
+			var unused []string
+			for _, f := range det.Files {
+				switch {
+				case f.Object == data.ObjectUnknown || !slices.Contains(rep.Files, f.Name):
+					unused = append(unused, f.Name)
+				default:
+					files = append(files, fmt.Sprintf("%s as %s (%s)", f.Name, f.Object, f.Encoding))
+				}
+			}
+			if len(unused) > 0 {
+				defer fmt.Fprintf(w, "Not used: %s (not a file of the export's objects).\n", strings.Join(unused, ", "))
+			}
+		}
+	}
+	fmt.Fprintf(w, "Recognised: %s.\n", strings.Join(files, ", "))
+	asOf := "the newest creation, history or won time in the export (--as-of to set it)"
+	if c.asOf != "" {
+		asOf = "--as-of"
+	}
+	cur := map[string]int{}
+	for _, o := range exp.Opportunities {
+		cur[o.Currency]++
+	}
+	var curs []string
+	for _, k := range slices.Sorted(maps.Keys(cur)) {
+		name := k
+		if k == "" {
+			name = "none given"
+		}
+		curs = append(curs, fmt.Sprintf("%s (%d)", name, cur[k]))
+	}
+	curText := "no opportunities"
+	switch {
+	case len(cur) == 1 && cur[""] > 0:
+		curText = "no currency given: amounts are taken in the model's currency (the --base model's, else the default model's)"
+	case len(cur) > 1:
+		curText = strings.Join(curs, ", ") + ": calibrate reports each and uses the commonest (--rates converts the others)"
+	case len(cur) == 1:
+		curText = strings.Join(curs, ", ")
+	}
+	fmt.Fprintf(w, "Assumed: times written without a zone are in %s (--tz to change); as of %s, %s; currencies: %s.\n",
+		c.tz, exp.AsOf.UTC().Format("2006-01-02 15:04 UTC"), asOf, curText)
 }
