@@ -6,6 +6,8 @@ import (
 	"math"
 	"math/rand/v2"
 	"slices"
+
+	"github.com/funnelsim/funnel/model/stats"
 )
 
 // DecayForm names the shape of the response-time decay curve m(t), t in
@@ -289,13 +291,6 @@ func BootstrapDecay(fit DecayFit, t []float64, r *rand.Rand, reps int) (lower, u
 	return lower, upper
 }
 
-// empiricalQuantile returns the p-quantile of sorted x by linear
-// interpolation between order statistics (type 7).
-func empiricalQuantile(x []float64, p float64) float64 {
-	h := p * float64(len(x)-1)
-	i := int(math.Floor(h))
-	if i+1 >= len(x) {
-		return x[len(x)-1]
-	}
-	return x[i] + (h-float64(i))*(x[i+1]-x[i])
-}
+// empiricalQuantile returns the type-7 p-quantile of sorted x
+// (stats.Quantile).
+func empiricalQuantile(x []float64, p float64) float64 { return stats.Quantile(p, x) }

@@ -4,6 +4,7 @@ import (
 	"math"
 	"slices"
 
+	"github.com/funnelsim/funnel/model/stats"
 	"gonum.org/v1/gonum/stat/distuv"
 )
 
@@ -81,19 +82,9 @@ func PIT(x []float64, y float64) float64 {
 	return (float64(below) + 0.5*float64(tie)) / float64(len(x))
 }
 
-// quantile returns the p-quantile of sorted s by linear interpolation
-// between order statistics (type 7, as R's default).
-func quantile(s []float64, p float64) float64 {
-	if len(s) == 0 {
-		return math.NaN()
-	}
-	h := p * float64(len(s)-1)
-	i := int(math.Floor(h))
-	if i >= len(s)-1 {
-		return s[len(s)-1]
-	}
-	return s[i] + (h-float64(i))*(s[i+1]-s[i])
-}
+// quantile returns the type-7 p-quantile of sorted s (stats.Quantile);
+// NaN when s is empty.
+func quantile(s []float64, p float64) float64 { return stats.Quantile(p, s) }
 
 // BinomialBand returns the central range [lo, hi] of the number of
 // successes in n trials of probability p holding at least level of the
