@@ -103,11 +103,17 @@ func scenarioDescription(name string) string {
 
 func compareCmd(ctx context.Context, e *env, args []string) error {
 	var cfg runFlags
+	var shardFlag string
 	fs := newFlags(e, "compare", compareUsage)
 	cfg.register(fs, 2000, filepath.Join("out", "compare"))
+	registerShard(fs, &shardFlag)
 	names, err := parseFlags(fs, args)
 	if err != nil {
 		return err
+	}
+	shard, err := parseShard(shardFlag)
+	if err != nil {
+		return fmt.Errorf("compare: %w", err)
 	}
 	if cfg.quarters < 2 {
 		return fmt.Errorf("compare: --quarters %d: want at least 2 (intervals need a spread)", cfg.quarters)
@@ -140,9 +146,12 @@ func compareCmd(ctx context.Context, e *env, args []string) error {
 	for _, s := range sims {
 		ms = append(ms, s.m)
 	}
-	results, err := simulateAll(ctx, e, ms, cfg.config(), cfg.quiet)
+	results, err := simulateAll(ctx, e, ms, shard.config(cfg.config()), cfg.quiet)
 	if err != nil {
 		return err
+	}
+	if shard != nil {
+		return writeShard(e, dir, "compare", args, shard, cfg.config(), ms, results)
 	}
 	for i := range sims {
 		sims[i].res = results[i]

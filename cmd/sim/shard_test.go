@@ -92,6 +92,14 @@ func TestMergeRefuses(t *testing.T) {
 			t.Errorf("%s: error %v; want one saying %q", tt.name, err, tt.want)
 		}
 	}
+	if _, _, err := runSim(t, ctx, "sla", "--target-share", "0.9", "--shard", "0/2", "--out", filepath.Join(dir, "sla")); err == nil || !strings.Contains(err.Error(), "cannot be split") {
+		t.Errorf("sla search sharded: error %v; want it refused", err)
+	}
+	for _, bad := range []string{"2/2", "-1/2", "1", "0/0", "a/b"} {
+		if _, _, err := runSim(t, ctx, "forecast", "--shard", bad, "--out", filepath.Join(dir, "bad")); err == nil || !strings.Contains(err.Error(), "want I/N") {
+			t.Errorf("--shard %s: error %v; want it refused", bad, err)
+		}
+	}
 	b, err := os.ReadFile(modelFile)
 	if err != nil {
 		t.Fatal(err)

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"path/filepath"
@@ -143,9 +144,18 @@ func slaCmd(ctx context.Context, e *env, args []string) error {
 	fs.DurationVar(&cfg.within, "within", 5*time.Minute, "inverse question: the first-touch time, wall-clock")
 	fs.Float64Var(&cfg.inQuarters, "in-quarters", 0.8, "inverse question: the share of quarters that must meet it")
 	fs.StringVar(&cfg.searchHours, "search-hours", "", "inverse question: the coverage to search headcounts with (default: the model's)")
+	var shardFlag string
+	registerShard(fs, &shardFlag)
 	rest, err := parseFlags(fs, args)
 	if err != nil {
 		return err
+	}
+	shard, err := parseShard(shardFlag)
+	if err != nil {
+		return fmt.Errorf("sla: %w", err)
+	}
+	if shard != nil && cfg.targetShare > 0 {
+		return errors.New("sla: --shard with --target-share: the headcount search simulates adaptively, each step chosen from the last, so it cannot be split; shard a fixed --headcount list instead")
 	}
 	if err := noArgs("sla", rest); err != nil {
 		return err
@@ -206,9 +216,12 @@ func slaCmd(ctx context.Context, e *env, args []string) error {
 	for _, p := range designed {
 		ms = append(ms, p.Model)
 	}
-	all, err := simulateAll(ctx, e, ms, cfg.config(), cfg.quiet)
+	all, err := simulateAll(ctx, e, ms, shard.config(cfg.config()), cfg.quiet)
 	if err != nil {
 		return err
+	}
+	if shard != nil {
+		return writeShard(e, dir, "sla", args, shard, cfg.config(), ms, all)
 	}
 	cols := whatif.ComplianceColumns(base, cfg.slaMinutes)
 	slaNames := make([]string, len(cols))
