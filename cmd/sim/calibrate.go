@@ -156,9 +156,16 @@ func calibrateCmd(ctx context.Context, e *env, args []string) error {
 		r.Warnings = append(r.Warnings, fmt.Errorf("no quota: the export cannot tell a target and the default model's %s is not yours; pass --quota (or set quota: in %s) for the chance of making it and pipeline coverage",
 			render.Money(base.Quota, base.Currency), cfg.output))
 	}
-	// The opening state is the funnel at the as-of moment: the forecast
-	// starts then, named by its date (see model.Model.Calendar).
-	r.Model.ForecastStart = model.StartAfter(exp.AsOf).Format(model.DateLayout)
+	// The opening state is the funnel at the as-of moment, dated by the
+	// day its data end; the forecast is of the next fiscal quarter from
+	// it, the days before simulated first (a lead-in, see
+	// model.Model.LeadInDays). Calibrating as of a quarter's first day
+	// forecasts that quarter.
+	day := model.StartAfter(exp.AsOf)
+	if r.Model.Start != nil {
+		r.Model.Start.Date = day.Format(model.DateLayout)
+	}
+	r.Model.ForecastStart = model.NextFiscalQuarter(day, r.Model.FiscalStart()).Format(model.DateLayout)
 	header := fmt.Sprintf(`# Funnel model calibrated by 'sim calibrate' from the export %s
 # as of %s, on %s. Every parameter, its 95%% interval and the number
 # of observations behind it are in %s/calibration.md. The file is

@@ -335,3 +335,44 @@ func TestForecastCalendar(t *testing.T) {
 		t.Errorf("bad --start left %s", bad)
 	}
 }
+
+// TestForecastCalendarStates checks where a forecast of a model with a
+// dated opening state starts: the next fiscal quarter from the state's
+// day, or --start at or after it (the days between are the lead-in).
+func TestForecastCalendarStates(t *testing.T) {
+	state := func() *model.Model {
+		m := model.Default()
+		m.Start = &model.Start{Date: "2026-08-14", Opportunities: []model.OpenOpportunity{{Source: "web", Amount: 1000, AgeDays: 3}}}
+		return m
+	}
+	for _, tt := range []struct {
+		name, start, want, err string
+		leadIn                 float64
+	}{
+		{"next quarter", "", "Q4 FY2026, Oct 1 - Dec 31, 2026", "", 48},
+		{"later start", "2027-01-01", "Q1 FY2027, Jan 1 - Mar 31, 2027", "", 140},
+		{"the state's day", "2026-08-14", "Aug 14 - Nov 12, 2026", "", 0},
+		{"before the state", "2026-07-01", "", "--start 2026-07-01: before the model's opening state", 0},
+		{"too late", "2027-10-01", "", "over the 366 days", 0},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			m := state()
+			ps, _, err := forecastCalendar(m, tt.start, 1)
+			if tt.err != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.err) {
+					t.Fatalf("error %v, want %q", err, tt.err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if ps[0].String() != tt.want || m.LeadInDays() != tt.leadIn {
+				t.Errorf("%s with a lead-in of %g days, want %s and %g", ps[0], m.LeadInDays(), tt.want, tt.leadIn)
+			}
+			if err := m.Validate(); err != nil {
+				t.Error(err)
+			}
+		})
+	}
+}

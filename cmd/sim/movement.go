@@ -19,34 +19,65 @@ import (
 var today = time.Now
 
 // forecastCalendar returns the periods h simulated quarters of m stand
-// for, and, when their start comes from today's date, a note saying so and
-// how to fix it. start is the --start flag ("" when not given); it
-// overrides the model's forecast_start, except on a model whose opening
-// state (start:) is dated by forecast_start: that state is the funnel on
-// that day, and another start would misname what is simulated.
+// for, and, when their start was not stated, a note saying where it came
+// from and how to fix it. start is the --start flag ("" when not given);
+// it overrides the model's forecast_start. On a model whose opening state
+// (start:) is dated (start.date, or forecast_start for a state without
+// one), a later start is simulated from the state's day (a lead-in of at
+// most model.MaxLeadInDays), and an earlier one is refused: forecastCalendar
+// then sets m.ForecastStart and m.Start.Date for the engine. Without any
+// start, the forecast is of the next fiscal quarter from the state's day,
+// or, without a dated state, from today.
 func forecastCalendar(m *model.Model, start string, h int) ([]model.Period, string, error) {
+	stateDay := ""
+	if m.Start != nil {
+		stateDay = cmpOr(m.Start.Date, m.ForecastStart)
+	}
+	var t time.Time
+	note := ""
 	switch {
 	case start != "":
-		t, err := model.ParseDate(start)
-		if err != nil {
+		var err error
+		if t, err = model.ParseDate(start); err != nil {
 			return nil, "", fmt.Errorf("--start: %v", err)
 		}
-		if m.Start != nil && m.ForecastStart != "" && start != m.ForecastStart {
-			return nil, "", fmt.Errorf("--start %s: the model's opening state (start:) is its funnel on %s (forecast_start), so the forecast starts then; for a quarter starting on %s, calibrate as of that day (sim calibrate --as-of %s)",
-				start, m.ForecastStart, start, start)
-		}
-		return m.Calendar(t, h), "", nil
 	case m.ForecastStart != "":
-		t, err := model.ParseDate(m.ForecastStart)
-		if err != nil {
+		var err error
+		if t, err = model.ParseDate(m.ForecastStart); err != nil {
 			return nil, "", fmt.Errorf("forecast_start: %v", err)
 		}
-		return m.Calendar(t, h), "", nil
+	case stateDay != "":
+		d, err := model.ParseDate(stateDay)
+		if err != nil {
+			return nil, "", fmt.Errorf("start.date: %v", err)
+		}
+		t = model.NextFiscalQuarter(d, m.FiscalStart())
+		note = fmt.Sprintf("The model sets no forecast_start: this forecasts the next fiscal quarter from its opening state's day (%s); pass --start to choose another.", stateDay)
+	default:
+		now := today()
+		t = model.NextFiscalQuarter(now, m.FiscalStart())
+		note = fmt.Sprintf("The model sets no forecast_start: this forecasts the next fiscal quarter from today (%s); pass --start %s (or set forecast_start:) to name it the same tomorrow.",
+			now.Format(model.DateLayout), t.Format(model.DateLayout))
 	}
-	now := today()
-	t := model.NextFiscalQuarter(now, m.FiscalStart())
-	note := fmt.Sprintf("The model sets no forecast_start: this forecasts the next fiscal quarter from today (%s); pass --start %s (or set forecast_start:) to name it the same tomorrow.",
-		now.Format(model.DateLayout), t.Format(model.DateLayout))
+	if stateDay != "" {
+		d, err := model.ParseDate(stateDay)
+		if err != nil {
+			return nil, "", fmt.Errorf("start.date: %v", err)
+		}
+		days := t.Sub(d).Hours() / 24
+		switch {
+		case days < 0:
+			return nil, "", fmt.Errorf("--start %s: before the model's opening state (start:), its funnel on %s; a forecast from an earlier day needs a model calibrated as of it (sim calibrate --as-of %s)",
+				t.Format(model.DateLayout), stateDay, t.Format(model.DateLayout))
+		case days > model.MaxLeadInDays:
+			return nil, "", fmt.Errorf("--start %s: %.0f days after the model's opening state (start:) of %s, over the %d days the engine simulates before a quarter; calibrate on newer data",
+				t.Format(model.DateLayout), days, stateDay, model.MaxLeadInDays)
+		}
+		m.Start.Date = stateDay
+	}
+	if m.Start != nil { // the engine's lead-in; a model without a state simulates alike on any day
+		m.ForecastStart = t.Format(model.DateLayout)
+	}
 	return m.Calendar(t, h), note, nil
 }
 
