@@ -38,5 +38,14 @@ func horizonChart(m *model.Model, rep *montecarlo.Report) *plot.Plot {
 		}
 		render.Retitle(p, render.QuotaHorizonTitle(each, float64(rep.QuotaEveryQuarter.P), rep.Quarters, m.Quota, m.Currency))
 	}
+	if t := rep.RevenueTotal; t != nil {
+		what := "Year"
+		if t.Quarters < 4 {
+			what = "Total"
+		}
+		money := func(v montecarlo.Float) string { return render.Money(float64(v), m.Currency) }
+		render.Resubtitle(p, fmt.Sprintf("Revenue a quarter, pipeline carried over · band: P10–P90 · line: median\n%s %s: median %s (P10–P90 %s–%s)",
+			what, span(rep, t.Quarters), money(t.Revenue.P50), money(t.Revenue.P10), money(t.Revenue.P90)))
+	}
 	return p
 }

@@ -773,6 +773,13 @@ func Retitle(p *plot.Plot, title string) {
 	}
 }
 
+// Resubtitle replaces the subtitle of p, a plot made by New, keeping its
+// title line; "" removes it.
+func Resubtitle(p *plot.Plot, subtitle string) {
+	title, _, _ := strings.Cut(p.Title.Text, "\n")
+	p.Title = New(title, subtitle).Title
+}
+
 // PrefixTitle puts prefix ("Q1 FY2027: ") before the title line of p, a
 // plot made by New, keeping its subtitle.
 func PrefixTitle(p *plot.Plot, prefix string) {
