@@ -244,6 +244,9 @@ func Calibrate(e *data.Export, cfg Config) (*Result, error) {
 		if x, ends, undated, notes, ok := funnelEnds(c.e, c.m); ok {
 			c.e, c.m, c.undated, c.ends = x, ends, undated, ends.Clone()
 			c.warn(notes...)
+		} else if cm, notes, ok := contractSkipped(c.e, c.m); ok {
+			c.m, c.ends = cm, cm.Clone()
+			c.warn(notes...)
 		}
 	}
 	m := c.m
@@ -364,7 +367,7 @@ type calib struct {
 	// undated is the transition ("lead->disqualified") whose moves the
 	// export does not date (funnelEnds); "" for none.
 	undated string
-	ends    *model.Model // the merged funnel before fitting (funnelEnds), nil for none
+	ends    *model.Model // the model before fitting when calibrate reshaped the base (funnelEnds, contractSkipped); nil for none
 }
 
 func (c *calib) warn(errs ...error) { c.res.Warnings = append(c.res.Warnings, errs...) }

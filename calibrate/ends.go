@@ -252,8 +252,8 @@ func reachProb(base *model.Model, to string, before map[string]bool) float64 {
 }
 
 // prior is the model whose p's a transition the export never shows
-// keeps: the merged funnel of funnelEnds when there is one, else the
-// base model.
+// keeps: the base model as funnelEnds or contractSkipped reshaped it,
+// else the base model.
 func (c *calib) prior() *model.Model {
 	if c.ends != nil {
 		return c.ends

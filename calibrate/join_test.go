@@ -174,3 +174,32 @@ func TestFunnelEnds(t *testing.T) {
 		t.Errorf("the undated disqualification delay is not listed as kept: %+v", r.Kept)
 	}
 }
+
+// TestContractSkipped: a stage no lead enters, which leads skip (mql ->
+// sal past tql), is dropped and its edges joined to the stage before it.
+func TestContractSkipped(t *testing.T) {
+	day := func(d int) time.Time { return time.Date(2024, 1, d, 10, 0, 0, 0, time.UTC) }
+	m := model.Default()
+	e := &data.Export{StageEvents: []data.StageEvent{
+		{LeadID: "a", Stage: "mql", At: day(1)}, {LeadID: "a", Stage: "sal", At: day(2)},
+	}}
+	out, notes, ok := contractSkipped(e, m)
+	if !ok || len(notes) != 1 || !strings.Contains(notes[0].Error(), "stage tql: no lead of the export enters it, and leads skip it (mql -> sal (1 leads))") {
+		t.Fatalf("ok %v, notes %v", ok, notes)
+	}
+	if out.StageIndex("tql") >= 0 || m.StageIndex("tql") < 0 {
+		t.Error("tql not dropped, or the base model modified")
+	}
+	ti, bi := transitionIndex(out, "mql", "sal"), transitionIndex(m, "mql", "tql")
+	if ti < 0 || math.Abs(out.Transitions[ti].P-m.Transitions[bi].P*m.Transitions[transitionIndex(m, "tql", "sal")].P) > 1e-12 {
+		t.Errorf("mql->sal: %+v", out.Transitions)
+	}
+	if err := out.Validate(); err != nil {
+		t.Error(err)
+	}
+	// An export that goes through tql keeps it.
+	e.StageEvents = []data.StageEvent{{LeadID: "a", Stage: "mql", At: day(1)}, {LeadID: "a", Stage: "tql", At: day(2)}}
+	if _, _, ok := contractSkipped(e, m); ok {
+		t.Error("a stage the export enters was dropped")
+	}
+}
