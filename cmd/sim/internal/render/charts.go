@@ -9,6 +9,7 @@ import (
 
 	"github.com/funnelsim/funnel/model/stats"
 	"gonum.org/v1/plot"
+	"gonum.org/v1/plot/font"
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
@@ -781,9 +782,17 @@ func Resubtitle(p *plot.Plot, subtitle string) {
 }
 
 // PrefixTitle puts prefix ("Q1 FY2027: ") before the title line of p, a
-// plot made by New, keeping its subtitle.
+// plot made by New, keeping its subtitle; when the title would then be
+// wider than the chart, the prefix opens the subtitle instead.
 func PrefixTitle(p *plot.Plot, prefix string) {
-	p.Title.Text = prefix + p.Title.Text
+	title, sub, _ := strings.Cut(p.Title.Text, "\n")
+	fnt := font.From(sansBold, TitleSize)
+	face := font.DefaultCache.Lookup(fnt, fnt.Size)
+	if face.Width(prefix+title) <= Width-2*Margin {
+		p.Title.Text = prefix + p.Title.Text
+		return
+	}
+	p.Title = New(title, strings.TrimSuffix(strings.TrimSpace(prefix), ":")+" · "+sub).Title
 }
 
 // QuotaHorizonTitle returns the title of a chart of revenue over a horizon

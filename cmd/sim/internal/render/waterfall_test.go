@@ -2,6 +2,7 @@ package render
 
 import (
 	"math"
+	"testing"
 
 	"gonum.org/v1/plot"
 )
@@ -44,4 +45,20 @@ var waterfallCharts = []struct {
 			[]float64{0.730, 1, 1, 0.986, 0.930, 0.858, 0.804, 0.845},
 			0.8, 6980, 6589, 9.5e6, "USD")
 	}},
+}
+
+// TestPrefixTitle checks that a period prefixes a title that has room for
+// it and opens the subtitle of one that has not.
+func TestPrefixTitle(t *testing.T) {
+	p := New("62% chance of making the $9.5M quota", "Median $9.8M")
+	PrefixTitle(p, "Q1 FY2027: ")
+	if want := "Q1 FY2027: 62% chance of making the $9.5M quota\nMedian $9.8M"; p.Title.Text != want {
+		t.Errorf("title %q, want %q", p.Title.Text, want)
+	}
+	long := "72% of MQLs meet the 1h first-touch SLA (business hours), and then some more words"
+	p = New(long, "Median 18m\nBars: a sample")
+	PrefixTitle(p, "Q1 FY2027: ")
+	if want := long + "\nQ1 FY2027 · Median 18m\nBars: a sample"; p.Title.Text != want {
+		t.Errorf("title %q, want %q", p.Title.Text, want)
+	}
 }
