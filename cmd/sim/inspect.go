@@ -40,10 +40,12 @@ Formats (--format; by default detected from the files present):
                  report labels such as "Create Date"); lead statuses become
                  stages ("Open - Not Contacted" is mql, "Closed - Converted"
                  opportunity, ...), IsClosed/IsWon give the outcome
-  hubspot        a folder with contacts.csv (Record ID, Create Date, Original
-                 Source, "Became a ... Date" columns give the lifecycle
-                 stages) and deals.csv (Deal ID, Deal Stage, Amount, Create
-                 Date, Close Date, Associated Contact IDs)
+  hubspot        a folder with contacts (all-contacts.csv: Record ID, Create
+                 Date, Original Traffic Source; the Date entered "<stage>
+                 (Lifecycle Stage Pipeline)" or "Became a ... Date" columns
+                 give the lifecycle stages) and deals (Record ID, Deal
+                 Stage, Amount, Create Date, Close Date, Is Deal Closed?,
+                 Deal probability, Associated Contact IDs)
   opportunities  one CSV of deals, no leads (the file itself, or a folder
                  holding opportunities.csv or a single .csv): opportunity_id
                  (id, deal id), created_at (engage_date), amount
