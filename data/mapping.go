@@ -26,13 +26,16 @@ import (
 type Mapping struct {
 	// Columns maps a file name, then a canonical column name, to the
 	// column header the CRM uses; a mapped column replaces the built-in
-	// aliases. Header names match ignoring case, spaces, underscores and
-	// hyphens. The canonical names are those of the package
-	// documentation; the adapters' files (Lead.csv, contacts.csv,
+	// aliases. The file is named as downloaded ("all-contacts.csv") or
+	// by the adapter's name for its object ("contacts.csv", "Lead.csv"),
+	// ignoring case. Header names match ignoring case, spaces,
+	// underscores and hyphens. The canonical names are those of the
+	// package documentation; the adapters' files (Lead.csv, contacts.csv,
 	// deals.csv, ...) also use them, plus status, is_converted,
 	// converted_at, converted_opp (Lead.csv), field, old, new
-	// (LeadHistory.csv), is_closed, is_won (Opportunity.csv) and owner
-	// (ReadOpportunitiesOnly).
+	// (LeadHistory.csv), is_closed, is_won (Opportunity.csv, deals.csv),
+	// contact_ids, probability (deals.csv) and owner
+	// (ReadOpportunitiesOnly). SuggestMapping writes them for an export.
 	Columns map[string]map[string]string `yaml:"columns"`
 
 	// Stages maps a CRM status or stage value to a taxonomy stage
