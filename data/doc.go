@@ -166,7 +166,14 @@
 // contacts.csv) or, when absent, the file whose header holds that object
 // ("report1700000000000.csv", "all-contacts.csv"). Detect tells the
 // format of a folder and the object and encoding of each of its files
-// from their headers.
+// from their headers. HubSpot contacts give stage events from the older
+// "Became a ... Date" columns and the current `Date entered "<stage>
+// (Lifecycle Stage Pipeline)"` ones; deals close by Is Deal Closed?,
+// their stage ("Closed: abandoned" is lost) or a probability of 1, and
+// belong to the first associated contact the export holds. Duplicate
+// headers are read once and reported. SuggestMapping writes a starting
+// Mapping from an export's own headers and values, and says what it
+// cannot place.
 //
 // Inspect summarizes an Export for people: rows per file, date range,
 // leads per stage, median time between stages, response times and the
