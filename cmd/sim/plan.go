@@ -146,7 +146,7 @@ func planCmd(ctx context.Context, e *env, args []string) error {
 	if err := book.write(dir, "plan.xlsx", m.Currency); err != nil {
 		return err
 	}
-	if err := saveCharts(dir, planCharts(sheet, out)); err != nil {
+	if err := saveCharts(dir, planCharts(m, sheet, out)); err != nil {
 		return err
 	}
 	if err := writeJSON(dir, "plan.json", out); err != nil {

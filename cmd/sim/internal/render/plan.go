@@ -54,7 +54,7 @@ func PlanSteps(steps []PlanStep, goal float64, currency, mqlStep string) *plot.P
 	p.Add(&planBars{steps: ok, style: textStyle(sans, NoteSize, Ink)})
 	ticks := make([]plot.Tick, len(ok))
 	for i, s := range ok {
-		ticks[i] = plot.Tick{Value: float64(i), Label: s.Name + "\n" + wrap(s.Rate, 16)}
+		ticks[i] = plot.Tick{Value: float64(i), Label: s.Name + "\n" + wrap(s.Rate, 13)}
 	}
 	p.X.Tick.Marker = plot.ConstantTicks(ticks)
 	p.X.Min, p.X.Max = -0.6, float64(len(ok))-0.4
@@ -106,7 +106,11 @@ func (b *planBars) Plot(c draw.Canvas, p *plot.Plot) {
 			c.Fill(r.Path())
 			sty := b.style
 			sty.XAlign, sty.YAlign = draw.XCenter, draw.YBottom
-			c.FillText(sty, vg.Point{X: (x0 + x1) / 2, Y: top + 2}, Count(bar.v))
+			label := Count(bar.v)
+			if bar.v >= 10000 {
+				label = scaled(bar.v) // "27.4K": room beside its neighbour
+			}
+			c.FillText(sty, vg.Point{X: (x0 + x1) / 2, Y: top + 2}, label)
 		}
 	}
 }
