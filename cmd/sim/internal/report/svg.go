@@ -37,12 +37,25 @@ var fontSrc = regexp.MustCompile(`(?s)src:\s*url\(data:[^)]*\)[^;]*;`)
 // (Arial and Helvetica, for which it was designed as a stand-in, and
 // Arimo), so that labels keep the widths the charts were laid out with.
 // Embedding it would cost a megabyte a face.
-const localFonts = `src: local("Liberation Sans"), local("LiberationSans"), local("Arial"), local("Helvetica"), local("Arimo");`
+// local() matches a face by its full or PostScript name, so the bold face
+// names the bold fonts (localBoldFonts): the regular names would draw bold
+// titles in regular type.
+const (
+	localFonts     = `src: local("Liberation Sans"), local("LiberationSans"), local("Arial"), local("ArialMT"), local("Helvetica"), local("Arimo");`
+	localBoldFonts = `src: local("Liberation Sans Bold"), local("LiberationSans-Bold"), local("Arial Bold"), local("Arial-BoldMT"), local("Helvetica Bold"), local("Helvetica-Bold"), local("Arimo Bold"), local("Arimo-Bold");`
+)
+
+// fontBold matches the weight of a bold @font-face rule.
+var fontBold = regexp.MustCompile(`font-weight:\s*(bold|[6-9]00)`)
 
 // add records the @font-face rule, with its embedded data replaced by
-// localFonts, once.
+// localFonts (localBoldFonts for a bold face), once.
 func (f *fontSet) add(rule string) {
-	rule = fontSrc.ReplaceAllLiteralString(rule, localFonts)
+	src := localFonts
+	if fontBold.MatchString(rule) {
+		src = localBoldFonts
+	}
+	rule = fontSrc.ReplaceAllLiteralString(rule, src)
 	if !f.seen[rule] {
 		f.seen[rule] = true
 		f.rules = append(f.rules, rule)
@@ -58,7 +71,8 @@ func (f *fontSet) css() string { return strings.Join(f.rules, "\n") }
 // sizes it), labelled with title for screen readers, and with its
 // @font-face rules moved to fonts, which the page declares once, without
 // the embedded data (see localFonts): every chart embeds the same fonts, a
-// megabyte each. A nil fonts leaves the style element in place. It
+// megabyte each. Long polylines are thinned to what the page can show
+// (thinPaths). A nil fonts leaves the style element in place. It
 // returns an error unless svg holds only chart markup (see checkSVG).
 func InlineSVG(svg []byte, title string, fonts *fontSet) (string, error) {
 	if err := checkSVG(svg); err != nil {
@@ -92,7 +106,7 @@ func InlineSVG(svg []byte, title string, fonts *fontSet) (string, error) {
 		s = emptyDefs.ReplaceAllString(s, "")
 	}
 	s = comment.ReplaceAllString(s, "")
-	return s, nil
+	return thinPaths(s), nil
 }
 
 // svgElements are the elements a chart may hold: those gonum/plot's SVG

@@ -41,7 +41,7 @@ func TestInlineSVG(t *testing.T) {
 		t.Errorf("inlined SVG lacks its escaped label:\n%s", got)
 	}
 	css := fonts.css()
-	if strings.Contains(css, "data:") || !strings.Contains(css, `local("Liberation Sans")`) || !strings.Contains(css, "font-weight:bold") {
+	if strings.Contains(css, "data:") || !strings.Contains(css, `local("Liberation Sans Bold")`) || !strings.Contains(css, "font-weight:bold") {
 		t.Errorf("page fonts = %q, want the face with local sources only", css)
 	}
 	InlineSVG([]byte(chartSVG), "again", fonts)
