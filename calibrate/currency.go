@@ -53,7 +53,7 @@ func (c *calib) currency() string {
 	var parts, converted, left []string
 	for _, k := range codes {
 		t := by[k]
-		parts = append(parts, fmt.Sprintf("%s %d (%d won, %.4g won)", k, t.n, t.won, t.amount))
+		parts = append(parts, fmt.Sprintf("%s %d (%d won, worth %.0f)", k, t.n, t.won, t.amount))
 		if k == cur {
 			continue
 		}

@@ -263,9 +263,13 @@ func writeDataLoader(t *testing.T, dir string, leads []*synLead, opps []*synOpp)
 		}
 		lb.WriteString(csvLine(l.id, "Lee", l.status(), l.source, fmt.Sprint(l.opp != nil), conv, convOpp, l.created.Format(dt)))
 	}
-	ob.WriteString("\ufeff" + csvLine("ID", "NAME", "STAGENAME", "AMOUNT", "CLOSEDATE", "ISCLOSED", "ISWON", "CREATEDDATE"))
-	for _, o := range opps {
-		ob.WriteString(csvLine(o.id, "Deal", oppStage(o), fmt.Sprintf("%.2f", o.amount), o.closed.Format(d), fmt.Sprint(!o.open), fmt.Sprint(o.won), o.created.Format(dt)))
+	ob.WriteString("\ufeff" + csvLine("ID", "NAME", "STAGENAME", "AMOUNT", "CURRENCYISOCODE", "CLOSEDATE", "ISCLOSED", "ISWON", "CREATEDDATE"))
+	for i, o := range opps {
+		cur := "USD"
+		if i%10 == 3 {
+			cur = "EUR" // a multi-currency org
+		}
+		ob.WriteString(csvLine(o.id, "Deal", oppStage(o), fmt.Sprintf("%.2f", o.amount), cur, o.closed.Format(d), fmt.Sprint(!o.open), fmt.Sprint(o.won), o.created.Format(dt)))
 	}
 	writeSyn(t, dir, "extract.csv", lb.String())
 	writeSyn(t, dir, "extract (1).csv", ob.String())
@@ -427,6 +431,21 @@ func TestDialects(t *testing.T) {
 			}
 			if strings.Contains(cal, "rate_per_week =") {
 				t.Errorf("calibrate kept the base model's arrival rates:\n%s", cal)
+			}
+			if tt.name == "salesforce-data-loader" {
+				// Several currencies: reported, the commonest used, the
+				// others converted with --rates.
+				md, _ := os.ReadFile(filepath.Join(tmp, "calibration", "calibration.md"))
+				if !strings.Contains(string(md), "opportunities in 2 currencies: USD 226 (72 won, worth 2037242), EUR 25 (10 won, worth 246558); the model is in USD") || !strings.Contains(string(md), "the amounts in EUR are left out of deal sizes and open pipeline") {
+					t.Errorf("calibration.md does not report the currencies:\n%s", md)
+				}
+				if _, _, err := runSim(t, ctx, "calibrate", exp, "--rates", "EUR=1.1", "-o", filepath.Join(tmp, "model3.yaml"), "--out", filepath.Join(tmp, "calibration3"), "-q"); err != nil {
+					t.Fatal(err)
+				}
+				md, _ = os.ReadFile(filepath.Join(tmp, "calibration3", "calibration.md"))
+				if !strings.Contains(string(md), "converted EUR at 1.1 USD per EUR") {
+					t.Errorf("--rates EUR=1.1: calibration.md:\n%s", md)
+				}
 			}
 			// Calibrating the download itself reads it the same way.
 			cal2, _, err := runSim(t, ctx, "calibrate", raw, "-o", filepath.Join(tmp, "model2.yaml"), "--out", filepath.Join(tmp, "calibration2"), "-q")
