@@ -668,7 +668,7 @@ func summarise(doc *report.Document, fc *forecastData, cmp *compareData) {
 			money(r.Revenue.P10), money(r.Revenue.P90))
 	}
 	if fc.period != "" {
-		doc.Headline = fc.period + ": " + doc.Headline
+		doc.Headline = fc.period + ": " + strings.ToLower(doc.Headline[:1]) + doc.Headline[1:]
 		doc.Subtitle = fc.period + " · " + doc.Subtitle
 	}
 	rev := report.KPI{Label: "Revenue, P10–P90", Value: money(r.Revenue.P10) + " – " + money(r.Revenue.P90),
@@ -874,7 +874,11 @@ func forecastSections(fc *forecastData, id string, cs *chartSet, label bool) ([]
 		}
 		rv.Tables = append(rv.Tables, t)
 	}
-	ch, err := cs.plot(render.RevenueHistogram(fc.revenue, r.Quota, cur), id+"-revenue", "Share of simulated quarters by revenue; shaded: P10–P90; vertical line: quota.")
+	caption := "Share of simulated quarters by revenue; shaded: P10–P90."
+	if r.Quota > 0 {
+		caption = "Share of simulated quarters by revenue; shaded: P10–P90; vertical line: quota."
+	}
+	ch, err := cs.plot(render.RevenueHistogram(fc.revenue, r.Quota, cur), id+"-revenue", caption)
 	if err != nil {
 		return nil, err
 	}
@@ -924,6 +928,9 @@ func forecastSections(fc *forecastData, id string, cs *chartSet, label bool) ([]
 		head, right = slices.Delete(head, 1, 2), slices.Delete(right, 1, 2)
 	}
 	st := report.Table{Caption: "Stages, mean a quarter", Head: head, Right: right, Note: defConversion}
+	if !sh.mqls {
+		st.Note = strings.Replace(defConversion, "leads moving", "deals moving", 1)
+	}
 	for _, s := range r.Stages {
 		c, main := "", ""
 		if !math.IsNaN(float64(s.Conversion)) {
