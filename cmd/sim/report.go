@@ -902,6 +902,14 @@ func forecastSections(fc *forecastData, id string, cs *chartSet, label bool) ([]
 		secs = append(secs, cv)
 	}
 
+	// Pipeline movement, from the forecast folder's chart.
+	if c, ok, err := cs.copy(fc.dir, "waterfall", id+"-waterfall", "Pipeline movement in the quarter: the opening pipeline, what is created, won and lost, and what stays open at the close (means, with P10–P90)."); err != nil {
+		return nil, err
+	} else if ok {
+		secs = append(secs, report.Section{ID: id + "-waterfall", Title: "Pipeline movement" + suffix, Charts: []report.Chart{c},
+			Intro: []string{"Where the quarter's pipeline comes from and where it goes, as simulated: the numbers are in the forecast folder's pipeline_movement.csv."}})
+	}
+
 	// Funnel.
 	var names []string
 	for _, st := range r.Stages {
@@ -972,6 +980,11 @@ func forecastSections(fc *forecastData, id string, cs *chartSet, label bool) ([]
 		return nil, err
 	}
 	fun.Charts = append(fun.Charts, ch)
+	if c, ok, err := cs.copy(fc.dir, "breakdown", id+"-breakdown", "Revenue and pipeline created by source, segment or owning team, with P10–P90 (the forecast folder's breakdown.csv has every figure)."); err != nil {
+		return nil, err
+	} else if ok {
+		fun.Charts = append(fun.Charts, c)
+	}
 	secs = append(secs, fun)
 
 	// SLAs and response times.
@@ -1141,6 +1154,8 @@ func chartCaption(base string) string {
 		"moneycurve": "Money curve: mean revenue a quarter against median MQL response time, one point per response policy.",
 		"compliance": "First-touch SLA compliance against SDR headcount, one line per working-hours coverage.",
 		"fan":        "Revenue over the quarters of the plan: median with the P10–P90 band, against quota.",
+		"plan_steps": "The revenue math backwards: what each step of the funnel needs a quarter for the goal, against what it gives now.",
+		"plan_curve": "The chance of the goal against volume a quarter: each point a simulated scale of today's inbound arrivals, with its 95% interval.",
 	}
 	if c, ok := known[base]; ok {
 		return c
