@@ -162,7 +162,7 @@ func funnelEnds(e *data.Export, base *model.Model) (x *data.Export, m *model.Mod
 		}
 		id := ev[i].LeadID
 		li, isLead := leads[id]
-		if !isLead {
+		if !isLead || isUnlinked(id) {
 			out = append(out, ev[i:j]...) // an opportunity linked to no lead (joinOpportunities)
 			i = j
 			continue
@@ -196,7 +196,7 @@ func funnelEnds(e *data.Export, base *model.Model) (x *data.Export, m *model.Mod
 		i = j
 	}
 	for _, l := range e.Leads { // leads without events enter too
-		if !have[l.ID] && !l.CreatedAt.IsZero() {
+		if !have[l.ID] && !l.CreatedAt.IsZero() && !isUnlinked(l.ID) {
 			out = append(out, data.StageEvent{LeadID: l.ID, Stage: EntryStage, At: l.CreatedAt})
 		}
 	}

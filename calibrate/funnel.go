@@ -211,7 +211,7 @@ func (c *calib) fitArrivals() {
 		} else {
 			src = model.Source{Name: name, DealSize: model.Dist{Form: model.LogNormal, Median: 25000, Sigma: 0.8}}
 			if s := m.StageIndex(ar.Entry); s >= 0 {
-				src.SalesSourced = m.Stages[s].Team == model.Sales && !m.Stages[s].Opportunity
+				src.SalesSourced = m.Stages[s].Team == model.Sales && !m.Stages[s].Opportunity || name == UnlinkedSource
 			}
 			c.warn(fmt.Errorf("source %s is not in the base model: added (sales_sourced=%v, from its entry stage %s)", name, src.SalesSourced, ar.Entry))
 		}

@@ -14,6 +14,12 @@ import (
 // lead of the export is followed through the opportunity stage.
 const unlinkedPrefix = "opportunity:"
 
+// UnlinkedSource is the source of the opportunities linked to no lead of
+// the export (sales-sourced deals opened on an account or contact): a
+// calibrated model has it when there are such opportunities created while
+// the export's leads arrive.
+const UnlinkedSource = "(no lead)"
+
 // joinOpportunities returns e with the stage events its opportunities
 // imply and its leads' stage events lack, for exports whose lead stages
 // stop at conversion (a Salesforce lead's Status ends at "Closed -
@@ -29,10 +35,14 @@ const unlinkedPrefix = "opportunity:"
 //     lost stage at the close date (not before its opportunity entry);
 //   - an opportunity linked to no lead of the export is followed on its
 //     own, under the id unlinkedPrefix+ID, from its creation to its close:
-//     it informs opportunity->won and ->lost but adds no lead (no
-//     arrival), and the returned copy of the opportunity carries that id
-//     as its LeadID, so that an open one is counted once, as an open
-//     opportunity.
+//     it informs opportunity->won and ->lost, and the returned copy of
+//     the opportunity carries that id as its LeadID, so that an open one
+//     is counted once, as an open opportunity. When the export's leads
+//     span at least 4 weeks, those created since its first lead also
+//     arrive, as leads of UnlinkedSource entering the opportunity stage
+//     (sales-sourced pipeline, which the forecast would otherwise miss);
+//     earlier ones add no arrival (their rate cannot be told beside the
+//     leads').
 //
 // e itself is not modified. Notes say what was added; none when nothing
 // was.
@@ -99,6 +109,14 @@ func joinOpportunities(e *data.Export, m *model.Model) (*data.Export, []error) {
 	}
 	extra := map[string][]data.StageEvent{}
 	var unlinked []data.StageEvent
+	var firstLead time.Time // the export's first lead: unlinked opportunities arrive from then
+	for _, l := range e.Leads {
+		if !l.CreatedAt.IsZero() && (firstLead.IsZero() || l.CreatedAt.Before(firstLead)) {
+			firstLead = l.CreatedAt
+		}
+	}
+	arrive := !firstLead.IsZero() && e.AsOf.Sub(firstLead) >= 4*7*24*time.Hour
+	var arrivals []data.Lead
 	opps := slices.Clone(e.Opportunities)
 	entered, closed, later, nUnlinked, unlinkedClosed := 0, 0, 0, 0, 0
 	for i := range opps {
@@ -119,6 +137,9 @@ func joinOpportunities(e *data.Export, m *model.Model) (*data.Export, []error) {
 			}
 			o.LeadID = id
 			nUnlinked++
+			if arrive && !o.CreatedAt.Before(firstLead) {
+				arrivals = append(arrivals, data.Lead{ID: id, CreatedAt: o.CreatedAt, Source: UnlinkedSource})
+			}
 			unlinked = append(unlinked, data.StageEvent{LeadID: id, Stage: oppStage, At: o.CreatedAt})
 			if isClosed {
 				unlinkedClosed++
@@ -165,6 +186,9 @@ func joinOpportunities(e *data.Export, m *model.Model) (*data.Export, []error) {
 	}
 	out := *e
 	out.Opportunities = opps
+	if len(arrivals) > 0 {
+		out.Leads = append(slices.Clip(e.Leads), arrivals...)
+	}
 	evs := make([]data.StageEvent, 0, len(ev)+len(unlinked)+2*len(extra))
 	for i := 0; i < len(ev); {
 		j := i
@@ -194,7 +218,11 @@ func joinOpportunities(e *data.Export, m *model.Model) (*data.Export, []error) {
 		notes = append(notes, fmt.Errorf("opportunities: %d leads have more than one opportunity: only the earliest created is followed through the funnel (all count in deal sizes)", later))
 	}
 	if nUnlinked > 0 {
-		notes = append(notes, fmt.Errorf("opportunities: %d opportunities are linked to no lead of the export (no converted lead names them): followed on their own from creation to close (%d closed) for %s->%s and %s->%s; they add no leads", nUnlinked, unlinkedClosed, oppStage, won, oppStage, lost))
+		what := "they add no arrivals (the export's leads span less than 4 weeks)"
+		if arrive {
+			what = fmt.Sprintf("the %d created since the first lead arrive as source %s, entering %s (sales-sourced pipeline)", len(arrivals), UnlinkedSource, oppStage)
+		}
+		notes = append(notes, fmt.Errorf("opportunities: %d opportunities are linked to no lead of the export (no converted lead names them): followed on their own from creation to close (%d closed) for %s->%s and %s->%s; %s", nUnlinked, unlinkedClosed, oppStage, won, oppStage, lost, what))
 	}
 	return &out, notes
 }

@@ -3,6 +3,7 @@ package calibrate
 import (
 	"fmt"
 	"math"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -53,6 +54,11 @@ func TestJoinOpportunities(t *testing.T) {
 	}
 	if len(notes) != 3 {
 		t.Errorf("notes: %v", notes)
+	}
+	// The leads span 29 days: the unlinked opportunity arrives, as a lead
+	// of UnlinkedSource.
+	if len(x.Leads) != 4 || !reflect.DeepEqual(x.Leads[3], data.Lead{ID: "opportunity:O3", CreatedAt: day(5), Source: UnlinkedSource}) || len(e.Leads) != 3 {
+		t.Errorf("leads %+v (the export's: %d)", x.Leads, len(e.Leads))
 	}
 }
 
