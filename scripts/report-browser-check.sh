@@ -49,7 +49,7 @@ rm -rf "$run"
 "$sim" forecast --model "$out/model.yaml" --quarters 300 --seed 1 --out "$run" -q >/dev/null
 "$sim" compare --model "$out/model.yaml" --quarters 100 --seed 1 --out "$run/compare" -q baseline two-more-sdrs respond-24x7 >/dev/null
 "$sim" sla --model "$out/model.yaml" --quarters 30 --seed 1 --out "$run/sla" -q >/dev/null
-"$sim" plan --model "$out/model.yaml" --quarters 50 --seed 1 --out "$run/plan" -q >/dev/null
+"$sim" plan --model "$out/model.yaml" --quarters 10 --seed 1 --out "$run/plan" -q >/dev/null
 "$sim" report --out "$out/report" "$run"
 page="$out/report/report.html"
 
@@ -188,9 +188,19 @@ addEventListener("load", () => {
 });
 </script>"""
 open(sys.argv[2], "w", encoding="utf-8").write(page.replace("</body>", probe + "</body>"))
+# The control: the same page with one element wider than the column.
+wide = '<p style="width:1500px;white-space:nowrap">control: too wide</p>'
+open(sys.argv[2].replace(".html", "-control.html"), "w", encoding="utf-8").write(page.replace("</body>", wide + probe + "</body>"))
 PY
+control="${layout%.html}-control.html"
+browse "file://$control" layoutcontrol 1280 3000 --dump-dom --virtual-time-budget=5000
+if ! grep -q '"overflows":[1-9]' "$out/layoutcontrol.out"; then
+	echo "FAIL: the layout check did not see the control's too-wide paragraph; see $out/layoutcontrol.*" >&2
+	exit 1
+fi
+echo "layout:      the check sees a too-wide element in a control copy"
 for w in 1280 800; do
-	browse "file://$layout" "layout$w" "$w" 3000 --dump-dom --virtual-time-budget=5000 --allow-file-access-from-files
+	browse "file://$layout" "layout$w" "$w" 3000 --dump-dom --virtual-time-budget=5000
 	"$py" - "$out/layout$w.out" "$w" <<'PY' || fail=1
 import html, json, re, sys
 dom = open(sys.argv[1], encoding="utf-8", errors="replace").read()
@@ -213,7 +223,7 @@ if bad:
 print("layout %spx: every element inside the text column, no sideways page scroll" % w)
 PY
 done
-rm -f "$layout"
+rm -f "$layout" "$control"
 
 if [ "$fail" != 0 ]; then
 	echo "FAIL: see above; files in $out" >&2
