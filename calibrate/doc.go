@@ -60,6 +60,10 @@
 //   - lefttrunc.go: stages whose records begin late (an export starting at
 //     a migration) detected and warned about; Config.LeftTruncation fits
 //     them with delayed entry.
+//   - drift.go: the between-cohort overdispersion of a stage's conversions
+//     within a quarter (beta-binomial intra-cohort correlation, one-way
+//     ANOVA estimator and F test); Config.CohortDrift caps the stage's
+//     Observations at its concentration.
 //   - parametric.go: censored maximum likelihood for exponential, lognormal,
 //     Weibull and gamma delay distributions, with standard errors from the
 //     observed information and selection by AIC.

@@ -38,6 +38,7 @@ const leftTruncP = 1e-4
 func (c *calib) detectLeftTruncation() {
 	m := c.m
 	c.leftTrunc = make([]time.Time, len(m.Stages))
+	c.recordsFrom = make([]time.Time, len(m.Stages))
 	dayDur := 24 * time.Hour
 	exit := func(o stay) time.Time { return o.Start.Add(time.Duration(o.T * float64(dayDur))) }
 	for si := range m.Stages {
@@ -78,6 +79,7 @@ func (c *calib) detectLeftTruncation() {
 		if !(e > -math.Log(leftTruncP)) {
 			continue
 		}
+		c.recordsFrom[si] = first
 		what := "its delays and rates are fitted as if every stay were seen from its start (calibrate.Config.LeftTruncation fits them as left-truncated); delays from its older stays may be too long and arrivals before then too few"
 		if c.cfg.LeftTruncation {
 			c.leftTrunc[si] = first
