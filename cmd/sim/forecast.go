@@ -569,7 +569,36 @@ func funnelChart(rep *montecarlo.Report) *plot.Plot {
 		vols = append(vols, float64(s.MeanEntries))
 		fromPrev = append(fromPrev, moves)
 	}
-	return render.FunnelPath(labels, vols, fromPrev, "Funnel volume per quarter, by stage")
+	return render.FunnelPath(labels, vols, fromPrev, funnelTitle(labels, vols, fromPrev))
+}
+
+// funnelTitle states funnel.png's finding: the wins a quarter, and the
+// step along the path that converts least, or, when that does not fit on
+// the chart, the wins from the first stage's leads.
+func funnelTitle(labels []string, vols, fromPrev []float64) string {
+	n := len(labels)
+	if n < 2 || !(vols[0] > 0) {
+		return "Funnel volume per quarter, by stage"
+	}
+	weak, rate := -1, math.Inf(1)
+	for i := 1; i < n; i++ {
+		if c := fromPrev[i] / vols[i-1]; vols[i-1] > 0 && c < rate {
+			weak, rate = i, c
+		}
+	}
+	wins := render.Count(vols[n-1]) + " wins a quarter"
+	from := fmt.Sprintf("%s from %s %s leads", wins, render.Count(vols[0]), labels[0])
+	if weak > 0 {
+		for _, t := range []string{
+			fmt.Sprintf("%s; weakest step %s → %s, %s", from, labels[weak-1], labels[weak], render.Percent(rate)),
+			fmt.Sprintf("%s; weakest step %s → %s, %s", wins, labels[weak-1], labels[weak], render.Percent(rate)),
+		} {
+			if render.TitleFits("Q1 FY2027: " + t) {
+				return t
+			}
+		}
+	}
+	return from
 }
 
 // stageLabel returns the stage's name for people: its label, or, in a

@@ -781,14 +781,19 @@ func Resubtitle(p *plot.Plot, subtitle string) {
 	p.Title = New(title, subtitle).Title
 }
 
+// TitleFits reports whether title fits on one line of a chart's title.
+func TitleFits(title string) bool {
+	fnt := font.From(sansBold, TitleSize)
+	face := font.DefaultCache.Lookup(fnt, fnt.Size)
+	return face.Width(title) <= Width-2*Margin
+}
+
 // PrefixTitle puts prefix ("Q1 FY2027: ") before the title line of p, a
 // plot made by New, keeping its subtitle; when the title would then be
 // wider than the chart, the prefix opens the subtitle instead.
 func PrefixTitle(p *plot.Plot, prefix string) {
 	title, sub, _ := strings.Cut(p.Title.Text, "\n")
-	fnt := font.From(sansBold, TitleSize)
-	face := font.DefaultCache.Lookup(fnt, fnt.Size)
-	if face.Width(prefix+title) <= Width-2*Margin {
+	if TitleFits(prefix + title) {
 		p.Title.Text = prefix + p.Title.Text
 		return
 	}

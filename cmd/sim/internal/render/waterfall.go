@@ -249,6 +249,9 @@ func BreakdownChart(rows []Breakdown, period, currency string) *plot.Plot {
 	}
 	title := fmt.Sprintf("%s brings %s of revenue%s (%s of %s)", rows[best].Name, Percent(rows[best].Revenue/total), where,
 		Money(rows[best].Revenue, currency), Money(total, currency))
+	if !TitleFits(title) { // a long source name
+		title = fmt.Sprintf("%s brings %s of revenue%s", rows[best].Name, Percent(rows[best].Revenue/total), where)
+	}
 	if !(total > 0) {
 		title = "No source brings revenue" + where
 	}
