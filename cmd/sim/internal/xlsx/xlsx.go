@@ -10,9 +10,12 @@
 package xlsx
 
 import (
+	"archive/zip"
+	"bytes"
 	"fmt"
 	"io"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -76,8 +79,49 @@ func Write(w io.Writer, currency string, sheets ...Sheet) error {
 		}
 	}
 	f.SetActiveSheet(0)
-	_, err = f.WriteTo(w)
+	var buf bytes.Buffer
+	if _, err := f.WriteTo(&buf); err != nil {
+		return err
+	}
+	b, err := sortedZip(buf.Bytes())
+	if err != nil {
+		return err
+	}
+	_, err = w.Write(b)
 	return err
+}
+
+// sortedZip returns the zip archive b with its entries in name order,
+// each copied as it is (compressed data, header): excelize writes the
+// sheets of its stream writers in map order, so two writes of the same
+// workbook would differ.
+func sortedZip(b []byte) ([]byte, error) {
+	zr, err := zip.NewReader(bytes.NewReader(b), int64(len(b)))
+	if err != nil {
+		return nil, err
+	}
+	files := slices.Clone(zr.File)
+	slices.SortFunc(files, func(a, b *zip.File) int { return strings.Compare(a.Name, b.Name) })
+	var out bytes.Buffer
+	zw := zip.NewWriter(&out)
+	for _, f := range files {
+		fh := f.FileHeader
+		w, err := zw.CreateRaw(&fh)
+		if err != nil {
+			return nil, err
+		}
+		r, err := f.OpenRaw()
+		if err != nil {
+			return nil, err
+		}
+		if _, err := io.Copy(w, r); err != nil {
+			return nil, err
+		}
+	}
+	if err := zw.Close(); err != nil {
+		return nil, err
+	}
+	return out.Bytes(), nil
 }
 
 // checkName returns an error for a sheet name Excel refuses.
