@@ -165,7 +165,7 @@ func forecastCmd(ctx context.Context, e *env, args []string) error {
 		return printJSON(e.stdout, rep)
 	}
 	writeSummary(e.stdout, m, rep)
-	fmt.Fprintf(e.stdout, "\nWrote %s: summary.json, quarters.csv, report.md and charts (PNG, SVG).\n", cfg.out)
+	fmt.Fprintf(e.stdout, "\nWrote %s: summary.json, quarters.csv, pipeline_movement.csv, breakdown.csv, forecast.xlsx, report.md and charts (PNG, SVG).\n", cfg.out)
 	return nil
 }
 
