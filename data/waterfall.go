@@ -5,6 +5,10 @@ import (
 	"time"
 )
 
+// MaxWaterfallQuarters is the most quarters PipelineWaterfall returns:
+// the latest ones, 50 years.
+const MaxWaterfallQuarters = 200
+
 // QuarterMovement is the pipeline's actual movement in a quarter of an
 // export: the value of the opportunities open at its start (Opening),
 // created in it, won and lost in it, and open at its end (Closing), of
@@ -25,7 +29,7 @@ type QuarterMovement struct {
 // (of a year starting in month fy, in zone loc; nil means UTC) of e's
 // opportunities, oldest first: from the quarter of the first creation to
 // the last quarter that ends by e.AsOf (by the end of its day when e.AsOf
-// is at midnight: a date). An opportunity is in the pipeline
+// is at midnight: a date), the last MaxWaterfallQuarters of them at most. An opportunity is in the pipeline
 // from its CreatedAt until its ClosedAt (for ever while open); it is open
 // at a quarter's start or end when it was created before it and closed at
 // or after it, so that a deal created and closed on the boundary counts
@@ -57,6 +61,15 @@ func PipelineWaterfall(e *Export, fy time.Month, loc *time.Location) (qs []Quart
 	m -= ((m % 3) + 3) % 3
 	start := time.Date(f.Year(), fy+time.Month(m), 1, 0, 0, 0, 0, loc)
 	// An as-of at midnight is a date: its day's rows are in the export.
+	// Each quarter looks at every opportunity: the last
+	// MaxWaterfallQuarters quarters at most, so that a row dated a
+	// century early costs no more than that.
+	if a := e.AsOf.In(loc); !a.IsZero() {
+		months := (a.Year()-start.Year())*12 + int(a.Month()) - int(start.Month())
+		if q := months / 3; q > MaxWaterfallQuarters {
+			start = start.AddDate(0, 3*(q-MaxWaterfallQuarters), 0)
+		}
+	}
 	last := e.AsOf
 	if a := e.AsOf.In(loc); a.Hour() == 0 && a.Minute() == 0 && a.Second() == 0 && a.Nanosecond() == 0 {
 		last = a.AddDate(0, 0, 1)

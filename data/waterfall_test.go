@@ -56,3 +56,20 @@ func TestPipelineWaterfall(t *testing.T) {
 		t.Errorf("February year: first quarter %s FY%d Q%d", qs[0].Start.Format(time.DateOnly), qs[0].FiscalYear, qs[0].Quarter)
 	}
 }
+
+// TestPipelineWaterfallSpan checks that a row dated a century early
+// costs only the last MaxWaterfallQuarters quarters.
+func TestPipelineWaterfallSpan(t *testing.T) {
+	e := &Export{AsOf: time.Date(2026, 7, 1, 12, 0, 0, 0, time.UTC), Opportunities: []Opportunity{
+		{ID: "old", CreatedAt: time.Date(1901, 3, 1, 0, 0, 0, 0, time.UTC), Amount: 5},
+		{ID: "new", CreatedAt: time.Date(2026, 2, 1, 0, 0, 0, 0, time.UTC), Amount: 7, Outcome: OutcomeWon, ClosedAt: time.Date(2026, 5, 1, 0, 0, 0, 0, time.UTC)},
+	}}
+	qs, _ := PipelineWaterfall(e, time.January, nil)
+	if len(qs) > MaxWaterfallQuarters+1 || len(qs) < MaxWaterfallQuarters {
+		t.Fatalf("%d quarters, want about %d", len(qs), MaxWaterfallQuarters)
+	}
+	last := qs[len(qs)-1]
+	if last.Start != time.Date(2026, 4, 1, 0, 0, 0, 0, time.UTC) || last.Opening != 12 || last.Won != 7 || last.Closing != 5 {
+		t.Errorf("last quarter %+v", last)
+	}
+}
