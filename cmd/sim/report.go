@@ -683,6 +683,16 @@ func summarise(doc *report.Document, fc *forecastData, cmp *compareData) {
 		}
 	}
 	doc.KPIs = append(doc.KPIs, rev)
+	if !hasQuota {
+		// No quota to measure against: what the quarter starts with and
+		// how many deals it closes.
+		count := func(v montecarlo.Float) string { return render.Count(float64(v)) }
+		doc.KPIs = append(doc.KPIs,
+			report.KPI{Label: "Deals won, P10–P90", Value: count(r.DealsWon.P10) + " – " + count(r.DealsWon.P90),
+				Detail: "median " + count(r.DealsWon.P50), Definition: "Deals closed-won inside the quarter."},
+			report.KPI{Label: "Open pipeline at quarter start (median)", Value: money(r.OpenPipeline.P50),
+				Detail: count(r.OpenDeals.P50) + " open deals", Definition: defOpenPipeline})
+	}
 	if hasQuota {
 		k := report.KPI{Label: "P(hit quota)", Value: render.Percent(float64(r.ProbHitQuota)),
 			Detail:     fmt.Sprintf("± %s; %s of %s quarters", render.Percent(2*float64(r.ProbHitQuotaSE)), render.Count(float64(r.ProbHitQuota)*float64(r.Quarters)), render.Count(float64(r.Quarters))),
