@@ -40,7 +40,10 @@
 //
 //  1. The model has a start state (model.Model.Start, what a calibration
 //     saw open on its as-of date): opening "start", its leads and deals
-//     placed as given, their ages aged on; method "walk".
+//     placed as given, their ages aged on; method "walk". A state dated
+//     before the forecast (start.date before forecast_start) walks the
+//     days between first, arrivals included, counted in no quarter (the
+//     lead-in, model.Model.LeadInDays).
 //  2. Parameters are drawn per run (Config.DrawParams; calibrated models
 //     by default), or the model asks for warmup_days, or a stage after the
 //     opportunity can hold a lead forever (it recycles, hands off to the
