@@ -8,7 +8,8 @@
 // unknown keys are errors), Validate checks it and names the offending field
 // by its path, and Default returns the embedded default model documented
 // field by field in default.yaml. Scenarios (named overrides on a model)
-// are applied with Scenario.Apply.
+// are applied with Scenario.Apply. Calendar names the fiscal quarters
+// (fiscal_year_start, forecast_start) that simulated quarters stand for.
 //
 // Units are part of the field names and comments: times in the taxonomy are
 // days, response times and SLA targets are minutes or hours as named, rates
