@@ -240,9 +240,9 @@ func TestReportFromForecast(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	checkSelfContained(t, string(b), 5) // funnel, revenue, coverage, sla, response
+	checkSelfContained(t, string(b), 7) // revenue, coverage, waterfall, funnel, breakdown, sla, response
 	checkWellFormed(t, string(b))
-	for _, f := range []string{"forecast-response.png", "forecast-revenue.png", "report.md"} {
+	for _, f := range []string{"forecast-response.png", "forecast-revenue.png", "forecast-waterfall.png", "forecast-breakdown.png", "report.md"} {
 		if _, err := os.Stat(filepath.Join(dir, f)); err != nil {
 			t.Error(err)
 		}
