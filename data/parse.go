@@ -203,7 +203,8 @@ var slashTimeLayouts = []string{
 //
 //   - RFC 3339, with or without fractional seconds (2024-03-01T09:30:00Z),
 //     and ISO variants with a numeric offset (2024-03-01T09:30:00.000+0000);
-//   - zone-less ISO: 2006-01-02, 2006-01-02 15:04[:05], 2006-01-02T15:04[:05];
+//   - zone-less ISO: 2006-01-02, 2006-01-02 15:04[:05], 2006-01-02T15:04[:05],
+//     2006-01-02 3:04[:05] PM;
 //   - slash dates with a four-digit year, optionally followed by a time
 //     (15:04, 15:04:05, 3:04 PM, 3:04:05 PM): 1/2/2006 is 2 January under
 //     MDY and 1 February under DMY. Dots and hyphens also separate the
@@ -246,6 +247,17 @@ func parseTime(s string, o *Options) (time.Time, error) {
 		for _, l := range localLayouts {
 			if t, err := time.ParseInLocation(l, s, o.tz()); err == nil {
 				return t, nil
+			}
+		}
+		// An ISO date with a 12-hour time (2026-02-25 10:36 PM).
+		if d, tp, ok := strings.Cut(s, " "); ok {
+			if day, err := time.ParseInLocation("2006-01-02", d, o.tz()); err == nil {
+				tp = strings.ToUpper(strings.TrimSpace(tp))
+				for _, l := range slashTimeLayouts {
+					if c, err := time.Parse(l, tp); err == nil && strings.HasSuffix(l, "PM") {
+						return time.Date(day.Year(), day.Month(), day.Day(), c.Hour(), c.Minute(), c.Second(), 0, o.tz()), nil
+					}
+				}
 			}
 		}
 		return bad()
