@@ -311,6 +311,12 @@ func objectOf(header []string) Object {
 	case hasAny("opportunityid") && hasAny("stagename", "stage", "tostage") && !hasAny("isclosed", "closed", "iswon", "won") &&
 		hasAny("createddate", "editdate", "lastmodifieddate", "lastmodified", "createdate"):
 		return ObjectSalesforceOppHistory
+	case hasAny("leadid") && hasAny("opportunityid") && hasAny("createddate", "createdate") &&
+		hasAny("status", "leadstatus", "leadsource", "isconverted", "converted"):
+		// A report of leads with their converted opportunities' columns
+		// ("Leads with converted lead information"): read as leads, and
+		// its opportunity columns as opportunities (ReadSalesforce).
+		return ObjectSalesforceLead
 	case hasAny("id", "opportunityid") && hasAny("stagename", "stage") && hasAny("closedate"):
 		return ObjectSalesforceOpportunity
 	case hasAny("id", "leadid") && hasAny("createddate", "createdate") &&

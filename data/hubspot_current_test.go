@@ -126,3 +126,36 @@ func TestMappingCanonicalFile(t *testing.T) {
 		t.Errorf("source %q, want Webinar (mapped)", got)
 	}
 }
+
+// A Salesforce report of leads with their converted opportunities'
+// columns, in one file: read as leads, and its rows with an Opportunity
+// ID as opportunities linked to them; the leads not converted are
+// skipped in the second pass, and every line is accounted for.
+func TestSalesforceCombinedReport(t *testing.T) {
+	csv := `"Lead ID","Created Date","Lead Source","Status","Converted","Opportunity ID","Stage","Close Date","Closed","Won","Amount"
+"00Q1","05-03-2024","Web","Open - Not Contacted","0","","","","","",""
+"00Q2","06-03-2024","N/A","Closed - Converted","1","006A","Closed Won","06-03-2024","1","1","$1,40,000.00"
+"00Q3","07-03-2024","Partner","Closed - Converted","1","006B","Prospecting","30-06-2024","0","0","N/A"
+""
+"Grand Totals (3 records)"
+`
+	e, err := ReadSalesforce(fstest.MapFS{"report1700000000002.csv": {Data: []byte(csv)}}, &Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := rejectStrings(&e.Report); len(got) != 0 {
+		t.Errorf("rejects: %q", got)
+	}
+	if len(e.Leads) != 3 || len(e.Opportunities) != 2 {
+		t.Fatalf("%d leads, %d opportunities; want 3, 2", len(e.Leads), len(e.Opportunities))
+	}
+	if o := e.Opportunities[0]; o.ID != "006A" || o.LeadID != "00Q2" || o.Outcome != OutcomeWon || o.Amount != 140000 {
+		t.Errorf("006A = %+v", o)
+	}
+	if o := e.Opportunities[1]; o.ID != "006B" || o.LeadID != "00Q3" || o.Outcome != OutcomeOpen {
+		t.Errorf("006B = %+v", o)
+	}
+	if lc := e.Report.Lines["report1700000000002.csv (opportunities)"]; lc.Rows != 3 || lc.Kept != 2 || lc.Skipped != 1 || lc.Trailer != 2 {
+		t.Errorf("the opportunity pass's lines: %+v", lc)
+	}
+}

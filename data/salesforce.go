@@ -5,6 +5,7 @@ import (
 	"io"
 	"io/fs"
 	"sort"
+	"strings"
 	"time"
 )
 
@@ -27,7 +28,7 @@ var (
 		{name: "segment"},
 		{name: "is_converted", aliases: []string{"IsConverted", "Converted"}},
 		{name: "converted_at", aliases: []string{"ConvertedDate", "Converted Date"}},
-		{name: "converted_opp", aliases: []string{"ConvertedOpportunityId", "Converted Opportunity ID"}},
+		{name: "converted_opp", aliases: []string{"ConvertedOpportunityId", "Converted Opportunity ID", "Opportunity ID"}},
 	}
 	sfLeadHistorySpecs = []colSpec{
 		{name: "lead_id", required: true, aliases: []string{"LeadId", "Lead ID"}},
@@ -38,7 +39,7 @@ var (
 	}
 	sfOppSpecs = []colSpec{
 		{name: "opportunity_id", required: true, aliases: []string{"Id", "Opportunity ID"}},
-		{name: "created_at", required: true, aliases: []string{"CreatedDate", "Create Date", "Created Date"}},
+		{name: "created_at", required: true, aliases: []string{"Opportunity Created Date", "CreatedDate", "Create Date", "Created Date"}},
 		{name: "amount", aliases: []string{"Amount"}},
 		{name: "stage", required: true, aliases: []string{"StageName", "Stage"}},
 		{name: "closed_at", aliases: []string{"CloseDate", "Close Date"}},
@@ -125,12 +126,19 @@ func ReadSalesforce(fsys fs.FS, o *Options) (*Export, error) {
 	extra := make(map[string]sfLead)
 	leads := make(map[string]time.Time)
 	oppLead := make(map[string]string)
+	combined := false // the lead file also holds its converted opportunities' columns
 	if haveLeads {
 		err := readFile(fsys, leadFile, func(r io.Reader) error {
 			t, err := openTable(r, leadFile, rep, sfLeadSpecs, o)
 			if err != nil {
 				return err
 			}
+			var id, stage bool
+			for _, h := range t.header {
+				id = id || normKey(h) == "opportunityid"
+				stage = stage || normKey(h) == "stage" || normKey(h) == "stagename"
+			}
+			combined = !haveOpps && id && stage
 			seen := make(map[string]bool)
 			for {
 				if err := t.next(); err == io.EOF {
@@ -273,11 +281,26 @@ func ReadSalesforce(fsys fs.FS, o *Options) (*Export, error) {
 	}
 
 	opps := make(map[string]time.Time)
+	if combined {
+		// A report of leads with their opportunities: its rows with an
+		// Opportunity ID are read again as opportunities, under a name of
+		// their own in the report (its lines are accounted there).
+		oppFile, haveOpps = leadFile, true
+	}
 	if haveOpps {
+		name := oppFile
+		if combined {
+			name = leadFile + " (opportunities)"
+		}
 		err := readFile(fsys, oppFile, func(r io.Reader) error {
-			t, err := openTable(r, oppFile, rep, sfOppSpecs, o)
+			t, err := openTable(r, name, rep, sfOppSpecs, o)
 			if err != nil {
 				return err
+			}
+			if combined {
+				if h := t.header[t.col["created_at"]]; normKey(h) != "opportunitycreateddate" {
+					rep.warn(name, h, 0, "opportunities read from the lead report's Opportunity columns; the report has no opportunity creation date, so each is dated by its lead's %s", h)
+				}
 			}
 			seen := make(map[string]bool)
 			rules := oppRules{stageDefaults: SalesforceOppStages, leadOf: oppLead, anyAmount: true, leadFile: leadFile}
@@ -286,6 +309,10 @@ func ReadSalesforce(fsys fs.FS, o *Options) (*Export, error) {
 					return nil
 				} else if err != nil {
 					return err
+				}
+				if combined && strings.TrimSpace(t.get("opportunity_id")) == "" {
+					t.skip() // a lead not converted: no opportunity on its row
+					continue
 				}
 				op, ok := readOpp(t, o, seen, leads, rules)
 				if !ok {

@@ -212,22 +212,23 @@ func importSummary(w io.Writer, src string, exp *data.Export, c *readConfig) {
 	for _, o := range exp.Opportunities {
 		cur[o.Currency]++
 	}
+	none := cur[""]
+	delete(cur, "")
 	var curs []string
 	for _, k := range slices.Sorted(maps.Keys(cur)) {
-		name := k
-		if k == "" {
-			name = "none given"
-		}
-		curs = append(curs, fmt.Sprintf("%s (%d)", name, cur[k]))
+		curs = append(curs, fmt.Sprintf("%s (%d)", k, cur[k]))
 	}
 	curText := "no opportunities"
 	switch {
-	case len(cur) == 1 && cur[""] > 0:
+	case len(cur) == 0 && none > 0:
 		curText = "no currency given: amounts are taken in the model's currency (the --base model's, else the default model's)"
 	case len(cur) > 1:
 		curText = strings.Join(curs, ", ") + ": calibrate reports each and uses the commonest (--rates converts the others)"
 	case len(cur) == 1:
 		curText = strings.Join(curs, ", ")
+	}
+	if none > 0 && len(cur) > 0 {
+		curText += fmt.Sprintf(", and %d opportunities without one", none)
 	}
 	fmt.Fprintf(w, "Assumed: times written without a zone are in %s (--tz to change); as of %s, %s; currencies: %s.\n",
 		c.tz, exp.AsOf.UTC().Format("2006-01-02 15:04 UTC"), asOf, curText)
