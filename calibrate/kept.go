@@ -24,9 +24,16 @@ func (c *calib) keep(path, value, reason string) {
 }
 
 // keptTransitions adds to Result.Kept the transitions whose p, delay or
-// both keep the base model's values, from the stage fits. It runs once,
-// on the final model.
+// both keep the base model's values, from the stage fits, and records
+// every Kept in the model (model.Model.NotFitted). It runs once, on the
+// final model.
 func (c *calib) keptTransitions() {
+	defer func() {
+		c.res.Model.NotFitted = nil
+		for _, k := range c.res.Kept {
+			c.res.Model.NotFitted = append(c.res.Model.NotFitted, notFitted(k))
+		}
+	}()
 	m := c.m
 	for _, sf := range c.res.Stages {
 		for _, ef := range sf.Edges {
@@ -52,6 +59,20 @@ func (c *calib) keptTransitions() {
 			}
 		}
 	}
+}
+
+// notFitted is k as an entry of model.Model.NotFitted: one line, bounded.
+func notFitted(k Kept) string {
+	s := strings.Map(func(r rune) rune {
+		if r < ' ' || r == 0x7f {
+			return ' '
+		}
+		return r
+	}, k.Path+" = "+k.Value+": "+k.Reason)
+	if len(s) > model.MaxNotFittedBytes {
+		s = strings.ToValidUTF8(s[:model.MaxNotFittedBytes-3], "") + "..."
+	}
+	return s
 }
 
 // distText describes a delay in days for people.

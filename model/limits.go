@@ -6,6 +6,13 @@ package model
 // finite float64 and the work of a simulated quarter is bounded by the
 // model's size. They are far beyond any funnel a company runs; a model
 // near them is a typo or a failed fit.
+// MaxNotFitted and MaxNotFittedBytes bound Model.NotFitted: its entries
+// and the length of each.
+const (
+	MaxNotFitted      = 1000
+	MaxNotFittedBytes = 2000
+)
+
 // MaxLabelBytes is the longest Stage.Label: a name for a chart's axis.
 const MaxLabelBytes = 100
 

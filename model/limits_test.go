@@ -107,3 +107,24 @@ func TestParseAtSizeLimit(t *testing.T) {
 		t.Errorf("Parse(%d bytes) = %v, want the default model", len(doc), err)
 	}
 }
+
+// TestNotFittedBounded: not_fitted is text for a terminal: one line each,
+// bounded, no control characters (an escape sequence is refused).
+func TestNotFittedBounded(t *testing.T) {
+	for _, tt := range []struct {
+		v  []string
+		ok bool
+	}{
+		{[]string{"sources[web].rate_per_week = 2000: all leads created at once"}, true},
+		{[]string{"a\x1b[2Jcleared"}, false},
+		{[]string{"two\nlines"}, false},
+		{[]string{strings.Repeat("x", MaxNotFittedBytes+1)}, false},
+		{make([]string, MaxNotFitted+1), false},
+	} {
+		m := Default()
+		m.NotFitted = tt.v
+		if err := m.Validate(); (err == nil) != tt.ok {
+			t.Errorf("not_fitted %.40q: Validate() = %v; want ok %v", tt.v, err, tt.ok)
+		}
+	}
+}

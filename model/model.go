@@ -296,6 +296,12 @@ type Model struct {
 	Handoff       *Handoff     `yaml:"handoff,omitempty" json:"handoff,omitempty"` // nil: no SDR queue
 	SLAs          []SLA        `yaml:"slas,omitempty" json:"slas,omitempty"`
 	Start         *Start       `yaml:"start,omitempty" json:"start,omitempty"` // nil: warm up
+	// NotFitted lists, in a calibrated model, the fields that hold the
+	// base model's values because the export could not fit them, each as
+	// "path: why" (see calibrate.Kept). They change nothing in the
+	// simulation; sim forecast warns of them, so that a forecast through
+	// the base model's lead volume is never taken for the export's.
+	NotFitted []string `yaml:"not_fitted,omitempty" json:"not_fitted,omitempty"`
 }
 
 // StageIndex returns the index of the stage named name, or -1.

@@ -33,7 +33,7 @@ func TestParse(t *testing.T) {
 		want string // error; "" for success
 	}{
 		{"unknown-top-level-key", "name: x\ncurrency: USD\nquater_weeks: 13\n",
-			`line 3: unknown key "quater_weeks"; did you mean "quarter_weeks"? (keys here: name, currency, time_zone, quarter_weeks, fiscal_year_start, forecast_start, quota, warmup_days, max_recycles, business_hours, stages, transitions, sources, handoff, slas, start)`},
+			`line 3: unknown key "quater_weeks"; did you mean "quarter_weeks"? (keys here: name, currency, time_zone, quarter_weeks, fiscal_year_start, forecast_start, quota, warmup_days, max_recycles, business_hours, stages, transitions, sources, handoff, slas, start, not_fitted)`},
 		{"unknown-nested-key", "name: x\nstages:\n  - {name: a, team: sales, outcom: won}\n",
 			`line 3: unknown key "outcom"; did you mean "outcome"? (keys here: name, label, team, outcome, opportunity, active, observations)`},
 		{"unknown-team", "name: x\nstages:\n  - {name: a, team: finance}\n",

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 	"unicode"
+	"unicode/utf8"
 )
 
 // FieldError reports an invalid field of a model: its path (as in
@@ -51,6 +52,14 @@ func (m *Model) Validate() error {
 	}
 	if m.FiscalYearStart < 0 || m.FiscalYearStart > 12 {
 		add(fieldErr("fiscal_year_start", m.FiscalYearStart, "a month in [1,12] (0: January)"))
+	}
+	if len(m.NotFitted) > MaxNotFitted {
+		add(fieldErr("not_fitted", len(m.NotFitted), fmt.Sprintf("at most %d entries", MaxNotFitted)))
+	}
+	for i, s := range m.NotFitted {
+		if len(s) > MaxNotFittedBytes || !utf8.ValidString(s) || strings.ContainsFunc(s, unicode.IsControl) {
+			add(fieldErr(fmt.Sprintf("not_fitted[%d]", i), len(s), fmt.Sprintf("one line of UTF-8 text, at most %d bytes, no control characters", MaxNotFittedBytes)))
+		}
 	}
 	if m.ForecastStart != "" {
 		if _, err := ParseDate(m.ForecastStart); err != nil {

@@ -35,6 +35,9 @@ type Report struct {
 	// Method; see the package doc).
 	Opening string `json:"opening,omitempty"`
 	Method  string `json:"method,omitempty"`
+	// NotFitted is the model's NotFitted: the fields its calibration
+	// could not fit, which keep the base model's values.
+	NotFitted []string `json:"not_fitted,omitempty"`
 
 	Revenue Summary `json:"revenue"`
 	// ProbHitQuota is the share of quarters with revenue ≥ quota, and
@@ -184,7 +187,7 @@ func NewReport(m *model.Model, r *Results) *Report {
 		Coverage: Summarize(first(r.Coverage)), OpenPipeline: Summarize(first(r.OpenPipeline)), OpenDeals: Summarize(first(r.OpenDeals)),
 		MQLs: Summarize(first(r.MQLs)), Contacted: Summarize(first(r.Contacted)),
 		ResponseP50: Summarize(first(r.RespP50)), ResponseP90: Summarize(first(r.RespP90)),
-		LeadsSimulated: r.Leads, Opening: r.Opening, Method: r.Method,
+		LeadsSimulated: r.Leads, Opening: r.Opening, Method: r.Method, NotFitted: m.NotFitted,
 	}
 	nan := Float(math.NaN())
 	rep.ProbHitQuota, rep.ProbHitQuotaSE, rep.CoverageNeeded = nan, nan, nan

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 	"text/tabwriter"
@@ -360,6 +361,7 @@ func writeSummary(w io.Writer, m *model.Model, rep *montecarlo.Report) {
 	if rep.CalendarNote != "" {
 		fmt.Fprintf(w, "%s\n\n", rep.CalendarNote)
 	}
+	writeNotFitted(w, rep.NotFitted)
 	line := func(label, format string, a ...any) {
 		fmt.Fprintf(w, "%-18s%s\n", label, fmt.Sprintf(format, a...))
 	}
@@ -608,4 +610,25 @@ func stageLabel(s montecarlo.StageReport) string {
 		return s.Label
 	}
 	return model.Stage{Name: s.Name}.DisplayName()
+}
+
+// writeNotFitted warns, before any figure, that a calibrated model keeps
+// some of the base model's values (model.Model.NotFitted).
+func writeNotFitted(w io.Writer, notFitted []string) {
+	const most = 5
+	if len(notFitted) == 0 {
+		return
+	}
+	fmt.Fprintf(w, "WARNING: %d parts of this model are not fitted: its calibration kept the base model's values (not_fitted in the model and summary.json):\n", len(notFitted))
+	for i, s := range notFitted {
+		if i == most {
+			fmt.Fprintf(w, "  ... and %d more\n", len(notFitted)-most)
+			break
+		}
+		fmt.Fprintf(w, "  %s\n", s)
+	}
+	if slices.ContainsFunc(notFitted, func(s string) bool { return strings.Contains(s, ".rate_per_week") }) {
+		fmt.Fprintln(w, "The lead volume simulated is the base model's, not the export's: read the figures below as an illustration, not a forecast.")
+	}
+	fmt.Fprintln(w)
 }

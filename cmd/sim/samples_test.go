@@ -67,6 +67,17 @@ func TestSalesforceSamples(t *testing.T) {
 			if err != nil || !strings.Contains(string(y), "# NOT FITTED (") || !strings.Contains(string(y), "rate_per_week = web 2000") {
 				t.Errorf("model.yaml's header: %v\n%s", err, y)
 			}
+			// A forecast of the model says so before any figure.
+			out, _, err = runSim(t, ctx, "forecast", "--model", model, "--quarters", "20", "--out", filepath.Join(tmp, "forecast"), "-q")
+			warn := strings.Index(out, "WARNING: ")
+			if err != nil || warn < 0 || warn > strings.Index(out, "Revenue") ||
+				!strings.Contains(out, "The lead volume simulated is the base model's, not the export's") {
+				t.Errorf("forecast of the calibrated model: %v\n%s", err, out)
+			}
+			sum, err := os.ReadFile(filepath.Join(tmp, "forecast", "summary.json"))
+			if err != nil || !strings.Contains(string(sum), `"not_fitted": [`) {
+				t.Errorf("summary.json lacks not_fitted: %v", err)
+			}
 		})
 	}
 }
