@@ -35,9 +35,25 @@ const stopGrace = time.Second
 // soft, and the collector's share of CPU is capped.
 const memoryLimit = 900 << 20
 
+// simMemoryLimit is the soft memory limit of the commands that simulate.
+// Their hot loop allocates nothing, and what they hold (preparations,
+// bounded by the sweep's batching, and per-quarter results) is well
+// below it, so the collector seldom runs either way; without it the heap
+// doubles between collections and sim sla --quarters 100 peaked at 442
+// MB and sim compare at 380 MB, with it at 353 and 360 MB, the same
+// CPU time (/usr/bin/time -v, 2 cores).
+const simMemoryLimit = 340 << 20
+
+// simulating lists the commands simMemoryLimit applies to.
+var simulating = map[string]bool{"forecast": true, "compare": true, "sla": true, "plan": true, "merge": true}
+
 func main() {
 	if os.Getenv("GOMEMLIMIT") == "" {
-		debug.SetMemoryLimit(memoryLimit)
+		limit := int64(memoryLimit)
+		if len(os.Args) > 1 && simulating[os.Args[1]] {
+			limit = simMemoryLimit
+		}
+		debug.SetMemoryLimit(limit)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
 	sigs := make(chan os.Signal, 1)
