@@ -246,10 +246,10 @@ func writeDiffTable(w io.Writer, diffs []whatif.Diff, cur string) {
 		base, alt := value(d.Base, d.Unit, cur), value(d.Alt, d.Unit, cur)
 		if name == whatif.HitQuota {
 			// A share of quarters at 0 or 1: an exact bound, not "100.0%".
-			if b, ok := boundedShare(d.Base, d.N); ok {
+			if b, ok := render.BoundedShare(d.Base, d.N); ok {
 				base = b
 			}
-			if b, ok := boundedShare(d.Alt, d.N); ok {
+			if b, ok := render.BoundedShare(d.Alt, d.N); ok {
 				alt = b
 			}
 		}

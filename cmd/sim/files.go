@@ -7,10 +7,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"math"
 	"os"
 	"slices"
-	"strconv"
 	"strings"
 
 	"github.com/funnelsim/funnel/cmd/sim/internal/outdir"
@@ -18,6 +16,7 @@ import (
 	"github.com/funnelsim/funnel/cmd/sim/internal/report"
 	"github.com/funnelsim/funnel/data"
 	"github.com/funnelsim/funnel/model"
+	"github.com/funnelsim/funnel/montecarlo"
 	"gonum.org/v1/plot"
 )
 
@@ -151,17 +150,7 @@ func loadModel(path, scenario string) (*model.Model, string, error) {
 // csvNum formats v for a CSV cell: plain decimal, as spreadsheets read it
 // (8708422.869598372, not 8.708422869598372e+06), with every digit needed
 // to read v back exactly; NaN is an empty cell, infinities Inf and -Inf.
-func csvNum(v float64) string {
-	switch {
-	case math.IsNaN(v):
-		return ""
-	case math.IsInf(v, 0):
-		return strconv.FormatFloat(v, 'g', -1, 64)
-	case v != 0 && (math.Abs(v) < 1e-6 || math.Abs(v) >= 1e21):
-		return strconv.FormatFloat(v, 'g', -1, 64) // too many zeros otherwise
-	}
-	return strconv.FormatFloat(v, 'f', -1, 64)
-}
+func csvNum(v float64) string { return render.CSVNum(v) }
 
 // mdText returns s as Markdown text that shows s and nothing else (see
 // report.MarkdownText), for names and messages that come from exports.
@@ -176,3 +165,8 @@ func mdCode(s string) string {
 	}
 	return "`" + strings.ReplaceAll(s, "|", `\|`) + "`"
 }
+
+// boundedShare and funnelChart are render's, kept under these names for
+// report.go until it calls render itself.
+func boundedShare(p float64, n int) (string, bool)  { return render.BoundedShare(p, n) }
+func funnelChart(rep *montecarlo.Report) *plot.Plot { return render.FunnelChart(rep) }

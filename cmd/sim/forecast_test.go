@@ -14,6 +14,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/funnelsim/funnel/cmd/sim/internal/render"
 	"github.com/funnelsim/funnel/model"
 	"github.com/funnelsim/funnel/montecarlo"
 )
@@ -204,7 +205,7 @@ func TestForecastResponseChart(t *testing.T) {
 	}
 	rep := montecarlo.NewReport(m, res)
 	var sum bytes.Buffer
-	writeSummary(&sum, m, rep)
+	render.WriteForecastSummary(&sum, m, rep)
 	median := regexp.MustCompile(`MQL response +median ([^,]+),`).FindStringSubmatch(sum.String())
 	comp := regexp.MustCompile(`(?m)^  sdr-first-touch +1h \(business\) +(\d+\.\d)%`).FindStringSubmatch(sum.String())
 	if median == nil || comp == nil {
@@ -214,7 +215,7 @@ func TestForecastResponseChart(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	text := strings.ReplaceAll(forecastCharts(m, res, rep)["response"].Title.Text, "\n", " · ")
+	text := strings.ReplaceAll(render.ForecastCharts(m, res, rep)["response"].Title.Text, "\n", " · ")
 	for _, want := range []string{
 		fmt.Sprintf("%.0f%% of MQLs meet the 1h first-touch SLA (business hours) · ", pct),
 		"Median " + median[1] + " · ",
@@ -255,7 +256,7 @@ func TestForecastFunnelChart(t *testing.T) {
 	if math.Abs(naive-path) < 0.002 {
 		t.Fatalf("won/known %v and the product of the arrows %v are too close to tell apart", naive, path)
 	}
-	title := forecastCharts(m, res, rep)["funnel"].Title.Text
+	title := render.ForecastCharts(m, res, rep)["funnel"].Title.Text
 	if want := fmt.Sprintf("Along the arrows, %.1f%% of Known leads reach Won", 100*path); !strings.Contains(title, want) {
 		t.Errorf("funnel title %q lacks %q", title, want)
 	}

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/funnelsim/funnel/cmd/sim/internal/render"
 	"github.com/funnelsim/funnel/model"
 	"github.com/funnelsim/funnel/montecarlo"
 )
@@ -18,11 +19,11 @@ func TestHorizonChart(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if p := horizonChart(m, montecarlo.NewReport(m, res)); p == nil {
+	if p := render.HorizonChart(m, montecarlo.NewReport(m, res)); p == nil {
 		t.Error("no fan chart for a 3-quarter horizon")
 	}
 	res1, _ := montecarlo.Run(context.Background(), m, montecarlo.Config{Quarters: 4, Seed: 1})
-	if p := horizonChart(m, montecarlo.NewReport(m, res1)); p != nil {
+	if p := render.HorizonChart(m, montecarlo.NewReport(m, res1)); p != nil {
 		t.Error("fan chart for a single quarter")
 	}
 }
@@ -74,13 +75,13 @@ func TestHorizonQuotaChance(t *testing.T) {
 		span = pct(lo) + "%"
 	}
 	want := fmt.Sprintf("%s chance of the $9.5M quota each quarter, %s%% in all 3", span, pct(float64(every)/runs))
-	title, _, _ := strings.Cut(horizonChart(m, rep).Title.Text, "\n")
+	title, _, _ := strings.Cut(render.HorizonChart(m, rep).Title.Text, "\n")
 	if title != want {
 		t.Errorf("horizon title %q, want %q", title, want)
 	}
 
 	var out bytes.Buffer
-	writeSummary(&out, m, rep)
+	render.WriteForecastSummary(&out, m, rep)
 	p1 := float64(rep.QuotaByQuarter[0].P)
 	for _, want := range []string{
 		fmt.Sprintf("quota in %.1f%% (± %.1f%%) of runs\n", 100*p1, 200*math.Sqrt(p1*(1-p1)/runs)),
