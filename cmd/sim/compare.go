@@ -3,13 +3,8 @@ package main
 import (
 	"context"
 	"fmt"
-	"io"
-	"math"
 	"os"
 	"path/filepath"
-	"strconv"
-	"strings"
-	"text/tabwriter"
 
 	"github.com/funnelsim/funnel/cmd/sim/internal/outdir"
 	"github.com/funnelsim/funnel/cmd/sim/internal/render"
@@ -159,8 +154,7 @@ func compareCmd(ctx context.Context, e *env, args []string) error {
 	base := sims[0]
 	out := whatif.CompareResult{SchemaVersion: whatif.SchemaVersion, Model: base.m.Name, ModelHash: base.m.Hash(), Base: base.name, Quarters: cfg.quarters, Seed: cfg.seed, Currency: base.m.Currency,
 		Note: "paired: mean ± 1.96·sd/√n of per-quarter differences (same seed: common random numbers); unpaired: ± 1.96·√(sd_base² + sd_whatif²)/√n"}
-	rows := [][]string{{"whatif", "metric", "n", "base_mean", "whatif_mean", "delta", "paired_lo95", "paired_hi95", "unpaired_lo95", "unpaired_hi95", "significant"}}
-	g := csvNum
+	rows := [][]string{render.CompareHeader}
 	var effects []render.Effect
 	all := make([][]whatif.Diff, len(sims))
 	bounded := false // some interval is an exact bound (whatif.BoundIndicator)
@@ -173,10 +167,9 @@ func compareCmd(ctx context.Context, e *env, args []string) error {
 		}
 		all[i+1] = diffs
 		wj := whatif.WhatIfResult{Name: s.name, Description: scenarioDescription(names[i+1])}
+		rows = append(rows, render.CompareRows(s.name, diffs)...)
 		for _, d := range diffs {
 			wj.Diffs = append(wj.Diffs, whatif.NewDiffResult(d))
-			rows = append(rows, []string{s.name, d.Metric, strconv.Itoa(d.N), g(d.Base), g(d.Alt), g(d.Delta),
-				g(d.Delta - d.HalfPaired), g(d.Delta + d.HalfPaired), g(d.Delta - d.HalfUnpaired), g(d.Delta + d.HalfUnpaired), strconv.FormatBool(d.Significant)})
 			if d.Metric == "revenue" {
 				effects = append(effects, render.Effect{Name: s.name, Delta: d.Delta, Lo: d.Delta - d.HalfPaired, Hi: d.Delta + d.HalfPaired})
 			}
@@ -205,119 +198,7 @@ func compareCmd(ctx context.Context, e *env, args []string) error {
 		return printJSON(e.stdout, out)
 	}
 	w := e.stdout
-	fmt.Fprintf(w, "What-ifs against %s (model %s): %s simulated quarters each, seed %d, common random numbers\n",
-		base.name, base.m.Name, render.Count(float64(cfg.quarters)), cfg.seed)
-	for i, s := range sims[1:] {
-		fmt.Fprintf(w, "\n%s", s.name)
-		if d := scenarioDescription(names[i+1]); d != "" {
-			fmt.Fprintf(w, ": %s", d)
-		}
-		fmt.Fprintln(w)
-		writeDiffTable(w, all[i+1], base.m.Currency)
-	}
-	fmt.Fprintf(w, "\nDelta: what-if − base, mean over quarters, with its paired 95%% interval (per-quarter\n"+
-		"differences, same seed); unpaired: the interval two independent simulations would give.\n"+
-		"~: the paired interval contains 0. P(hit quota) and SLA differences are in percentage points.\n")
-	if bounded {
-		fmt.Fprintf(w, "P(hit quota) where every quarter agreed (no standard error): ± is an exact 95%% bound (Clopper–Pearson).\n")
-	}
+	render.WriteCompareSummary(w, out, all[1:], bounded)
 	fmt.Fprintf(w, "\nWrote %s: compare.csv, compare.json, tornado.png (and .svg).\n", cfg.out)
 	return nil
-}
-
-// writeDiffTable prints diffs as a table for people.
-func writeDiffTable(w io.Writer, diffs []whatif.Diff, cur string) {
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintf(tw, "  metric\tbase\twhat-if\tdelta\tpaired 95%%\tunpaired 95%%\t\n")
-	for _, d := range diffs {
-		delta := signedValue(d.Delta, d.Unit, cur)
-		if d.Unit == whatif.Money || d.Unit == whatif.Count {
-			if r := d.Rel(); !math.IsNaN(r) {
-				delta += " (" + signedPercent(r) + ")"
-			}
-		}
-		if !d.Significant {
-			delta = "~ " + delta
-		}
-		name := d.Metric
-		if strings.HasPrefix(name, "SLA "+whatif.WaitSLAPrefix) {
-			continue
-		}
-		base, alt := value(d.Base, d.Unit, cur), value(d.Alt, d.Unit, cur)
-		if name == whatif.HitQuota {
-			// A share of quarters at 0 or 1: an exact bound, not "100.0%".
-			if b, ok := render.BoundedShare(d.Base, d.N); ok {
-				base = b
-			}
-			if b, ok := render.BoundedShare(d.Alt, d.N); ok {
-				alt = b
-			}
-		}
-		fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t%s\t%s\t\n", name, base, alt,
-			delta, halfWidth(d.HalfPaired, d.Unit, cur), halfWidth(d.HalfUnpaired, d.Unit, cur))
-	}
-	tw.Flush()
-}
-
-// value formats v in unit for people.
-func value(v float64, u whatif.Unit, cur string) string {
-	switch u {
-	case whatif.Money:
-		return render.Money(v, cur)
-	case whatif.Share:
-		return render.Percent(v)
-	case whatif.Minutes:
-		return render.Duration(v)
-	}
-	if math.Abs(v) < 100 && !math.IsNaN(v) {
-		return strconv.FormatFloat(v, 'f', 1, 64)
-	}
-	return render.Count(v)
-}
-
-// magnitude formats a non-negative half-width in unit (shares in points).
-func magnitude(v float64, u whatif.Unit, cur string) string {
-	if u == whatif.Share {
-		return strconv.FormatFloat(100*v, 'f', 1, 64) + " pts"
-	}
-	return value(v, u, cur)
-}
-
-// halfWidth formats an interval's half-width v in unit, "± 1.3 pts". One
-// that is not 0 but rounds to 0.0 is "± <0.1 pts" or "± <0.1": "± 0.0"
-// would read as certainty.
-func halfWidth(v float64, u whatif.Unit, cur string) string {
-	switch {
-	case u == whatif.Share && v > 0 && v < 0.0005:
-		return "± <0.1 pts"
-	case u == whatif.Count && v > 0 && v < 0.05:
-		return "± <0.1"
-	}
-	return "± " + magnitude(v, u, cur)
-}
-
-// signedValue formats a difference with its sign (shares in points).
-func signedValue(v float64, u whatif.Unit, cur string) string {
-	if math.IsNaN(v) {
-		return "n/a"
-	}
-	s := magnitude(math.Abs(v), u, cur)
-	switch {
-	case v > 0:
-		return "+" + s
-	case v < 0:
-		return "\u2212" + s
-	}
-	return s
-}
-
-func signedPercent(r float64) string {
-	s := render.Percent(math.Abs(r))
-	if r > 0 {
-		return "+" + s
-	}
-	if r < 0 {
-		return "\u2212" + s
-	}
-	return s
 }

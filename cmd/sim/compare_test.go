@@ -10,6 +10,7 @@ import (
 	"regexp"
 	"testing"
 
+	"github.com/funnelsim/funnel/cmd/sim/internal/render"
 	"github.com/funnelsim/funnel/model"
 	"github.com/funnelsim/funnel/montecarlo/whatif"
 )
@@ -102,8 +103,8 @@ func TestHalfWidth(t *testing.T) {
 		{0.02, whatif.Count, "± <0.1"},
 		{0.2, whatif.Count, "± 0.2"},
 	} {
-		if got := halfWidth(tt.v, tt.unit, "USD"); got != tt.want {
-			t.Errorf("halfWidth(%v, %v) = %q, want %q", tt.v, tt.unit, got, tt.want)
+		if got := render.HalfWidth(tt.v, tt.unit, "USD"); got != tt.want {
+			t.Errorf("render.HalfWidth(%v, %v) = %q, want %q", tt.v, tt.unit, got, tt.want)
 		}
 	}
 }

@@ -388,7 +388,7 @@ func writeSLAReport(w io.Writer, base *model.Model, pols []*policy, names []stri
 		vs := ""
 		if p.Lever != "base" {
 			d := (p.RevenueLo + p.RevenueHi) / 2
-			vs = signedValue(float64(d), whatif.Money, cur) + " ± " + render.Money(float64(p.RevenueHi-d), cur)
+			vs = render.SignedValue(float64(d), whatif.Money, cur) + " ± " + render.Money(float64(p.RevenueHi-d), cur)
 			if p.RevenueLo <= 0 && p.RevenueHi >= 0 {
 				vs = "~ " + vs
 			}
