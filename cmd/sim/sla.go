@@ -4,12 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"path/filepath"
-	"slices"
 	"strconv"
 	"strings"
-	"text/tabwriter"
 	"time"
 
 	"github.com/funnelsim/funnel/cmd/sim/internal/outdir"
@@ -17,7 +14,6 @@ import (
 	"github.com/funnelsim/funnel/model"
 	"github.com/funnelsim/funnel/montecarlo"
 	"github.com/funnelsim/funnel/montecarlo/whatif"
-	"gonum.org/v1/plot"
 )
 
 func init() {
@@ -90,13 +86,6 @@ type slaConfig struct {
 	within      time.Duration
 	inQuarters  float64
 	searchHours string
-}
-
-// policy is one simulated response policy: its JSON form (sla.json) and
-// what its threshold does to the base.
-type policy struct {
-	whatif.PolicyResult
-	eff whatif.ThresholdEffect
 }
 
 func parseFloats(s string) ([]float64, error) {
@@ -226,16 +215,17 @@ func slaCmd(ctx context.Context, e *env, args []string) error {
 	cols := whatif.ComplianceColumns(base, cfg.slaMinutes)
 	slaNames := make([]string, len(cols))
 	for i, c := range cols {
-		slaNames[i] = columnName(c)
+		slaNames[i] = render.SLAColumnName(c)
 	}
-	var pols []*policy
+	var pols []whatif.PolicyResult
+	var effects []whatif.ThresholdEffect
 	for i, p := range designed {
 		r, comp := whatif.MeasurePolicy(p, montecarlo.NewReport(p.Model, all[i]), all[i], all[0], cols)
 		r.Compliance = map[string]montecarlo.Float{}
 		for j, n := range slaNames {
 			r.Compliance[n] = montecarlo.Float(comp[j])
 		}
-		pols = append(pols, &policy{PolicyResult: r, eff: p.Effect})
+		pols, effects = append(pols, r), append(effects, p.Effect)
 	}
 
 	var search *whatif.HeadcountSearchResult
@@ -250,36 +240,20 @@ func slaCmd(ctx context.Context, e *env, args []string) error {
 	}
 
 	// Files.
-	rows := [][]string{append([]string{"policy", "lever", "headcount", "hours", "threshold", "response_p50_minutes", "response_p90_minutes",
-		"mqls", "contacted", "qualified", "pipeline_created", "revenue", "revenue_delta_lo95", "revenue_delta_hi95", "revenue_per_sdr",
-		"offered_erlangs", "erlang_c_p_wait", "sim_p_wait", "erlang_c_mean_wait_minutes", "sim_mean_wait_minutes"}, prefixed("compliance ", slaNames)...)}
-	g := func(v montecarlo.Float) string { return csvNum(float64(v)) }
-	for _, p := range pols {
-		row := []string{p.Name, p.Lever, strconv.Itoa(p.Headcount), p.Hours, csvNum(p.Threshold),
-			g(p.RespP50), g(p.RespP90), g(p.MQLs), g(p.Contacted), g(p.Qualified), g(p.Pipeline), g(p.Revenue), g(p.RevenueLo), g(p.RevenueHi), g(p.PerSDR),
-			g(p.Offered), g(p.ErlangWait), g(p.SimWait), g(p.ErlangMean), g(p.SimMean)}
-		for _, n := range slaNames {
-			row = append(row, g(p.Compliance[n]))
-		}
-		rows = append(rows, row)
-	}
+	doc := whatif.SLAResult{SchemaVersion: whatif.SchemaVersion, Model: base.Name, ModelHash: base.Hash(), Quarters: cfg.quarters, Seed: cfg.seed, Currency: base.Currency,
+		Design:     map[bool]string{true: "grid", false: "one lever at a time around the base"}[cfg.grid],
+		ScoreModel: whatif.DefaultScoreModel, ComplianceColumns: slaNames, ErlangCaveats: whatif.ErlangCaveats(base), Search: search, Policies: pols}
 	var book csvBook
-	if err := book.writeCSV(dir, "sla.csv", rows); err != nil {
+	if err := book.writeCSV(dir, "sla.csv", render.SLARows(doc)); err != nil {
 		return err
 	}
 	if err := book.write(dir, "sla.xlsx", base.Currency); err != nil {
 		return err
 	}
-	doc := whatif.SLAResult{SchemaVersion: whatif.SchemaVersion, Model: base.Name, ModelHash: base.Hash(), Quarters: cfg.quarters, Seed: cfg.seed, Currency: base.Currency,
-		Design:     map[bool]string{true: "grid", false: "one lever at a time around the base"}[cfg.grid],
-		ScoreModel: whatif.DefaultScoreModel, ComplianceColumns: slaNames, ErlangCaveats: whatif.ErlangCaveats(base), Search: search}
-	for _, p := range pols {
-		doc.Policies = append(doc.Policies, p.PolicyResult)
-	}
 	if err := writeJSON(dir, "sla.json", doc); err != nil {
 		return err
 	}
-	if err := saveCharts(dir, slaCharts(base, pols, cfg)); err != nil {
+	if err := saveCharts(dir, render.SLACharts(base, pols, cfg.slaMinutes)); err != nil {
 		return err
 	}
 	if err := dir.Commit(); err != nil {
@@ -288,185 +262,7 @@ func slaCmd(ctx context.Context, e *env, args []string) error {
 	if cfg.json {
 		return printJSON(e.stdout, doc)
 	}
-	writeSLAReport(e.stdout, base, pols, slaNames, search, cfg)
+	render.WriteSLAReport(e.stdout, base, doc, effects)
 	fmt.Fprintf(e.stdout, "\nWrote %s: sla.csv, sla.json, moneycurve.png, compliance.png (and .svg).\n", cfg.out)
 	return nil
-}
-
-func prefixed(p string, xs []string) []string {
-	out := make([]string, len(xs))
-	for i, x := range xs {
-		out[i] = p + x
-	}
-	return out
-}
-
-// columnName names a compliance column for people and in sla.json: a
-// model's SLA by its name, a first-touch target by its time, "touch ≤ 5m".
-func columnName(c whatif.ComplianceColumn) string {
-	if c.SLA != "" {
-		return c.SLA
-	}
-	return "touch ≤ " + render.Duration(c.TouchMinutes)
-}
-
-func slaCharts(base *model.Model, pols []*policy, cfg slaConfig) map[string]*plot.Plot {
-	var ps []render.Policy
-	for _, p := range pols {
-		// A threshold moves revenue through MQL volume more than through
-		// response time: the chart draws it apart.
-		ps = append(ps, render.Policy{Name: p.Name, Minutes: float64(p.RespP50), Revenue: float64(p.Revenue),
-			RevLo: float64(pols[0].Revenue + p.RevenueLo), RevHi: float64(pols[0].Revenue + p.RevenueHi), Base: p.Lever == "base",
-			Volume: p.Threshold != whatif.DefaultScoreModel.Base})
-	}
-	// Compliance by headcount against the model's first-touch SLA, or the
-	// first target.
-	slaName, target, label := "", 0.0, ""
-	for _, s := range base.SLAs {
-		if s.From == base.Handoff.Stage && len(s.To) == 0 {
-			slaName, target = s.Name, s.Target
-			label = "first touch within " + render.Duration(s.Hours*60)
-			if s.Business {
-				label += " (business)"
-			}
-			break
-		}
-	}
-	if slaName == "" && len(cfg.slaMinutes) > 0 {
-		first := slices.Min(cfg.slaMinutes)
-		slaName = columnName(whatif.ComplianceColumn{TouchMinutes: first})
-		label = "first touch within " + render.Duration(first)
-	}
-	byHours := map[string]*render.Series{}
-	var order []string
-	for _, p := range pols {
-		// Every working-hours coverage tried: a coverage tried at the
-		// base headcount alone is a single point.
-		if p.Threshold != whatif.DefaultScoreModel.Base || (p.Lever != "base" && p.Lever != "headcount" && p.Lever != "hours" && p.Lever != "grid") {
-			continue
-		}
-		s, ok := byHours[p.Hours]
-		if !ok {
-			s = &render.Series{Name: p.Hours}
-			byHours[p.Hours] = s
-			order = append(order, p.Hours)
-		}
-		s.X = append(s.X, float64(p.Headcount))
-		s.Y = append(s.Y, float64(p.Compliance[slaName]))
-	}
-	var series []render.Series
-	for _, h := range order {
-		s := byHours[h]
-		idx := make([]int, len(s.X))
-		for i := range idx {
-			idx[i] = i
-		}
-		slices.SortFunc(idx, func(a, b int) int { return int(s.X[a] - s.X[b]) })
-		var x, y []float64
-		for _, i := range idx {
-			x, y = append(x, s.X[i]), append(y, s.Y[i])
-		}
-		series = append(series, render.Series{Name: s.Name + " hours", X: x, Y: y})
-	}
-	return map[string]*plot.Plot{
-		"moneycurve": render.MoneyCurve(ps, base.Currency),
-		"compliance": render.ComplianceByHeadcount(series, target, label),
-	}
-}
-
-func writeSLAReport(w io.Writer, base *model.Model, pols []*policy, names []string, search *whatif.HeadcountSearchResult, cfg slaConfig) {
-	cur := base.Currency
-	design := "one lever at a time around the base"
-	if cfg.grid {
-		design = "every combination of the levers"
-	}
-	fmt.Fprintf(w, "Response policies for %s: %s simulated quarters each, seed %d, %s\n", base.Name, render.Count(float64(cfg.quarters)), cfg.seed, design)
-	fmt.Fprintf(w, "Base: %s, %s hours, MQL threshold %g\n\n", whatif.SDRs(base.Handoff.SDR.Headcount), whatif.CoverageName(base.Handoff.SDR.Hours), whatif.DefaultScoreModel.Base)
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintf(tw, "  policy\tresponse P50\tP90\tMQLs\tcontacted\tqualified\tpipeline\trevenue\tvs base (95%%)\tper SDR\t\n")
-	for _, p := range pols {
-		vs := ""
-		if p.Lever != "base" {
-			d := (p.RevenueLo + p.RevenueHi) / 2
-			vs = render.SignedValue(float64(d), whatif.Money, cur) + " ± " + render.Money(float64(p.RevenueHi-d), cur)
-			if p.RevenueLo <= 0 && p.RevenueHi >= 0 {
-				vs = "~ " + vs
-			}
-		}
-		fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t\n", p.Name, render.Duration(float64(p.RespP50)), render.Duration(float64(p.RespP90)),
-			render.Count(float64(p.MQLs)), render.Count(float64(p.Contacted)), render.Count(float64(p.Qualified)),
-			render.Money(float64(p.Pipeline), cur), render.Money(float64(p.Revenue), cur), vs, render.Money(float64(p.PerSDR), cur))
-	}
-	tw.Flush()
-	fmt.Fprintf(w, "(response times: median over quarters of each quarter's P50 and P90; volumes and money: mean a quarter)\n")
-
-	fmt.Fprintf(w, "\nSLA compliance (share of leads meeting it, all quarters)\n")
-	tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintf(tw, "  policy\t%s\t\n", strings.Join(names, "\t"))
-	for _, p := range pols {
-		var cells []string
-		for _, n := range names {
-			cells = append(cells, render.Percent(float64(p.Compliance[n])))
-		}
-		fmt.Fprintf(tw, "  %s\t%s\t\n", p.Name, strings.Join(cells, "\t"))
-	}
-	tw.Flush()
-	fmt.Fprintf(w, "(touch ≤ X: wall-clock time from MQL to first touch; the model's SLAs as defined in it)\n")
-
-	var thr []*policy
-	for _, p := range pols {
-		if p.eff.Threshold != 0 {
-			thr = append(thr, p)
-		}
-	}
-	if len(thr) > 0 {
-		fmt.Fprintf(w, "\nMQL threshold (score model: logistic scores, location %g, scale %g; rates measured at %g)\n",
-			whatif.DefaultScoreModel.Location, whatif.DefaultScoreModel.Scale, whatif.DefaultScoreModel.Base)
-		for _, p := range thr {
-			e := p.eff
-			fmt.Fprintf(w, "  threshold %g: volume ×%.3f (into %s %s → %s), quality ×%.3f (qualify %s → %s)\n", e.Threshold, e.Volume,
-				base.Handoff.Stage, render.Percent(e.IntoP0), render.Percent(e.IntoP), e.Quality, render.Percent(e.QualifyP0), render.Percent(e.QualifyP))
-		}
-	}
-
-	fmt.Fprintf(w, "\nErlang C (M/M/c) against the simulated queue, by headcount\n")
-	tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintf(tw, "  policy\tSDRs\toffered\tload\tP(wait) Erlang\tsimulated\tmean wait Erlang\tsimulated\t\n")
-	for _, p := range pols {
-		if p.Threshold != whatif.DefaultScoreModel.Base {
-			continue
-		}
-		fmt.Fprintf(tw, "  %s\t%d\t%.2f E\t%s\t%s\t%s\t%s\t%s\t\n", p.Name, p.Headcount, float64(p.Offered),
-			render.Percent(float64(p.Offered)/float64(p.Headcount)), render.Percent(float64(p.ErlangWait)), render.Percent(float64(p.SimWait)),
-			render.Duration(float64(p.ErlangMean)), render.Duration(float64(p.SimMean)))
-	}
-	tw.Flush()
-	fmt.Fprintf(w, "(offered load a = λ·mean handle, λ = MQLs per working hour of the team; simulated mean wait over the first quarter of %d runs)\n", min(cfg.quarters, montecarlo.RespSampleRuns))
-	if cv := whatif.ErlangCaveats(base); len(cv) > 0 {
-		fmt.Fprintf(w, "Erlang C does not hold for this model, so expect the columns to differ:\n")
-		for _, c := range cv {
-			fmt.Fprintf(w, "  - %s\n", c)
-		}
-		fmt.Fprintf(w, "  - MQLs are leads that arrived earlier and moved on after a delay, some recycled: not a Poisson stream\n")
-	}
-	if search != nil {
-		fmt.Fprintf(w, "\nSmallest headcount with %s of MQLs touched within %s in at least %s of quarters (%s hours):\n",
-			render.Percent(search.TargetShare), render.Duration(search.WithinMin), render.Percent(search.InQuarters), search.Hours)
-		if search.Headcount == 0 {
-			fmt.Fprintf(w, "  not reachable with up to %s", whatif.SDRs(search.MaxTried))
-			if search.Hours != "24x7" {
-				fmt.Fprintf(w, ": MQLs arriving off hours wait for the team to start; try --search-hours 24x7")
-			}
-			fmt.Fprintln(w)
-		} else {
-			fmt.Fprintf(w, "  %s\n", whatif.SDRs(search.Headcount))
-		}
-		for _, t := range search.Tried {
-			noun := "SDRs:"
-			if t.Headcount == 1 {
-				noun = "SDR:"
-			}
-			fmt.Fprintf(w, "  %4d %-5s %s of quarters meet it (mean compliance %s)\n", t.Headcount, noun, render.Percent(t.Share), render.Percent(t.Mean))
-		}
-	}
 }
