@@ -5,8 +5,6 @@ import (
 	"fmt"
 	"math"
 	"path/filepath"
-	"strings"
-	"text/tabwriter"
 
 	"github.com/funnelsim/funnel/cmd/sim/internal/outdir"
 	"github.com/funnelsim/funnel/cmd/sim/internal/render"
@@ -134,19 +132,14 @@ func planCmd(ctx context.Context, e *env, args []string) error {
 		rep := montecarlo.NewReport(plan.Model, r)
 		out.MarketingShare = rep.PipelineCreated.MarketingShare
 	}
-	rows := [][]string{{"line", "needed", "now", "rate"}}
-	g := csvNum
-	for _, l := range sheet {
-		rows = append(rows, []string{l.Label, g(l.Value), g(l.Now), l.Rate})
-	}
 	var book csvBook
-	if err := book.writeCSV(dir, "plan.csv", rows); err != nil {
+	if err := book.writeCSV(dir, "plan.csv", render.PlanRows(sheet)); err != nil {
 		return err
 	}
 	if err := book.write(dir, "plan.xlsx", m.Currency); err != nil {
 		return err
 	}
-	if err := saveCharts(dir, planCharts(m, sheet, out)); err != nil {
+	if err := saveCharts(dir, render.PlanCharts(m, sheet, out)); err != nil {
 		return err
 	}
 	if err := writeJSON(dir, "plan.json", out); err != nil {
@@ -159,141 +152,10 @@ func planCmd(ctx context.Context, e *env, args []string) error {
 		return printJSON(e.stdout, out)
 	}
 	w := e.stdout
-	cur := m.Currency
-	fmt.Fprintf(w, "Plan for %s a quarter (model %s): %s simulated quarters per step, seed %d\n\n", render.Money(goal, cur), m.Name,
-		render.Count(float64(cfg.quarters)), cfg.seed)
-	fmt.Fprintf(w, "1. The worksheet: revenue math backwards, rates measured on the model as it is\n")
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintf(tw, "  \tneeded\tnow\trate used\t\n")
-	for i, l := range sheet {
-		v, now := render.Count(l.Value), render.Count(l.Now)
-		if i == 0 {
-			v, now = render.Money(l.Value, cur), render.Money(float64(montecarlo.Summarize(res.Period(res.Revenue, 0)).Mean), cur)
-		}
-		fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t\n", l.Label, v, now, l.Rate)
-	}
-	tw.Flush()
-	fmt.Fprintf(w, "(a quarter, steady state; \"now\" is the simulated mean. It assumes the rates hold at the new volume.)\n\n")
-	fmt.Fprintf(w, "2. With uncertainty: MQLs a quarter for %s chance of %s\n", aPercent(prob), render.Money(goal, cur))
-	if !reachable {
-		fmt.Fprintf(w, "  not reachable by scaling marketing arrivals up to %gx: the SDR queue or sales-sourced volume limits it\n", whatif.DefaultSolveConfig.MaxScale)
-	} else {
-		fmt.Fprintf(w, "  marketing arrival rates ×%.3f (95%% MC interval %s to %s)\n", plan.Scale, scaleText(plan.ScaleLo), scaleText(plan.ScaleHi))
-		fmt.Fprintf(w, "  MQLs a quarter         %s (95%%: %s to %s); now %s\n", render.Count(plan.MQLs), render.Count(plan.MQLsLo), countText(plan.MQLsHi), render.Count(rates.MQLs))
-		fmt.Fprintf(w, "  check at that scale    P(revenue ≥ goal) = %s (95%% %s to %s)\n", render.Percent(plan.Check.P), render.Percent(plan.Check.PLo), render.Percent(plan.Check.PHi))
-		fmt.Fprintf(w, "  coverage               %s median at quarter start; this funnel needs %s for %s chance (rules of thumb 3x-4x)\n",
-			render.Ratio(float64(out.CoverageMedian)), render.Ratio(float64(out.CoverageNeeded)), aPercent(prob))
-		fmt.Fprintf(w, "  marketing share        %s of pipeline created is marketing-sourced in this plan\n", render.Percent(float64(out.MarketingShare)))
-		fmt.Fprintf(w, "  worksheet said         %s MQLs: %s\n", render.Count(sheet[5].Value), worksheetVerdict(sheet[5].Value, plan.MQLs, plan.MQLsLo, plan.MQLsHi, prob))
-	}
-	fmt.Fprintf(w, "  scales tried:")
-	for _, p := range plan.Points {
-		fmt.Fprintf(w, " %.3f→%s", p.Scale, render.Percent(p.P))
-	}
-	fmt.Fprintln(w)
-	if reachable {
-		fmt.Fprintf(w, "(interval: the scales where the 95%% binomial bounds of P(revenue ≥ goal), %s quarters a scale, contain %s%s)\n",
-			render.Count(float64(cfg.quarters)), render.Percent(prob), intervalEnds(plan))
-	}
-	fmt.Fprintf(w, "(coverage = open pipeline at quarter start ÷ goal; needed: the %s quantile of open pipeline ÷ revenue)\n", render.Percent(prob))
-	for _, warn := range plan.Warnings {
-		fmt.Fprintf(w, "Note: %v\n", warn)
-	}
+	render.WritePlanSummary(w, m, sheet, rates, float64(montecarlo.Summarize(res.Period(res.Revenue, 0)).Mean), plan, out)
 	fmt.Fprintf(w, "\nWrote %s: plan.json, plan.csv.\n", cfg.out)
 	return nil
 }
 
-// worksheetVerdict compares the worksheet's MQLs with the simulation's,
-// sim with its 95% interval [lo, hi]: a difference only when the interval
-// excludes the worksheet's number, "~" otherwise.
-func worksheetVerdict(sheet, sim, lo, hi, prob float64) string {
-	interval := fmt.Sprintf("%s to %s", render.Count(lo), countText(hi))
-	if !(sheet > 0) {
-		return fmt.Sprintf("the simulation needs %s (95%%: %s)", render.Count(sim), interval)
-	}
-	if lo <= sheet && sheet <= hi {
-		return fmt.Sprintf("~ the simulation's 95%% interval (%s) contains it: no difference shown", interval)
-	}
-	pct := func(v float64) string { return render.Percent(math.Abs(v/sheet - 1)) }
-	if sheet < lo {
-		more := pct(lo) + " to " + pct(hi)
-		if math.IsInf(hi, 1) {
-			more = "at least " + pct(lo)
-		}
-		return fmt.Sprintf("the simulation needs %s more (95%%: %s; the worksheet plans for the mean at today's rates, "+
-			"the simulation for %s chance with the queue slowing as volume grows)", pct(sim), more, aPercent(prob))
-	}
-	return fmt.Sprintf("the simulation needs %s fewer (95%%: %s to %s)", pct(sim), pct(hi), pct(lo))
-}
-
-// intervalEnds names the scales tried that bound the plan's interval: the
-// largest with P below the target beyond its 95% bounds and the smallest
-// above it; "" when there is neither.
-func intervalEnds(plan *whatif.Plan) string {
-	below, above := math.Inf(-1), math.Inf(1)
-	for _, p := range plan.Points {
-		if p.PHi < plan.Prob {
-			below = max(below, p.Scale)
-		}
-		if p.PLo > plan.Prob {
-			above = min(above, p.Scale)
-		}
-	}
-	var ends []string
-	if !math.IsInf(below, 0) {
-		ends = append(ends, fmt.Sprintf("P is below it at %.3f", below))
-	} else {
-		ends = append(ends, fmt.Sprintf("no scale tried down to %.3f is below it", whatif.MinScale))
-	}
-	if !math.IsInf(above, 0) {
-		ends = append(ends, fmt.Sprintf("above it at %.3f", above))
-	} else {
-		ends = append(ends, fmt.Sprintf("none up to %g is above it", whatif.DefaultSolveConfig.MaxScale))
-	}
-	return "; " + strings.Join(ends, " and ")
-}
-
-// scaleText formats a scale of the plan's interval: "1.054", or for +Inf
-// "more than 16" (the largest scale Solve tries).
-func scaleText(v float64) string {
-	if math.IsInf(v, 1) {
-		return fmt.Sprintf("more than %g", whatif.DefaultSolveConfig.MaxScale)
-	}
-	return fmt.Sprintf("%.3f", v)
-}
-
-// countText is render.Count, with "unbounded" for +Inf.
-func countText(v float64) string {
-	if math.IsInf(v, 1) {
-		return "unbounded"
-	}
-	return render.Count(v)
-}
-
-// aPercent formats p as render.Percent does, after the indefinite article
-// it takes when read aloud: "an 80.0%", "an 11.5%", "a 90.0%".
-func aPercent(p float64) string {
-	s := render.Percent(p)
-	if article(s) == "an" {
-		return "an " + s
-	}
-	return "a " + s
-}
-
-// article returns the indefinite article of a number written in digits,
-// by how it is read: "an" before 8 (eight, eighty, eight hundred...) and
-// before 11 and 18 (eleven, eighteen, and eleven or eighteen thousand...
-// when the digits before a separator are just those), "a" otherwise.
-func article(num string) string {
-	lead := num
-	if i := strings.IndexAny(num, ".,%x "); i >= 0 {
-		lead = num[:i]
-	}
-	switch {
-	case strings.HasPrefix(num, "8"):
-		return "an"
-	case lead == "11" || lead == "18":
-		return "an"
-	}
-	return "a"
-}
+// aPercent is render.APercent, under this name for report.go.
+func aPercent(p float64) string { return render.APercent(p) }

@@ -1,4 +1,4 @@
-package main
+package render
 
 import (
 	"math"
@@ -42,8 +42,8 @@ func TestAPercent(t *testing.T) {
 		{0.8, "an 80.0%"}, {0.08, "an 8.0%"}, {0.85, "an 85.0%"}, {0.11, "an 11.0%"}, {0.185, "an 18.5%"},
 		{0.118, "an 11.8%"}, {0.9, "a 90.0%"}, {0.01, "a 1.0%"}, {0.5, "a 50.0%"}, {1, "a 100.0%"}, {0.12, "a 12.0%"},
 	} {
-		if got := aPercent(tt.p); got != tt.want {
-			t.Errorf("aPercent(%v) = %q, want %q", tt.p, got, tt.want)
+		if got := APercent(tt.p); got != tt.want {
+			t.Errorf("APercent(%v) = %q, want %q", tt.p, got, tt.want)
 		}
 	}
 }
