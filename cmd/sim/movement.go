@@ -3,7 +3,6 @@ package main
 import (
 	"cmp"
 	"fmt"
-	"math"
 	"time"
 
 	"github.com/funnelsim/funnel/model"
@@ -89,5 +88,3 @@ func setCalendar(rep *montecarlo.Report, m *model.Model, periods []model.Period)
 	}
 	rep.Period = &rep.Periods[0]
 }
-
-func nan() float64 { return math.NaN() }

@@ -3,9 +3,6 @@ package main
 import (
 	"context"
 	"fmt"
-	"math"
-	"strconv"
-	"text/tabwriter"
 	"time"
 
 	"github.com/funnelsim/funnel/cmd/sim/internal/outdir"
@@ -76,83 +73,20 @@ func waterfallCmd(ctx context.Context, e *env, args []string) error {
 	if len(qs) == 0 {
 		return fmt.Errorf("waterfall: %s: no complete quarter of opportunities before its as-of %s", pos[0], exp.AsOf.Format(time.DateOnly))
 	}
-	name := func(q data.QuarterMovement) string {
-		if fy == 1 {
-			return fmt.Sprintf("Q%d %d", q.Quarter, q.FiscalYear)
-		}
-		return fmt.Sprintf("Q%d FY%d", q.Quarter, q.FiscalYear)
-	}
-	rows := [][]string{{"quarter", "start", "end", "opening", "created", "won", "lost", "closing", "slipped",
-		"opening_deals", "created_deals", "won_deals", "lost_deals", "closing_deals", "slipped_deals"}}
-	for _, q := range qs {
-		rows = append(rows, []string{name(q), q.Start.Format(time.DateOnly), q.End.AddDate(0, 0, -1).Format(time.DateOnly),
-			csvNum(q.Opening), csvNum(q.Created), csvNum(q.Won), csvNum(q.Lost), csvNum(q.Closing), csvNum(q.Slipped),
-			strconv.Itoa(q.OpeningDeals), strconv.Itoa(q.CreatedDeals), strconv.Itoa(q.WonDeals),
-			strconv.Itoa(q.LostDeals), strconv.Itoa(q.ClosingDeals), strconv.Itoa(q.SlippedDeals)})
-	}
-	if err := writeCSV(d, "waterfall.csv", rows); err != nil {
+	fiscal := time.Month(fy)
+	if err := writeCSV(d, "waterfall.csv", render.HistoryRows(qs, fiscal)); err != nil {
 		return err
 	}
 	last := qs[len(qs)-1]
-	nan := math.NaN()
-	all := [6]float64{nan, nan, nan, nan, nan, nan}
-	cur := exportCurrency(exp)
-	note := ""
-	if n := last.WonDeals + last.LostDeals; n > 0 {
-		note = fmt.Sprintf("%s of the %s deals closed were won", render.Percent(float64(last.WonDeals)/float64(n)), render.Count(float64(n)))
-		if last.LostDeals > 0 && last.Lost == 0 {
-			note += " (lost deals carry no amount)"
-		}
-	}
-	chart := render.Waterfall(render.Movement{Period: name(last), Opening: last.Opening, Created: last.Created, Won: last.Won,
-		Lost: last.Lost, Closing: last.Closing, Slipped: last.Slipped, Lo: all, Hi: all, Note: note}, cur)
+	cur := exp.SingleCurrency()
+	chart := render.HistoryWaterfall(last, fiscal, cur)
 	if err := saveChart(d, "waterfall", chart); err != nil {
 		return err
 	}
 	if err := d.Commit(); err != nil {
 		return err
 	}
-	money := func(v float64) string { return render.Money(v, cur) }
-	fmt.Fprintf(e.stdout, "Pipeline movement of %s by quarter (as of %s)\n", pos[0], exp.AsOf.Format(time.DateOnly))
-	tw := tabwriter.NewWriter(e.stdout, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintf(tw, "quarter\topen at start\t+ created\t- won\t- lost\t= open at end\tslipped\twin rate\t\n")
-	for _, q := range qs {
-		rate := "-"
-		if n := q.WonDeals + q.LostDeals; n > 0 {
-			rate = render.Percent(float64(q.WonDeals) / float64(n))
-		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t\n", name(q), money(q.Opening), money(q.Created), money(q.Won),
-			money(q.Lost), money(q.Closing), money(q.Slipped), rate)
-	}
-	tw.Flush()
-	fmt.Fprintf(e.stdout, "(win rate: deals won / deals closed; slipped: open at the start and still open at the end)\n")
-	lostDeals, lostValue := 0, 0.0
-	for _, q := range qs {
-		lostDeals += q.LostDeals
-		lostValue += q.Lost
-	}
-	if lostDeals > 0 && lostValue == 0 {
-		fmt.Fprintf(e.stdout, "The %d lost deals carry no amount in this export: the value lost is unknown, not 0.\n", lostDeals)
-	}
-	if skipped > 0 {
-		fmt.Fprintf(e.stdout, "%d opportunities without a creation date left out.\n", skipped)
-	}
-	fmt.Fprintf(e.stdout, "\nWrote %s: waterfall.csv, waterfall.png (%s).\n", out, name(last))
+	render.WriteHistory(e.stdout, pos[0], exp.AsOf, qs, fiscal, cur, skipped)
+	fmt.Fprintf(e.stdout, "\nWrote %s: waterfall.csv, waterfall.png (%s).\n", out, render.QuarterName(last, fiscal))
 	return nil
-}
-
-// exportCurrency returns the currency of e's opportunities when they
-// state a single one, else "" (amounts without a unit).
-func exportCurrency(e *data.Export) string {
-	cur := ""
-	for _, o := range e.Opportunities {
-		switch {
-		case o.Currency == "" || o.Currency == cur:
-		case cur == "":
-			cur = o.Currency
-		default:
-			return ""
-		}
-	}
-	return cur
 }
