@@ -77,6 +77,10 @@ Examples:
   sim forecast --model my.yaml --out qbr/ --json > summary.json
 `
 
+// today returns the date a forecast of a model without forecast_start
+// starts from: the next fiscal quarter from it. Tests fix it.
+var today = time.Now
+
 type forecastConfig struct {
 	runFlags
 	scenario string
@@ -116,7 +120,7 @@ func forecastCmd(ctx context.Context, e *env, args []string) error {
 	if err != nil {
 		return err
 	}
-	periods, note, err := forecastCalendar(m, cfg.start, cfg.horizon)
+	periods, note, err := m.ForecastCalendar(cfg.start, cfg.horizon, today())
 	if err != nil {
 		return fmt.Errorf("forecast: %w", err)
 	}
@@ -147,7 +151,7 @@ func forecastCmd(ctx context.Context, e *env, args []string) error {
 	rep := montecarlo.NewReport(m, res)
 	rep.Scenario = scen
 	rep.ParamsDrawn = draw && m.Uncertain()
-	setCalendar(rep, m, periods)
+	rep.SetCalendar(m, periods)
 	rep.CalendarNote = note
 	if err := writeForecast(out, m, res, rep); err != nil {
 		return err

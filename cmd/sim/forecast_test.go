@@ -358,7 +358,7 @@ func TestForecastCalendarStates(t *testing.T) {
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			m := state()
-			ps, _, err := forecastCalendar(m, tt.start, 1)
+			ps, _, err := m.ForecastCalendar(tt.start, 1, today())
 			if tt.err != "" {
 				if err == nil || !strings.Contains(err.Error(), tt.err) {
 					t.Fatalf("error %v, want %q", err, tt.err)
