@@ -3,12 +3,10 @@ package main
 import (
 	"context"
 	"fmt"
-	"math"
 	"path/filepath"
 
 	"github.com/funnelsim/funnel/cmd/sim/internal/outdir"
 	"github.com/funnelsim/funnel/cmd/sim/internal/render"
-	"github.com/funnelsim/funnel/model/stats"
 	"github.com/funnelsim/funnel/montecarlo"
 	"github.com/funnelsim/funnel/montecarlo/whatif"
 )
@@ -96,7 +94,8 @@ func planCmd(ctx context.Context, e *env, args []string) error {
 		return fmt.Errorf("plan: %w", err)
 	}
 	sheet := whatif.Worksheet(goal, rates)
-	plan, err := whatif.Solve(ctx, m, whatif.SolveConfig{Goal: goal, Prob: prob, Quarters: cfg.quarters, Seed: cfg.seed, Workers: cfg.workers})
+	solve := whatif.SolveConfig{Goal: goal, Prob: prob, Quarters: cfg.quarters, Seed: cfg.seed, Workers: cfg.workers}
+	plan, err := whatif.Solve(ctx, m, solve)
 	reachable := err == nil
 	if err != nil && err != whatif.ErrUnreachable {
 		if ctx.Err() != nil {
@@ -104,34 +103,7 @@ func planCmd(ctx context.Context, e *env, args []string) error {
 		}
 		return err
 	}
-	f := func(v float64) montecarlo.Float { return montecarlo.Float(v) }
-	out := whatif.PlanResult{SchemaVersion: whatif.SchemaVersion, Model: m.Name, ModelHash: m.Hash(), Currency: m.Currency, Goal: goal, Probability: prob, Quarters: cfg.quarters, Seed: cfg.seed, Points: plan.Points, Reachable: reachable}
-	for _, l := range sheet {
-		out.Worksheet = append(out.Worksheet, whatif.PlanLine{Label: l.Label, Value: f(l.Value), Now: f(l.Now), Rate: l.Rate})
-	}
-	nan := f(math.NaN())
-	out.Scale, out.ScaleLo, out.ScaleHi, out.MQLs, out.MQLsLo, out.MQLsHi = nan, nan, nan, nan, nan, nan
-	out.ProbAtScale, out.CoverageMedian, out.CoverageNeeded, out.MarketingShare = nan, nan, nan, nan
-	for _, w := range plan.Warnings {
-		out.Warnings = append(out.Warnings, w.Error())
-	}
-	if reachable {
-		out.Scale, out.ScaleLo, out.ScaleHi = f(plan.Scale), f(plan.ScaleLo), f(plan.ScaleHi)
-		out.MQLs, out.MQLsLo, out.MQLsHi = f(plan.MQLs), f(plan.MQLsLo), f(plan.MQLsHi)
-		out.ProbAtScale = f(plan.Check.P)
-		r := plan.Results
-		open, rev := r.Period(r.OpenPipeline, 0), r.Period(r.Revenue, 0)
-		cov := make([]float64, len(open))
-		for i := range open {
-			cov[i] = open[i] / goal
-		}
-		out.CoverageMedian = montecarlo.Summarize(cov).P50
-		// The coverage that, if revenue scaled with the opening pipeline,
-		// reaches the goal in a share prob of quarters.
-		out.CoverageNeeded = f(stats.CoverageNeeded(open, rev, prob))
-		rep := montecarlo.NewReport(plan.Model, r)
-		out.MarketingShare = rep.PipelineCreated.MarketingShare
-	}
+	out := whatif.NewPlanResult(m, sheet, plan, reachable, solve)
 	var book csvBook
 	if err := book.writeCSV(dir, "plan.csv", render.PlanRows(sheet)); err != nil {
 		return err
