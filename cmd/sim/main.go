@@ -36,13 +36,15 @@ const stopGrace = time.Second
 const memoryLimit = 900 << 20
 
 // simMemoryLimit is the soft memory limit of the commands that simulate.
-// Their hot loop allocates nothing, and what they hold (preparations,
-// bounded by the sweep's batching, and per-quarter results) is well
-// below it, so the collector seldom runs either way; without it the heap
-// doubles between collections and sim sla --quarters 100 peaked at 442
-// MB and sim compare at 380 MB, with it at 353 and 360 MB, the same
-// CPU time (/usr/bin/time -v, 2 cores).
-const simMemoryLimit = 340 << 20
+// Their hot loop allocates nothing, and what they hold (a model's
+// preparation, about 200 MB for the default's stationary state; a sweep's
+// batch of them; per-quarter results) stays below it, so the collector
+// seldom runs either way; without it the heap doubles between
+// collections. Measured with /usr/bin/time -v on 2 cores, peak RSS
+// without a limit (900 MiB) and with 224 to 256 MiB: sim forecast 320 ->
+// 242-275 MB, sim sla --quarters 100 442 -> 245-274 MB, sim compare 380 ->
+// 242-272 MB, CPU time within the noise of a shared machine.
+const simMemoryLimit = 240 << 20
 
 // simulating lists the commands simMemoryLimit applies to.
 var simulating = map[string]bool{"forecast": true, "compare": true, "sla": true, "plan": true, "merge": true}
