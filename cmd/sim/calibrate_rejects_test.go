@@ -15,8 +15,9 @@ import (
 // readers' warnings (a deal closed before its creation, kept as a migrated
 // record) are counted in calibration.md, not dropped in silence.
 func TestCalibrateRejects(t *testing.T) {
-	out := filepath.Join(t.TempDir(), "cal")
-	_, _, err := runSim(t, context.Background(), "calibrate", badDir, "--out", out, "--quiet")
+	dir := t.TempDir()
+	out, yml := filepath.Join(dir, "cal"), filepath.Join(dir, "model.yaml")
+	_, _, err := runSim(t, context.Background(), "calibrate", badDir, "-o", yml, "--out", out, "--quiet")
 	const want = "calibrate: 10 of 25 rows rejected (40.0%), above --max-reject-share 5.0%; OUT/rejects.csv lists each rejected row with its file, line, column and reason"
 	if err == nil || strings.ReplaceAll(err.Error(), out, "OUT") != want {
 		t.Errorf("error = %v\nwant %s", err, want)
@@ -32,12 +33,12 @@ func TestCalibrateRejects(t *testing.T) {
 	if string(got) != string(inspect) {
 		t.Errorf("calibrate's rejects.csv differs from inspect's:\n%s\nwant\n%s", got, inspect)
 	}
-	if _, err := os.Stat(filepath.Join(out, "model.yaml")); err == nil {
+	if _, err := os.Stat(yml); err == nil {
 		t.Error("calibrate wrote a model from a refused export")
 	}
 
-	out2 := filepath.Join(t.TempDir(), "cal")
-	if _, _, err := runSim(t, context.Background(), "calibrate", badDir, "--out", out2, "--quiet", "--max-reject-share", "0.5"); err != nil {
+	out2 := filepath.Join(dir, "cal2")
+	if _, _, err := runSim(t, context.Background(), "calibrate", badDir, "-o", filepath.Join(dir, "model2.yaml"), "--out", out2, "--quiet", "--max-reject-share", "0.5"); err != nil {
 		t.Fatal(err)
 	}
 	md, err := os.ReadFile(filepath.Join(out2, "calibration.md"))
