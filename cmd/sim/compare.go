@@ -183,6 +183,8 @@ func compareCmd(ctx context.Context, e *env, args []string) error {
 	if err := book.write(dir, "compare.xlsx", base.m.Currency); err != nil {
 		return err
 	}
+	period, note := quarterOf(base.m)
+	out.Period = period
 	if err := writeJSON(dir, "compare.json", out); err != nil {
 		return err
 	}
@@ -198,6 +200,7 @@ func compareCmd(ctx context.Context, e *env, args []string) error {
 		return printJSON(e.stdout, out)
 	}
 	w := e.stdout
+	writeQuarter(w, period, note)
 	render.WriteCompareSummary(w, out, all[1:], bounded)
 	fmt.Fprintf(w, "\nWrote %s: compare.csv, compare.json, tornado.png (and .svg).\n", cfg.out)
 	return nil

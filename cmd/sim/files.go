@@ -170,3 +170,34 @@ func mdCode(s string) string {
 // report.go until it calls render itself.
 func boundedShare(p float64, n int) (string, bool)  { return render.BoundedShare(p, n) }
 func funnelChart(rep *montecarlo.Report) *plot.Plot { return render.FunnelChart(rep) }
+
+// quarterOf names the quarter a simulation of m stands for, as sim
+// forecast names it without --start (forecast_start, the opening state's
+// day, or the next fiscal quarter from today), and says how it was
+// chosen; "" when m's calendar cannot name it.
+func quarterOf(m *model.Model) (label, note string) {
+	ps, note, err := m.Clone().ForecastCalendar("", 1, today())
+	if err != nil || len(ps) == 0 {
+		return "", ""
+	}
+	if note != "" { // these commands take no --start
+		day := today().Format(model.DateLayout)
+		if m.Start != nil && m.Start.Date != "" {
+			day = m.Start.Date + ", the opening state's day"
+		}
+		note = "The model sets no forecast_start, so this is the next fiscal quarter from " + day + "; set forecast_start: in the model to fix it."
+	}
+	return ps[0].String(), note
+}
+
+// writeQuarter heads a summary with the quarter simulated.
+func writeQuarter(w io.Writer, label, note string) {
+	if label == "" {
+		return
+	}
+	fmt.Fprintf(w, "Quarter simulated: %s\n", label)
+	if note != "" {
+		fmt.Fprintln(w, note)
+	}
+	fmt.Fprintln(w)
+}

@@ -114,6 +114,8 @@ func planCmd(ctx context.Context, e *env, args []string) error {
 	if err := saveCharts(dir, render.PlanCharts(m, sheet, out)); err != nil {
 		return err
 	}
+	period, note := quarterOf(m)
+	out.Period = period
 	if err := writeJSON(dir, "plan.json", out); err != nil {
 		return err
 	}
@@ -124,6 +126,7 @@ func planCmd(ctx context.Context, e *env, args []string) error {
 		return printJSON(e.stdout, out)
 	}
 	w := e.stdout
+	writeQuarter(w, period, note)
 	render.WritePlanSummary(w, m, sheet, rates, float64(montecarlo.Summarize(res.Period(res.Revenue, 0)).Mean), plan, out)
 	fmt.Fprintf(w, "\nWrote %s: plan.json, plan.csv.\n", cfg.out)
 	return nil

@@ -250,6 +250,8 @@ func slaCmd(ctx context.Context, e *env, args []string) error {
 	if err := book.write(dir, "sla.xlsx", base.Currency); err != nil {
 		return err
 	}
+	period, note := quarterOf(base)
+	doc.Period = period
 	if err := writeJSON(dir, "sla.json", doc); err != nil {
 		return err
 	}
@@ -262,6 +264,7 @@ func slaCmd(ctx context.Context, e *env, args []string) error {
 	if cfg.json {
 		return printJSON(e.stdout, doc)
 	}
+	writeQuarter(e.stdout, period, note)
 	render.WriteSLAReport(e.stdout, base, doc, effects)
 	fmt.Fprintf(e.stdout, "\nWrote %s: sla.csv, sla.json, moneycurve.png, compliance.png (and .svg).\n", cfg.out)
 	return nil

@@ -30,6 +30,10 @@ type CompareResult struct {
 	SchemaVersion int    `json:"schema_version"` // SchemaVersion
 	Model         string `json:"model"`          // the base model's name
 	// ModelHash is the base model's hash (model.Model.Hash), its scenario
+	// Period names the quarter simulated ("Q1 FY2027, Jan 1 - Mar 31,
+	// 2027"), as sim forecast names it without --start; empty in files
+	// written before it was recorded.
+	Period string `json:"period,omitempty"`
 	// applied: the same hash, the same model. Empty in files written
 	// before it was recorded.
 	ModelHash string         `json:"model_hash,omitempty"`
@@ -80,6 +84,10 @@ type PlanResult struct {
 	SchemaVersion int    `json:"schema_version"` // SchemaVersion
 	Model         string `json:"model"`
 	// ModelHash is the model's hash (model.Model.Hash); empty in files
+	// Period names the quarter simulated ("Q1 FY2027, Jan 1 - Mar 31,
+	// 2027"), as sim forecast names it without --start; empty in files
+	// written before it was recorded.
+	Period string `json:"period,omitempty"`
 	// written before it was recorded.
 	ModelHash   string     `json:"model_hash,omitempty"`
 	Currency    string     `json:"currency,omitempty"`
@@ -121,6 +129,10 @@ type SLAResult struct {
 	SchemaVersion int    `json:"schema_version"` // SchemaVersion
 	Model         string `json:"model"`
 	// ModelHash is the base model's hash (model.Model.Hash); empty in
+	// Period names the quarter simulated ("Q1 FY2027, Jan 1 - Mar 31,
+	// 2027"), as sim forecast names it without --start; empty in files
+	// written before it was recorded.
+	Period string `json:"period,omitempty"`
 	// files written before it was recorded.
 	ModelHash  string         `json:"model_hash,omitempty"`
 	Quarters   int            `json:"quarters"` // simulated for each policy
