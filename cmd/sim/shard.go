@@ -75,14 +75,11 @@ func parseShard(s string) (*shardSpec, error) {
 	return &shardSpec{i, n}, nil
 }
 
-// config narrows cfg, a whole simulation's, to the shard's runs.
+// config narrows cfg, a whole simulation's (the commands refuse a
+// --quarters below 1, so cfg.Quarters is set), to the shard's runs.
 func (s *shardSpec) config(cfg montecarlo.Config) montecarlo.Config {
 	if s != nil {
-		q := cfg.Quarters
-		if q == 0 {
-			q = montecarlo.DefaultConfig.Quarters
-		}
-		cfg.First, cfg.Quarters = montecarlo.Shard(q, s.i, s.n)
+		cfg.First, cfg.Quarters = montecarlo.Shard(cfg.Quarters, s.i, s.n)
 	}
 	return cfg
 }
@@ -117,12 +114,9 @@ func shardArgs(args []string) []string {
 // writeShard writes a shard's results into d: shard.json and one
 // results-K.bin for each model simulated, and says what it did.
 func writeShard(e *env, d *outdir.Dir, command string, args []string, s *shardSpec, cfg montecarlo.Config, ms []*model.Model, res []*montecarlo.Results) error {
+	sh := s.config(cfg)
 	man := shardManifest{SchemaVersion: shardSchema, Command: command, Args: shardArgs(args),
-		Shard: s.i, Shards: s.n, Quarters: cfg.Quarters, Models: []string{}}
-	if man.Quarters == 0 {
-		man.Quarters = montecarlo.DefaultConfig.Quarters
-	}
-	man.First, man.Runs = montecarlo.Shard(man.Quarters, s.i, s.n)
+		Shard: s.i, Shards: s.n, Quarters: cfg.Quarters, First: sh.First, Runs: sh.Quarters, Models: []string{}}
 	for k, m := range ms {
 		man.Models = append(man.Models, m.Hash())
 		b, err := res[k].MarshalBinary()
@@ -158,9 +152,6 @@ func (r *replay) take(ms []*model.Model, cfg montecarlo.Config) ([]*montecarlo.R
 		return nil, errors.New("merge: the command simulates more than once (a search); only a single simulation can be sharded")
 	}
 	q := cfg.Quarters
-	if q == 0 {
-		q = montecarlo.DefaultConfig.Quarters
-	}
 	if len(ms) != len(r.res) {
 		return nil, fmt.Errorf("merge: the shards simulated %d models, the command now %d: were its files changed?", len(r.res), len(ms))
 	}
