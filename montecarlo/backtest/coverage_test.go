@@ -1,6 +1,7 @@
 package backtest_test
 
 import (
+	"fmt"
 	"math"
 	"testing"
 	"time"
@@ -184,6 +185,11 @@ func checkCoverage(t *testing.T, cases []coverageCase, seeds []uint64, sims int)
 				t.Logf("%s seed %d %s: P10 %.0f P50 %.0f P90 %.0f actual %.0f PIT %.2f", c.name, seed, o.Origin.Format(time.DateOnly), o.P10, o.P50, o.P90, o.Actual, o.PIT)
 			}
 			s := res.Summary
+			line := fmt.Sprintf("%s seed %d: covered %d of %d, mean CRPS %.0f", c.name, seed, s.Covered80, s.N, s.MeanCRPS)
+			for _, b := range s.Baselines {
+				line += fmt.Sprintf(", %s MAE %.0f (skill %+.2f)", b.Name, b.MAE, b.Skill)
+			}
+			t.Log(line)
 			covered += s.Covered80
 			n += s.N
 			above += s.Above90
